@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = "Certificados"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,33 @@
+"""Site-wide Wagtail pieces: the home page every locality's site starts from.
+
+Presentation only: what the page lists comes from the domain apps' ``api.py``.
+"""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class LocalityHomePage(Page):
+    """Root page of a locality's site (and of the city campus).
+
+    Its children are the courses the locality offers.
+    """
+
+    intro = RichTextField("presentación", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "página de inicio de la localidad"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import api as courses_api
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = courses_api.list_catalog()
+        return context

@@ -1,0 +1,221 @@
+"""Settings shared by every environment.
+
+SHARED_APPS and TENANT_APPS are defined here and only here
+(docs/decisions/0001-shared-and-tenant-apps.md).
+"""
+
+import os
+from pathlib import Path
+
+from lms.database import database_config
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = PROJECT_DIR.parent
+DATA_DIR = Path(os.environ.get("LMS_DATA_DIR", BASE_DIR / ".data"))
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+
+# --- Tenancy -----------------------------------------------------------------
+# Public schema: the locality registry and the city-wide identity of each person.
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "lms.accounts",
+    # Present in both lists: every schema has its own groups, permissions,
+    # content types, sessions and role memberships.
+    "lms.locality_roles",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+# One schema per locality (and the city campus): each has its own page tree,
+# images, documents, search index, roles and, later, learning records.
+TENANT_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "lms.locality_roles",
+    "lms.portal",
+    "courses",
+    "certificates",
+    "open_data_labs",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [
+    app for app in TENANT_APPS if app not in SHARED_APPS
+] + ["django_filters", "django.contrib.humanize"]
+
+TENANT_MODEL = "tenants.Locality"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New localities are cloned from this migrated template schema (about 0.5 s)
+# instead of running every migration (about 5.5 s). See tenants/README.md.
+TENANT_BASE_SCHEMA = "locality_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# Set search_path only when the tenant changes, not before every query.
+TENANT_LIMIT_SET_CALLS = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_NOT_FOUND_TENANT_VIEW = "lms.portal.views.unknown_host"
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+MIDDLEWARE = [
+    # First: everything below runs in the schema of the requested host.
+    "django_tenants.middleware.main.TenantMainMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "lms.urls"
+WSGI_APPLICATION = "lms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lms.portal.context_processors.locality",
+            ],
+        },
+    },
+]
+
+# --- People ------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# --- Language and time ----------------------------------------------------------
+LANGUAGE_CODE = "es-co"
+LANGUAGES = [("es-co", "Español (Colombia)"), ("en", "English")]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+TIME_ZONE = "America/Bogota"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+
+# --- Files ----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Each locality's uploads go under MEDIA_ROOT/<schema>/ (and /media/<schema>/).
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Cache ---------------------------------------------------------------------
+# make_key prefixes every key with the schema: without it Wagtail's site-root
+# cache served one locality's URLs in another (ARCHITECTURE.md, traps).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+if os.environ.get("REDIS_CACHE_URL"):
+    CACHES["default"].update(
+        BACKEND="django.core.cache.backends.redis.RedisCache",
+        LOCATION=os.environ["REDIS_CACHE_URL"],
+    )
+
+# --- Celery (tenant-schemas-celery: a task runs in the sender's schema) ---------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+if not CELERY_BROKER_URL:
+    # No server needed: messages are files under .data/celery (development).
+    _broker_dir = DATA_DIR / "celery" / "broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir),
+        "data_folder_out": str(_broker_dir),
+        "processed_folder": str(DATA_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", f"file://{DATA_DIR / 'celery' / 'results'}"
+)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+# --- Wagtail ------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", "http://campus.localhost:8000"
+)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+# Host suffix that locality domains are built from: kennedy.<suffix>.
+LOCALITY_DOMAIN_SUFFIX = os.environ.get("LOCALITY_DOMAIN_SUFFIX", "localhost")
+CITY_CAMPUS_SCHEMA = "campus"
+LOCALITIES_REFERENCE_CSV = BASE_DIR / "tenants" / "data" / "bogota-localidades.csv"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "lms": {"level": "INFO"},
+        "tenants": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,15 @@
+"""Local development: `make run`. Embedded PostgreSQL unless DATABASE_URL is set."""
+
+import os
+
+from .base import *
+
+DEBUG = True
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-not-secret"  # noqa: S105
+# Browsers resolve every *.localhost name to this machine.
+ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Manifest storage needs collectstatic; development serves files as they are.
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,38 @@
+"""URLs of every locality's site (and the city campus).
+
+Requests reach these only after TenantMainMiddleware has chosen the locality from
+the host name; unknown hosts are answered by ``lms.portal.views.unknown_host``.
+"""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms.portal import views as portal_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documentos/", include(wagtaildocs_urls)),
+    path(
+        "cuenta/ingresar/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}/(?P<schema_name>[a-z0-9_]+)/(?P<path>.+)$",
+            portal_views.locality_media,
+        )
+    ]
+
+# Wagtail serves every other path from the locality's own page tree.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,23 @@
+#!/usr/bin/env python
+"""Django's command-line utility for administrative tasks."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    from lms.database import DatabaseSetupError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseSetupError as exc:
+        # One clear line for whoever sets the project up, not a traceback.
+        sys.stderr.write(f"Error de base de datos: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
