@@ -124,7 +124,9 @@ def list_localities(*, include_campus: bool = True) -> list[LocalityData]:
         )
 
 
-def provision_locality(spec: LocalitySpec, *, domain: str | None = None) -> ProvisionResult:
+def provision_locality(
+    spec: LocalitySpec, *, domain: str | None = None
+) -> ProvisionResult:
     """Create a locality's schema by cloning the template, with its domain and site.
 
     Idempotent: an existing locality is left as it is (its domain is added if
@@ -245,14 +247,10 @@ def template_pending_migrations() -> list[str]:
 
 def migrate_everything(*, verbosity: int = 1) -> None:
     """Deploy step: migrate public, the template schema and every locality."""
-    call_command(
-        "migrate_schemas", shared=True, interactive=False, verbosity=verbosity
-    )
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     if not ensure_template_schema(verbosity=verbosity):
         _migrate_schema(get_tenant_base_schema(), verbosity=verbosity)
-    call_command(
-        "migrate_schemas", tenant=True, interactive=False, verbosity=verbosity
-    )
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
 
 
 def _migrate_schema(schema_name: str, *, verbosity: int) -> None:

@@ -24,6 +24,9 @@ class GroupMembership(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} en {self.group_id}"
+
 
 class PermissionGrant(models.Model):
     """A permission given to a person directly in the active locality."""
@@ -37,3 +40,6 @@ class PermissionGrant(models.Model):
                 fields=["user", "permission"], name="unique_permission_grant"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.permission_id}"

@@ -3,7 +3,6 @@
 Presentation only: what the page lists comes from the domain apps' ``api.py``.
 """
 
-from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page

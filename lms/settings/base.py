@@ -59,9 +59,11 @@ TENANT_APPS = [
     "taggit",
 ]
 
-INSTALLED_APPS = list(SHARED_APPS) + [
-    app for app in TENANT_APPS if app not in SHARED_APPS
-] + ["django_filters", "django.contrib.humanize"]
+INSTALLED_APPS = (
+    list(SHARED_APPS)
+    + [app for app in TENANT_APPS if app not in SHARED_APPS]
+    + ["django_filters", "django.contrib.humanize"]
+)
 
 TENANT_MODEL = "tenants.Locality"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
@@ -79,7 +81,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     # First: everything below runs in the schema of the requested host.
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.LocalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,6 +189,20 @@ if not CELERY_BROKER_URL:
     }
 CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND", f"file://{DATA_DIR / 'celery' / 'results'}"
+)
+
+
+def celery_local_folders(options: dict, result_backend: str) -> None:
+    """Create the folders the file broker and file result backend write to."""
+    folders = [options.get(key) for key in ("data_folder_in", "processed_folder")]
+    if result_backend.startswith("file://"):
+        folders.append(result_backend.removeprefix("file://"))
+    for folder in filter(None, folders):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+celery_local_folders(
+    globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}), CELERY_RESULT_BACKEND
 )
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -5,7 +5,7 @@ import os
 from .base import *
 
 DEBUG = True
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-not-secret"  # noqa: S105
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-not-secret"
 # Browsers resolve every *.localhost name to this machine.
 ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -13,3 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# WhiteNoise serves collected files in production; here Django's own finders do.
+MIDDLEWARE = [
+    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
+]

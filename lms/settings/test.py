@@ -13,3 +13,22 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = Path(os.environ.get("LMS_TEST_MEDIA_ROOT", DATA_DIR / "test-media"))
+
+# Tests get their own broker and result folders, so a `make run` worker on the
+# same checkout never takes a test's task (and vice versa).
+_test_celery = DATA_DIR / "test-celery"
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_celery / "broker"),
+        "data_folder_out": str(_test_celery / "broker"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = f"file://{_test_celery / 'results'}"
+celery_local_folders(
+    globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}), CELERY_RESULT_BACKEND
+)
+
+# WhiteNoise serves collected files in production; here Django's own finders do.
+MIDDLEWARE = [
+    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
+]

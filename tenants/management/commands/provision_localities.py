@@ -17,7 +17,5 @@ class Command(BaseCommand):
                 f"en {result.seconds:.2f} s"
             )
         self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(results)} sitios listos ({len(created)} nuevos)."
-            )
+            self.style.SUCCESS(f"{len(results)} sitios listos ({len(created)} nuevos).")
         )

@@ -1,0 +1,44 @@
+# One command per job. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint check format stop-db clean-data
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency files change.
+$(INSTALLED): $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(INSTALLED)
+
+## The platform with demo data: database, 21 sites, web server and worker.
+run: install
+	$(BIN)/python -m lms.devserver
+
+## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Stop the embedded PostgreSQL server (it keeps running between commands).
+stop-db: install
+	$(BIN)/python -c 'from lms.database import stop_embedded_server; stop_embedded_server()'

@@ -1,0 +1,79 @@
+"""Global fixtures: two test localities cloned once per session, per-test activation.
+
+Schema creation is slow, so the localities are provisioned once, outside any
+transaction (as in production). Each test then runs inside a rolled-back
+transaction, in the schema its fixtures activate.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants import api as tenants_api
+from tenants.data import LocalitySpec
+
+TOWN_A = LocalitySpec(schema_name="test_kennedy", name="Kennedy", slug="kennedy")
+TOWN_B = LocalitySpec(schema_name="test_bosa", name="Bosa", slug="bosa")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the template schema and the two test localities for the whole run."""
+    with django_db_blocker.unblock():
+        tenants_api.provision_locality(TOWN_A, domain="kennedy.test")
+        tenants_api.provision_locality(TOWN_B, domain="bosa.test")
+
+
+@pytest.fixture
+def town_a(db):
+    """Kennedy's schema name; the test starts in the public schema."""
+    yield TOWN_A.schema_name
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def town_b(db):
+    yield TOWN_B.schema_name
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_town_a(town_a):
+    """Run the test body inside Kennedy's schema."""
+    with tenants_api.in_locality(town_a):
+        yield town_a
+
+
+@pytest.fixture
+def client_a() -> Client:
+    return Client(HTTP_HOST="kennedy.test")
+
+
+@pytest.fixture
+def client_b() -> Client:
+    return Client(HTTP_HOST="bosa.test")
+
+
+_usernames = itertools.count()
+
+
+@pytest.fixture
+def make_person(db):
+    """Create a city-wide account (public schema) and return it."""
+    from django.contrib.auth import get_user_model
+
+    def make(**fields):
+        n = next(_usernames)
+        fields.setdefault("username", f"persona{n}")
+        fields.setdefault("email", f"persona{n}@example.org")
+        with tenants_api.in_public_schema():
+            user = get_user_model().objects.create_user(
+                password="clave-segura-1", **fields
+            )
+        return user
+
+    return make
