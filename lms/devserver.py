@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / ".data"
+DATA_DIR = Path(os.environ.get("LMS_DATA_DIR", PROJECT_DIR / ".data"))
 LOCK_PATH = DATA_DIR / "run.lock"
 HOST = os.environ.get("LMS_HOST", "127.0.0.1")
 PORT = int(os.environ.get("LMS_PORT", "8000"))
@@ -43,17 +43,25 @@ def main() -> int:
         return 1
 
     started = time.perf_counter()
+    from lms import database
+
+    # Stop on exit only a server this run started (tests may share one left running).
+    owns_database = not os.environ.get("DATABASE_URL") and not (
+        database.embedded_server_is_running()
+    )
     try:
         _prepare()
-    except Exception as exc:
-        from lms.database import DatabaseSetupError
-
-        if isinstance(exc, DatabaseSetupError):
-            print(f"Error de base de datos: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except database.DatabaseSetupError as exc:
+        # One clear line for whoever sets the project up, not a traceback.
+        print(f"Error de base de datos: {exc}", file=sys.stderr)
+        return 2
     print(f"Listo en {time.perf_counter() - started:.1f} s.")
-    return _serve()
+    try:
+        return _serve()
+    finally:
+        if owns_database:
+            database.stop_embedded_server()
+            print("Base de datos embebida detenida.")
 
 
 def _single_instance_lock():

@@ -211,7 +211,7 @@ def ensure_template_schema(*, verbosity: int = 0) -> bool:
     Returns True when it had to be created.
     """
     template = get_tenant_base_schema()
-    if schema_exists(template):
+    if not template or schema_exists(template):
         return False
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{template}"')
