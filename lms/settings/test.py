@@ -32,3 +32,6 @@ celery_local_folders(
 MIDDLEWARE = [
     m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
 ]
+
+# Concurrent runs on one server need their own test database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB_NAME", "test_lms")}
