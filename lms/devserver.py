@@ -137,6 +137,9 @@ def _serve() -> int:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
+    # A shell's `&` starts background jobs with SIGINT ignored; Ctrl+C and
+    # `kill -INT` must still stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
