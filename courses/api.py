@@ -1,32 +1,456 @@
-"""Python API of the courses app.
+"""Python API of the courses app: authoring, releases to localities, the catalog.
 
-All functions act on the locality schema that is active when they are called.
+All functions act on the schema that is active when they are called. City courses
+are authored at the city campus and released to localities (``release_course``):
+a background job copies the frozen snapshot into each locality in one transaction
+per locality, so a failed copy leaves the previous version serving. Courses,
+modules and lessons keep stable keys across versions and localities.
 """
 
 from __future__ import annotations
 
-from .data import CourseSummary
+import logging
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tenants import api as tenants_api
+
+from . import publishing as _publishing
+from .data import (
+    CourseSummary,
+    LessonNavigation,
+    LessonOutline,
+    ModuleOutline,
+    ReleaseData,
+    ReleaseTargetData,
+    Syllabus,
+)
 from .models import CoursePage as _CoursePage
+from .models import CourseRelease as _CourseRelease
+from .models import CourseReleaseTarget as _Target
+from .models import LearningPathCourse as _LearningPathCourse
+from .models import LearningPathPage as _LearningPathPage
+from .models import LessonPage as _LessonPage
+from .models import Modality as _Modality
+from .models import ModulePage as _ModulePage
+from .models import Theme as _Theme
 
-__all__ = ["list_catalog", "search_catalog"]
+__all__ = [
+    "CourseError",
+    "add_lesson",
+    "add_module",
+    "catalog_filter_choices",
+    "create_course",
+    "create_learning_path",
+    "get_lesson_navigation",
+    "get_release",
+    "get_syllabus",
+    "hide_city_course",
+    "list_catalog",
+    "list_releases",
+    "release_course",
+    "run_release",
+    "search_catalog",
+    "show_city_course",
+]
+
+logger = logging.getLogger(__name__)
 
 
-def list_catalog() -> list[CourseSummary]:
-    """The active locality's live courses, in the editors' order."""
-    pages = _CoursePage.objects.live().public().order_by("path")
-    return [_to_summary(page) for page in pages]
+class CourseError(ValueError):
+    """A course operation cannot be done; the message (Spanish) says why and what to do."""
+
+
+# --- Authoring ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_course(
+    title: str,
+    *,
+    key: str | None = None,
+    summary: str = "",
+    theme: str = "gobierno_abierto",
+    estimated_hours: float = 1,
+    modality: str = "virtual",
+    level: str = "basico",
+    completion_min_score: int | None = None,
+    completion_min_attendance: int | None = None,
+) -> CourseSummary:
+    """Create and publish a course under the active locality's home page."""
+    home = _publishing.locality_home_page()
+    if home is None:
+        raise CourseError(
+            "Esta localidad aún no tiene sitio: espere a que termine de crearse."
+        )
+    course = _CoursePage(
+        title=title,
+        key=key or slugify(title)[:80],
+        summary=summary,
+        theme=theme,
+        estimated_hours=Decimal(str(estimated_hours)),
+        modality=modality,
+        level=level,
+        completion_min_score=completion_min_score,
+        completion_min_attendance=completion_min_attendance,
+    )
+    home.add_child(instance=course)
+    course.save_revision().publish()
+    return _to_summary(course)
+
+
+@transaction.atomic
+def add_module(
+    course_key: str, title: str, *, key: str | None = None, summary: str = ""
+) -> str:
+    """Add a published module at the end of a course; returns its key."""
+    course = _CoursePage.objects.get(key=course_key)
+    module = _ModulePage(
+        title=title, key=key or f"{course_key}.{slugify(title)}"[:120], summary=summary
+    )
+    course.add_child(instance=module)
+    module.save_revision().publish()
+    return module.key
+
+
+@transaction.atomic
+def add_lesson(
+    module_key: str,
+    title: str,
+    *,
+    key: str | None = None,
+    body: list[tuple[str, object]] | None = None,
+    is_required: bool = True,
+    estimated_minutes: int = 15,
+) -> str:
+    """Add a published lesson at the end of a module; returns its key.
+
+    ``body`` is a list of (block type, raw value) pairs, e.g.
+    ``[("text", "<p>…</p>"), ("figure", {"image": 3, "alt_text": "…"})]``.
+    """
+    module = _ModulePage.objects.get(key=module_key)
+    lesson = _LessonPage(
+        title=title,
+        key=key or f"{module_key}.{slugify(title)}"[:160],
+        # Raw StreamField data: values as stored (ids for images and documents).
+        body=[{"type": kind, "value": value} for kind, value in body or []],
+        is_required=is_required,
+        estimated_minutes=estimated_minutes,
+    )
+    module.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return lesson.key
+
+
+@transaction.atomic
+def create_learning_path(
+    title: str, *, course_keys: list[str], key: str | None = None, intro: str = ""
+) -> str:
+    """Create a learning path of existing courses, in the given order."""
+    home = _publishing.locality_home_page()
+    path = _LearningPathPage(title=title, key=key or slugify(title)[:80], intro=intro)
+    courses = {c.key: c for c in _CoursePage.objects.filter(key__in=course_keys)}
+    missing = [k for k in course_keys if k not in courses]
+    if missing:
+        raise CourseError(f"No existen estos cursos: {', '.join(missing)}.")
+    path.path_courses = [
+        _LearningPathCourse(course=courses[k], sort_order=i)
+        for i, k in enumerate(course_keys)
+    ]
+    home.add_child(instance=path)
+    path.save_revision().publish()
+    return path.key
+
+
+# --- Releases to localities ----------------------------------------------------------
+
+
+@transaction.atomic
+def release_course(
+    course_key: str,
+    *,
+    schema_names: list[str] | None = None,
+    requested_by_id: int | None = None,
+) -> ReleaseData:
+    """Release the next version of a campus course to all or chosen localities.
+
+    Freezes the course as it is now and schedules the copy (after commit). Refused,
+    with a message, outside the campus, for an unpublished course, for unknown
+    localities, or while another release of the same course is still running.
+    """
+    if tenants_api.current_schema() != settings.CITY_CAMPUS_SCHEMA:
+        raise CourseError(
+            "Solo el campus de la ciudad publica cursos en las localidades."
+        )
+    course = _CoursePage.objects.select_for_update().filter(key=course_key).first()
+    if course is None or not course.live:
+        raise CourseError(
+            f"El curso «{course_key}» no existe o no está publicado en el campus."
+        )
+    active = course.releases.filter(status__in=["pending", "running"]).first()
+    if active:
+        raise CourseError(
+            f"Ya hay una publicación en curso de este curso (versión {active.version}). "
+            "Espere a que termine y vuelva a intentarlo."
+        )
+    localities = {
+        loc.schema_name: loc
+        for loc in tenants_api.list_localities(include_campus=False)
+    }
+    chosen = list(localities) if not schema_names else schema_names
+    unknown = [name for name in chosen if name not in localities]
+    if unknown:
+        raise CourseError(f"Localidades desconocidas: {', '.join(unknown)}.")
+    if not chosen:
+        raise CourseError("Elija al menos una localidad.")
+
+    course.version += 1
+    course.save(update_fields=["version"])
+    try:
+        with transaction.atomic():
+            release = _CourseRelease.objects.create(
+                course=course,
+                version=course.version,
+                requested_by_id=requested_by_id,
+                snapshot=_publishing.snapshot_course(course),
+            )
+    except IntegrityError as exc:  # two trainers pressed "publish" at the same instant
+        raise CourseError(
+            "Ya hay una publicación en curso de este curso. Espere a que termine."
+        ) from exc
+    _Target.objects.bulk_create(
+        _Target(release=release, schema_name=name, locality_name=localities[name].name)
+        for name in sorted(chosen, key=lambda n: localities[n].name)
+    )
+    from .tasks import run_release as run_release_task
+
+    transaction.on_commit(lambda: run_release_task.delay(release.pk))
+    return get_release(release.pk)
+
+
+def run_release(release_id: int) -> ReleaseData:
+    """Copy a release into each of its localities (the background job's body).
+
+    Each locality is one transaction; a failure there is recorded with its reason
+    and leaves that locality on its previous version. Safe to run again: localities
+    already done are skipped.
+    """
+    release = _CourseRelease.objects.select_related("course").get(pk=release_id)
+    _CourseRelease.objects.filter(pk=release.pk).update(status="running")
+    for target in release.targets.exclude(status="done").order_by("locality_name"):
+        _copy_to_target(release, target)
+    failed = release.targets.exclude(status="done").exists()
+    _CourseRelease.objects.filter(pk=release.pk).update(
+        status="failed" if failed else "done", finished_at=timezone.now()
+    )
+    return get_release(release.pk)
+
+
+def _copy_to_target(release: _CourseRelease, target: _Target) -> None:
+    _Target.objects.filter(pk=target.pk).update(status="copying", message="")
+    started = time.perf_counter()
+    try:
+        with tenants_api.in_locality(target.schema_name):
+            result = _publishing.apply_snapshot(release.snapshot)
+    except _publishing.LocalityNotReady:
+        status, message = (
+            "failed",
+            ("La localidad aún se está creando; vuelva a publicar cuando termine."),
+        )
+    except Exception as exc:  # recorded for the admin; other localities go on
+        logger.exception("Copia de %s a %s falló", release, target.schema_name)
+        status, message = "failed", f"No se pudo copiar: {exc}"
+    else:
+        status = "done"
+        message = (
+            f"{result.created_lessons} lecciones nuevas, "
+            f"{result.updated_lessons} actualizadas"
+        )
+        if result.retired_lessons:
+            message += (
+                f", {len(result.retired_lessons)} retiradas "
+                f"({', '.join(result.retired_lessons)}): quien estaba en ellas verá un "
+                "aviso y conserva su avance"
+            )
+    _Target.objects.filter(pk=target.pk).update(
+        status=status,
+        message=message,
+        seconds=time.perf_counter() - started,
+        finished_at=timezone.now(),
+    )
+
+
+def get_release(release_id: int) -> ReleaseData:
+    release = _CourseRelease.objects.select_related("course").get(pk=release_id)
+    return ReleaseData(
+        release_id=release.pk,
+        course_key=release.course.key,
+        course_title=release.course.title,
+        version=release.version,
+        status=release.status,
+        status_label=release.get_status_display(),
+        targets=tuple(
+            ReleaseTargetData(
+                schema_name=t.schema_name,
+                locality_name=t.locality_name,
+                status=t.status,
+                status_label=t.get_status_display(),
+                message=t.message,
+                seconds=t.seconds,
+            )
+            for t in release.targets.all()
+        ),
+    )
+
+
+def list_releases(course_key: str) -> list[ReleaseData]:
+    ids = _CourseRelease.objects.filter(course__key=course_key).values_list(
+        "pk", flat=True
+    )
+    return [get_release(pk) for pk in ids]
+
+
+# --- Locality choices ------------------------------------------------------------------
+
+
+@transaction.atomic
+def hide_city_course(course_key: str) -> None:
+    """Stop offering a city course in the active locality (a new version keeps it hidden)."""
+    _set_hidden(course_key, True)
+
+
+@transaction.atomic
+def show_city_course(course_key: str) -> None:
+    _set_hidden(course_key, False)
+
+
+def _set_hidden(course_key: str, hidden: bool) -> None:
+    course = _CoursePage.objects.filter(key=course_key).first()
+    if course is None or not course.is_city_copy:
+        raise CourseError(
+            "Solo los cursos de la ciudad se ocultan; los cursos locales se despublican."
+        )
+    course.is_hidden_locally = hidden
+    course.save(update_fields=["is_hidden_locally"])
+
+
+# --- Catalog and navigation --------------------------------------------------------------
+
+
+def _offered() -> QuerySet[_CoursePage]:
+    return _CoursePage.objects.live().public().filter(is_hidden_locally=False)
+
+
+def list_catalog(
+    *,
+    query: str | None = None,
+    theme: str | None = None,
+    modality: str | None = None,
+    max_hours: float | None = None,
+) -> list[CourseSummary]:
+    """The active locality's offered courses, filtered; full-text search when ``query``."""
+    courses = _offered().order_by("path")
+    if theme:
+        courses = courses.filter(theme=theme)
+    if modality:
+        courses = courses.filter(modality=modality)
+    if max_hours is not None:
+        courses = courses.filter(estimated_hours__lte=max_hours)
+    if query:
+        return [_to_summary(page) for page in courses.search(query)]
+    return [_to_summary(page) for page in courses.select_related("cover_image")]
+
+
+def catalog_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """(value, label) pairs for the catalog's theme and modality filters."""
+    return {"themes": list(_Theme.choices), "modalities": list(_Modality.choices)}
 
 
 def search_catalog(query: str) -> list[CourseSummary]:
-    """Full-text search over the active locality's live courses."""
-    results = _CoursePage.objects.live().public().search(query)
-    return [_to_summary(page) for page in results]
+    """Full-text search over the active locality's offered courses."""
+    return list_catalog(query=query)
+
+
+def get_syllabus(course_key: str) -> Syllabus:
+    """Modules and offered lessons of a course, in order (two queries)."""
+    course = _CoursePage.objects.get(key=course_key)
+    modules = list(_ModulePage.objects.child_of(course).live().order_by("path"))
+    lessons = (
+        _LessonPage.objects.descendant_of(course)
+        .live()
+        .filter(is_retired=False)
+        .order_by("path")
+    )
+    by_module: dict[str, list[LessonOutline]] = {m.path: [] for m in modules}
+    for lesson in lessons:
+        parent_path = lesson.path[: -_LessonPage.steplen]
+        if parent_path in by_module:
+            by_module[parent_path].append(_to_outline(lesson))
+    return Syllabus(
+        course_key=course.key,
+        version=course.version,
+        modules=tuple(
+            ModuleOutline(
+                key=m.key,
+                title=m.title,
+                summary=m.summary,
+                lessons=tuple(by_module[m.path]),
+            )
+            for m in modules
+        ),
+    )
+
+
+def get_lesson_navigation(lesson_key: str) -> LessonNavigation:
+    """Where a lesson sits in its course: position, previous and next lesson."""
+    lesson = _LessonPage.objects.get(key=lesson_key)
+    course = _CoursePage.objects.ancestor_of(lesson).get()
+    module = lesson.get_parent()
+    ordered = get_syllabus(course.key).lessons
+    keys = [item.key for item in ordered]
+    index = keys.index(lesson.key) if lesson.key in keys else -1
+    return LessonNavigation(
+        course_key=course.key,
+        course_title=course.title,
+        course_url=course.get_url() or "",
+        module_title=module.title,
+        position=index + 1,
+        total=len(ordered),
+        previous=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if 0 <= index < len(ordered) - 1 else None,
+    )
+
+
+def _to_outline(lesson: _LessonPage) -> LessonOutline:
+    return LessonOutline(
+        key=lesson.key,
+        title=lesson.title,
+        url=lesson.get_url() or "",
+        is_required=lesson.is_required,
+        estimated_minutes=lesson.estimated_minutes,
+    )
 
 
 def _to_summary(page: _CoursePage) -> CourseSummary:
     return CourseSummary(
         page_id=page.pk,
+        key=page.key,
         title=page.title,
         summary=page.summary,
         url=page.get_url() or "",
+        theme=page.theme,
+        theme_label=page.get_theme_display(),
+        estimated_hours=float(page.estimated_hours),
+        modality=page.modality,
+        modality_label=page.get_modality_display(),
+        level_label=page.get_level_display(),
+        version=page.version,
+        is_city_copy=page.is_city_copy,
+        is_hidden_locally=page.is_hidden_locally,
     )

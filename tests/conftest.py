@@ -14,8 +14,11 @@ from django.db import connection
 from django.test import Client
 
 from tenants import api as tenants_api
-from tenants.data import LocalitySpec
+from tenants.data import LocalityKind, LocalitySpec
 
+CAMPUS = LocalitySpec(
+    schema_name="campus", name="Campus", slug="campus", kind=LocalityKind.CITY_CAMPUS
+)
 TOWN_A = LocalitySpec(schema_name="test_kennedy", name="Kennedy", slug="kennedy")
 TOWN_B = LocalitySpec(schema_name="test_bosa", name="Bosa", slug="bosa")
 
@@ -26,6 +29,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         tenants_api.provision_locality(TOWN_A, domain="kennedy.test")
         tenants_api.provision_locality(TOWN_B, domain="bosa.test")
+        tenants_api.provision_locality(CAMPUS, domain="campus.test")
 
 
 @pytest.fixture
@@ -46,6 +50,24 @@ def in_town_a(town_a):
     """Run the test body inside Kennedy's schema."""
     with tenants_api.in_locality(town_a):
         yield town_a
+
+
+@pytest.fixture
+def campus(db):
+    """The city campus schema name (where city courses are authored)."""
+    yield CAMPUS.schema_name
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_campus(campus):
+    with tenants_api.in_locality(campus):
+        yield campus
+
+
+@pytest.fixture
+def client_campus() -> Client:
+    return Client(HTTP_HOST="campus.test")
 
 
 @pytest.fixture

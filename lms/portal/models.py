@@ -17,7 +17,7 @@ class LocalityHomePage(Page):
     intro = RichTextField("presentación", blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "courses.LearningPathPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
@@ -25,8 +25,8 @@ class LocalityHomePage(Page):
         verbose_name = "página de inicio de la localidad"
 
     def get_context(self, request, *args, **kwargs):
-        from courses import api as courses_api
+        from .catalog import catalog_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = courses_api.list_catalog()
+        context.update(catalog_context(request))
         return context

@@ -1,0 +1,66 @@
+"""StreamField blocks of a lesson body.
+
+Blocks that point at media (images, documents) are remapped when a course is
+copied to a locality, since each locality has its own media library
+(``courses.publishing``).
+"""
+
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class FigureBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label="imagen")
+    alt_text = blocks.CharBlock(
+        label="texto alternativo",
+        max_length=250,
+        help_text="Qué muestra la imagen, para quien no la puede ver.",
+    )
+    caption = blocks.CharBlock(label="pie de imagen", required=False)
+
+    class Meta:
+        icon = "image"
+        label = "Imagen"
+        template = "courses/blocks/figure.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(label="video (URL)")
+    captions = DocumentChooserBlock(label="subtítulos (.vtt)", required=False)
+    transcript = blocks.RichTextBlock(
+        label="transcripción",
+        required=False,
+        features=["bold", "italic", "ol", "ul", "link"],
+        help_text="Texto completo del video: para conexiones lentas y lectores de pantalla.",
+    )
+
+    class Meta:
+        icon = "media"
+        label = "Video"
+        template = "courses/blocks/video.html"
+
+
+class DownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label="documento")
+    title = blocks.CharBlock(label="título", required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = "Documento descargable"
+        template = "courses/blocks/download.html"
+
+
+LESSON_BODY_BLOCKS = [
+    (
+        "text",
+        blocks.RichTextBlock(
+            label="Texto",
+            features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote"],
+        ),
+    ),
+    ("figure", FigureBlock()),
+    ("video", VideoBlock()),
+    ("download", DownloadBlock()),
+]

@@ -1,0 +1,299 @@
+"""Copying a campus course into a locality: snapshot at the campus, apply there.
+
+A snapshot is plain JSON (it may travel in a task message): the course, its
+modules and lessons with their stable keys, StreamField data, and the media they
+point at (described by file path and hash, since image and document ids differ
+between schemas). Applying a snapshot in a locality runs in one transaction:
+either the whole new version is there, or the previous one keeps serving.
+
+Pages are matched by key, never by id, so a lesson keeps its identity (and
+learners their progress) from one version to the next. A lesson the new version
+no longer has is retired (marked, left out of the syllabus), not deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Site
+
+from .models import CoursePage, LessonPage, ModulePage
+
+_COURSE_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "theme",
+    "estimated_hours",
+    "language",
+    "level",
+    "modality",
+    "completion_min_score",
+    "completion_min_attendance",
+    "search_description",
+]
+_MODULE_FIELDS = ["title", "slug", "summary"]
+_LESSON_FIELDS = ["title", "slug", "is_required", "estimated_minutes"]
+
+
+class KeyConflict(RuntimeError):
+    """The locality already uses the course's key for a course of its own."""
+
+
+class LocalityNotReady(RuntimeError):
+    """The locality's site is still being set up (no home page yet)."""
+
+
+@dataclass
+class ApplyResult:
+    created_lessons: int = 0
+    updated_lessons: int = 0
+    retired_lessons: list[str] = field(default_factory=list)
+
+
+# --- Snapshot (runs in the campus schema) -----------------------------------------
+
+
+def snapshot_course(course: CoursePage) -> dict[str, Any]:
+    """Describe a campus course, its live modules and lessons as JSON."""
+    media: dict[str, dict[str, Any]] = {}
+    modules = []
+    for module in ModulePage.objects.child_of(course).live().order_by("path"):
+        lessons = []
+        for lesson in LessonPage.objects.child_of(module).live().order_by("path"):
+            body = lesson.body.get_prep_value()
+            _collect_media(body, media)
+            lessons.append(
+                {
+                    "key": lesson.key,
+                    **_fields(lesson, _LESSON_FIELDS),
+                    "body": body,
+                }
+            )
+        modules.append(
+            {
+                "key": module.key,
+                **_fields(module, _MODULE_FIELDS),
+                "prerequisites": list(
+                    module.prerequisites.values_list("key", flat=True)
+                ),
+                "lessons": lessons,
+            }
+        )
+    cover = None
+    if course.cover_image_id:
+        cover = f"image:{course.cover_image_id}"
+        media[cover] = _describe_image(course.cover_image)
+    return {
+        "key": course.key,
+        "version": course.version,
+        "fields": _fields(course, _COURSE_FIELDS),
+        "cover": cover,
+        "prerequisites": list(course.prerequisites.values_list("key", flat=True)),
+        "modules": modules,
+        "media": media,
+    }
+
+
+def _fields(page, names: list[str]) -> dict[str, Any]:
+    values = {}
+    for name in names:
+        value = getattr(page, name)
+        values[name] = str(value) if name == "estimated_hours" else value
+    return values
+
+
+def _collect_media(
+    stream: list[dict[str, Any]], media: dict[str, dict[str, Any]]
+) -> None:
+    for block in stream:
+        value = block.get("value")
+        if block["type"] == "figure" and value.get("image"):
+            ref = f"image:{value['image']}"
+            media.setdefault(
+                ref, _describe_image(get_image_model().objects.get(pk=value["image"]))
+            )
+        for doc_field in ("document", "captions"):
+            if isinstance(value, dict) and value.get(doc_field):
+                ref = f"document:{value[doc_field]}"
+                media.setdefault(
+                    ref,
+                    _describe_document(
+                        get_document_model().objects.get(pk=value[doc_field])
+                    ),
+                )
+
+
+def _describe_image(image) -> dict[str, Any]:
+    return {
+        "kind": "image",
+        "title": image.title,
+        "path": image.file.path,
+        "name": Path(image.file.name).name,
+        "hash": image.get_file_hash(),
+    }
+
+
+def _describe_document(document) -> dict[str, Any]:
+    return {
+        "kind": "document",
+        "title": document.title,
+        "path": document.file.path,
+        "name": Path(document.file.name).name,
+        "hash": document.get_file_hash(),
+    }
+
+
+# --- Apply (runs in the locality schema) -------------------------------------------
+
+
+@transaction.atomic
+def apply_snapshot(snapshot: dict[str, Any]) -> ApplyResult:
+    """Create or update the course in the active locality from a snapshot."""
+    home = locality_home_page()
+    if home is None:
+        raise LocalityNotReady("La localidad aún se está creando.")
+    media_ids = {ref: _local_media_id(info) for ref, info in snapshot["media"].items()}
+    result = ApplyResult()
+
+    course = CoursePage.objects.filter(key=snapshot["key"]).first()
+    if course is None:
+        course = CoursePage(key=snapshot["key"], is_city_copy=True)
+        _set(course, snapshot["fields"])
+        course.version = snapshot["version"]
+        course.cover_image_id = media_ids.get(snapshot["cover"])
+        home.add_child(instance=course)
+    elif not course.is_city_copy:
+        raise KeyConflict(
+            f"Esta localidad ya tiene un curso propio con la clave «{course.key}». "
+            "Cambie la clave del curso local para recibir el de la ciudad."
+        )
+    else:
+        _set(course, snapshot["fields"])
+        course.version = snapshot["version"]
+        course.cover_image_id = media_ids.get(snapshot["cover"])
+    _publish(course)
+
+    wanted_lessons = set()
+    for module_data in snapshot["modules"]:
+        module = _upsert_child(course, course, ModulePage, module_data, _MODULE_FIELDS)
+        for lesson_data in module_data["lessons"]:
+            wanted_lessons.add(lesson_data["key"])
+            existed = LessonPage.objects.filter(key=lesson_data["key"]).exists()
+            lesson_data = {
+                **lesson_data,
+                "body": _remap_stream(lesson_data["body"], media_ids),
+            }
+            lesson = _upsert_child(
+                course, module, LessonPage, lesson_data, _LESSON_FIELDS
+            )
+            if lesson.is_retired:
+                lesson.is_retired = False
+                lesson.save(update_fields=["is_retired"])
+            if existed:
+                result.updated_lessons += 1
+            else:
+                result.created_lessons += 1
+
+    for lesson in LessonPage.objects.descendant_of(course).filter(is_retired=False):
+        if lesson.key not in wanted_lessons:
+            # Kept live: whoever is in it sees a notice and keeps their progress.
+            lesson.is_retired = True
+            lesson.save(update_fields=["is_retired"])
+            result.retired_lessons.append(lesson.key)
+
+    _link_prerequisites(course, snapshot)
+    return result
+
+
+def locality_home_page():
+    """The root page of the locality's site (its home), if the site exists yet."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page.specific if site else None
+
+
+def _set(page, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(page, name, value)
+
+
+def _upsert_child(course, parent, model, data: dict[str, Any], names: list[str]):
+    page = model.objects.filter(key=data["key"]).first()
+    if page is not None and not page.is_descendant_of(course):
+        # Never take over a page of another course (e.g. a local one).
+        raise KeyConflict(
+            f"La clave «{data['key']}» ya la usa otra página de esta localidad "
+            f"({page.title}). Cambie esa clave para recibir el curso de la ciudad."
+        )
+    values = {name: data[name] for name in names}
+    if "body" in data:
+        values["body"] = data["body"]
+    if page is None:
+        page = model(key=data["key"], **values)
+        parent.add_child(instance=page)
+    else:
+        if page.get_parent().pk != parent.pk:
+            page.move(parent, pos="last-child")
+            page.refresh_from_db()
+        _set(page, values)
+    _publish(page)
+    return page
+
+
+def _publish(page) -> None:
+    page.save_revision(log_action=False).publish(log_action=None)
+
+
+def _link_prerequisites(course: CoursePage, snapshot: dict[str, Any]) -> None:
+    course.prerequisites.set(
+        CoursePage.objects.filter(key__in=snapshot["prerequisites"])
+    )
+    for module_data in snapshot["modules"]:
+        module = ModulePage.objects.get(key=module_data["key"])
+        module.prerequisites.set(
+            ModulePage.objects.filter(key__in=module_data["prerequisites"])
+        )
+
+
+def _remap_stream(stream: list[dict[str, Any]], media_ids: dict[str, int]) -> list:
+    remapped = []
+    for block in stream:
+        value = block.get("value")
+        if isinstance(value, dict):
+            value = dict(value)
+            if block["type"] == "figure" and value.get("image"):
+                value["image"] = media_ids[f"image:{value['image']}"]
+            for doc_field in ("document", "captions"):
+                if value.get(doc_field):
+                    value[doc_field] = media_ids[f"document:{value[doc_field]}"]
+        remapped.append({**block, "value": value})
+    return remapped
+
+
+def _local_media_id(info: dict[str, Any]) -> int:
+    """Find the same file in this locality's library (by hash), or copy it in."""
+    model = get_image_model() if info["kind"] == "image" else get_document_model()
+    existing = model.objects.filter(file_hash=info["hash"]).first()
+    if existing:
+        return existing.pk
+    with open(info["path"], "rb") as handle:
+        item = model(title=info["title"])
+        # Saved to the active locality's storage folder (per-tenant storage).
+        item.file.save(info["name"], File(handle), save=False)
+    item.file_hash = info["hash"]
+    item.file_size = item.file.size
+    if info["kind"] == "image":
+        item.width, item.height = _image_size(item)
+    item.save()
+    return item.pk
+
+
+def _image_size(image) -> tuple[int, int]:
+    with image.get_willow_image() as willow:
+        return willow.get_size()
