@@ -51,7 +51,7 @@ def release_course(request: HttpRequest, page_id: int) -> HttpResponse:
     if not request.user.has_perm(RELEASE_PERMISSION):
         return permission_denied(request)
     course = get_object_or_404(CoursePage, pk=page_id)
-    form = ReleaseForm(request.POST or None)
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         chosen = (
             None if form.cleaned_data["everywhere"] else form.cleaned_data["localities"]

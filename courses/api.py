@@ -51,6 +51,8 @@ __all__ = [
     "get_lesson_navigation",
     "get_release",
     "get_syllabus",
+    "has_course",
+    "list_learning_paths",
     "hide_city_course",
     "list_catalog",
     "list_releases",
@@ -112,7 +114,7 @@ def add_module(
     """Add a published module at the end of a course; returns its key."""
     course = _CoursePage.objects.get(key=course_key)
     module = _ModulePage(
-        title=title, key=key or f"{course_key}.{slugify(title)}"[:120], summary=summary
+        title=title, key=key or f"{course_key}--{slugify(title)}"[:120], summary=summary
     )
     course.add_child(instance=module)
     module.save_revision().publish()
@@ -137,7 +139,7 @@ def add_lesson(
     module = _ModulePage.objects.get(key=module_key)
     lesson = _LessonPage(
         title=title,
-        key=key or f"{module_key}.{slugify(title)}"[:160],
+        key=key or f"{module_key}--{slugify(title)}"[:160],
         # Raw StreamField data: values as stored (ids for images and documents).
         body=[{"type": kind, "value": value} for kind, value in body or []],
         is_required=is_required,
@@ -375,6 +377,24 @@ def catalog_filter_choices() -> dict[str, list[tuple[str, str]]]:
 def search_catalog(query: str) -> list[CourseSummary]:
     """Full-text search over the active locality's offered courses."""
     return list_catalog(query=query)
+
+
+def has_course(course_key: str) -> bool:
+    """Whether the active locality has this course (offered or hidden)."""
+    return _CoursePage.objects.filter(key=course_key).exists()
+
+
+def list_learning_paths() -> list[tuple[str, str, list[str]]]:
+    """(key, title, course keys in order) of the active locality's live paths."""
+    paths = (
+        _LearningPathPage.objects.live()
+        .order_by("path")
+        .prefetch_related("path_courses__course")
+    )
+    return [
+        (p.key, p.title, [item.course.key for item in p.path_courses.all()])
+        for p in paths
+    ]
 
 
 def get_syllabus(course_key: str) -> Syllabus:

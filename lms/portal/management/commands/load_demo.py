@@ -1,7 +1,7 @@
 """Demo data for `make run`: an administrator account for trying the admin.
 
 Development only; safe to run again (nothing is duplicated or overwritten).
-Course content arrives with the courses issue.
+Courses are authored at the campus and released to every locality.
 """
 
 from django.conf import settings
@@ -35,3 +35,7 @@ class Command(BaseCommand):
             "Cuenta de demostración: admin / admin"
             + (" (creada)" if created else " (ya existía)")
         )
+        from lms.portal.demo_content import load_demo_courses
+
+        for line in load_demo_courses():
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,79 @@
+"""The learner's catalog: search, filters, syllabus, lesson navigation."""
+
+from __future__ import annotations
+
+from courses import api
+
+
+def _courses():
+    api.create_course(
+        "Presupuestos participativos",
+        key="pp",
+        theme="presupuestos",
+        estimated_hours=3,
+        modality="mixta",
+        summary="Decidir el 50 % del fondo",
+    )
+    api.create_course(
+        "Datos abiertos para la participación",
+        key="datos",
+        theme="datos_abiertos",
+        estimated_hours=10,
+        summary="Leer bases de datos públicas",
+    )
+    api.create_course(
+        "Control social y veeduría",
+        key="veeduria",
+        theme="gobierno_abierto",
+        estimated_hours=20,
+        modality="presencial",
+    )
+
+
+def test_filters_and_search(in_town_a):
+    _courses()
+    assert [c.key for c in api.list_catalog()] == ["pp", "datos", "veeduria"]
+    assert [c.key for c in api.list_catalog(theme="datos_abiertos")] == ["datos"]
+    assert [c.key for c in api.list_catalog(modality="presencial")] == ["veeduria"]
+    assert [c.key for c in api.list_catalog(max_hours=12)] == ["pp", "datos"]
+    assert [c.key for c in api.list_catalog(query="bases de datos")] == ["datos"]
+    assert api.list_catalog(query="astronomía") == []
+
+
+def test_catalog_page_filters_and_explains_empty_results(in_town_a, client_a):
+    _courses()
+    page = client_a.get("/", {"duracion": "corto"})
+    assert "Presupuestos participativos" in page.text
+    assert "Control social y veeduría" not in page.text
+    nothing = client_a.get("/", {"q": "astronomía"})
+    assert "Ningún curso coincide con esa búsqueda" in nothing.text
+    odd = client_a.get("/", {"tema": "no-existe", "duracion": "9999"})
+    assert odd.status_code == 200  # unknown filter values are ignored, not errors
+
+
+def test_lesson_navigation_walks_the_whole_course(in_town_a):
+    api.create_course("Gobierno abierto", key="ga")
+    m1 = api.add_module("ga", "Módulo 1", key="ga-m1")
+    m2 = api.add_module("ga", "Módulo 2", key="ga-m2")
+    api.add_lesson(m1, "Uno", key="ga-1")
+    api.add_lesson(m1, "Dos", key="ga-2", is_required=False)
+    api.add_lesson(m2, "Tres", key="ga-3")
+    first = api.get_lesson_navigation("ga-1")
+    assert (first.position, first.total, first.previous) == (1, 3, None)
+    assert first.next.key == "ga-2"
+    middle = api.get_lesson_navigation("ga-2")
+    assert (middle.previous.key, middle.next.key) == ("ga-1", "ga-3")
+    assert middle.module_title == "Módulo 1"
+    last = api.get_lesson_navigation("ga-3")
+    assert (last.position, last.next) == (3, None)
+
+
+def test_course_page_shows_syllabus_and_start_button(in_town_a, client_a):
+    api.create_course("Gobierno abierto", key="ga", completion_min_score=70)
+    m1 = api.add_module("ga", "Qué es", key="ga-m1")
+    api.add_lesson(m1, "Transparencia", key="ga-1")
+    page = client_a.get("/gobierno-abierto/")
+    assert page.status_code == 200
+    assert "Transparencia" in page.text
+    assert "Empezar el curso" in page.text
+    assert "Obtener al menos 70 %" in page.text

@@ -1,0 +1,109 @@
+"""Locality staff edit their own courses, never a copied city course."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
+
+from courses import api
+from courses.models import CoursePage, LessonPage
+from lms.locality_roles import api as roles_api
+from lms.locality_roles.data import Role
+from tenants import api as tenants_api
+
+
+def _locality_editor(person) -> None:
+    """Give ``person`` page editing rights over the whole active locality site."""
+    roles_api.grant_role(person.pk, Role.LOCALITY_MANAGER)
+    group = Group.objects.get(name=Role.LOCALITY_MANAGER.value)
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    home = CoursePage.objects.get(key="presupuestos").get_parent()
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group, page=home, permission=Permission.objects.get(codename=codename)
+        )
+
+
+def test_city_copy_is_read_only_for_locality_staff_local_course_is_theirs(
+    city_course, town_a, make_person, client_a, django_capture_on_commit_callbacks
+):
+    with tenants_api.in_locality("campus"):
+        with django_capture_on_commit_callbacks(execute=False):
+            release = api.release_course(city_course, schema_names=[town_a])
+        api.run_release(release.release_id)
+    manager = make_person()
+    with tenants_api.in_locality(town_a):
+        _locality_editor(manager)
+        local = api.create_course("Veeduría en Kennedy", key="veeduria-kennedy")
+        city = CoursePage.objects.get(key="presupuestos")
+        lesson = LessonPage.objects.get(key="l1")
+        manager.refresh_from_db()
+
+        assert not city.permissions_for_user(manager).can_edit()
+        assert not city.permissions_for_user(manager).can_delete()
+        assert not lesson.permissions_for_user(manager).can_edit()
+        local_page = CoursePage.objects.get(key=local.key)
+        assert local_page.permissions_for_user(manager).can_edit()
+        assert local_page.permissions_for_user(manager).can_publish()
+        client_a.force_login(manager)
+        city_id, local_id = city.pk, local_page.pk
+
+    denied = client_a.get(f"/admin/pages/{city_id}/edit/")
+    assert denied.status_code in (302, 403)
+    assert client_a.get(f"/admin/pages/{local_id}/edit/").status_code == 200
+
+
+def test_trainer_releases_from_the_admin_and_follows_progress(
+    city_course,
+    town_a,
+    town_b,
+    make_person,
+    client_campus,
+    django_capture_on_commit_callbacks,
+):
+    trainer = make_person()
+    with tenants_api.in_locality("campus"):
+        roles_api.grant_role(trainer.pk, Role.TRAINER)
+        group = Group.objects.get(name=Role.TRAINER.value)
+        group.permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="release_course"),
+        )
+        course_id = CoursePage.objects.get(key=city_course).pk
+        client_campus.force_login(trainer)
+
+    form = client_campus.get(f"/admin/cursos/{course_id}/publicar/")
+    assert form.status_code == 200
+    assert "Todas las localidades" in form.text
+    refused = client_campus.post(f"/admin/cursos/{course_id}/publicar/", {})
+    assert "Marque «Todas las localidades» o elija al menos una." in refused.text
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        posted = client_campus.post(
+            f"/admin/cursos/{course_id}/publicar/", {"localities": [town_b]}
+        )
+    assert posted.status_code == 302
+    assert len(callbacks) == 1
+    status = client_campus.get(posted["Location"])
+    assert "Bosa" in status.text and "En cola" in status.text
+    with tenants_api.in_locality("campus"):
+        [release] = api.list_releases(city_course)
+        api.run_release(release.release_id)
+    status = client_campus.get(posted["Location"])
+    assert "Publicado" in status.text
+    assert "1 de 1 localidades listas" in status.text
+
+
+def test_staff_without_the_release_permission_cannot_release(
+    city_course, make_person, client_campus
+):
+    facilitator = make_person()
+    with tenants_api.in_locality("campus"):
+        roles_api.grant_role(facilitator.pk, Role.FACILITATOR)
+        Group.objects.get(name=Role.FACILITATOR.value).permissions.add(
+            Permission.objects.get(codename="access_admin")
+        )
+        course_id = CoursePage.objects.get(key=city_course).pk
+        client_campus.force_login(facilitator)
+    response = client_campus.get(f"/admin/cursos/{course_id}/publicar/")
+    assert response.status_code in (302, 403)
