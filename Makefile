@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint check format stop-db clean-data
+.PHONY: install run test lint check format stop-db clean-data verifier
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -22,8 +22,18 @@ install: $(INSTALLED)
 run: install
 	$(BIN)/python -m lms.devserver
 
+# The independent verifier the certificate tests run (Node; npm ci from the lock).
+# Debian's nodejs only if Node is missing (most machines already have it).
+VERIFIER := certificates/verifier
+$(VERIFIER)/node_modules/.installed: $(VERIFIER)/package.json $(VERIFIER)/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	npm ci --ignore-scripts --no-audit --no-fund --prefix $(VERIFIER)
+	@touch $@
+
+verifier: $(VERIFIER)/node_modules/.installed
+
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
-test: install
+test: install verifier
 	$(BIN)/pytest
 
 lint: install

@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Public verification (no login), issuer keys, status list, learner downloads.
+    path("certificados/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

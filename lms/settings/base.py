@@ -235,3 +235,14 @@ LOGGING = {
         "tenants": {"level": "INFO"},
     },
 }
+# --- Certificates (docs/decisions/0008-certificates.md) ---------------------------
+# Active Ed25519 signing key "key-id:base64url(32-byte seed)"; retired public keys
+# "key-id:z6Mk…,…" keep certificates signed before a rotation verifiable.
+CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_RETIRED_KEYS = os.environ.get("CERTIFICATE_RETIRED_KEYS", "")
+# Without a configured key, dev/test generate one once here (never in production).
+CERTIFICATE_ALLOW_DEV_KEY = False
+CERTIFICATE_DEV_KEY_FILE = DATA_DIR / "certificates" / "dev-signing-key.json"
+# Public address of a locality's site, for QR codes and credential URLs.
+CERTIFICATE_SITE_URL = os.environ.get("CERTIFICATE_SITE_URL", "https://{domain}")
+

@@ -18,3 +18,8 @@ STORAGES["staticfiles"] = {
 MIDDLEWARE = [
     m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
 ]
+# Certificates: a development signing key is generated once into .data/.
+CERTIFICATE_ALLOW_DEV_KEY = True
+CERTIFICATE_SITE_URL = os.environ.get(
+    "CERTIFICATE_SITE_URL", "http://{domain}:" + os.environ.get("LMS_PORT", "8000")
+)

@@ -35,3 +35,6 @@ MIDDLEWARE = [
 
 # Concurrent runs on one server need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB_NAME", "test_lms")}
+# Certificates: a test signing key generated once into the run's data folder.
+CERTIFICATE_ALLOW_DEV_KEY = True
+CERTIFICATE_SITE_URL = "http://{domain}"

@@ -1,0 +1,54 @@
+"""Receivers of signals from lower layers, connected in ``CertificatesConfig.ready``."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def on_course_completed(
+    sender: object,
+    *,
+    user_id: int,
+    course_key: str,
+    course_version: int,
+    completed_at: datetime,
+    **kwargs: object,
+) -> None:
+    """Schedule the certificate after the completion commits (in its schema)."""
+    from .tasks import issue_certificate_task
+
+    transaction.on_commit(
+        lambda: issue_certificate_task.delay(
+            user_id, course_key, course_version, completed_at.isoformat()
+        )
+    )
+
+
+def on_person_anonymized(sender: object, *, user_id: int, **kwargs: object) -> None:
+    """Keep the certificates as they are.
+
+    A certificate must stay verifiable, so its snapshot (name, document type and
+    last digits, course, hours, locality, date) is kept on purpose. The app holds
+    no other personal data about the person (no email, no full document number),
+    so there is nothing more to drop.
+    """
+    logger.info("Persona %s anonimizada: sus certificados se conservan.", user_id)
+
+
+def connect() -> None:
+    try:  # defined by the learning-records issue (#6)
+        from lms.learning.signals import course_completed
+    except ImportError:
+        logger.warning("lms.learning no está instalado: no se emitirán certificados.")
+    else:
+        course_completed.connect(on_course_completed, dispatch_uid="certificates.issue")
+    try:  # defined by the accounts issue (#3); absent until it lands
+        from lms.accounts.signals import person_anonymized
+    except ImportError:
+        return
+    person_anonymized.connect(on_person_anonymized, dispatch_uid="certificates.anon")

@@ -1,0 +1,127 @@
+"""Certificates of one locality (tenant app: each locality's schema holds its own).
+
+A certificate is issued once per person and course version (a partial unique
+constraint; the issuing task is idempotent). It keeps a snapshot of everything it
+shows, so it stays verifiable after the course changes or the person is anonymized.
+Revocation never deletes: the row stays, with the reason and date, and its bit in the
+locality's status list is set. A revoked certificate may be replaced by a new one
+(``replaces``); the old code then still answers "revoked".
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+class Certificate(models.Model):
+    """One person's certificate for one course version in this locality.
+
+    Holds personal data: the holder's full name and the type and last digits of
+    their identity document (a snapshot; the person itself lives in
+    ``lms.accounts`` in the public schema, referenced by ``user_id`` because
+    foreign keys do not cross schemas).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField("código", max_length=80, unique=True, editable=False)
+    user_id = models.BigIntegerField("persona (id)", db_index=True)
+    course_key = models.CharField("clave del curso", max_length=120)
+    course_version = models.PositiveIntegerField("versión del curso")
+    completed_at = models.DateTimeField("finalizó el")
+    issued_at = models.DateTimeField("emitido el")
+    # --- snapshot: exactly what the PDF, the credential and the page show ---
+    holder_name = models.CharField("nombre", max_length=300)
+    document_type = models.CharField("tipo de documento", max_length=20, blank=True)
+    document_last_digits = models.CharField("últimos dígitos", max_length=4, blank=True)
+    course_title = models.CharField("curso", max_length=300)
+    hours = models.DecimalField("horas", max_digits=6, decimal_places=1)
+    locality_name = models.CharField("localidad", max_length=120)
+    # --- artefacts ---
+    status_index = models.PositiveIntegerField(null=True, unique=True, editable=False)
+    credential = models.JSONField("credencial firmada", null=True, editable=False)
+    pdf = models.FileField(upload_to="certificados/", blank=True, editable=False)
+    reissued_at = models.DateTimeField("reemitido el", null=True, blank=True)
+    # --- revocation ---
+    revoked_at = models.DateTimeField("revocado el", null=True, blank=True)
+    revocation_reason = models.CharField("motivo", max_length=500, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name="reemplaza a",
+    )
+
+    class Meta:
+        verbose_name = "certificado"
+        verbose_name_plural = "certificados"
+        ordering = ["-issued_at"]
+        constraints = [
+            # The completion path issues at most one per person and course version,
+            # even when the task runs twice (redelivery after a worker died).
+            models.UniqueConstraint(
+                fields=["user_id", "course_key", "course_version"],
+                condition=Q(replaces__isnull=True),
+                name="one_certificate_per_person_course_version",
+            ),
+            # Replacements after revocation: never two valid at once.
+            models.UniqueConstraint(
+                fields=["user_id", "course_key", "course_version"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_person_course_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.holder_name} · {self.course_title}"
+
+
+class StatusList(models.Model):
+    """The locality's Bitstring Status List (revocation), signed and ready to serve.
+
+    One row per schema. Bit ``status_index`` of a certificate is 1 when revoked. The
+    signed credential is rebuilt in the transaction that revokes, so the published
+    list and the certificates never disagree.
+    """
+
+    revoked_indexes = models.JSONField(default=list)
+    credential = models.JSONField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lista de estado"
+
+    def __str__(self) -> str:
+        return f"Lista de estado ({len(self.revoked_indexes)} revocados)"
+
+
+class ReissueJob(models.Model):
+    """A background bulk re-issue (e.g. after a template fix), with its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En cola"
+        RUNNING = "running", "En curso"
+        DONE = "done", "Terminado"
+        FAILED = "failed", "Con errores"
+
+    reason = models.CharField("motivo", max_length=500)
+    course_key = models.CharField("solo el curso", max_length=120, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default="pending")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    last_certificate_id = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "reemisión masiva"
+        verbose_name_plural = "reemisiones masivas"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Reemisión {self.pk}: {self.done}/{self.total}"

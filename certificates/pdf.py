@@ -1,0 +1,49 @@
+"""The printable certificate: an HTML/CSS template rendered to PDF (internal).
+
+Template lookup, first found wins, so trainers can adapt one course without
+touching the others: ``certificates/pdf/<course_key>.html``, then
+``certificates/pdf/default.html``. The template receives the certificate snapshot
+and a QR code (PNG data URI) pointing at the public verification page. xhtml2pdf
+is pure Python (``make`` installs it; WeasyPrint would need system libraries).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from django.template.loader import select_template
+from xhtml2pdf import pisa
+
+from .documents import hours_text
+
+
+class PdfError(RuntimeError):
+    """The template could not be rendered to PDF."""
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").png_data_uri(scale=5, border=2)
+
+
+def render_pdf(*, course_key: str, context: dict[str, Any]) -> bytes:
+    """PDF bytes of the certificate described by ``context`` (its snapshot)."""
+    template = select_template(
+        [f"certificates/pdf/{course_key}.html", "certificates/pdf/default.html"]
+    )
+    html = template.render(
+        {
+            **context,
+            "hours_text": hours_text(context["hours"]),
+            "qr": qr_data_uri(context["verification_url"]),
+        }
+    )
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise PdfError(
+            "La plantilla del certificado no se pudo convertir a PDF; revise el HTML "
+            f"de la plantilla del curso {course_key}."
+        )
+    return out.getvalue()

@@ -1,0 +1,107 @@
+"""HTTP views of the certificates app: thin callers of ``certificates.api``.
+
+Verification pages are public (no login) and show only what the certificate
+shows. Downloads are for the holder only (``access_certificate_for_person``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import api
+
+_JSON_LD = "application/ld+json"
+_MAX_UPLOAD = 256 * 1024
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("codigo", "").strip()
+    if code:
+        return redirect("certificates:verify_code", code=api.normalize_code(code))
+    return render(request, "certificates/verify.html", {"result": None})
+
+
+@never_cache
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    result = api.verify_code(code)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"result": result, "code": api.normalize_code(code)},
+        status=200 if result.certificate else 404,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_credential(request: HttpRequest) -> HttpResponse:
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("archivo")
+        if upload is not None:
+            document: bytes | str = upload.read(_MAX_UPLOAD + 1)
+        else:
+            document = request.POST.get("credencial", "")
+        result = api.verify_credential(document)
+    return render(request, "certificates/verify_credential.html", {"result": result})
+
+
+def _json(document: dict, *, content_type: str = _JSON_LD) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch from anywhere
+    return response
+
+
+def issuer(request: HttpRequest) -> HttpResponse:
+    return _json(api.issuer_profile_document())
+
+
+def key(request: HttpRequest, key_id: str) -> HttpResponse:
+    document = api.key_document(key_id)
+    if document is None:
+        raise Http404("Clave desconocida.")
+    return _json(document)
+
+
+@never_cache
+def status_list(request: HttpRequest) -> HttpResponse:
+    return _json(api.status_list_document(), content_type="application/vc+ld+json")
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = api.list_certificates_for_person(request.user.pk)
+    return render(request, "certificates/mine.html", {"certificates": certificates})
+
+
+@login_required
+def download_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        data = api.access_certificate_for_person(str(uuid), user_id=request.user.pk)
+        content = api.certificate_pdf(str(uuid), user_id=request.user.pk)
+    except api.CertificateError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{data.code}.pdf"'
+    return response
+
+
+@login_required
+def download_credential(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        data = api.access_certificate_for_person(str(uuid), user_id=request.user.pk)
+        credential = api.certificate_credential(str(uuid), user_id=request.user.pk)
+    except api.CertificateError as exc:
+        raise Http404(str(exc)) from exc
+    response = JsonResponse(credential, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = _JSON_LD
+    response["Content-Disposition"] = f'attachment; filename="{data.code}.json"'
+    return response

@@ -1,0 +1,43 @@
+"""Fixtures for certificates: a person and a published course in Kennedy."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+
+from certificates import api
+from courses import api as courses_api
+
+_keys = itertools.count()
+
+
+@pytest.fixture
+def course_a(in_town_a):
+    """A course published in Kennedy (unique key per test)."""
+    return courses_api.create_course(
+        "Presupuestos participativos",
+        key=f"presupuestos-{next(_keys)}",
+        estimated_hours=12.5,
+    )
+
+
+@pytest.fixture
+def holder(make_person):
+    person = make_person(first_name="Ana María", last_name="Pérez Gómez")
+    # The accounts issue adds document fields; set them when they exist.
+    for field, value in (("document_type", "CC"), ("document_number", "1012345678")):
+        if hasattr(person, field):
+            setattr(person, field, value)
+    return person
+
+
+@pytest.fixture
+def certificate(course_a, holder):
+    return api.issue_certificate(
+        holder.pk,
+        course_key=course_a.key,
+        course_version=course_a.version,
+        completed_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+    )
