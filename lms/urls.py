@@ -16,6 +16,8 @@ from lms.portal import views as portal_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
+    # H5P player, its files and the xAPI endpoint (before Wagtail's catch-all).
+    path("h5p/", include("h5p.urls")),
     path(
         "cuenta/ingresar/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -40,8 +40,12 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "lms.locality_roles",
+    # Learning records (xAPI statements, activity state) belong to the locality.
+    "lms.learning",
     "lms.portal",
     "courses",
+    # H5P libraries and content are unpacked into each locality's media.
+    "h5p",
     "certificates",
     "open_data_labs",
     "wagtail.contrib.forms",
@@ -146,7 +150,11 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # --- Files ----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATICFILES_DIRS = [
+    PROJECT_DIR / "static",
+    # The H5P player (npm h5p-standalone, installed by `make`), served locally.
+    ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Each locality's uploads go under MEDIA_ROOT/<schema>/ (and /media/<schema>/).
@@ -246,3 +254,14 @@ CERTIFICATE_DEV_KEY_FILE = DATA_DIR / "certificates" / "dev-signing-key.json"
 # Public address of a locality's site, for QR codes and credential URLs.
 CERTIFICATE_SITE_URL = os.environ.get("CERTIFICATE_SITE_URL", "https://{domain}")
 
+# --- H5P (docs/decisions/0007-h5p-player-and-xapi.md) ----------------------------
+# Highest H5P core API the bundled player (npm h5p-standalone) implements; a
+# library that requires more is refused at upload.
+H5P_CORE_API_VERSION = (1, 24)
+H5P_MAX_FILE_SIZE = 20 * 1024 * 1024
+H5P_MAX_TOTAL_SIZE = 100 * 1024 * 1024
+H5P_MAX_FILES = 2_000
+H5P_MAX_COMPRESSION_RATIO = 100
+# Optional ClamAV daemon: "tcp://host:3310" or "unix:///run/clamav/clamd.ctl".
+# Empty: packages are not scanned and the admin says so.
+H5P_CLAMAV_URL = os.environ.get("H5P_CLAMAV_URL", "")

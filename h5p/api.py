@@ -1,0 +1,256 @@
+"""Python API of H5P: check and install packages, find content, play it.
+
+Invariants:
+- A package is checked completely (malware scan when configured, archive safety,
+  H5P structure, SVG images) before any file is written; a refused package
+  writes nothing and changes nothing that was uploaded before.
+- Libraries are stored once per version (major.minor) in the locality and shared
+  by every content that needs them. Installing a library that is not stored yet
+  (or a newer patch of one) needs the permission ``h5p.add_library``.
+- Learner progress is recorded by ``lms.learning`` under ``h5p:<content key>``.
+- Everything acts on the active locality's schema and media folder.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from lms.learning import api as learning_api
+
+from . import scanning, storage
+from .data import H5PContentData, PlayerPaths
+from .models import H5PContent as _H5PContent
+from .models import H5PLibrary as _H5PLibrary
+from .validation import (
+    Issue,
+    Limits,
+    PackageRefused,
+    ValidatedPackage,
+    validate_package,
+)
+
+__all__ = [
+    "ADD_LIBRARY_PERMISSION",
+    "H5PContentData",
+    "Issue",
+    "PackageRefused",
+    "PlayerPaths",
+    "check_package",
+    "get_content",
+    "install_package",
+    "may_add_libraries",
+    "player_paths",
+    "record_xapi",
+    "save_resume_state",
+    "scanning_enabled",
+    "upload_package",
+]
+
+ADD_LIBRARY_PERMISSION = "h5p.add_library"
+
+
+def scanning_enabled() -> bool:
+    """Whether packages are scanned for malware (``H5P_CLAMAV_URL`` is set)."""
+    return bool(getattr(settings, "H5P_CLAMAV_URL", ""))
+
+
+def may_add_libraries(user: Any) -> bool:
+    """Whether the person may install libraries that are not stored yet."""
+    return bool(user and user.has_perm(ADD_LIBRARY_PERMISSION))
+
+
+def _limits() -> Limits:
+    return Limits(
+        max_files=settings.H5P_MAX_FILES,
+        max_file_size=settings.H5P_MAX_FILE_SIZE,
+        max_total_size=settings.H5P_MAX_TOTAL_SIZE,
+        max_compression_ratio=settings.H5P_MAX_COMPRESSION_RATIO,
+        core_api=tuple(settings.H5P_CORE_API_VERSION),
+    )
+
+
+def _stored_patches() -> dict[tuple[str, int, int], int]:
+    return {
+        (name, major, minor): patch
+        for name, major, minor, patch in _H5PLibrary.objects.values_list(
+            "machine_name", "major_version", "minor_version", "patch_version"
+        )
+    }
+
+
+def check_package(
+    data: bytes, *, name: str, may_add_libraries: bool
+) -> ValidatedPackage:
+    """Scan and validate a package; raise ``PackageRefused`` with every fault.
+
+    Nothing is written. ``may_add_libraries`` says whether the uploader may
+    install libraries the locality does not have yet.
+    """
+    url = getattr(settings, "H5P_CLAMAV_URL", "")
+    if url:
+        try:
+            found = scanning.scan_bytes(url, data)
+        except scanning.ScanUnavailable as exc:
+            raise PackageRefused(
+                name, [Issue(name, f"{exc} Intente de nuevo más tarde.")]
+            ) from exc
+        if found:
+            raise PackageRefused(
+                name,
+                [
+                    Issue(
+                        name,
+                        f"el antivirus encontró software malicioso ({found}); "
+                        "no se instaló nada.",
+                    )
+                ],
+            )
+    stored = _stored_patches()
+    package = _validate(data, name=name, stored=stored)
+    new = _new_libraries(package, stored)
+    if new and not may_add_libraries:
+        raise PackageRefused(
+            name,
+            [
+                Issue(
+                    name,
+                    "trae librerías que esta localidad no tiene ("
+                    + ", ".join(lib.folder for lib in new)
+                    + "); solo quien tiene el permiso «Puede instalar librerías H5P "
+                    "nuevas» (formadores) puede subirlo.",
+                )
+            ],
+        )
+    return package
+
+
+def _validate(
+    data: bytes, *, name: str, stored: dict[tuple[str, int, int], int]
+) -> ValidatedPackage:
+    return validate_package(
+        data, name=name, limits=_limits(), is_installed=lambda key: key in stored
+    )
+
+
+def _new_libraries(
+    package: ValidatedPackage, stored: dict[tuple[str, int, int], int]
+) -> list:
+    return [
+        lib
+        for lib in package.libraries
+        if lib.key not in stored or stored[lib.key] < lib.patch
+    ]
+
+
+def install_package(
+    package: ValidatedPackage,
+    *,
+    title: str = "",
+    key: str = "",
+    uploaded_by_id: int | None = None,
+) -> H5PContentData:
+    """Unpack a checked package into the locality: new libraries, then content.
+
+    Libraries already stored in the same or a newer patch are reused. Files are
+    placed before the rows are written and removed again if anything fails.
+    """
+    key = key or uuid.uuid4().hex
+    with storage.installation() as work, transaction.atomic():
+        stored = _stored_patches()
+        new = _new_libraries(package, stored)
+        for lib in new:
+            work.add_library(lib)
+            _H5PLibrary.objects.update_or_create(
+                machine_name=lib.machine_name,
+                major_version=lib.major,
+                minor_version=lib.minor,
+                defaults={
+                    "patch_version": lib.patch,
+                    "title": str(lib.metadata.get("title", "")),
+                    "runnable": bool(lib.metadata.get("runnable")),
+                    "metadata": lib.metadata,
+                },
+            )
+        work.add_content(key, package)
+        content = _H5PContent.objects.create(
+            key=key,
+            title=(title or package.title)[:255],
+            main_library=package.main_library,
+            h5p_json=package.h5p_json,
+            package_name=package.name[:255],
+            package_sha256=package.sha256,
+            package_size=package.size,
+            malware_scanned=scanning_enabled(),
+            uploaded_by_id=uploaded_by_id,
+        )
+        used = [
+            lib_id
+            for lib_id, name, major, minor in _H5PLibrary.objects.values_list(
+                "id", "machine_name", "major_version", "minor_version"
+            )
+            if (name, major, minor) in {lib.key for lib in package.libraries}
+        ]
+        content.libraries.set(used)
+    return _to_data(content, new=tuple(lib.folder for lib in new))
+
+
+def upload_package(
+    data: bytes,
+    *,
+    name: str,
+    may_add_libraries: bool,
+    title: str = "",
+    key: str = "",
+    uploaded_by_id: int | None = None,
+) -> H5PContentData:
+    """Check then install a package (``check_package`` + ``install_package``)."""
+    package = check_package(data, name=name, may_add_libraries=may_add_libraries)
+    return install_package(package, title=title, key=key, uploaded_by_id=uploaded_by_id)
+
+
+def get_content(key: str) -> H5PContentData | None:
+    """Uploaded content by its stable key, or None."""
+    content = _H5PContent.objects.filter(key=key).first()
+    return _to_data(content) if content else None
+
+
+def player_paths(key: str) -> PlayerPaths:
+    """Where the standalone player finds the content's files (see views.files)."""
+    base = "/h5p/archivos"
+    return PlayerPaths(
+        h5p_json_path=f"{base}/content/{key}",
+        content_json_path=f"{base}/content/{key}/content",
+        libraries_path=f"{base}/libraries",
+    )
+
+
+def record_xapi(
+    user_id: int, key: str, statements: list[dict[str, Any]]
+) -> learning_api.RecordResult:
+    """Store the learner's xAPI statements for the content (idempotent by id)."""
+    return learning_api.record_statements(
+        user_id, statements, activity_key=f"h5p:{key}"
+    )
+
+
+def save_resume_state(
+    user_id: int, key: str, *, state: str
+) -> learning_api.ActivityStateData:
+    """Keep the player's state so the learner resumes where they left off."""
+    return learning_api.save_resume_state(user_id, f"h5p:{key}", state=state)
+
+
+def _to_data(content: _H5PContent, *, new: tuple[str, ...] = ()) -> H5PContentData:
+    return H5PContentData(
+        key=content.key,
+        title=content.title,
+        main_library=content.main_library,
+        activity_key=content.activity_key,
+        library_folders=tuple(lib.folder for lib in content.libraries.all()),
+        new_libraries=new,
+        malware_scanned=content.malware_scanned,
+    )

@@ -1,0 +1,95 @@
+/* Runs inside the sandboxed player iframe (opaque origin). Starts h5p-standalone
+   when the lesson page sends the learner's saved state, and relays xAPI
+   statements, saved state and height to the lesson page with postMessage. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("h5p-config").textContent);
+  var started = false;
+  var parentWindow = window.parent;
+
+  function send(message) {
+    if (parentWindow && parentWindow !== window) {
+      // The lesson page checks event.source; the payload is the learner's own.
+      parentWindow.postMessage(message, "*");
+    }
+  }
+
+  function instance() {
+    var frames = document.querySelectorAll("iframe.h5p-iframe");
+    for (var i = 0; i < frames.length; i++) {
+      try {
+        var h = frames[i].contentWindow.H5P;
+        if (h && h.instances && h.instances.length) { return h.instances[0]; }
+      } catch (e) { /* not ready */ }
+    }
+    if (window.H5P && window.H5P.instances && window.H5P.instances.length) {
+      return window.H5P.instances[0];
+    }
+    return null;
+  }
+
+  var lastState = null;
+  function sendState() {
+    var current = instance();
+    if (!current || typeof current.getCurrentState !== "function") { return; }
+    var state;
+    try { state = JSON.stringify(current.getCurrentState()); } catch (e) { return; }
+    if (state && state !== lastState && state !== "{}" && state !== "undefined") {
+      lastState = state;
+      send({ type: "h5p-state", state: state });
+    }
+  }
+
+  function sendHeight() {
+    send({ type: "h5p-height", height: document.documentElement.scrollHeight });
+  }
+
+  function start(resume) {
+    if (started) { return; }
+    started = true;
+    var options = {
+      id: config.key,
+      h5pJsonPath: config.h5pJsonPath,
+      contentJsonPath: config.contentJsonPath,
+      librariesPath: config.librariesPath,
+      frameJs: config.frameJs,
+      frameCss: config.frameCss,
+      xAPIObjectIRI: config.activityIri,
+      frame: false,
+      copyright: false,
+      export: false,
+      icon: false,
+      fullScreen: false
+    };
+    if (resume) {
+      options.contentUserData = [{ dataType: "state", previousState: resume, subContentId: "*" }];
+      options.saveFreq = false;
+    }
+    var el = document.getElementById("h5p-container");
+    new H5PStandalone.H5P(el, options).then(function () {
+      document.body.setAttribute("data-h5p-ready", "1");
+      send({ type: "h5p-loaded" });
+      H5P.externalDispatcher.on("xAPI", function (event) {
+        send({ type: "h5p-xapi", statement: event.data.statement });
+        setTimeout(sendState, 0);
+      });
+      setInterval(sendState, 10000);
+      setInterval(sendHeight, 1000);
+      sendHeight();
+    }).catch(function (error) {
+      document.body.setAttribute("data-h5p-error", String(error));
+      send({ type: "h5p-error", message: String(error) });
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.source !== parentWindow) { return; }
+    var message = event.data || {};
+    if (message.type === "h5p-init") { start(message.resume || null); }
+  });
+  if (parentWindow === window) {
+    start(null);  // opened on its own: play without saving
+  } else {
+    send({ type: "h5p-ready" });
+  }
+})();

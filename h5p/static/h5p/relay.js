@@ -1,0 +1,91 @@
+/* Lesson page side of the H5P player: accepts messages only from its own
+   sandboxed iframe and posts xAPI statements and saved state to the platform
+   with the CSRF token. Statement ids are set here, so a retry is idempotent. */
+(function () {
+  "use strict";
+  if (window.__h5pRelay) { return; }
+  window.__h5pRelay = true;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function post(box, url, body, attempt) {
+    attempt = attempt || 0;
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": box.dataset.csrf },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status >= 500 && attempt < 3) {
+        return new Promise(function (r) { setTimeout(r, 1000 * (attempt + 1)); })
+          .then(function () { return post(box, url, body, attempt + 1); });
+      }
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).catch(function () {
+      if (attempt < 3) {
+        return new Promise(function (r) { setTimeout(r, 1000 * (attempt + 1)); })
+          .then(function () { return post(box, url, body, attempt + 1); });
+      }
+      return { ok: false, data: { error: "Sin conexión: su resultado no se guardó." } };
+    });
+  }
+
+  function showStatus(box, result) {
+    var status = box.querySelector("[data-h5p-status]");
+    if (!status) { return; }
+    if (!result.ok) { status.textContent = result.data.error || "No se pudo guardar."; return; }
+    var s = result.data.state || {};
+    var text = "Progreso guardado";
+    if (s.best_score_raw !== null && s.best_score_raw !== undefined && s.best_score_max) {
+      text += ": mejor puntaje " + s.best_score_raw + " de " + s.best_score_max;
+    }
+    if (s.passed) { text += " (aprobada)"; } else if (s.completed) { text += " (completada)"; }
+    status.textContent = text + ".";
+    box.__stored = (box.__stored || 0) + result.data.stored;
+    box.setAttribute("data-h5p-saved", String(box.__stored));
+  }
+
+  function setup(box) {
+    var frame = box.querySelector("iframe");
+    var resumeNode = box.querySelector('script[type="application/json"]');
+    var resume = resumeNode ? JSON.parse(resumeNode.textContent || '""') : "";
+    var signedIn = box.dataset.signedIn === "1";
+    function sendInit() {
+      frame.contentWindow.postMessage({ type: "h5p-init", resume: resume || null }, "*");
+    }
+    // The player may be ready before this script runs: init on load too (the
+    // player starts only once).
+    frame.addEventListener("load", sendInit);
+    window.addEventListener("message", function (event) {
+      // Only our own player; its origin is "null" (sandbox), so check the window.
+      if (event.source !== frame.contentWindow) { return; }
+      var message = event.data || {};
+      if (message.type === "h5p-ready") {
+        sendInit();
+      } else if (message.type === "h5p-height" && message.height > 0) {
+        frame.style.height = Math.min(message.height + 4, 4000) + "px";
+      } else if (message.type === "h5p-xapi" && signedIn && message.statement) {
+        var statement = message.statement;
+        statement.id = statement.id || uuid();
+        post(box, box.dataset.xapiUrl, [statement]).then(function (r) { showStatus(box, r); });
+      } else if (message.type === "h5p-state" && signedIn && typeof message.state === "string") {
+        post(box, box.dataset.stateUrl, { state: message.state });
+      }
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-h5p-activity]").forEach(setup);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
