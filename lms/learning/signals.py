@@ -14,3 +14,20 @@ from django.dispatch import Signal
 #   course_version: int     -- the version of the course the learner completed
 #   completed_at: datetime  -- aware datetime of completion
 course_completed = Signal()
+
+# The events below feed the city-wide reporting table (issue #8) and are sent by
+# the learning records (issue #6), each after its transaction commits, in the
+# schema of the locality where it happened. All carry ``user_id`` and
+# ``occurred_at`` (aware datetime); course events also ``course_key``.
+
+# A learner enrolled in a course (self-enrollment or a cohort); re-enrolling after
+# withdrawing sends it again. Extra kwargs: ``enrollment_id: int``,
+# ``cohort_id: int | None``.
+enrollment_created = Signal()
+
+# A learner withdrew from a course. Extra kwargs: ``enrollment_id: int``.
+enrollment_withdrawn = Signal()
+
+# A learner did something that counts as activity (viewed a lesson, answered an
+# activity, attended a session). Sent at most once per learner, course and day.
+learner_active = Signal()
