@@ -23,7 +23,13 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from .models import CoursePage, LessonPage, ModulePage
+from .models import (
+    CoursePage,
+    LearningPathCourse,
+    LearningPathPage,
+    LessonPage,
+    ModulePage,
+)
 
 _COURSE_FIELDS = [
     "title",
@@ -90,9 +96,23 @@ def snapshot_course(course: CoursePage) -> dict[str, Any]:
     if course.cover_image_id:
         cover = f"image:{course.cover_image_id}"
         media[cover] = _describe_image(course.cover_image)
+    paths = [
+        {
+            "key": path.key,
+            "title": path.title,
+            "slug": path.slug,
+            "intro": path.intro,
+            "course_keys": [item.course.key for item in path.path_courses.all()],
+        }
+        for path in LearningPathPage.objects.live()
+        .filter(path_courses__course=course)
+        .distinct()
+        .prefetch_related("path_courses__course")
+    ]
     return {
         "key": course.key,
         "version": course.version,
+        "learning_paths": paths,
         "fields": _fields(course, _COURSE_FIELDS),
         "cover": cover,
         "prerequisites": list(course.prerequisites.values_list("key", flat=True)),
@@ -209,7 +229,35 @@ def apply_snapshot(snapshot: dict[str, Any]) -> ApplyResult:
             result.retired_lessons.append(lesson.key)
 
     _link_prerequisites(course, snapshot)
+    _sync_learning_paths(home, snapshot.get("learning_paths", []))
     return result
+
+
+def _sync_learning_paths(home, paths: list[dict[str, Any]]) -> None:
+    """Copy the campus paths this course is in, linking the courses the locality has."""
+    for data in paths:
+        present = {
+            c.key: c for c in CoursePage.objects.filter(key__in=data["course_keys"])
+        }
+        items = [
+            LearningPathCourse(course=present[key], sort_order=i)
+            for i, key in enumerate(k for k in data["course_keys"] if k in present)
+        ]
+        path = LearningPathPage.objects.filter(key=data["key"]).first()
+        if path is not None and not path.is_city_copy:
+            continue  # a local path with the same key stays the locality's own
+        if path is None:
+            path = LearningPathPage(key=data["key"], is_city_copy=True)
+            _set(
+                path,
+                {"title": data["title"], "slug": data["slug"], "intro": data["intro"]},
+            )
+            path.path_courses = items
+            home.add_child(instance=path)
+        else:
+            _set(path, {"title": data["title"], "intro": data["intro"]})
+            path.path_courses = items
+        _publish(path)
 
 
 def locality_home_page():

@@ -224,6 +224,8 @@ WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", "http://campus.localhost:8000"
 )
+# ASCII page URLs: they survive being shared by SMS and chat apps intact.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -243,6 +245,7 @@ LOGGING = {
         "tenants": {"level": "INFO"},
     },
 }
+
 # --- Certificates (docs/decisions/0008-certificates.md) ---------------------------
 # Active Ed25519 signing key "key-id:base64url(32-byte seed)"; retired public keys
 # "key-id:z6Mk…,…" keep certificates signed before a rotation verifiable.

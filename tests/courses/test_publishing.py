@@ -203,3 +203,27 @@ def test_a_hidden_city_course_stays_hidden_in_the_next_version(
         assert api.list_catalog() == []
         api.show_city_course("presupuestos")
         assert [c.key for c in api.list_catalog()] == ["presupuestos"]
+
+
+def test_learning_paths_follow_their_courses_to_the_localities(
+    city_course, town_a, client_a, django_capture_on_commit_callbacks
+):
+    with tenants_api.in_locality("campus"):
+        api.create_course("Gobierno abierto", key="ga")
+        api.create_learning_path(
+            "Ruta: participación informada",
+            key="ruta",
+            course_keys=["presupuestos", "ga"],
+        )
+    _release(city_course, [town_a], django_capture_on_commit_callbacks)
+    with tenants_api.in_locality(town_a):
+        # Only the course the locality has is linked; the path is a city copy.
+        assert api.list_learning_paths() == [
+            ("ruta", "Ruta: participación informada", ["presupuestos"])
+        ]
+    page = client_a.get("/ruta-participacion-informada/")
+    assert page.status_code == 200
+    assert "Presupuestos participativos" in page.text
+    _release("ga", [town_a], django_capture_on_commit_callbacks)
+    with tenants_api.in_locality(town_a):
+        assert api.list_learning_paths()[0][2] == ["presupuestos", "ga"]
