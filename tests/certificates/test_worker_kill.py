@@ -1,0 +1,205 @@
+"""Exactly one certificate after a worker is killed (SIGKILL) in the middle of issuing.
+
+A real worker takes the task from Redis (the only broker here that redelivers a
+dead worker's unacknowledged message), inserts the certificate and, paused at the
+PDF step, is killed. The transaction dies with it; Redis hands the task to a
+second worker after the visibility timeout, which issues the certificate. The
+same task sent again changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from certificates import api
+from certificates.tasks import issue_certificate_task
+from courses import api as courses_api
+from lms.celery import app
+from tenants import api as tenants_api
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.worker
+
+
+def _redis_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis"):
+        url = "redis://127.0.0.1:6379/13"
+    host_port = url.split("//", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = host_port.partition(":")
+    try:
+        socket.create_connection((host, int(port or 6379)), timeout=2).close()
+    except OSError:
+        pytest.skip(f"Redis no responde en {host_port}: la prueba necesita Redis.")
+    return url
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    host = db["HOST"] or ""
+    auth = f"{db['USER'] or ''}:{db['PASSWORD'] or ''}"
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
+    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
+    handle = log.open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.certificates.slow_worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}-{time.monotonic_ns()}@localhost",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    _wait(lambda: "ready." in log.read_text(), 90, f"el worker no arrancó: {log}")
+    return worker
+
+
+def _wait(predicate, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message)
+
+
+@pytest.fixture
+def committed_course(django_db_setup, django_db_blocker):
+    """A person and a course committed in Kennedy (a worker reads them)."""
+    with django_db_blocker.unblock():
+        # Committed writes: never on anything but the test database.
+        assert connection.settings_dict["NAME"].startswith("test_"), (
+            "no es la base de pruebas"
+        )
+        with tenants_api.in_public_schema():
+            person = get_user_model().objects.create_user(
+                username=f"kill-{uuid.uuid4().hex[:8]}", password="clave-segura-1"
+            )
+            person.first_name, person.last_name = "Jorge", "Ruiz"
+            person.save()
+        with tenants_api.in_locality("test_kennedy"):
+            course = courses_api.create_course(
+                "Control social", key=f"control-social-{uuid.uuid4().hex[:6]}"
+            )
+        yield person, course
+        with tenants_api.in_locality("test_kennedy"):
+            from certificates.models import Certificate
+            from courses.models import CoursePage
+
+            Certificate.objects.filter(user_id=person.pk).delete()
+            CoursePage.objects.filter(key=course.key).delete()
+        # The person stays: deleting one must walk every schema (ADR 0002), and
+        # the test database is created anew for each run.
+        connection.set_schema_to_public()
+
+
+def _count(person_id: int, course_key: str) -> int:
+    with tenants_api.in_locality("test_kennedy"):
+        from certificates.models import Certificate
+
+        return Certificate.objects.filter(
+            user_id=person_id, course_key=course_key
+        ).count()
+
+
+def test_issuing_task_is_acknowledged_late(db):
+    """The broker keeps the message until the task ends (redelivered if it dies).
+
+    (Also makes pytest-django set up the test database when this module runs alone.)
+    """
+    assert issue_certificate_task.acks_late is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+
+
+def test_killed_worker_leaves_exactly_one_certificate(
+    committed_course, django_db_blocker, tmp_path
+):
+    broker = _redis_url()
+    person, course = committed_course
+    queue = f"certs-kill-{uuid.uuid4().hex[:8]}"
+    marker = tmp_path / "rendering"
+    with django_db_blocker.unblock():
+        env = dict(
+            os.environ,
+            DATABASE_URL=_database_url(),
+            DJANGO_SETTINGS_MODULE="lms.settings.test",
+            CELERY_BROKER_URL=broker,
+            CELERY_VISIBILITY_TIMEOUT="3",
+            CERTS_MARKER=str(marker),
+            CERTS_PAUSE="120",
+        )
+    args = (person.pk, course.key, course.version, datetime.now(UTC).isoformat())
+
+    first = _start_worker(env, queue, tmp_path / "worker1.log")
+    try:
+        with django_db_blocker.unblock(), app.connection_for_write(broker) as conn:
+            with tenants_api.in_locality("test_kennedy"):
+                sent = issue_certificate_task.apply_async(
+                    args, queue=queue, connection=conn
+                )
+            connection.set_schema_to_public()
+        _wait(marker.exists, 90, "el worker nunca llegó al paso del PDF")
+        with django_db_blocker.unblock():
+            assert _count(person.pk, course.key) == 0  # inserted, not committed
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == -signal.SIGKILL
+
+    env["CERTS_PAUSE"] = "0"
+    second = _start_worker(env, queue, tmp_path / "worker2.log")
+    try:
+        with django_db_blocker.unblock():
+            _wait(
+                lambda: _count(person.pk, course.key) == 1,
+                120,
+                "el certificado no se emitió tras la reentrega: "
+                + (tmp_path / "worker2.log").read_text()[-2000:],
+            )
+            # The completion arriving again changes nothing.
+            with app.connection_for_write(broker) as conn:
+                with tenants_api.in_locality("test_kennedy"):
+                    again = issue_certificate_task.apply_async(
+                        args, queue=queue, connection=conn
+                    )
+                connection.set_schema_to_public()
+            code = again.get(timeout=60)
+            assert _count(person.pk, course.key) == 1
+            with tenants_api.in_locality("test_kennedy"):
+                assert api.verify_code(code).is_valid
+            connection.set_schema_to_public()
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+    # The second worker ran the very message the first one died holding.
+    assert f"[{sent.id}] received" in (tmp_path / "worker2.log").read_text()
