@@ -14,18 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses import api as courses_api
-from courses.models import CoursePage
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
-from lms.portal.models import LocalityHomePage
 from tenants import api as tenants_api
 
 
-def _add_course(title: str, summary: str = "") -> CoursePage:
-    home = LocalityHomePage.objects.get()
-    course = home.add_child(instance=CoursePage(title=title, summary=summary))
-    course.save_revision().publish()
-    return course
+def _add_course(title: str, summary: str = ""):
+    return courses_api.create_course(title, summary=summary)
 
 
 def test_course_pages_stay_in_their_locality(town_a, town_b, client_a, client_b):
