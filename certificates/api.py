@@ -646,6 +646,7 @@ def _to_data(certificate: _Certificate) -> CertificateData:
         locality_name=certificate.locality_name,
         completed_at=certificate.completed_at,
         issued_at=certificate.issued_at,
+        reissued_at=certificate.reissued_at,
         revoked_at=certificate.revoked_at,
         revocation_reason=certificate.revocation_reason,
         verification_url=_documents.verification_url(domain, certificate.code),

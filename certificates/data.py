@@ -32,6 +32,7 @@ class CertificateData:
     locality_name: str
     completed_at: datetime
     issued_at: datetime
+    reissued_at: datetime | None
     revoked_at: datetime | None
     revocation_reason: str
     verification_url: str

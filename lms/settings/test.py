@@ -35,12 +35,16 @@ MIDDLEWARE = [
 
 # Concurrent runs on one server need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB_NAME", "test_lms")}
+
 # Certificates: a test signing key generated once into the run's data folder.
 CERTIFICATE_ALLOW_DEV_KEY = True
 CERTIFICATE_SITE_URL = "http://{domain}"
+
 # Certificates' kill-a-worker test: with Redis, a short visibility timeout hands a
 # dead worker's unacknowledged task to the next worker within seconds.
-if CELERY_BROKER_URL.startswith("redis") and os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
+if CELERY_BROKER_URL.startswith("redis") and os.environ.get(
+    "CELERY_VISIBILITY_TIMEOUT"
+):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(os.environ["CELERY_VISIBILITY_TIMEOUT"]),
         "unacked_restore_interval": 1,

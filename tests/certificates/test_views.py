@@ -1,0 +1,120 @@
+"""Public verification pages, published documents and the holder's downloads."""
+
+from __future__ import annotations
+
+import json
+
+from certificates import api
+
+
+def test_verification_page_shows_a_valid_certificate(certificate, client_a):
+    response = client_a.get(f"/certificados/verificar/{certificate.code}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Certificado válido" in page
+    assert "Ana María Pérez Gómez" in page
+    assert "Presupuestos participativos" in page
+    assert "12,5 horas" in page
+    assert 'name="viewport"' in page  # phone-sized layout from base.html
+    assert "@example.org" not in page  # only what the certificate shows
+
+
+def test_typed_code_is_normalized(certificate, client_a):
+    typed = " " + certificate.code.lower() + " "
+
+    response = client_a.get("/certificados/verificar/", {"codigo": typed}, follow=True)
+
+    assert "Certificado válido" in response.content.decode()
+
+
+def test_revoked_certificate_shows_reason_and_date(certificate, client_a):
+    api.revoke_certificate(certificate.code, reason="Se detectó suplantación")
+
+    page = client_a.get(f"/certificados/verificar/{certificate.code}/").content.decode()
+
+    assert "Certificado revocado" in page
+    assert "Se detectó suplantación" in page
+    assert "revocado el 20" in page
+
+
+def test_unknown_and_malformed_codes_say_why(in_town_a, client_a):
+    unknown = client_a.get("/certificados/verificar/KENNEDY-2222-3333/")
+    malformed = client_a.get("/certificados/verificar/%3Cscript%3E/")
+
+    assert unknown.status_code == 404
+    assert "No existe un certificado con ese código en Kennedy" in (
+        unknown.content.decode()
+    )
+    assert malformed.status_code == 404
+    assert "no tiene el formato" in malformed.content.decode()
+    assert "<script>" not in malformed.content.decode()
+
+
+def test_code_from_another_locality_points_there(certificate, client_b):
+    response = client_b.get(f"/certificados/verificar/{certificate.code}/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "no es de Bosa" in page
+    assert "lo emitió Kennedy" in page
+    assert "http://kennedy.test/certificados/verificar/" in page
+    assert "Ana María" not in page  # nothing of Kennedy's certificate leaks
+
+
+def test_issuer_profile_and_key_are_published(in_town_a, client_a):
+    profile = json.loads(client_a.get("/certificados/emisor/").content)
+    [key] = profile["verificationMethod"]
+    key_id = key["id"].rsplit("#", 1)[1]
+    alone = json.loads(client_a.get(f"/certificados/emisor/claves/{key_id}/").content)
+
+    assert profile["id"] == "http://kennedy.test/certificados/emisor/"
+    assert profile["assertionMethod"] == [key["id"]]
+    assert key["type"] == "Multikey"
+    assert key["publicKeyMultibase"].startswith("z6Mk")
+    assert alone["publicKeyMultibase"] == key["publicKeyMultibase"]
+    assert client_a.get("/certificados/emisor/claves/nada/").status_code == 404
+
+
+def test_holder_downloads_pdf_and_json_others_cannot(
+    certificate, holder, client_a, make_person
+):
+    assert (
+        client_a.get(f"/certificados/{certificate.uuid}/certificado.pdf").status_code
+        == 302
+    )
+
+    client_a.force_login(make_person())
+    assert (
+        client_a.get(f"/certificados/{certificate.uuid}/certificado.pdf").status_code
+        == 404
+    )
+    assert (
+        client_a.get(f"/certificados/{certificate.uuid}/credencial.json").status_code
+        == 404
+    )
+
+    client_a.force_login(holder)
+    pdf = client_a.get(f"/certificados/{certificate.uuid}/certificado.pdf")
+    mine = client_a.get("/certificados/mis-certificados/").content.decode()
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "Presupuestos participativos" in mine
+    assert f"/certificados/{certificate.uuid}/credencial.json" in mine
+
+
+def test_credential_page_reports_altered_json(certificate, holder, client_a):
+    client_a.force_login(holder)
+    text = client_a.get(
+        f"/certificados/{certificate.uuid}/credencial.json"
+    ).content.decode()
+    altered = text.replace("Kennedy", "Kennedi", 1)
+
+    valid = client_a.post("/certificados/verificar-credencial/", {"credencial": text})
+    bad = client_a.post("/certificados/verificar-credencial/", {"credencial": altered})
+    junk = client_a.post("/certificados/verificar-credencial/", {"credencial": "{{{"})
+
+    assert "Credencial válida" in valid.content.decode()
+    assert "alterada" in bad.content.decode()
+    assert "no es JSON" in junk.content.decode()
