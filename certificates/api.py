@@ -26,7 +26,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from courses import api as courses_api
@@ -48,6 +48,7 @@ __all__ = [
     "Verification",
     "access_certificate_for_person",
     "certificate_pdf",
+    "get_certificate",
     "get_reissue_job",
     "issue_certificate",
     "issuer_profile_document",
@@ -57,6 +58,7 @@ __all__ = [
     "reissue_certificate",
     "revoke_certificate",
     "run_bulk_reissue",
+    "search_certificates",
     "start_bulk_reissue",
     "status_list_document",
     "verify_code",
@@ -257,6 +259,26 @@ def _domain() -> str:
 def list_certificates_for_person(user_id: int) -> list[CertificateData]:
     """The person's certificates in the active locality, newest first."""
     return [_to_data(c) for c in _Certificate.objects.filter(user_id=user_id)]
+
+
+def search_certificates(query: str = "", *, limit: int = 50) -> list[CertificateData]:
+    """Certificates of the active locality by code, name or course (admin list)."""
+    found = _Certificate.objects.select_related("replaces")
+    query = (query or "").strip()
+    if query:
+        found = found.filter(
+            Q(code__icontains=query)
+            | Q(holder_name__icontains=query)
+            | Q(course_title__icontains=query)
+            | Q(course_key=query)
+        )
+    return [_to_data(c) for c in found[:limit]]
+
+
+def get_certificate(code: str) -> CertificateData | None:
+    """One certificate of the active locality by code (admin), or None."""
+    found = _Certificate.objects.filter(code=normalize_code(code)).first()
+    return _to_data(found) if found else None
 
 
 def access_certificate_for_person(uuid: str, *, user_id: int) -> CertificateData:

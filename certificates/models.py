@@ -60,6 +60,9 @@ class Certificate(models.Model):
         verbose_name = "certificado"
         verbose_name_plural = "certificados"
         ordering = ["-issued_at"]
+        permissions = [
+            ("revoke_certificate", "Puede revocar y reemitir certificados"),
+        ]
         constraints = [
             # The completion path issues at most one per person and course version,
             # even when the task runs twice (redelivery after a worker died).
