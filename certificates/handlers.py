@@ -40,6 +40,27 @@ def on_person_anonymized(sender: object, *, user_id: int, **kwargs: object) -> N
     logger.info("Persona %s anonimizada: sus certificados se conservan.", user_id)
 
 
+def on_person_data_requested(
+    sender: object, *, user_id: int, **kwargs: object
+) -> dict[str, list[dict[str, str]]]:
+    """What this locality's certificates hold about the person (data download)."""
+    from . import api
+
+    rows = [
+        {
+            "código": c.code,
+            "curso": c.course_title,
+            "horas": str(c.hours),
+            "nombre impreso": c.holder_name,
+            "documento impreso": f"{c.document_type} {c.document_last_digits}".strip(),
+            "emitido": c.issued_at.isoformat(),
+            "estado": "revocado" if c.is_revoked else "válido",
+        }
+        for c in api.list_certificates_for_person(user_id)
+    ]
+    return {"Certificados": rows} if rows else {}
+
+
 def connect() -> None:
     try:  # defined by the learning-records issue (#6)
         from lms.learning.signals import course_completed
@@ -48,7 +69,10 @@ def connect() -> None:
     else:
         course_completed.connect(on_course_completed, dispatch_uid="certificates.issue")
     try:  # defined by the accounts issue (#3); absent until it lands
-        from lms.accounts.signals import person_anonymized
+        from lms.accounts.signals import person_anonymized, person_data_requested
     except ImportError:
         return
     person_anonymized.connect(on_person_anonymized, dispatch_uid="certificates.anon")
+    person_data_requested.connect(
+        on_person_data_requested, dispatch_uid="certificates.data"
+    )

@@ -193,3 +193,23 @@ def test_status_list_marks_only_revoked(certificate, make_person, course_a):
     assert len(bits) * 8 >= 131_072
     assert documents.is_bit_set(bits, second.certificate_id)
     assert not documents.is_bit_set(bits, certificate.certificate_id)
+
+
+def test_data_download_lists_the_certificates(certificate, holder):
+    from certificates.handlers import on_person_data_requested
+
+    section = on_person_data_requested(None, user_id=holder.pk, schema_name="x")
+
+    [row] = section["Certificados"]
+    assert row["código"] == certificate.code
+    assert row["estado"] == "válido"
+
+
+def test_anonymization_keeps_the_certificate_verifiable(certificate, holder):
+    from certificates.handlers import on_person_anonymized
+
+    on_person_anonymized(None, user_id=holder.pk, schema_name="test_kennedy")
+
+    result = api.verify_code(certificate.code)
+    assert result.is_valid
+    assert result.certificate.holder_name == "Ana María Pérez Gómez"
