@@ -27,6 +27,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Public verification (no login), issuer keys, status list, learner downloads.
     path("certificados/", include("certificates.urls")),
+    # Program dashboards: the city's at the campus, each locality's on its site.
+    path("tablero/", include("reporting.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,8 @@ SHARED_APPS and TENANT_APPS are defined here and only here
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from lms.database import database_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +25,9 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "lms.accounts",
+    # City-wide figures for the dashboards, fed by locality events (issue #8):
+    # public schema only, reachable from every locality's search path.
+    "reporting",
     # Present in both lists: every schema has its own groups, permissions,
     # content types, sessions and role memberships.
     "lms.locality_roles",
@@ -218,6 +223,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Nightly work started by `celery -A lms beat` (production runs one beat process).
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+# Dashboards: rebuild the reporting tables from every locality, correcting drift.
+CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
+    "task": "reporting.recount",
+    "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
+    "options": {"expires": 60 * 60 * 6},
+}
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"

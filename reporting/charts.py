@@ -1,0 +1,188 @@
+"""Server-rendered SVG charts: no JavaScript, a few kilobytes, readable on phones.
+
+Each chart has a ``<title>``/``<desc>`` and the page shows a data table next to
+it (the accessible alternative). Text is escaped; numbers are formatted es-CO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from .data import Figures, Row, WeekPoint
+
+ACCENT = "#b3121d"
+SOFT = "#f4f4f2"
+INK = "#1d1d1b"
+
+# Approximate relative positions of the 20 localities (column, row) on a grid
+# (a tile map: no geometry is bundled; north is up, Sumapaz far south).
+TILES = {
+    1: (3, 0),  # Usaquén
+    11: (2, 0),  # Suba
+    2: (3, 1),  # Chapinero
+    10: (1, 1),  # Engativá
+    12: (2, 1),  # Barrios Unidos
+    13: (2, 2),  # Teusaquillo
+    9: (1, 2),  # Fontibón
+    3: (3, 2),  # Santa Fe
+    17: (4, 2),  # La Candelaria
+    14: (3, 3),  # Los Mártires
+    16: (2, 3),  # Puente Aranda
+    8: (1, 3),  # Kennedy
+    15: (2, 4),  # Antonio Nariño
+    4: (3, 4),  # San Cristóbal
+    7: (0, 4),  # Bosa
+    18: (2, 5),  # Rafael Uribe Uribe
+    19: (1, 5),  # Ciudad Bolívar
+    6: (1, 4),  # Tunjuelito
+    5: (3, 5),  # Usme
+    20: (2, 6),  # Sumapaz
+}
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" '
+        f'font-family="system-ui, sans-serif" font-size="12">'
+        f"<title>{escape(title)}</title>"
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - all text escaped
+
+
+def bars(rows: Sequence[Row], *, title: str, measure: str = "completed") -> SafeString:
+    """Horizontal bars, one per row (localities or courses)."""
+    values = [getattr(r, measure) or 0 for r in rows]
+    top = max(values, default=0) or 1
+    line, label_w, width = 22, 150, 560
+    body = []
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        y = i * line
+        w = (width - label_w - 60) * value / top
+        body += [
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
+            f"{escape(row.label[:22])}</text>",
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="14" '
+            f'fill="{ACCENT}"/>',
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}">{_n(value)}</text>',
+        ]
+    return _svg(width, max(len(rows), 1) * line + 4, title, body)
+
+
+def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> SafeString:
+    """Cumulative people enrolled and trained by week, with the target line."""
+    width, height, pad = 560, 220, 40
+    top = max([p.cumulative_enrolled for p in points] + [1])
+    if target and target <= top * 1.5:
+        top = max(top, target)
+    n = max(len(points) - 1, 1)
+
+    def xy(i: int, v: int) -> str:
+        x = pad + (width - 2 * pad) * i / n
+        y = height - pad - (height - 2 * pad) * v / top
+        return f"{x:.1f},{y:.1f}"
+
+    body = [
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" '
+        f'y2="{height - pad}" stroke="{INK}"/>',
+        f'<text x="{pad}" y="{height - pad + 16}">{points[0].week:%d/%m/%Y}</text>'
+        if points
+        else "",
+        f'<text x="{width - pad}" y="{height - pad + 16}" text-anchor="end">'
+        f"{points[-1].week:%d/%m/%Y}</text>"
+        if points
+        else "",
+        f'<text x="4" y="{pad - 6}">{_n(top)}</text>',
+    ]
+    for attr, color, dash in (
+        ("cumulative_enrolled", INK, ""),
+        ("cumulative_completed", ACCENT, ""),
+    ):
+        coords = " ".join(xy(i, getattr(p, attr)) for i, p in enumerate(points))
+        body.append(
+            f'<polyline points="{coords}" fill="none" stroke="{color}" '
+            f'stroke-width="2.5"{dash}/>'
+        )
+    if target and target <= top:
+        y = height - pad - (height - 2 * pad) * target / top
+        body.append(
+            f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
+            f'stroke="{ACCENT}" stroke-dasharray="6 4"/>'
+            f'<text x="{width - pad}" y="{y - 4:.1f}" text-anchor="end">'
+            f"Meta {_n(target)}</text>"
+        )
+    body.append(
+        f'<text x="{pad}" y="14" fill="{INK}">— Inscritas</text>'
+        f'<text x="{pad + 110}" y="14" fill="{ACCENT}">— Formadas</text>'
+    )
+    return _svg(width, height, title, body)
+
+
+FUNNEL_STAGES = (
+    ("registered", "Registradas"),
+    ("enrolled", "Inscritas"),
+    ("active_30d", "Activas (30 días)"),
+    ("completed", "Formadas"),
+    ("certified", "Certificadas"),
+    ("in_role", "En rol de participación"),
+)
+
+
+def funnel(figures: Figures, *, title: str) -> SafeString:
+    """Centered bars narrowing from registered to in a participation role."""
+    stages = [
+        (label, getattr(figures, key))
+        for key, label in FUNNEL_STAGES
+        if getattr(figures, key) is not None
+    ]
+    top = max((v for _, v in stages), default=0) or 1
+    width, line_h = 560, 30
+    body = []
+    for i, (label, value) in enumerate(stages):
+        w = max((width - 20) * value / top, 2)
+        x = (width - w) / 2
+        body += [
+            f'<rect x="{x:.1f}" y="{i * line_h + 2}" width="{w:.1f}" height="24" '
+            f'fill="{ACCENT}" fill-opacity="{1 - i * 0.12:.2f}"/>',
+            f'<text x="{width / 2}" y="{i * line_h + 19}" text-anchor="middle" '
+            f'fill="{INK}" paint-order="stroke" stroke="#fff" stroke-width="3">'
+            f"{escape(label)}: {_n(value)}</text>",
+        ]
+    return _svg(width, len(stages) * line_h + 4, title, body)
+
+
+def tile_map(
+    rows: Sequence[Row], codes: dict[str, int | None], *, title: str
+) -> SafeString:
+    """The 20 localities as tiles, shaded by progress toward their target."""
+    size, gap = 76, 4
+    body = []
+    for row in rows:
+        code = codes.get(row.key)
+        if code not in TILES:
+            continue
+        col, r = TILES[code]
+        x, y = col * (size + gap), r * (size + gap)
+        if row.progress is None:
+            fill, text = "#ddd", "sin meta"
+        else:
+            fill = ACCENT
+            text = f"{min(row.progress, 9.99) * 100:.0f} %"
+        opacity = 1.0 if row.progress is None else 0.15 + 0.85 * min(row.progress, 1)
+        body += [
+            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" '
+            f'fill="{fill}" fill-opacity="{opacity:.2f}"><title>'
+            f"{escape(row.label)}: {text}</title></rect>",
+            f'<text x="{x + size / 2}" y="{y + 32}" text-anchor="middle" '
+            f'font-size="10">{escape(row.label[:13])}</text>',
+            f'<text x="{x + size / 2}" y="{y + 50}" text-anchor="middle" '
+            f'font-weight="bold">{text}</text>',
+        ]
+    return _svg(5 * (size + gap), 7 * (size + gap), title, body)

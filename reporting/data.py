@@ -1,0 +1,113 @@
+"""Values the reporting app hands out (stdlib only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Cells with fewer people than this are suppressed in pages and exports.
+MIN_CELL = 5
+
+DEFAULT_CITY_TARGET = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class TargetData:
+    schema_name: str  # empty for the city
+    people: int
+    target_date: date | None
+    is_default: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Unique people at each stage (None: not known yet, see the page's note)."""
+
+    registered: int | None
+    enrolled: int
+    active_30d: int
+    completed: int
+    certified: int
+    in_role: int
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a table: a locality, a course or a learning path."""
+
+    key: str
+    label: str
+    enrolled: int
+    completed: int
+    certified: int
+    active_30d: int | None = None
+    target: int | None = None
+    progress: float | None = None  # completed / target, 0..1+ (None: no target)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPoint:
+    week: date  # Monday
+    new_enrolled: int
+    new_completed: int
+    cumulative_enrolled: int
+    cumulative_completed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    category: str
+    enrolled: int | None  # None: suppressed (fewer than MIN_CELL people)
+    completed: int | None
+    certified: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    key: str
+    title: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    weekly_rate: float
+    reached_on: date | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    course_key: str = ""
+    gender: str = ""
+    age_group: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.course_key or self.gender or self.age_group)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    scope: str  # "city" or a locality's schema name
+    scope_name: str
+    today: date
+    filters: Filters
+    figures: Figures
+    target: TargetData | None
+    forecast: Forecast | None
+    localities: tuple[Row, ...]
+    courses: tuple[Row, ...]
+    paths: tuple[Row, ...]
+    weeks: tuple[WeekPoint, ...]
+    breakdowns: tuple[Breakdown, ...]
+    notes: tuple[str, ...] = field(default=())
+    has_data: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RecountResult:
+    schemas: tuple[str, ...]
+    seconds: float
+    drift: dict[str, int]
+    unverified: tuple[str, ...]
+    finished_at: datetime

@@ -1,0 +1,154 @@
+"""Reporting tables: city-wide figures for the program dashboards (public schema).
+
+The app is SHARED only: these tables exist once, in the public schema, and every
+locality's search path reaches them. Locality events (``lms.learning.signals``)
+keep them current; the nightly recount (``api.recount``) rebuilds what it can read
+from each locality schema and corrects drift. Dashboards read only these tables:
+a page never queries the 20 locality schemas.
+
+Rows name the locality by ``schema_name`` on purpose: they are a city-wide summary,
+not domain data, so the usual "the schema isolates" rule does not apply here; the
+access checks in ``api.py`` decide who sees which locality's rows.
+"""
+
+from django.db import models
+
+
+class LearnerCourse(models.Model):
+    """One person's standing in one course of one locality. Holds personal data
+    (who enrolled in, completed and was certified in what; pseudonymous user id).
+
+    State, not a log: each event moves the row forward, so replaying an event
+    changes nothing (idempotent) and events arriving out of order still end right
+    (``enrollment_changed_at`` decides between an enrollment and a withdrawal).
+    """
+
+    schema_name = models.CharField("localidad (esquema)", max_length=63)
+    user_id = models.BigIntegerField("persona (id)")
+    course_key = models.CharField("curso", max_length=120)
+    is_enrolled = models.BooleanField("inscrita", default=False)
+    first_enrolled_at = models.DateTimeField("primera inscripción", null=True)
+    enrollment_changed_at = models.DateTimeField(null=True)
+    completed_at = models.DateTimeField("completó", null=True)
+    certified_at = models.DateTimeField("certificada", null=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = "persona en curso (reporte)"
+        verbose_name_plural = "personas en cursos (reporte)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "user_id", "course_key"],
+                name="reporting_unique_learner_course",
+            )
+        ]
+        indexes = [models.Index(fields=["user_id"])]
+        # Defined here because a permission needs a model; checked in the active
+        # schema (roles are groups per locality, ADR 0002). See README.md.
+        permissions = [
+            ("view_city_dashboard", "Puede ver el tablero de la ciudad"),
+            ("view_locality_dashboard", "Puede ver el tablero de su localidad"),
+            ("change_targets", "Puede cambiar las metas del programa"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} · {self.user_id} · {self.course_key}"
+
+
+class LearnerDay(models.Model):
+    """A day on which a person was active in a locality. Holds personal data
+    (pseudonymous activity dates).
+
+    One row per (locality, person, day): a repeated ``learner_active`` event or a
+    replay inserts nothing. The recount rebuilds these rows from the locality's
+    xAPI statements (every learning event is also a statement, issue #6).
+    """
+
+    schema_name = models.CharField("localidad (esquema)", max_length=63)
+    user_id = models.BigIntegerField("persona (id)")
+    day = models.DateField("día")
+
+    class Meta:
+        verbose_name = "día activo (reporte)"
+        verbose_name_plural = "días activos (reporte)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "user_id", "day"],
+                name="reporting_unique_learner_day",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "schema_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} · {self.user_id} · {self.day}"
+
+
+class PersonProfile(models.Model):
+    """What the differential breakdowns need about a person. Holds sensitive
+    personal data (gender, age, ethnic group, disability, victim status, LGBTIQ+,
+    rural residence), copied only when the person consented (accounts, issue #3).
+
+    Empty fields mean "no answer"; they are counted as "Sin dato", never guessed.
+    Only aggregated, suppressed (< 5) counts ever leave this table.
+    """
+
+    user_id = models.BigIntegerField("persona (id)", primary_key=True)
+    registered_at = models.DateTimeField("registro", null=True)
+    gender = models.CharField("género", max_length=40, blank=True)
+    birth_date = models.DateField("fecha de nacimiento", null=True)
+    ethnic_group = models.CharField("grupo étnico", max_length=60, blank=True)
+    has_disability = models.BooleanField("discapacidad", null=True)
+    is_victim = models.BooleanField("víctima del conflicto", null=True)
+    is_lgbtiq = models.BooleanField("LGBTIQ+", null=True)
+    is_rural = models.BooleanField("rural", null=True)
+    # Participation roles arrive with a later issue; kept ready (zero for now).
+    has_participation_role = models.BooleanField(
+        "en rol de participación", default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = "perfil diferencial (reporte)"
+        verbose_name_plural = "perfiles diferenciales (reporte)"
+
+    def __str__(self) -> str:
+        return f"Perfil {self.user_id}"
+
+
+class Target(models.Model):
+    """A target of people trained: the city's (``schema_name`` empty) or a
+    locality's. ``people`` is always positive (checked in ``api.set_target``)."""
+
+    schema_name = models.CharField("localidad (esquema)", max_length=63, unique=True)
+    people = models.PositiveIntegerField("personas")
+    target_date = models.DateField("fecha meta", null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "meta"
+        verbose_name_plural = "metas"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(people__gt=0), name="reporting_target_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name or 'Ciudad'}: {self.people}"
+
+
+class RecountRun(models.Model):
+    """One run of the full recount: when, how long, and how much drift it fixed."""
+
+    started_at = models.DateTimeField()
+    seconds = models.FloatField()
+    drift = models.JSONField(default=dict)
+    unverified = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "recuento"
+        verbose_name_plural = "recuentos"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Recuento {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,158 @@
+"""Dashboard pages and downloads: thin callers of ``reporting.api``.
+
+``/tablero/`` shows the city's dashboard at the campus and the locality's own
+dashboard on a locality's site. Access is decided by ``api.access_*``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from tenants import api as tenants_api
+
+from . import api, charts, exports
+from .data import Dashboard, Filters
+
+_AGE_GROUPS = ("14 a 27", "28 a 59", "60 o más")
+
+
+def _filters(request: HttpRequest) -> Filters:
+    age = request.GET.get("edad", "").strip()
+    return Filters(
+        course_key=request.GET.get("curso", "").strip()[:120],
+        gender=request.GET.get("genero", "").strip()[:40],
+        age_group=age if age in _AGE_GROUPS else "",
+    )
+
+
+def _denied(request: HttpRequest, error: api.DashboardAccessDenied) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "reporting/denied.html", {"message": str(error)}, status=403)
+
+
+def _load(request: HttpRequest, schema: str | None) -> Dashboard:
+    """Check access and build; ``schema`` None means the city."""
+    filters = _filters(request)
+    if schema is None:
+        api.access_city_dashboard_for_person(request.user)
+        return api.build_city_dashboard(filters=filters)
+    api.access_locality_dashboard_for_person(request.user, schema)
+    return api.build_locality_dashboard(schema, filters=filters)
+
+
+def _scope(request: HttpRequest, schema_name: str | None) -> str | None:
+    here = tenants_api.current_schema()
+    if schema_name:
+        return schema_name
+    return None if here == settings.CITY_CAMPUS_SCHEMA else here
+
+
+def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpResponse:
+    schema = _scope(request, schema_name)
+    try:
+        board = _load(request, schema)
+    except api.DashboardAccessDenied as error:
+        return _denied(request, error)
+    localities = tenants_api.list_localities(include_campus=False)
+    codes = {loc.schema_name: loc.code for loc in localities}
+    context = {
+        "board": board,
+        "is_city": schema is None,
+        "at_campus": tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA,
+        "query": request.GET.urlencode(),
+        "age_groups": _AGE_GROUPS,
+        "funnel_svg": charts.funnel(board.figures, title="Embudo de participación"),
+        "line_svg": charts.line(
+            board.weeks,
+            title="Personas inscritas y formadas por semana (acumulado)",
+            target=board.target.people if board.target else None,
+        )
+        if board.weeks
+        else None,
+        "locality_svg": charts.bars(
+            board.localities, title="Personas formadas por localidad"
+        )
+        if board.localities
+        else None,
+        "map_svg": charts.tile_map(
+            board.localities, codes, title="Avance de cada localidad hacia su meta"
+        )
+        if board.localities
+        else None,
+        "course_svg": charts.bars(board.courses, title="Personas formadas por curso")
+        if board.courses
+        else None,
+        "funnel_stages": charts.FUNNEL_STAGES,
+        "can_edit_targets": schema is None
+        and request.user.has_perm("reporting.change_targets"),
+        "localities": localities,
+        "recount": api.last_recount(),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+def export(
+    request: HttpRequest, fmt: str, schema_name: str | None = None
+) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Formato desconocido: use .csv o .xlsx.")
+    schema = _scope(request, schema_name)
+    try:
+        board = _load(request, schema)
+    except api.DashboardAccessDenied as error:
+        return _denied(request, error)
+    name = f"tablero-{slugify(board.scope_name)}-{board.today:%Y%m%d}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(board),
+            content_type="application/vnd.openxmlformats-officedocument."
+            "spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(
+            exports.to_csv(board), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+def save_target(request: HttpRequest) -> HttpResponse:
+    try:
+        api.access_city_dashboard_for_person(request.user)
+    except api.DashboardAccessDenied as error:
+        return _denied(request, error)
+    if not request.user.has_perm("reporting.change_targets"):
+        return _denied(
+            request,
+            api.DashboardAccessDenied(
+                "Su cuenta puede ver el tablero pero no cambiar las metas."
+            ),
+        )
+    raw_date = request.POST.get("fecha", "").strip()
+    try:
+        target_date = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        messages.error(
+            request, "La fecha meta no es válida; use el formato AAAA-MM-DD."
+        )
+        return redirect("reporting:dashboard")
+    schema = request.POST.get("localidad", "").strip()
+    try:
+        api.set_target(
+            schema, people=request.POST.get("personas"), target_date=target_date
+        )
+    except api.TargetError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Meta guardada.")
+    return redirect("reporting:dashboard")

@@ -1,0 +1,133 @@
+"""Reporting API: events → public tables → dashboard figures, targets, suppression."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from reporting import api
+from reporting.data import Filters
+
+from .conftest import weeks_ago
+
+
+def test_events_counted_once_per_person_city_wide(events, town_a, town_b):
+    events.enroll(town_a, 1, "datos")
+    events.enroll(town_a, 1, "control")  # same person, second course
+    events.enroll(town_b, 1, "datos")  # same person, another locality
+    events.enroll(town_b, 2, "datos")
+    events.complete(town_a, 1, "datos")
+    events.active(town_a, 1)
+    events.active(town_b, 2)
+
+    city = api.build_city_dashboard()
+    assert city.figures.enrolled == 2
+    assert city.figures.completed == 1
+    assert city.figures.active_30d == 2
+    kennedy = api.build_locality_dashboard(town_a)
+    assert (kennedy.figures.enrolled, kennedy.figures.completed) == (1, 1)
+    bosa = api.build_locality_dashboard(town_b)
+    assert (bosa.figures.enrolled, bosa.figures.completed) == (2, 0)
+    rows = {row.key: row for row in city.localities}
+    assert rows[town_a].enrolled == 1 and rows[town_b].enrolled == 2
+
+
+def test_replayed_events_are_not_double_counted(events, town_a):
+    for _ in range(3):
+        events.enroll(town_a, 7, "datos", at=weeks_ago(1))
+        events.complete(town_a, 7, "datos", at=weeks_ago(1))
+        events.active(town_a, 7)
+    board = api.build_locality_dashboard(town_a)
+    assert (board.figures.enrolled, board.figures.completed) == (1, 1)
+    assert board.figures.active_30d == 1
+    assert sum(p.new_enrolled for p in board.weeks) == 1
+
+
+def test_withdrawal_and_reenrollment_in_any_order(events, town_a):
+    events.enroll(town_a, 3, "datos", at=weeks_ago(3))
+    events.withdraw(town_a, 3, "datos", at=weeks_ago(2))
+    assert api.build_locality_dashboard(town_a).figures.enrolled == 0
+    events.enroll(town_a, 3, "datos", at=weeks_ago(1))
+    assert api.build_locality_dashboard(town_a).figures.enrolled == 1
+    # A late, replayed withdrawal older than the re-enrollment changes nothing.
+    events.withdraw(town_a, 3, "datos", at=weeks_ago(2))
+    assert api.build_locality_dashboard(town_a).figures.enrolled == 1
+
+
+def test_target_validation_messages_in_spanish(db, town_a):
+    with pytest.raises(api.TargetError, match="mayor que cero"):
+        api.set_target(people=0)
+    with pytest.raises(api.TargetError, match="mayor que cero"):
+        api.set_target(town_a, people=-5)
+    with pytest.raises(api.TargetError, match="número entero"):
+        api.set_target(people="muchas")
+    with pytest.raises(api.TargetError, match="ya pasó"):
+        api.set_target(people=10, target_date=date.today() - timedelta(days=1))
+    with pytest.raises(api.TargetError, match="No existe la localidad"):
+        api.set_target("atlantida", people=10)
+    assert api.get_target().people == 50_000 and api.get_target().is_default
+    saved = api.set_target(people="60.000", target_date=date.today() + timedelta(days=90))
+    assert saved.people == 60_000 and not saved.is_default
+
+
+def test_forecast_at_the_current_weekly_rate(events, town_a):
+    api.set_target(town_a, people=20)
+    for week in range(1, 5):  # two people trained in each of the last 4 weeks
+        for n in range(2):
+            user = week * 10 + n
+            events.enroll(town_a, user, "datos", at=weeks_ago(week))
+            events.complete(town_a, user, "datos", at=weeks_ago(week))
+    board = api.build_locality_dashboard(town_a)
+    assert board.figures.completed == 8
+    assert board.forecast.weekly_rate == pytest.approx(2.0)
+    # 12 people to go at 2 a week: six weeks from today.
+    assert board.forecast.reached_on == board.today + timedelta(weeks=6)
+
+
+def test_no_division_error_without_rate_or_data(db, town_a):
+    api.set_target(town_a, people=100)
+    board = api.build_locality_dashboard(town_a)
+    assert board.forecast.reached_on is None
+    assert "no se alcanza" in board.forecast.message
+    assert not board.has_data
+    assert "Todavía no hay inscripciones" in board.notes[0]
+
+
+def test_filter_with_no_data_explains_itself(events, town_a):
+    events.enroll(town_a, 1, "datos")
+    board = api.build_city_dashboard(filters=Filters(course_key="no-existe"))
+    assert not board.has_data
+    assert "combinación de filtros" in board.notes[0]
+    assert board.weeks == ()
+
+
+def test_small_cells_suppressed_with_a_second_cell(events, town_a):
+    # 12 women, 7 men, 3 non-binary: the 3 is hidden, and so is the next
+    # smallest (7), or 3 could be recovered from the total.
+    genders = ["Mujer"] * 12 + ["Hombre"] * 7 + ["No binario"] * 3
+    for user, gender in enumerate(genders, start=100):
+        api.record_person_profile(user, gender=gender)
+        events.enroll(town_a, user, "datos")
+    board = api.build_locality_dashboard(town_a)
+    cells = {c.category: c for c in board.breakdowns[0].cells}
+    assert board.breakdowns[0].key == "gender"
+    assert cells["Mujer"].enrolled == 12
+    assert cells["No binario"].enrolled is None
+    assert cells["Hombre"].enrolled is None
+    assert cells["Mujer"].completed == 0
+
+
+def test_age_groups_and_filters(events, town_a):
+    today = date.today()
+    ages = {1: 15, 2: 27, 3: 28, 4: 59, 5: 60, 6: 80}
+    for user, age in ages.items():
+        born = today.replace(year=today.year - age) - timedelta(days=1)
+        api.record_person_profile(user, birth_date=born, gender="Mujer")
+        events.enroll(town_a, user, "datos")
+    board = api.build_locality_dashboard(town_a, filters=Filters(age_group="14 a 27"))
+    assert board.figures.enrolled == 2
+    board = api.build_locality_dashboard(town_a, filters=Filters(age_group="60 o más"))
+    assert board.figures.enrolled == 2
+    board = api.build_locality_dashboard(town_a, filters=Filters(gender="Hombre"))
+    assert board.figures.enrolled == 0 and not board.has_data
