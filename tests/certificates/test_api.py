@@ -28,6 +28,11 @@ def test_issue_snapshots_what_the_certificate_shows(certificate, holder, course_
     assert str(certificate.hours) == "12.5"
     assert certificate.locality_name == "Kennedy"
     assert certificate.code.startswith("KENNEDY-")
+    if hasattr(holder, "document_number"):  # fields of the accounts issue
+        assert (certificate.document_type, certificate.document_last_digits) == (
+            "CC",
+            "5678",
+        )
     assert certificate.verification_url == (
         f"http://kennedy.test/certificados/verificar/{certificate.code}/"
     )
@@ -43,6 +48,9 @@ def test_pdf_is_spanish_and_names_the_verification_page(certificate):
     assert "Kennedy" in text
     assert certificate.code in text
     assert "/certificados/verificar/" in text
+    if certificate.document_last_digits:
+        assert "CC terminado en 5678" in text
+        assert "1012345678" not in text
 
 
 def test_issuing_twice_returns_the_same_certificate(certificate, holder, course_a):

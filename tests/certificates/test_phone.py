@@ -58,8 +58,10 @@ def issued(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.settings_dict["NAME"].startswith("test_")
         with tenants_api.in_public_schema():
+            name = f"movil-{uuid.uuid4().hex[:8]}"
             person = get_user_model().objects.create_user(
-                username=f"movil-{uuid.uuid4().hex[:8]}",
+                username=name,
+                email=f"{name}@example.org",
                 first_name="Luz Dary",
                 last_name="Muñoz",
                 password="clave-segura-1",

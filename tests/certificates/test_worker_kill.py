@@ -100,8 +100,9 @@ def committed_course(django_db_setup, django_db_blocker):
             "no es la base de pruebas"
         )
         with tenants_api.in_public_schema():
+            name = f"kill-{uuid.uuid4().hex[:8]}"
             person = get_user_model().objects.create_user(
-                username=f"kill-{uuid.uuid4().hex[:8]}", password="clave-segura-1"
+                username=name, email=f"{name}@example.org", password="clave-segura-1"
             )
             person.first_name, person.last_name = "Jorge", "Ruiz"
             person.save()
