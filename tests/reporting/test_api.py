@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from reporting import api
 from reporting.data import Filters
@@ -63,11 +64,13 @@ def test_target_validation_messages_in_spanish(db, town_a):
     with pytest.raises(api.TargetError, match="número entero"):
         api.set_target(people="muchas")
     with pytest.raises(api.TargetError, match="ya pasó"):
-        api.set_target(people=10, target_date=date.today() - timedelta(days=1))
+        api.set_target(people=10, target_date=timezone.localdate() - timedelta(days=1))
     with pytest.raises(api.TargetError, match="No existe la localidad"):
         api.set_target("atlantida", people=10)
     assert api.get_target().people == 50_000 and api.get_target().is_default
-    saved = api.set_target(people="60.000", target_date=date.today() + timedelta(days=90))
+    saved = api.set_target(
+        people="60.000", target_date=timezone.localdate() + timedelta(days=90)
+    )
     assert saved.people == 60_000 and not saved.is_default
 
 
@@ -119,7 +122,7 @@ def test_small_cells_suppressed_with_a_second_cell(events, town_a):
 
 
 def test_age_groups_and_filters(events, town_a):
-    today = date.today()
+    today = timezone.localdate()
     ages = {1: 15, 2: 27, 3: 28, 4: 59, 5: 60, 6: 80}
     for user, age in ages.items():
         born = today.replace(year=today.year - age) - timedelta(days=1)
