@@ -36,6 +36,9 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Failed sign-ins are counted city-wide (one account, one address, any host):
+    # public schema only (docs/decisions/0006-accounts.md).
+    "axes",
 ]
 
 # One schema per locality (and the city campus): each has its own page tree,
@@ -101,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its template.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -138,6 +143,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Axes first (refuses locked-out sign-ins before a password is checked); people
+# sign in with their email or username (lms.accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lms.accounts.backends.EmailOrUsernameBackend",
+]
+# Rate limit (ADR 0006): 5 failures lock that account, and separately that
+# address, for 15 minutes; a successful sign-in clears the account's count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "lms.accounts.backends.axes_username"
+# Email verification and password reset links stay valid for 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Escuela de Participación <no-responder@localhost>"
+)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
