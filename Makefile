@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint check format stop-db clean-data verifier
+.PHONY: install run test lint check format stop-db clean-data verifier h5p-player chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -18,8 +18,20 @@ $(INSTALLED): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install: $(INSTALLED)
 
+# The H5P player (npm h5p-standalone), served as static files: no CDN, works offline.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+h5p-player: node_modules/.installed
+
+# Debian's chromium for the H5P browser tests (Playwright drives it, downloads nothing).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 ## The platform with demo data: database, 21 sites, web server and worker.
-run: install
+run: install h5p-player
 	$(BIN)/python -m lms.devserver
 
 # The independent verifier the certificate tests run (Node; npm ci from the lock).
@@ -33,7 +45,7 @@ $(VERIFIER)/node_modules/.installed: $(VERIFIER)/package.json $(VERIFIER)/packag
 verifier: $(VERIFIER)/node_modules/.installed
 
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
-test: install verifier
+test: install verifier h5p-player chromium
 	$(BIN)/pytest
 
 lint: install

@@ -4,7 +4,6 @@ Files live in the locality's media storage: ``h5p/libraries/<Machine.Name-1.2>/`
 (shared by every content that uses that version) and ``h5p/content/<key>/``.
 """
 
-from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -47,7 +46,7 @@ class H5PLibrary(models.Model):
 
 
 class H5PContent(index.Indexed, models.Model):
-    """An uploaded H5P activity. ``uploaded_by`` points to a person (personal data).
+    """An uploaded H5P activity. ``uploaded_by_id`` is a person (personal data).
 
     ``key`` is stable (not the database id): learner progress is recorded against
     ``h5p:<key>``, so a copy of the content with the same key keeps its meaning.
@@ -62,14 +61,9 @@ class H5PContent(index.Indexed, models.Model):
     package_sha256 = models.CharField(max_length=64)
     package_size = models.PositiveBigIntegerField(default=0)
     malware_scanned = models.BooleanField("analizado con antivirus", default=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="subido por",
-    )
+    # Id of the city-wide account (public schema); not a foreign key, so deleting
+    # a person from the public schema is not blocked by locality tables.
+    uploaded_by_id = models.BigIntegerField("subido por (id)", null=True, blank=True)
     created_at = models.DateTimeField("subido", auto_now_add=True)
 
     panels = [FieldPanel("title")]

@@ -6,7 +6,6 @@ Kennedy are not visible from Bosa. Activities are identified by stable string ke
 keeps meaning the same activities.
 """
 
-from django.conf import settings
 from django.db import models
 
 
@@ -18,9 +17,11 @@ class XapiStatement(models.Model):
     """
 
     statement_id = models.UUIDField("id de la declaración", unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    # The city-wide account's id (public schema). Not a foreign key: a key from a
+    # locality's table to the public user table breaks deleting the person from
+    # the public schema (Django looks for these rows there). Erasing a person
+    # must delete their rows in every locality (certificates do the same).
+    user_id = models.BigIntegerField("persona (id)")
     activity_key = models.CharField("actividad", max_length=200, db_index=True)
     verb = models.CharField("verbo", max_length=200)
     # False for statements about a sub-question (H5P subContentId): they are kept
@@ -37,7 +38,7 @@ class XapiStatement(models.Model):
     class Meta:
         verbose_name = "declaración xAPI"
         verbose_name_plural = "declaraciones xAPI"
-        indexes = [models.Index(fields=["user", "activity_key"])]
+        indexes = [models.Index(fields=["user_id", "activity_key"])]
 
     def __str__(self) -> str:
         return f"{self.verb} {self.activity_key}"
@@ -50,9 +51,7 @@ class ActivityState(models.Model):
     the player's saved state so the learner can resume where they left off.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user_id = models.BigIntegerField("persona (id)")
     activity_key = models.CharField("actividad", max_length=200)
     attempted = models.BooleanField(default=False)
     completed = models.BooleanField(default=False)
@@ -70,7 +69,7 @@ class ActivityState(models.Model):
         verbose_name_plural = "estados de actividad"
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "activity_key"], name="unique_activity_state"
+                fields=["user_id", "activity_key"], name="unique_activity_state"
             )
         ]
 

@@ -41,7 +41,9 @@
   }
 
   function sendHeight() {
-    send({ type: "h5p-height", height: document.documentElement.scrollHeight });
+    // Measure the content, not the document: the document grows with the iframe.
+    var box = document.getElementById("h5p-container");
+    send({ type: "h5p-height", height: Math.ceil(box.getBoundingClientRect().height) });
   }
 
   function start(resume) {
@@ -54,6 +56,9 @@
       librariesPath: config.librariesPath,
       frameJs: config.frameJs,
       frameCss: config.frameCss,
+      // This document is already the sandboxed iframe; a nested iframe would get
+      // another opaque origin and the player could not write into it.
+      embedType: "div",
       xAPIObjectIRI: config.activityIri,
       frame: false,
       copyright: false,

@@ -69,7 +69,8 @@
       if (message.type === "h5p-ready") {
         sendInit();
       } else if (message.type === "h5p-height" && message.height > 0) {
-        frame.style.height = Math.min(message.height + 4, 4000) + "px";
+        var height = Math.min(message.height, 4000) + "px";
+        if (frame.style.height !== height) { frame.style.height = height; }
       } else if (message.type === "h5p-xapi" && signedIn && message.statement) {
         var statement = message.statement;
         statement.id = statement.id || uuid();

@@ -1,0 +1,260 @@
+"""A learner answers H5P activities in a real browser and the score is stored.
+
+Debian's chromium driven by Playwright. The site runs in this process on its own
+server thread, in a locality provisioned (and dropped) for this module with a
+``*.localhost`` domain, which Chromium resolves to 127.0.0.1 by itself. Data is
+committed (the server thread has its own connections), so everything created
+here is removed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.files.storage import default_storage
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.db import connection, connections
+
+from h5p import api
+from lms.learning import api as learning_api
+from tenants import api as tenants_api
+from tenants.data import LocalitySpec
+
+from .conftest import VALID, needs_fixtures
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SPEC = LocalitySpec(schema_name="test_h5p_browser", name="Usme", slug="usme")
+HOST = "usme-h5p.localhost"
+PASSWORD = "clave-segura-1"
+
+pytestmark = [
+    needs_fixtures,
+    # Without a db-marked test in the run, pytest-django would not switch to the
+    # test database at all and the module fixture would hit the real one.
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
+    ),
+]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(ThreadedWSGIServer):
+    # Join request threads on close: each closes its database connection when it
+    # ends, and the test database cannot be dropped while one is open.
+    daemon_threads = False
+    block_on_close = True
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """Locality, learner, two uploaded activities and a running server."""
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        tenants_api.provision_locality(SPEC, domain=HOST)
+        with tenants_api.in_public_schema():
+            learner = get_user_model().objects.create_user(
+                username="aprendiz-h5p",
+                email="aprendiz-h5p@example.org",
+                password=PASSWORD,
+            )
+        keys = {}
+        with tenants_api.in_locality(SPEC.schema_name):
+            media = Path(default_storage.path("h5p"))
+            for name in ("H5P.TrueFalse.h5p", "H5P.MultiChoice.h5p"):
+                path = next(p for p in VALID if p.name == name)
+                keys[name] = api.upload_package(
+                    path.read_bytes(), name=name, may_add_libraries=True
+                ).key
+        connection.set_schema_to_public()
+        server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+        server.set_app(StaticFilesHandler(WSGIHandler()))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield {
+                "url": f"http://{HOST}:{server.server_address[1]}",
+                "learner": learner,
+                "keys": keys,
+            }
+        finally:
+            server.shutdown()
+            server.server_close()
+            connection.set_schema_to_public()
+            from tenants.models import Locality
+
+            # Delete the person where their locality rows are (Wagtail's profile
+            # lives in the locality schema), then drop the locality.
+            with tenants_api.in_locality(SPEC.schema_name):
+                learner.delete()
+            connection.set_schema_to_public()
+            for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
+                locality.delete(force_drop=True)
+            shutil.rmtree(media.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def browser():
+    """Per test, started after the test's database transaction: while Playwright's
+    loop runs in this thread Django would hand out a different connection."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the
+    # test makes between browser steps are still plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(site, browser, django_db_blocker):
+    context = browser.new_context(locale="es-CO")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(f"{msg.type}: {msg.text}"))
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.goto(f"{site['url']}/cuenta/ingresar/")
+    page.fill("input[name=username]", site["learner"].username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def _content_frame(page, selector: str):
+    """The (possibly nested) frame where the H5P content rendered ``selector``."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator(selector).count():
+                    return frame
+            except Exception:  # noqa: BLE001, S112 -- frames detach while loading
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError(f"El reproductor no mostró {selector}: {page.js_errors}")
+
+
+def _state(django_db_blocker, learner, key):
+    """Read what the server stored, from a plain thread with its own connection.
+
+    The server commits on its own connections; this reads outside the test's
+    transaction and closes the connection it opened.
+    """
+
+    def read():
+        try:
+            with tenants_api.in_locality(SPEC.schema_name):
+                return learning_api.get_activity_state(learner.pk, f"h5p:{key}")
+        finally:
+            connections.close_all()
+
+    with django_db_blocker.unblock(), ThreadPoolExecutor(1) as pool:
+        return pool.submit(read).result()
+
+
+def _wait_saved(page):
+    try:
+        page.wait_for_selector("[data-h5p-activity][data-h5p-saved]", state="attached")
+    except Exception as exc:
+        status = page.locator("[data-h5p-status]").inner_text()
+        for frame in page.frames:
+            status += (
+                " | "
+                + frame.url
+                + " "
+                + str(
+                    frame.evaluate(
+                        "() => [document.body && document.body.getAttribute('data-h5p-ready'),"
+                        " document.body && document.body.getAttribute('data-h5p-error'),"
+                        " typeof H5P, window.H5P && typeof H5P.externalDispatcher]"
+                    )
+                )
+            )
+        raise AssertionError(f"No se guardó: {status!r} {page.js_errors}") from exc
+    return page.locator("[data-h5p-status]").inner_text()
+
+
+def test_learner_answers_true_false_and_the_score_is_stored(
+    site, page, django_db_blocker
+):
+    key = site["keys"]["H5P.TrueFalse.h5p"]
+    page.goto(f"{site['url']}/h5p/{key}/")
+    frame = _content_frame(page, ".h5p-true-false-answer")
+    frame.locator(".h5p-true-false-answer", has_text="Yes").click()
+    frame.locator(".h5p-question-check-answer").click()
+    status = _wait_saved(page)
+    assert "Progreso guardado" in status
+    deadline = time.monotonic() + 10
+    state = _state(django_db_blocker, site["learner"], key)
+    while (state is None or not state.completed) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        state = _state(django_db_blocker, site["learner"], key)
+    assert state.completed and state.passed
+    assert (state.best_score_raw, state.best_score_max) == (1, 1)
+
+
+def test_learner_answers_multichoice_and_the_score_is_stored(
+    site, page, django_db_blocker
+):
+    key = site["keys"]["H5P.MultiChoice.h5p"]
+    page.goto(f"{site['url']}/h5p/{key}/")
+    frame = _content_frame(page, ".h5p-answer")
+    frame.locator(".h5p-answer", has_text="Blue").click()
+    frame.locator(".h5p-question-check-answer").click()
+    _wait_saved(page)
+    deadline = time.monotonic() + 10
+    state = _state(django_db_blocker, site["learner"], key)
+    while (state is None or not state.completed) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        state = _state(django_db_blocker, site["learner"], key)
+    assert state.completed and not state.passed
+    assert state.best_score_raw == 0 and state.best_score_max == 1
+    # The package's JavaScript runs in an opaque origin: no cookies, no parent DOM.
+    frame_cookie = frame.evaluate(
+        "() => { try { return document.cookie; } catch (e) { return 'bloqueado'; } }"
+    )
+    assert "sessionid" not in frame_cookie
+    reaches_parent = frame.evaluate(
+        "() => { try { return !!window.top.document.body; } catch (e) { return false; } }"
+    )
+    assert reaches_parent is False

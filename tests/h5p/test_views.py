@@ -1,0 +1,133 @@
+"""Player, files and the xAPI endpoint over HTTP."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+
+from h5p import api
+from lms.learning import api as learning_api
+
+from .conftest import VALID, needs_fixtures
+
+pytestmark = needs_fixtures
+
+
+@pytest.fixture
+def truefalse(in_town_a, h5p_media):
+    path = next(p for p in VALID if p.name == "H5P.TrueFalse.h5p")
+    return api.upload_package(path.read_bytes(), name=path.name, may_add_libraries=True)
+
+
+def answered(score: int) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": "http://kennedy.test/h5p/x/"},
+        "result": {
+            "score": {"raw": score, "max": 1, "scaled": score},
+            "success": bool(score),
+            "completion": True,
+        },
+    }
+
+
+def test_player_runs_in_an_opaque_sandbox(truefalse, client_a):
+    response = client_a.get(f"/h5p/{truefalse.key}/reproductor/")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"].startswith("sandbox allow-scripts;")
+    assert "allow-same-origin" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    page = response.content.decode()
+    assert "/static/h5p-standalone/main.bundle.js" in page
+    assert "cdn" not in page.lower()
+
+
+def test_activity_page_embeds_the_sandboxed_iframe(truefalse, client_a):
+    page = client_a.get(f"/h5p/{truefalse.key}/").content.decode()
+    assert 'sandbox="allow-scripts"' in page
+    assert f"/h5p/{truefalse.key}/reproductor/" in page
+    assert "Inicie sesión para que su resultado quede guardado." in page
+
+
+def test_files_are_served_for_the_player_and_cannot_escape(truefalse, client_a):
+    response = client_a.get(f"/h5p/archivos/content/{truefalse.key}/h5p.json")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert json.loads(b"".join(response.streaming_content))["mainLibrary"] == (
+        "H5P.TrueFalse"
+    )
+    lib = client_a.get("/h5p/archivos/libraries/H5P.TrueFalse-1.6/library.json")
+    assert lib.status_code == 200
+    for bad in ("content/../../../etc/passwd", "..%2F..%2Fsettings.py", "otro/x"):
+        assert client_a.get(f"/h5p/archivos/{bad}").status_code == 404
+
+
+def test_xapi_needs_a_signed_in_learner_and_csrf(truefalse, make_person):
+    url = f"/h5p/{truefalse.key}/xapi/"
+    anonymous = Client(HTTP_HOST="kennedy.test")
+    denied = anonymous.post(url, [answered(1)], content_type="application/json")
+    assert denied.status_code == 403
+    assert "Inicie sesión" in denied.json()["error"]
+    strict = Client(HTTP_HOST="kennedy.test", enforce_csrf_checks=True)
+    strict.force_login(make_person())
+    assert (
+        strict.post(url, [answered(1)], content_type="application/json").status_code
+        == 403
+    )
+
+
+def test_xapi_stores_once_and_updates_the_state(truefalse, client_a, make_person):
+    learner = make_person()
+    client_a.force_login(learner)
+    url = f"/h5p/{truefalse.key}/xapi/"
+    wrong, right = answered(0), answered(1)
+    first = client_a.post(url, [wrong, right], content_type="application/json")
+    assert first.status_code == 200
+    assert first.json()["stored"] == 2
+    retry = client_a.post(url, right, content_type="application/json")
+    assert retry.json() | {"state": None} == {
+        "stored": 0,
+        "duplicates": 1,
+        "state": None,
+    }
+    state = learning_api.get_activity_state(learner.pk, truefalse.activity_key)
+    assert state.passed and state.best_score_raw == 1 and state.statements_count == 2
+
+
+def test_xapi_refuses_bad_input_in_spanish(truefalse, client_a, make_person):
+    client_a.force_login(make_person())
+    url = f"/h5p/{truefalse.key}/xapi/"
+    bad_json = client_a.post(url, "{no", content_type="application/json")
+    assert bad_json.status_code == 400 and "JSON" in bad_json.json()["error"]
+    no_verb = client_a.post(
+        url, [{"id": str(uuid.uuid4())}], content_type="application/json"
+    )
+    assert no_verb.status_code == 400 and "verbo" in no_verb.json()["error"]
+    missing = client_a.post("/h5p/noexiste/xapi/", [], content_type="application/json")
+    assert missing.status_code == 404
+
+
+def test_resume_state_round_trip(truefalse, client_a, make_person):
+    learner = make_person()
+    client_a.force_login(learner)
+    saved = client_a.post(
+        f"/h5p/{truefalse.key}/estado/",
+        {"state": '{"answer":true}'},
+        content_type="application/json",
+    )
+    assert saved.json() == {"saved": True}
+    page = client_a.get(f"/h5p/{truefalse.key}/").content.decode()
+    assert "{\\u0022answer\\u0022:true}" in page or '{\\"answer\\":true}' in page
+
+
+def test_player_files_are_per_locality(truefalse, town_b):
+    other = Client(HTTP_HOST="bosa.test")
+    assert other.get(f"/h5p/{truefalse.key}/reproductor/").status_code == 404
+    assert (
+        other.get(f"/h5p/archivos/content/{truefalse.key}/h5p.json").status_code == 404
+    )
