@@ -24,6 +24,8 @@ urlpatterns = [
         name="login",
     ),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    # Registration, email verification, password reset, «Mis datos», bulk import.
+    path("cuenta/", include("lms.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Public verification (no login), issuer keys, status list, learner downloads.
     path("certificados/", include("certificates.urls")),

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.FACILITATOR: (
         _ADMIN,
         *_MEDIA_USE,
+        "accounts.add_user",  # bulk import of the sign-ups of a campaign
         "learning.view_xapistatement",
         "certificates.view_certificate",
     ),
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.LOCALITY_MANAGER: (
         _ADMIN,
         *_MEDIA_EDIT,
+        "accounts.add_user",
         "learning.view_xapistatement",
         "certificates.view_certificate",
         "courses.hide_city_course",
@@ -72,6 +74,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.ADMINISTRATOR: (
         _ADMIN,
         *_MEDIA_EDIT,
+        "accounts.add_user",
         "accounts.view_user",
         "accounts.change_user",
         "auth.view_group",

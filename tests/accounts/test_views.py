@@ -1,0 +1,191 @@
+"""The account pages over HTTP, on a locality's host."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from lms.accounts import api
+from lms.locality_roles import api as roles_api
+from lms.locality_roles.data import Role
+from tenants import api as tenants_api
+
+FORM = {
+    "first_name": "Camila",
+    "last_name": "Suárez",
+    "email": "camila@example.org",
+    "document_type": "CC",
+    "document_number": "1.012.345.678",
+    "residence": "test_bosa",
+    "birth_date": "2000-01-15",
+    "password1": "una-clave-larga-77",
+    "password2": "una-clave-larga-77",
+    "accepts_policy": "on",
+}
+
+
+def test_register_verify_and_sign_in_with_email(
+    db, client_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post("/cuenta/registro/", FORM)
+    assert response.status_code == 302 and response["Location"] == "/cuenta/mis-datos/"
+    assert len(mail.outbox) == 1
+    link = re.search(
+        r"http://kennedy\.test(/cuenta/verificar/\S+/)", mail.outbox[0].body
+    )
+    assert link, mail.outbox[0].body
+    assert "Correo confirmado" in client_a.get(link.group(1)).text
+    assert get_user_model().objects.get(email="camila@example.org").email_verified_at
+
+    client_a.post("/cuenta/salir/")
+    signed = client_a.post(
+        "/cuenta/ingresar/",
+        {"username": "CAMILA@example.org", "password": FORM["password1"]},
+    )
+    assert signed.status_code == 302
+
+
+def test_second_registration_with_same_document_explains_recovery(
+    client_a, client_b, register
+):
+    register(document_number="1012345678", email="primera@example.org")
+    page = client_b.post("/cuenta/registro/", FORM)
+    assert page.status_code == 200
+    assert "Ya existe una cuenta con este documento" in page.text
+    assert "¿Olvidó su contraseña?" in page.text
+
+
+def test_registration_errors_are_in_spanish(db, client_a):
+    bad = {
+        **FORM,
+        "birth_date": "2999-01-01",
+        "password2": "otra",
+        "accepts_policy": "",
+    }
+    page = client_a.post("/cuenta/registro/", bad)
+    assert "Las dos contraseñas no coinciden" in page.text
+    assert "Sin esta autorización no podemos crear la cuenta" in page.text
+    assert not get_user_model().objects.filter(email="camila@example.org").exists()
+
+
+def test_login_is_rate_limited_per_account(client_a, register):
+    person = register()
+    for _ in range(5):
+        client_a.post(
+            "/cuenta/ingresar/", {"username": person.email, "password": "mala"}
+        )
+    locked = client_a.post(
+        "/cuenta/ingresar/", {"username": person.email, "password": "clave-segura-1"}
+    )
+    assert locked.status_code == 429
+    assert "Demasiados intentos" in locked.text
+
+
+def test_login_is_rate_limited_per_address(client_a, register):
+    for i in range(5):
+        client_a.post(
+            "/cuenta/ingresar/", {"username": f"nadie{i}@example.org", "password": "x"}
+        )
+    person = register()
+    locked = client_a.post(
+        "/cuenta/ingresar/", {"username": person.email, "password": "clave-segura-1"}
+    )
+    assert locked.status_code == 429
+
+
+def test_imported_person_activates_through_password_reset(db, client_a):
+    api.import_participants(
+        (
+            "nombres,apellidos,correo,tipo_documento,numero_documento,localidad,fecha_nacimiento\n"
+            "Rosa,Díaz,rosa@example.org,CC,41222333,Kennedy,1960-07-07\n"
+        ).encode(),
+        filename="jornada.csv",
+    )
+    client_a.post("/cuenta/clave/", {"email": "rosa@example.org"})
+    assert len(mail.outbox) == 1
+    path = re.search(
+        r"http://kennedy\.test(/cuenta/clave/\S+/)", mail.outbox[0].body
+    ).group(1)
+    form = client_a.get(path, follow=True)
+    done = client_a.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "rosa-nueva-clave-9", "new_password2": "rosa-nueva-clave-9"},
+    )
+    assert done.status_code == 302
+    rosa = get_user_model().objects.get(email="rosa@example.org")
+    assert rosa.has_usable_password() and rosa.email_verified_at is not None
+
+
+def test_my_data_downloads_corrects_and_deletes(client_a, register):
+    person = register()
+    user = get_user_model().objects.get(pk=person.user_id)
+    with tenants_api.in_locality("test_kennedy"):
+        client_a.force_login(user)
+    page = client_a.get("/cuenta/mis-datos/")
+    assert page.status_code == 200 and person.document_number in page.text
+    exported = json.loads(client_a.get("/cuenta/mis-datos/descargar.json").content)
+    assert exported["cuenta"]["correo"] == person.email
+    csv_text = client_a.get("/cuenta/mis-datos/descargar.csv").content.decode(
+        "utf-8-sig"
+    )
+    assert csv_text.startswith("seccion,campo,valor")
+
+    sensitive = client_a.post(
+        "/cuenta/mis-datos/sensibles/",
+        {"question": "genero", "action": "save", "genero-answer": "mujer"},
+    )
+    assert "necesitamos su autorización" in sensitive.text
+    client_a.post(
+        "/cuenta/mis-datos/sensibles/",
+        {
+            "question": "genero",
+            "action": "save",
+            "genero-answer": "mujer",
+            "genero-consent": "on",
+        },
+    )
+    assert api.sensitive_answers_of(person.user_id)
+    client_a.post(
+        "/cuenta/mis-datos/sensibles/", {"question": "genero", "action": "withdraw"}
+    )
+    assert api.sensitive_answers_of(person.user_id) == {}
+
+    client_a.post("/cuenta/mis-datos/eliminar/", {"confirm": "no"})
+    assert api.get_person(person.user_id).is_anonymized is False
+    gone = client_a.post("/cuenta/mis-datos/eliminar/", {"confirm": "eliminar"})
+    assert "Cuenta eliminada" in gone.text
+    assert api.get_person(person.user_id).is_anonymized is True
+    assert client_a.get("/cuenta/mis-datos/").status_code == 302  # signed out
+
+
+def test_import_page_needs_the_role_in_this_locality(client_a, client_b, make_person):
+    staff = make_person()
+    with tenants_api.in_locality("test_kennedy"):
+        roles_api.grant_role(staff.pk, Role.FACILITATOR)
+        client_a.force_login(staff)
+    with tenants_api.in_locality("test_bosa"):
+        client_b.force_login(staff)
+    assert client_b.get("/cuenta/importar/").status_code == 403
+    assert client_a.get("/cuenta/importar/").status_code == 200
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "nombres,apellidos,correo,tipo_documento,numero_documento,localidad,fecha_nacimiento\n"
+        "Rosa,Díaz,rosa2@example.org,CC,41222444,Kennedy,1960-07-07\n"
+        "Malo,Malo,malo@example.org,CC,XX,Kennedy,1960-07-07\n"
+    ).encode()
+    preview = client_a.post(
+        "/cuenta/importar/",
+        {"action": "preview", "file": SimpleUploadedFile("jornada.csv", content)},
+    )
+    assert "Filas listas para importar: 1" in preview.text
+    token = preview.context["token"]
+    done = client_a.post("/cuenta/importar/", {"action": "import", "token": token})
+    assert "Cuentas nuevas: 1" in done.text
+    rejected = client_a.get(f"/cuenta/importar/{token}/rechazadas.csv")
+    assert "Malo" in rejected.content.decode("utf-8-sig")
