@@ -187,15 +187,24 @@ def install_package(
             malware_scanned=scanning_enabled(),
             uploaded_by_id=uploaded_by_id,
         )
+        # Packaged libraries, plus the stored ones a content-only package names.
+        wanted = {lib.key for lib in package.libraries} | _declared(package)
         used = [
             lib_id
             for lib_id, name, major, minor in _H5PLibrary.objects.values_list(
                 "id", "machine_name", "major_version", "minor_version"
             )
-            if (name, major, minor) in {lib.key for lib in package.libraries}
+            if (name, major, minor) in wanted
         ]
         content.libraries.set(used)
     return _to_data(content, new=tuple(lib.folder for lib in new))
+
+
+def _declared(package: ValidatedPackage) -> set[tuple[str, int, int]]:
+    return {
+        (dep["machineName"], int(dep["majorVersion"]), int(dep["minorVersion"]))
+        for dep in package.h5p_json.get("preloadedDependencies", [])
+    }
 
 
 def upload_package(
