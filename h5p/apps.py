@@ -6,3 +6,8 @@ class H5PConfig(AppConfig):
     label = "h5p"
     verbose_name = "Actividades H5P"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

@@ -27,6 +27,8 @@ __all__ = [
     "ActivityStateData",
     "InvalidStatement",
     "RecordResult",
+    "erase_learner",
+    "export_learner",
     "get_activity_state",
     "list_activity_states",
     "record_statements",
@@ -127,6 +129,38 @@ def save_resume_state(
     row.resume_state = state
     row.save(update_fields=["resume_state", "updated_at"])
     return _to_data(row)
+
+
+@transaction.atomic
+def erase_learner(user_id: int) -> int:
+    """Delete the person's statements and activity states in this locality.
+
+    For anonymization: results are personal data and nothing aggregate is kept
+    here (reports count elsewhere). Returns how many rows were deleted.
+    """
+    statements, _ = _XapiStatement.objects.filter(user_id=user_id).delete()
+    states, _ = _ActivityState.objects.filter(user_id=user_id).delete()
+    return statements + states
+
+
+def export_learner(user_id: int) -> list[dict[str, str]]:
+    """The person's activity states in this locality, for their data download."""
+    return [
+        {
+            "actividad": state.activity_key,
+            "intentada": "sí" if state.attempted else "no",
+            "completada": "sí" if state.completed else "no",
+            "aprobada": "sí" if state.passed else "no",
+            "mejor puntaje": (
+                f"{state.best_score_raw:g} de {state.best_score_max:g}"
+                if state.best_score_raw is not None and state.best_score_max
+                else ""
+            ),
+            "declaraciones xAPI": str(state.statements_count),
+            "actualizada": state.updated_at.isoformat() if state.updated_at else "",
+        }
+        for state in list_activity_states(user_id)
+    ]
 
 
 def _parse(statement: Any, index: int) -> dict:
