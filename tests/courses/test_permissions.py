@@ -19,7 +19,7 @@ def _locality_editor(person) -> None:
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     home = CoursePage.objects.get(key="presupuestos").get_parent()
     for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
+        GroupPagePermission.objects.get_or_create(
             group=group, page=home, permission=Permission.objects.get(codename=codename)
         )
 
