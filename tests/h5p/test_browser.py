@@ -231,6 +231,16 @@ def test_learner_answers_true_false_and_the_score_is_stored(
         state = _state(django_db_blocker, site["learner"], key)
     assert state.completed and state.passed
     assert (state.best_score_raw, state.best_score_max) == (1, 1)
+    # The player's saved state is kept and given back: the answer is restored.
+    while '"answer":true' not in state.resume_state and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        state = _state(django_db_blocker, site["learner"], key)
+    assert '"answer":true' in state.resume_state
+    page.reload()
+    frame = _content_frame(page, ".h5p-true-false-answer")
+    chosen = frame.locator(".h5p-true-false-answer[aria-checked='true']")
+    chosen.wait_for()
+    assert chosen.inner_text().strip() == "Yes"
 
 
 def test_learner_answers_multichoice_and_the_score_is_stored(

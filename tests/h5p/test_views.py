@@ -131,3 +131,12 @@ def test_player_files_are_per_locality(truefalse, town_b):
     assert (
         other.get(f"/h5p/archivos/content/{truefalse.key}/h5p.json").status_code == 404
     )
+
+
+def test_block_keeps_a_stable_import_path_for_migrations():
+    from h5p.blocks import H5PActivityBlock
+
+    path, args, _ = H5PActivityBlock(required=False).deconstruct()
+    assert path == "h5p.blocks.H5PActivityBlock"
+    assert args == ()
+    assert H5PActivityBlock().target_model._meta.label == "h5p.H5PContent"

@@ -67,8 +67,12 @@
       fullScreen: false
     };
     if (resume) {
-      options.contentUserData = [{ dataType: "state", previousState: resume, subContentId: "*" }];
-      options.saveFreq = false;
+      // h5p-standalone 3.8 hands this to H5P core as is: core reads
+      // contentUserData[subContentId][dataType], so index 0 holds the main state.
+      options.contentUserData = [{ state: resume }];
+      // Core passes previousState to the content only when saveFreq is set. With
+      // no H5PIntegration.user it never posts state itself; this relay does.
+      options.saveFreq = 30;
     }
     var el = document.getElementById("h5p-container");
     new H5PStandalone.H5P(el, options).then(function () {
