@@ -39,6 +39,7 @@ from .data import CertificateData, CertificateState, ReissueJobData, Verificatio
 from .models import Certificate as _Certificate
 from .models import ReissueJob as _ReissueJob
 from .models import StatusList as _StatusList
+from .signals import certificate_issued
 
 __all__ = [
     "CertificateData",
@@ -169,6 +170,15 @@ def issue_certificate(
             raise
         return _to_data(existing)
     _make_artefacts(certificate)
+    transaction.on_commit(
+        lambda: certificate_issued.send(
+            sender=None,
+            user_id=user_id,
+            course_key=course_key,
+            course_version=course_version,
+            issued_at=now,
+        )
+    )
     return _to_data(certificate)
 
 

@@ -120,7 +120,7 @@ def connect() -> None:
     learning.course_completed.connect(
         on_course_completed, dispatch_uid="reporting.completed"
     )
-    try:  # the certificates issue (#7) has no "issued" signal yet
+    try:  # certificates.signals.certificate_issued (optional dependency at import)
         from certificates.signals import certificate_issued  # type: ignore[import]
     except ImportError:
         # Until it exists, the certified figure is refreshed by the nightly recount.
