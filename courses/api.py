@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lms.learning import api as learning_api
 from tenants import api as tenants_api
 
 from . import publishing as _publishing
@@ -53,13 +54,16 @@ __all__ = [
     "get_syllabus",
     "has_course",
     "hide_city_course",
+    "learner_course_context",
     "list_catalog",
     "list_learning_paths",
     "list_releases",
+    "record_lesson_view",
     "release_course",
     "run_release",
     "search_catalog",
     "show_city_course",
+    "sync_learning_rule",
 ]
 
 logger = logging.getLogger(__name__)
@@ -104,6 +108,7 @@ def create_course(
     )
     home.add_child(instance=course)
     course.save_revision().publish()
+    sync_learning_rule(course.key)
     return _to_summary(course)
 
 
@@ -118,6 +123,7 @@ def add_module(
     )
     course.add_child(instance=module)
     module.save_revision().publish()
+    sync_learning_rule(course_key)
     return module.key
 
 
@@ -147,6 +153,7 @@ def add_lesson(
     )
     module.add_child(instance=lesson)
     lesson.save_revision().publish()
+    sync_learning_rule(module.get_parent().specific.key)
     return lesson.key
 
 
@@ -168,6 +175,84 @@ def create_learning_path(
     home.add_child(instance=path)
     path.save_revision().publish()
     return path.key
+
+
+def sync_learning_rule(course_key: str) -> None:
+    """Tell the learning records (below) the course's outline and completion rule.
+
+    Called whenever a course is published here or a release reaches the
+    locality. Graded activities are the blocks of offered lessons that carry an
+    ``activity_key`` (H5P activities, native quizzes); everything is by stable
+    key, so a new version keeps every learner's progress.
+    """
+    course = _CoursePage.objects.get(key=course_key)
+    syllabus = get_syllabus(course_key)
+    lessons = (
+        _LessonPage.objects.descendant_of(course)
+        .live()
+        .filter(is_retired=False)
+        .only("body")
+    )
+    graded = [
+        key
+        for lesson in lessons
+        for block in lesson.body
+        if (key := getattr(block.value, "activity_key", None))
+    ]
+    learning_api.set_course_rule(
+        course.key,
+        version=course.version,
+        title=course.title,
+        url=course.get_url() or "",
+        lessons=[
+            learning_api.LessonRef(
+                key=lesson.key,
+                title=lesson.title,
+                url=lesson.url,
+                module_key=module.key,
+                module_title=module.title,
+                required=lesson.is_required,
+            )
+            for module in syllabus.modules
+            for lesson in module.lessons
+        ],
+        graded_activity_keys=graded,
+        min_score=course.completion_min_score,
+        min_attendance=course.completion_min_attendance,
+    )
+
+
+def _ensure_rule(course_key: str) -> None:
+    # Courses published before the learning records existed get their rule now.
+    if learning_api.get_course_rule_version(course_key) is None:
+        sync_learning_rule(course_key)
+
+
+def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
+    """A signed-in learner opened an offered lesson: record it (auto-enrolls)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    _ensure_rule(course_key)
+    try:
+        learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+    except learning_api.LearningError:
+        # Published after the rule was taken: the next sync includes it.
+        sync_learning_rule(course_key)
+        learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+
+
+def learner_course_context(course_key: str, user) -> dict[str, object]:
+    """What the course page shows a learner: enrollment, progress, where to go on."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    _ensure_rule(course_key)
+    enrollment = learning_api.get_enrollment(user.pk, course_key)
+    progress = learning_api.get_course_progress(user.pk, course_key)
+    return {
+        "enrollment": enrollment,
+        "progress": progress if enrollment or progress.lessons_done else None,
+        "continue_url": progress.continue_url if progress.lessons_done else None,
+    }
 
 
 # --- Releases to localities ----------------------------------------------------------

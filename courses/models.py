@@ -212,6 +212,7 @@ class CoursePage(_CityCopyAware, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["syllabus"] = api.get_syllabus(self.key)
+        context.update(api.learner_course_context(self.key, request.user))
         return context
 
 
@@ -286,6 +287,10 @@ class LessonPage(_CityCopyAware, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["navigation"] = api.get_lesson_navigation(self.key)
+        if not self.is_retired:
+            api.record_lesson_view(
+                context["navigation"].course_key, self.key, request.user
+            )
         return context
 
 

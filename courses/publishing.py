@@ -230,6 +230,10 @@ def apply_snapshot(snapshot: dict[str, Any]) -> ApplyResult:
 
     _link_prerequisites(course, snapshot)
     _sync_learning_paths(home, snapshot.get("learning_paths", []))
+    # The learning records get the new outline and rule in the same transaction.
+    from .api import sync_learning_rule
+
+    sync_learning_rule(course.key)
     return result
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +31,109 @@ class RecordResult:
     stored: int
     duplicates: int
     state: ActivityStateData
+
+
+@dataclass(frozen=True, slots=True)
+class LessonRef:
+    """A lesson of a course's outline, as the courses app describes it."""
+
+    key: str
+    title: str
+    url: str
+    module_key: str = ""
+    module_title: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentData:
+    enrollment_id: int
+    user_id: int
+    course_key: str
+    cohort_id: int | None
+    status: str  # "active", "waiting" or "withdrawn"
+    enrolled_at: datetime
+    withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleProgress:
+    key: str
+    title: str
+    percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class CourseProgress:
+    """How far a learner is in a course (offered lessons completed)."""
+
+    course_key: str
+    title: str
+    url: str
+    percent: int
+    lessons_done: int
+    lessons_total: int
+    modules: tuple[ModuleProgress, ...]
+    continue_url: str | None
+    next_lesson_title: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionCheck:
+    """Outcome of evaluating a course's rule for one learner.
+
+    ``missing`` lists, in Spanish, what is still needed (empty when met).
+    """
+
+    course_key: str
+    met: bool
+    missing: tuple[str, ...]
+    score_percent: float | None
+    attendance_percent: float | None
+    completed_at: datetime | None
+    newly_completed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CohortData:
+    cohort_id: int
+    course_key: str
+    name: str
+    facilitator_id: int
+    starts_on: date
+    ends_on: date
+    capacity: int
+    schedule: str
+    place: str
+    enrolled: int
+    waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionData:
+    session_id: int
+    cohort_id: int
+    course_key: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceImport:
+    """Outcome of importing an attendance sheet: rows recorded and rows refused."""
+
+    recorded: int
+    already: int
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuizResult:
+    attempt_number: int
+    attempts_left: int | None
+    score_percent: float
+    passed: bool
+    feedback: tuple[str, ...]

@@ -75,3 +75,250 @@ class ActivityState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.activity_key}"
+
+
+# --- Issue #6: enrollment, progress, cohorts, sessions, quizzes, completion ------
+#
+# Courses live in the layer above (``courses``), which this app never imports:
+# everything here names courses, lessons and activities by their stable keys, and
+# ``courses`` tells this app each course's rule and outline (``CourseRule``).
+
+
+class CourseRule(models.Model):
+    """What completing one course requires here, as the courses app last said.
+
+    Set by ``api.set_course_rule`` when a course is published locally or a city
+    release reaches the locality. ``lessons`` is the offered outline, in order
+    (``[{"key", "title", "url", "required"}]``), so the learner's pages can show
+    progress and "continue" without importing courses.
+    """
+
+    course_key = models.CharField("curso", max_length=80, unique=True)
+    version = models.PositiveIntegerField("versión", default=0)
+    title = models.CharField("título", max_length=255, blank=True)
+    url = models.CharField("dirección", max_length=500, blank=True)
+    lessons = models.JSONField("lecciones", default=list)
+    required_lesson_keys = models.JSONField("lecciones obligatorias", default=list)
+    graded_activity_keys = models.JSONField("actividades calificadas", default=list)
+    min_score = models.PositiveSmallIntegerField("puntaje mínimo (%)", null=True)
+    min_attendance = models.PositiveSmallIntegerField(
+        "asistencia mínima (%)", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "regla de aprobación"
+        verbose_name_plural = "reglas de aprobación"
+
+    def __str__(self) -> str:
+        return f"{self.course_key} v{self.version}"
+
+
+class Cohort(models.Model):
+    """A "grupo": a facilitator runs a course with dates, capacity and a place."""
+
+    course_key = models.CharField("curso", max_length=80, db_index=True)
+    name = models.CharField("nombre", max_length=120)
+    # City-wide account id of a person holding the facilitator role here.
+    facilitator_id = models.BigIntegerField("facilitador (id)")
+    starts_on = models.DateField("inicio")
+    ends_on = models.DateField("fin")
+    capacity = models.PositiveIntegerField("cupo")
+    schedule = models.CharField("horario", max_length=200, blank=True)
+    place = models.CharField("lugar", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "grupo"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A learner's enrollment in a course. Holds personal data (who studies what).
+
+    Withdrawing keeps the row (status ``withdrawn``) and re-enrolling adds a new
+    one, so history stays. At most one open (active or waiting) row per learner
+    and course, enforced by the database.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Inscrita"
+        WAITING = "waiting", "En lista de espera"
+        WITHDRAWN = "withdrawn", "Retirada"
+
+    user_id = models.BigIntegerField("persona (id)")
+    course_key = models.CharField("curso", max_length=80)
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    enrolled_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscripción"
+        verbose_name_plural = "inscripciones"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "course_key"],
+                condition=models.Q(status__in=["active", "waiting"]),
+                name="one_open_enrollment_per_course",
+            )
+        ]
+        indexes = [models.Index(fields=["cohort", "status", "enrolled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_key} ({self.status})"
+
+
+class LessonProgress(models.Model):
+    """A learner's progress in one lesson (by stable key). Holds personal data."""
+
+    user_id = models.BigIntegerField("persona (id)")
+    course_key = models.CharField("curso", max_length=80)
+    lesson_key = models.CharField("lección", max_length=160)
+    first_viewed_at = models.DateTimeField()
+    last_viewed_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "lesson_key"], name="unique_lesson_progress"
+            )
+        ]
+        indexes = [models.Index(fields=["user_id", "course_key", "last_viewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.lesson_key}"
+
+
+class ActiveDay(models.Model):
+    """Marks that ``learner_active`` was sent for a learner, course and day."""
+
+    user_id = models.BigIntegerField()
+    course_key = models.CharField(max_length=80)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "course_key", "day"], name="unique_active_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_key} · {self.day}"
+
+
+class CourseCompletion(models.Model):
+    """A learner completed a course: recorded once, with the rule that was met.
+
+    Holds personal data. Unique per learner, course and version; the API also
+    records nothing new once any version was completed (completion is once).
+    """
+
+    user_id = models.BigIntegerField("persona (id)")
+    course_key = models.CharField("curso", max_length=80)
+    course_version = models.PositiveIntegerField("versión")
+    completed_at = models.DateTimeField()
+    rule = models.JSONField("regla cumplida")
+
+    class Meta:
+        verbose_name = "finalización"
+        verbose_name_plural = "finalizaciones"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "course_key", "course_version"],
+                name="completion_once_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.course_key} v{self.course_version}"
+
+
+class InPersonSession(models.Model):
+    """A face-to-face session of a cohort. ``qr_secret`` signs its QR codes."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField("tema", max_length=200)
+    starts_at = models.DateTimeField("inicio")
+    ends_at = models.DateTimeField("fin")
+    place = models.CharField("lugar", max_length=200, blank=True)
+    qr_secret = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "sesión presencial"
+        verbose_name_plural = "sesiones presenciales"
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """A learner attended a session (roster, QR or CSV). Holds personal data."""
+
+    class Method(models.TextChoices):
+        ROSTER = "roster", "Lista"
+        QR = "qr", "Código QR"
+        CSV = "csv", "Planilla"
+
+    session = models.ForeignKey(
+        InPersonSession, on_delete=models.CASCADE, related_name="+"
+    )
+    user_id = models.BigIntegerField("persona (id)")
+    method = models.CharField(max_length=8, choices=Method.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "asistencia"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user_id"], name="attendance_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · sesión {self.session_id}"
+
+
+class Quiz(models.Model):
+    """A native quiz (for trainers who do not use H5P); activity key ``quiz:<key>``.
+
+    ``questions`` is a list of ``{"kind": "single"|"multiple"|"true_false"|
+    "numeric", "text", "choices": [...], "answer": ..., "feedback": str,
+    "tolerance": float}``.
+    """
+
+    key = models.SlugField("clave", max_length=120, unique=True)
+    title = models.CharField("título", max_length=200)
+    questions = models.JSONField("preguntas")
+    max_attempts = models.PositiveSmallIntegerField("intentos", null=True)
+    pass_percent = models.PositiveSmallIntegerField("aprueba con (%)", default=60)
+
+    class Meta:
+        verbose_name = "cuestionario"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizAttempt(models.Model):
+    """One submitted attempt at a quiz. Holds personal data (answers)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    user_id = models.BigIntegerField("persona (id)")
+    answers = models.JSONField()
+    score_percent = models.FloatField()
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["quiz", "user_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.quiz_id}: {self.score_percent:g} %"
