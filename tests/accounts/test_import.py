@@ -130,3 +130,15 @@ def test_existing_account_with_other_email_is_an_error_not_an_overwrite(register
 def test_extra_cells_in_a_row(db):
     result = api.preview_participants(_csv(GOOD[0] + ",sobra"), filename="x.csv")
     assert result.errors[0].column == "(fila)"
+
+
+def test_management_command_imports_and_writes_rejected_rows(db, tmp_path):
+    from django.core.management import call_command
+
+    source = tmp_path / "jornada.csv"
+    source.write_bytes(_csv(*GOOD, BAD[0]))
+    rejected = tmp_path / "rechazadas.csv"
+    out = io.StringIO()
+    call_command("import_participants", str(source), rechazadas=rejected, stdout=out)
+    assert "2 creadas, 0 ya registradas, 1 rechazadas." in out.getvalue()
+    assert "Ana" in rejected.read_text(encoding="utf-8-sig")
