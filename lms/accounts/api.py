@@ -68,6 +68,9 @@ __all__ = [
     "export_person_data",
     "get_person",
     "import_participants",
+    # Signals other apps connect to (re-exported so api stays their only door).
+    "person_anonymized",
+    "person_data_requested",
     "preview_participants",
     "register_person",
     "rejected_rows_csv",

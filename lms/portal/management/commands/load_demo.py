@@ -35,7 +35,54 @@ class Command(BaseCommand):
             "Cuenta de demostración: admin / admin"
             + (" (creada)" if created else " (ya existía)")
         )
+        self._load_demo_people()
         from lms.portal.demo_content import load_demo_courses
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
+
+    def _load_demo_people(self):
+        """A trainer at the campus and a facilitator in Kennedy (issue #3 roles)."""
+        from datetime import date
+
+        from lms.accounts import api as accounts_api
+        from lms.locality_roles import api as roles_api
+        from lms.locality_roles.data import Role
+        from tenants import api as tenants_api
+
+        people = [
+            (
+                "formadora@example.org",
+                "1000000001",
+                "teusaquillo",
+                "campus",
+                Role.TRAINER,
+            ),
+            (
+                "facilitador@example.org",
+                "1000000002",
+                "kennedy",
+                "kennedy",
+                Role.FACILITATOR,
+            ),
+        ]
+        for email, number, home, where, role in people:
+            try:
+                person = accounts_api.register_person(
+                    first_name=role.value,
+                    last_name="Demo",
+                    email=email,
+                    password="demo-clave-1",  # noqa: S106 - DEBUG only, checked above
+                    document_type="CC",
+                    document_number=number,
+                    residence=home,
+                    birth_date=date(1990, 1, 1),
+                )
+            except accounts_api.RegistrationError:
+                continue  # already loaded (or the locality list is not there yet)
+            if where in tenants_api.locality_schemas():
+                with tenants_api.in_locality(where):
+                    roles_api.grant_role(person.user_id, role)
+            self.stdout.write(
+                f"Cuenta de demostración: {email} / demo-clave-1 ({role})"
+            )
