@@ -195,8 +195,9 @@ def update_person(
             first_name=first_name,
             last_name=last_name,
             email=email,
-            document_type=user.document_type or "CC",
-            document_number=user.document_number or "1000000",
+            # Not editable here; platform accounts (dev "admin") have none.
+            document_type=None,
+            document_number=None,
             residence=residence,
             birth_date=birth_date,
         )
@@ -240,7 +241,6 @@ def _clean_identity(**raw: Any) -> dict[str, Any]:
             lambda: validation.clean_name(raw["last_name"], what="apellidos"),
         ),
         ("email", lambda: validation.clean_email(raw["email"])),
-        ("document_type", lambda: validation.clean_document_type(raw["document_type"])),
         ("residence_locality_id", lambda: resolve_locality(raw["residence"])),
         (
             "birth_date",
@@ -252,13 +252,17 @@ def _clean_identity(**raw: Any) -> dict[str, Any]:
             fields[name] = check()
         except ValidationError as exc:
             errors[name] = exc.messages[0]
-    if "document_type" in fields:
+    if raw["document_type"] is not None:
         try:
+            fields["document_type"] = validation.clean_document_type(
+                raw["document_type"]
+            )
             fields["document_number"] = validation.clean_document_number(
                 fields["document_type"], raw["document_number"]
             )
         except ValidationError as exc:
-            errors["document_number"] = exc.messages[0]
+            name = "document_number" if "document_type" in fields else "document_type"
+            errors[name] = exc.messages[0]
     if errors:
         raise RegistrationError(errors)
     return fields
@@ -317,14 +321,18 @@ def _to_data(user: _User) -> PersonData:
 # --- Email verification ------------------------------------------------------------
 
 
-def send_verification_email(user_id: int, *, base_url: str) -> None:
+def send_verification_email(user_id: int, *, base_url: str) -> bool:
     """Mail the person a link that proves the email is theirs (after commit).
+
+    False (and nothing sent) when the email is already verified or missing.
 
     ``base_url`` is the locality's own address (``http://kennedy.localhost:8000``),
     so the link opens where the person registered.
     """
     with tenants_api.in_public_schema():
         user = _User.objects.get(pk=user_id)
+    if not user.email or user.email_verified_at is not None:
+        return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_verification_token.make_token(user)
     link = f"{base_url.rstrip('/')}/cuenta/verificar/{uid}/{token}/"
@@ -339,6 +347,7 @@ def send_verification_email(user_id: int, *, base_url: str) -> None:
             [user.email],
         )
     )
+    return True
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("registro/", views.register, name="register"),
     path("verificar/<uidb64>/<token>/", views.verify_email, name="verify_email"),
     path("mis-datos/", views.my_data, name="my_data"),
+    path("mis-datos/verificar/", views.resend_verification, name="resend_verification"),
     path("mis-datos/descargar.json", views.my_data_json, name="my_data_json"),
     path("mis-datos/descargar.csv", views.my_data_csv, name="my_data_csv"),
     path("mis-datos/sensibles/", views.sensitive_data, name="sensitive_data"),

@@ -100,6 +100,15 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and api.send_verification_email(
+        request.user.pk, base_url=request.build_absolute_uri("/")
+    ):
+        messages.success(request, "Le enviamos un enlace nuevo; revise su correo.")
+    return redirect("my_data")
+
+
+@login_required
 def my_data_json(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(
         api.export_person_data(request.user.pk),

@@ -115,3 +115,17 @@ def test_correction_keeps_the_document_and_rechecks_email(register):
     assert fixed.first_name == "Ana Lucía"
     assert fixed.residence_schema == "test_bosa"
     assert fixed.document_number == person.document_number
+
+
+def test_platform_accounts_without_document_can_correct_their_data(make_person):
+    admin = make_person()
+    fixed = api.update_person(
+        admin.pk,
+        first_name="Equipo",
+        last_name="Plataforma",
+        email=admin.email,
+        residence="kennedy",
+        birth_date=date(1980, 1, 1),
+    )
+    assert (fixed.document_type, fixed.document_number) == ("", "")
+    assert fixed.residence_schema == "test_kennedy"

@@ -189,3 +189,16 @@ def test_import_page_needs_the_role_in_this_locality(client_a, client_b, make_pe
     assert "Cuentas nuevas: 1" in done.text
     rejected = client_a.get(f"/cuenta/importar/{token}/rechazadas.csv")
     assert "Malo" in rejected.content.decode("utf-8-sig")
+
+
+def test_a_new_verification_link_can_be_asked_for(
+    client_a, register, django_capture_on_commit_callbacks
+):
+    person = register()
+    user = get_user_model().objects.get(pk=person.user_id)
+    with tenants_api.in_locality("test_kennedy"):
+        client_a.force_login(user)
+    assert "Enviarme otro enlace" in client_a.get("/cuenta/mis-datos/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post("/cuenta/mis-datos/verificar/")
+    assert len(mail.outbox) == 1 and person.email in mail.outbox[0].to
