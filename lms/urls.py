@@ -31,6 +31,8 @@ urlpatterns = [
     path("certificados/", include("certificates.urls")),
     # Program dashboards: the city's at the campus, each locality's on its site.
     path("tablero/", include("reporting.urls")),
+    # «Mi aprendizaje», enrollment, QR attendance, facilitator roster, quizzes.
+    path("aprendizaje/", include("lms.learning.urls")),
 ]
 
 if settings.DEBUG:

@@ -76,10 +76,13 @@ __all__ = [
     "get_course_progress",
     "get_course_rule_version",
     "get_enrollment",
+    "get_quiz",
+    "get_session",
     "import_attendance_csv",
     "list_activity_states",
     "list_cohort_roster",
     "list_my_courses",
+    "list_session_attendance",
     "list_sessions",
     "list_upcoming_sessions",
     "qr_token",
@@ -928,7 +931,42 @@ def _session_data(row: _InPersonSession, course_key: str) -> SessionData:
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         place=row.place,
+        cohort_name=row.cohort.name,
+        facilitator_id=row.cohort.facilitator_id,
     )
+
+
+def get_session(session_id: int) -> SessionData | None:
+    """One in-person session (with its cohort's facilitator), or None."""
+    row = (
+        _InPersonSession.objects.select_related("cohort").filter(pk=session_id).first()
+    )
+    return _session_data(row, row.cohort.course_key) if row else None
+
+
+def list_session_attendance(session_id: int) -> set[int]:
+    """Ids of the people recorded present at the session."""
+    return set(
+        _Attendance.objects.filter(session_id=session_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def get_quiz(key: str) -> dict[str, Any] | None:
+    """A quiz to show: title, attempts and questions without their answers."""
+    quiz = _Quiz.objects.filter(key=key).first()
+    if quiz is None:
+        return None
+    return {
+        "key": quiz.key,
+        "title": quiz.title,
+        "max_attempts": quiz.max_attempts,
+        "questions": [
+            {k: v for k, v in q.items() if k in {"kind", "text", "choices"}}
+            for q in quiz.questions
+        ],
+    }
 
 
 def qr_token(session_id: int, *, issued_at: datetime | None = None) -> str:

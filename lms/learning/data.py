@@ -119,6 +119,8 @@ class SessionData:
     starts_at: datetime
     ends_at: datetime
     place: str
+    cohort_name: str = ""
+    facilitator_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,9 @@ def test_enrolling_twice_is_refused_and_history_is_kept(
 
     assert again.enrollment_id != first.enrollment_id
     assert list(
-        Enrollment.objects.filter(user_id=learner.pk).order_by("pk").values_list(
-            "status", flat=True
-        )
+        Enrollment.objects.filter(user_id=learner.pk)
+        .order_by("pk")
+        .values_list("status", flat=True)
     ) == ["withdrawn", "active"]
     assert names(received) == [
         "enrollment_created",
@@ -83,9 +83,12 @@ def test_progress_per_lesson_module_and_course_and_where_to_continue(
     assert progress.continue_url.endswith("/veedurias-ciudadanas/")
     # One enrollment, activity once per day, one "experienced" statement.
     assert names(received) == ["enrollment_created", "learner_active"]
-    assert XapiStatement.objects.filter(
-        user_id=learner.pk, verb__endswith="experienced"
-    ).count() == 1
+    assert (
+        XapiStatement.objects.filter(
+            user_id=learner.pk, verb__endswith="experienced"
+        ).count()
+        == 1
+    )
     [mine] = api.list_my_courses(learner.pk)
     assert (mine.course_key, mine.percent) == (course, 33)
 

@@ -1,0 +1,163 @@
+"""Learner and facilitator pages of the learning records (thin: logic is in api.py).
+
+«Mi aprendizaje», enroll/withdraw, QR check-in, a session's attendance on the
+facilitator's phone, and native quizzes. Every page acts on the locality the
+host name chose (the active schema).
+"""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import api
+
+
+@login_required
+def my_learning(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "learning/my_learning.html",
+        {
+            "courses": api.list_my_courses(request.user.pk),
+            "sessions": api.list_upcoming_sessions(request.user.pk)[:5],
+        },
+    )
+
+
+@login_required
+@require_POST
+def enroll(request: HttpRequest, course_key: str) -> HttpResponse:
+    cohort = request.POST.get("cohort")
+    try:
+        api.enroll(
+            request.user.pk,
+            course_key,
+            cohort_id=int(cohort) if cohort and cohort.isdigit() else None,
+        )
+    except api.LearningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Listo: quedó inscrita en el curso.")
+    return redirect(_course_url(request, course_key))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, course_key: str) -> HttpResponse:
+    try:
+        api.withdraw(request.user.pk, course_key)
+    except api.LearningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Se retiró del curso. Su avance se conserva si vuelve."
+        )
+    return redirect(reverse("learning:mine"))
+
+
+def _course_url(request: HttpRequest, course_key: str) -> str:
+    progress = next(
+        (c for c in api.list_my_courses(request.user.pk) if c.course_key == course_key),
+        None,
+    )
+    return progress.url if progress and progress.url else reverse("learning:mine")
+
+
+@login_required
+def check_in(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a scanned session QR opens; the learner confirms with one tap."""
+    if request.method == "POST":
+        try:
+            session = api.check_in_with_qr(request.user.pk, token)
+        except api.LearningError as exc:
+            return render(
+                request, "learning/check_in.html", {"error": str(exc)}, status=400
+            )
+        return render(request, "learning/check_in.html", {"session": session})
+    return render(request, "learning/check_in.html", {"confirm": True})
+
+
+@login_required
+def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The facilitator's phone: roster to tick, the session's QR, a CSV sheet."""
+    session = api.get_session(session_id)
+    if session is None or not (
+        request.user.pk == session.facilitator_id or request.user.is_superuser
+    ):
+        raise Http404("Solo el facilitador del grupo toma asistencia.")
+    if request.method == "POST":
+        try:
+            if "sheet" in request.FILES:
+                text = request.FILES["sheet"].read().decode("utf-8-sig", "replace")
+                result = api.import_attendance_csv(session_id, text)
+                messages.success(
+                    request,
+                    f"Planilla: {result.recorded} asistencias nuevas, "
+                    f"{result.already} ya estaban.",
+                )
+                for error in result.errors:
+                    messages.error(request, error)
+            else:
+                ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+                added = api.record_attendance(session_id, ids)
+                messages.success(request, f"{added} asistencias nuevas guardadas.")
+        except api.LearningError as exc:
+            messages.error(request, str(exc))
+        return redirect(request.path)
+    token = api.qr_token(session_id)
+    url = request.build_absolute_uri(reverse("learning:check_in", args=[token]))
+    present = api.list_session_attendance(session_id)
+    return render(
+        request,
+        "learning/session_attendance.html",
+        {
+            "session": session,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=5),
+            "roster": [
+                (uid, status, uid in present)
+                for uid, status in api.list_cohort_roster(session.cohort_id)
+                if status == "active"
+            ],
+            "present_count": len(present),
+            "refresh_seconds": api.QR_MAX_AGE_SECONDS - 20,
+        },
+    )
+
+
+@login_required
+def quiz(request: HttpRequest, key: str) -> HttpResponse:
+    data = api.get_quiz(key)
+    if data is None:
+        raise Http404("Ese cuestionario no existe.")
+    result = error = None
+    if request.method == "POST":
+        answers = []
+        for n, question in enumerate(data["questions"]):
+            name = f"q{n}"
+            if question["kind"] == "multiple":
+                answers.append(
+                    [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+                )
+            elif question["kind"] == "single":
+                value = request.POST.get(name, "")
+                answers.append(int(value) if value.isdigit() else None)
+            elif question["kind"] == "true_false":
+                answers.append({"si": True, "no": False}.get(request.POST.get(name)))
+            else:
+                answers.append(request.POST.get(name, ""))
+        try:
+            result = api.submit_quiz(request.user.pk, key, answers)
+        except api.LearningError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "learning/quiz.html",
+        {"quiz": data, "result": result, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,137 @@
+"""Learner and facilitator pages: lesson views recorded, course progress, «Mi
+aprendizaje», QR check-in on a phone, roster and CSV, quiz form (issue #6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from courses.models import CoursePage, LessonPage
+from lms.learning import api
+from lms.learning.models import Attendance
+from tenants import api as tenants_api
+
+
+def _urls(schema):
+    with tenants_api.in_locality(schema):
+        course = CoursePage.objects.get(key="control").url
+        lessons = dict(LessonPage.objects.values_list("key", "url_path"))
+        urls = {k: LessonPage.objects.get(key=k).url for k in lessons}
+    return course, urls
+
+
+def test_reading_a_lesson_enrolls_and_the_course_page_says_where_to_continue(
+    course, town_a, client_a, make_person
+):
+    learner = make_person()
+    course_url, lessons = _urls(town_a)
+    client_a.force_login(learner)
+
+    page = client_a.get(course_url)
+    assert page.status_code == 200 and "Inscribirme" in page.text
+    assert client_a.get(lessons["cl1"]).status_code == 200
+    page = client_a.get(course_url)
+    assert "Lleva 33 % del curso." in page.text
+    assert f'href="{lessons["cl2"]}">Continuar donde quedé' in page.text
+    assert "Está inscrita en este curso." in page.text
+
+    mine = client_a.get("/aprendizaje/")
+    assert mine.status_code == 200
+    assert "Control social" in mine.text
+    assert "Siguiente: Veedurías ciudadanas" in mine.text
+
+
+def test_anonymous_visitors_are_not_recorded_and_my_learning_asks_to_sign_in(
+    course, town_a, client_a
+):
+    _, lessons = _urls(town_a)
+    assert client_a.get(lessons["cl1"]).status_code == 200
+    assert client_a.get("/aprendizaje/").status_code == 302
+    with tenants_api.in_locality(town_a):
+        from lms.learning.models import LessonProgress
+
+        assert not LessonProgress.objects.exists()
+
+
+def test_enroll_button_and_enrolling_twice_message(
+    course, town_a, client_a, make_person
+):
+    learner = make_person()
+    client_a.force_login(learner)
+    first = client_a.post("/aprendizaje/cursos/control/inscribirse/", follow=True)
+    assert "quedó inscrita" in first.text
+    second = client_a.post("/aprendizaje/cursos/control/inscribirse/", follow=True)
+    assert "no hace falta inscribirse otra vez" in second.text
+
+
+def test_facilitator_takes_attendance_and_learner_checks_in_by_qr(
+    course, town_a, client_a, make_person
+):
+    facilitator, learner, other = make_person(), make_person(), make_person()
+    with tenants_api.in_locality(town_a):
+        cohort = api.create_cohort(
+            course,
+            "Grupo",
+            facilitator_id=facilitator.pk,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=30),
+            capacity=10,
+        )
+        api.enroll(learner.pk, course, cohort_id=cohort.cohort_id)
+        api.enroll(other.pk, course, cohort_id=cohort.cohort_id)
+        start = timezone.now()
+        session = api.schedule_session(
+            cohort.cohort_id,
+            "Taller",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        token = api.qr_token(session.session_id)
+    page_url = f"/aprendizaje/sesiones/{session.session_id}/asistencia/"
+
+    client_a.force_login(learner)
+    assert client_a.get(page_url).status_code == 404  # not the facilitator
+    scan = f"/aprendizaje/asistencia/{token}/"
+    assert "Confirmar que estoy en la sesión" in client_a.get(scan).text
+    done = client_a.post(scan)
+    assert done.status_code == 200 and "Quedó registrada su asistencia" in done.text
+
+    client_a.force_login(facilitator)
+    page = client_a.get(page_url)
+    assert page.status_code == 200 and "<svg" in page.text
+    assert "1 presentes" in page.text
+    client_a.post(page_url, {"present": [str(other.pk)]})
+    with tenants_api.in_locality(town_a):
+        assert Attendance.objects.filter(session_id=session.session_id).count() == 2
+
+
+def test_quiz_page_grades_and_shows_feedback(in_town_a, client_a, make_person):
+    api.save_quiz(
+        "rapido",
+        "Repaso",
+        questions=[
+            {
+                "kind": "true_false",
+                "text": "¿Es público?",
+                "answer": True,
+                "feedback": "Es información pública.",
+            },
+            {"kind": "numeric", "text": "¿Cuántas localidades?", "answer": 20},
+        ],
+        max_attempts=1,
+    )
+    learner = make_person()
+    client_a.force_login(learner)
+    assert (
+        "¿Cuántas localidades?"
+        in client_a.get("/aprendizaje/cuestionarios/rapido/").text
+    )
+    result = client_a.post(
+        "/aprendizaje/cuestionarios/rapido/", {"q0": "si", "q1": "20"}
+    )
+    assert "Obtuvo 100" in result.text and "Es información pública." in result.text
+    again = client_a.post(
+        "/aprendizaje/cuestionarios/rapido/", {"q0": "si", "q1": "20"}
+    )
+    assert again.status_code == 400 and "Ya usó sus 1 intento" in again.text
