@@ -18,7 +18,11 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from lms.learning.api import MAX_BATCH, InvalidStatement
 
@@ -33,9 +37,19 @@ PLAYER_CSP = "sandbox allow-scripts; frame-ancestors 'self'"
 MAX_XAPI_BODY = 2 * 1024 * 1024
 
 
-@require_GET
-def files(request: HttpRequest, path: str) -> FileResponse:
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
+def files(request: HttpRequest, path: str) -> HttpResponse:
     """A stored library or content file, readable from the sandboxed player."""
+    if request.method == "OPTIONS":
+        # CORS preflight: some libraries (e.g. Timeline) send custom headers.
+        preflight = HttpResponse(status=204)
+        preflight["Access-Control-Allow-Origin"] = "*"
+        preflight["Access-Control-Allow-Methods"] = "GET, HEAD"
+        preflight["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", ""
+        )[:500]
+        preflight["Access-Control-Max-Age"] = "3600"
+        return preflight
     target = storage.resolve(path)
     if target is None or not target.is_file():
         raise Http404("Archivo H5P no encontrado.")

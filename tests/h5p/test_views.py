@@ -140,3 +140,19 @@ def test_block_keeps_a_stable_import_path_for_migrations():
     assert path == "h5p.blocks.H5PActivityBlock"
     assert args == ()
     assert H5PActivityBlock().target_model._meta.label == "h5p.H5PContent"
+
+
+def test_files_answer_the_cors_preflight(truefalse, client_a):
+    response = client_a.options(
+        f"/h5p/archivos/content/{truefalse.key}/h5p.json",
+        HTTP_ORIGIN="null",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-requested-with",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Headers"] == "x-requested-with"
+    assert (
+        client_a.post(f"/h5p/archivos/content/{truefalse.key}/h5p.json").status_code
+        == 405
+    )

@@ -22,4 +22,20 @@
       Object.defineProperty(window, name, { value: memoryStorage(), configurable: true });
     }
   });
+
+  /* Every file is cross-origin for an opaque origin. Ask H5P core to load media
+     in CORS mode (the platform sends Access-Control-Allow-Origin), so content
+     that draws images on a canvas (e.g. Agamotto) can still read it. */
+  var integration;
+  Object.defineProperty(window, "H5PIntegration", {
+    configurable: true,
+    get: function () { return integration; },
+    set: function (value) {
+      if (value && typeof value === "object") {
+        value.crossorigin = "anonymous";
+        value.crossoriginRegex = ".*";
+      }
+      integration = value;
+    }
+  });
 })();
