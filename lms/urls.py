@@ -11,6 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.learning import rest as learning_rest
 from lms.portal import views as portal_views
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("tablero/", include("reporting.urls")),
     # «Mi aprendizaje», enrollment, QR attendance, facilitator roster, quizzes.
     path("aprendizaje/", include("lms.learning.urls")),
+    # REST API for enrollments and progress, with its OpenAPI document.
+    path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]
 
 if settings.DEBUG:

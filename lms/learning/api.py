@@ -73,6 +73,7 @@ __all__ = [
     "evaluate_completion",
     "export_learner",
     "get_activity_state",
+    "get_cohort",
     "get_course_progress",
     "get_course_rule_version",
     "get_enrollment",
@@ -863,6 +864,12 @@ def _cohort_data(row: _Cohort) -> CohortData:
         enrolled=counts["active"],
         waiting=counts["waiting"],
     )
+
+
+def get_cohort(cohort_id: int) -> CohortData | None:
+    """One cohort with its counts, or None."""
+    row = _Cohort.objects.filter(pk=cohort_id).first()
+    return _cohort_data(row) if row else None
 
 
 def list_cohort_roster(cohort_id: int) -> list[tuple[int, str]]:
