@@ -34,11 +34,21 @@ class XapiStatement(models.Model):
     completion = models.BooleanField(null=True, blank=True)
     statement = models.JSONField("declaración")
     stored_at = models.DateTimeField(auto_now_add=True)
+    # Set once an external LRS accepted it (``api.forward_statements``).
+    forwarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "declaración xAPI"
         verbose_name_plural = "declaraciones xAPI"
-        indexes = [models.Index(fields=["user_id", "activity_key"])]
+        indexes = [
+            models.Index(fields=["user_id", "activity_key"]),
+            # Only the backlog is indexed: forwarding reads it oldest first.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(forwarded_at__isnull=True),
+                name="xapi_not_forwarded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.verb} {self.activity_key}"

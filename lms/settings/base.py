@@ -256,6 +256,16 @@ CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
     "options": {"expires": 60 * 60 * 6},
 }
+# Learning records (issue #6): forward xAPI statements to an external LRS (e.g.
+# Ralph's /xAPI/statements) in batches, off the learner's request; empty = off.
+LEARNING_LRS_URL = os.environ.get("LEARNING_LRS_URL", "")
+LEARNING_LRS_USERNAME = os.environ.get("LEARNING_LRS_USERNAME", "")
+LEARNING_LRS_PASSWORD = os.environ.get("LEARNING_LRS_PASSWORD", "")
+CELERY_BEAT_SCHEDULE["learning-forward-statements"] = {
+    "task": "learning.forward_all_statements",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
