@@ -17,13 +17,16 @@ import io
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -49,9 +52,11 @@ from .models import Attendance as _Attendance
 from .models import Cohort as _Cohort
 from .models import CourseCompletion as _CourseCompletion
 from .models import CourseRule as _CourseRule
+from .models import EmailOptOut as _EmailOptOut
 from .models import Enrollment as _Enrollment
 from .models import InPersonSession as _InPersonSession
 from .models import LessonProgress as _LessonProgress
+from .models import Notification as _Notification
 from .models import Quiz as _Quiz
 from .models import QuizAttempt as _QuizAttempt
 from .models import XapiStatement as _XapiStatement
@@ -89,6 +94,7 @@ __all__ = [
     "list_activity_states",
     "list_cohort_roster",
     "list_my_courses",
+    "list_notifications",
     "list_session_attendance",
     "list_sessions",
     "list_upcoming_sessions",
@@ -99,8 +105,12 @@ __all__ = [
     "save_quiz",
     "save_resume_state",
     "schedule_session",
+    "send_daily_notifications",
+    "send_notification_email",
     "set_course_rule",
     "submit_quiz",
+    "unsubscribe",
+    "unsubscribe_token",
     "withdraw",
 ]
 
@@ -494,6 +504,20 @@ def _promote_waiting(cohort_id: int) -> None:
 
 
 def _announce_enrollment(row: _Enrollment) -> None:
+    title = (
+        _CourseRule.objects.filter(course_key=row.course_key)
+        .values_list("title", flat=True)
+        .first()
+        or row.course_key
+    )
+    _notify(
+        row.user_id,
+        _Notification.Kind.ENROLLED,
+        f"e{row.pk}",
+        title=f"Inscripción confirmada: {title}",
+        body=f"Quedó inscrita en «{title}». Puede empezar cuando quiera.",
+        link="/aprendizaje/",
+    )
     _statement(row.user_id, "registered", f"course:{row.course_key}", ref=f"e{row.pk}")
     transaction.on_commit(
         lambda: signals.enrollment_created.send(
@@ -680,6 +704,17 @@ def _complete(
     except IntegrityError:
         return None
     _statement(user_id, "completed", f"course:{rule.course_key}", ref="done")
+    _notify(
+        user_id,
+        _Notification.Kind.COMPLETED,
+        rule.course_key,
+        title=f"¡Aprobó {rule.title or rule.course_key}!",
+        body=(
+            f"Completó «{rule.title or rule.course_key}». Su certificado estará en "
+            "«Mi aprendizaje» en unos minutos."
+        ),
+        link="/aprendizaje/",
+    )
     transaction.on_commit(
         lambda: signals.course_completed.send(
             sender=None,
@@ -1317,3 +1352,185 @@ def forward_statements(*, batch_size: int = 100, max_batches: int = 50) -> int:
             )
             sent += len(rows)
     return sent
+
+
+# --- Notifications (site and email) -----------------------------------------------------
+
+NUDGE_AFTER_DAYS = 14
+
+
+def _notify(
+    user_id: int, kind: str, ref: str, *, title: str, body: str, link: str = ""
+) -> bool:
+    """Make the notice once (per person, kind and reference) and email it after
+    commit, from Celery in this locality's schema. Returns whether it is new."""
+    row, created = _Notification.objects.get_or_create(
+        user_id=user_id,
+        kind=kind,
+        ref=ref[:120],
+        defaults={"title": title, "body": body, "link": link},
+    )
+    if created:
+        from .tasks import send_notification_email_task
+
+        transaction.on_commit(lambda: send_notification_email_task.delay(row.pk))
+    return created
+
+
+def list_notifications(user_id: int, *, limit: int = 10) -> list[dict[str, Any]]:
+    """The learner's latest notices in this locality (shown in «Mi aprendizaje»)."""
+    rows = _Notification.objects.filter(user_id=user_id).order_by("-created_at")
+    return [
+        {"title": r.title, "body": r.body, "link": r.link, "created_at": r.created_at}
+        for r in rows[:limit]
+    ]
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Email one notice, in Spanish, with an unsubscribe link; at most once.
+
+    Skipped (False) when the person unsubscribed here, has no email, or it was
+    already sent.
+    """
+    with transaction.atomic():
+        row = (
+            _Notification.objects.select_for_update()
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if row is None or _EmailOptOut.objects.filter(user_id=row.user_id).exists():
+            return False
+        email = (
+            get_user_model()
+            .objects.filter(pk=row.user_id)
+            .values_list("email", flat=True)
+            .first()
+        )
+        if not email:
+            return False
+        site = _site_url()
+        unsubscribe = (
+            f"{site}/aprendizaje/avisos/baja/{unsubscribe_token(row.user_id)}/"
+        )
+        link = f"{site}{row.link}" if row.link.startswith("/") else row.link
+        body = "\n\n".join(
+            part
+            for part in (
+                row.body,
+                link and f"Entre aquí: {link}",
+                "Para no recibir más correos de aprendizaje de esta localidad: "
+                f"{unsubscribe}",
+            )
+            if part
+        )
+        row.emailed_at = timezone.now()
+        row.save(update_fields=["emailed_at"])
+        transaction.on_commit(lambda: _send(row.title, body, email, unsubscribe))
+    return True
+
+
+def _send(title: str, body: str, email: str, unsubscribe: str) -> None:
+    message = EmailMessage(
+        f"{title} · Escuela de Participación",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+        headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+    )
+    message.send()
+
+
+def _site_url() -> str:
+    locality = tenants_api.get_locality(tenants_api.current_schema())
+    template = getattr(settings, "LEARNING_SITE_URL", "https://{domain}")
+    return template.format(domain=locality.domain or "localhost").rstrip("/")
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """Signed, per locality: the link in every email stops them from this site."""
+    return signing.dumps(
+        user_id, salt=f"learning.unsubscribe.{tenants_api.current_schema()}"
+    )
+
+
+@transaction.atomic
+def unsubscribe(token: str) -> bool:
+    """Honour an unsubscribe link; False (nothing done) if the link is not valid."""
+    try:
+        user_id = int(
+            signing.loads(
+                token, salt=f"learning.unsubscribe.{tenants_api.current_schema()}"
+            )
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    _EmailOptOut.objects.get_or_create(user_id=user_id)
+    return True
+
+
+@transaction.atomic
+def send_daily_notifications(*, today: date | None = None) -> tuple[int, int]:
+    """Beat, once a day per locality: reminders of tomorrow's sessions and a
+    nudge to whoever spent ``NUDGE_AFTER_DAYS`` days without activity in a course
+    they have not completed. Returns (reminders, nudges) newly made; running it
+    twice makes nothing twice."""
+    today = today or timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    reminders = 0
+    sessions = _InPersonSession.objects.filter(starts_at__date=tomorrow).select_related(
+        "cohort"
+    )
+    for session in sessions:
+        learners = _Enrollment.objects.filter(
+            cohort_id=session.cohort_id, status="active"
+        ).values_list("user_id", flat=True)
+        when = timezone.localtime(session.starts_at).strftime("%H:%M")
+        for user_id in learners:
+            reminders += _notify(
+                user_id,
+                _Notification.Kind.REMINDER,
+                f"s{session.pk}",
+                title=f"Mañana: {session.title}",
+                body=(
+                    f"Le recordamos la sesión presencial «{session.title}» de "
+                    f"{session.cohort.name}, mañana a las {when}"
+                    + (f" en {session.place}." if session.place else ".")
+                ),
+                link="/aprendizaje/",
+            )
+    nudges = 0
+    cutoff = today - timedelta(days=NUDGE_AFTER_DAYS)
+    completed = _CourseCompletion.objects.filter(
+        user_id=OuterRef("user_id"), course_key=OuterRef("course_key")
+    )
+    last_day = (
+        _ActiveDay.objects.filter(
+            user_id=OuterRef("user_id"), course_key=OuterRef("course_key")
+        )
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    idle = (
+        _Enrollment.objects.filter(status="active")
+        .annotate(last=Subquery(last_day), done=Exists(completed))
+        .filter(done=False)
+    )
+    titles = dict(_CourseRule.objects.values_list("course_key", "title"))
+    urls = dict(_CourseRule.objects.values_list("course_key", "url"))
+    for row in idle:
+        last = row.last or timezone.localdate(row.enrolled_at)
+        if last > cutoff:
+            continue
+        nudges += _notify(
+            row.user_id,
+            _Notification.Kind.NUDGE,
+            f"{row.course_key}:{last.isoformat()}",  # once per idle stretch
+            title="Lo esperamos de vuelta",
+            body=(
+                f"Hace {(today - last).days} días no avanza en "
+                f"«{titles.get(row.course_key, row.course_key)}». "
+                "Siga donde quedó: solo le toma unos minutos."
+            ),
+            link=urls.get(row.course_key, "/aprendizaje/"),
+        )
+    return reminders, nudges

@@ -332,3 +332,46 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.quiz_id}: {self.score_percent:g} %"
+
+
+class Notification(models.Model):
+    """A notice for a learner, shown in the site and (unless they opted out)
+    emailed. Holds personal data. Unique per person, kind and reference, so
+    each notice is made once however many times the scheduler runs."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", "Inscripción"
+        REMINDER = "reminder", "Recordatorio de sesión"
+        NUDGE = "nudge", "Lo extrañamos"
+        COMPLETED = "completed", "Curso aprobado"
+
+    user_id = models.BigIntegerField("persona (id)")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    ref = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "aviso"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "kind", "ref"], name="notification_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind} · {self.ref}"
+
+
+class EmailOptOut(models.Model):
+    """The person asked (unsubscribe link) for no learning emails from this locality."""
+
+    user_id = models.BigIntegerField("persona (id)", unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -29,3 +29,19 @@ def forward_all_statements_task() -> int:
     for schema in schemas:
         forward_statements_task.delay(schema)
     return len(schemas)
+
+
+@shared_task(name="learning.send_notification_email")
+def send_notification_email_task(notification_id: int) -> bool:
+    """Runs in the schema of the locality that made the notice (tenant-aware app)."""
+    return api.send_notification_email(notification_id)
+
+
+@shared_task(name="learning.daily_notifications")
+def daily_notifications_task() -> dict[str, list[int]]:
+    """Beat, daily: session reminders and nudges in every locality."""
+    sent = {}
+    for schema in tenants_api.locality_schemas():
+        with tenants_api.in_locality(schema):
+            sent[schema] = list(api.send_daily_notifications())
+    return sent

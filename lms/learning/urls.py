@@ -17,4 +17,5 @@ urlpatterns = [
         name="session_attendance",
     ),
     path("cuestionarios/<slug:key>/", views.quiz, name="quiz"),
+    path("avisos/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -26,6 +26,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         {
             "courses": api.list_my_courses(request.user.pk),
             "sessions": api.list_upcoming_sessions(request.user.pk)[:5],
+            "notifications": api.list_notifications(request.user.pk, limit=5),
         },
     )
 
@@ -161,3 +162,16 @@ def quiz(request: HttpRequest, key: str) -> HttpResponse:
         {"quiz": data, "result": result, "error": error},
         status=400 if error else 200,
     )
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every learning email: no sign-in needed, one tap to confirm."""
+    if request.method == "POST":
+        done = api.unsubscribe(token)
+        return render(
+            request,
+            "learning/unsubscribe.html",
+            {"done": done, "invalid": not done},
+            status=200 if done else 400,
+        )
+    return render(request, "learning/unsubscribe.html", {})

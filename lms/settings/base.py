@@ -266,6 +266,14 @@ CELERY_BEAT_SCHEDULE["learning-forward-statements"] = {
     "schedule": 60.0,
     "options": {"expires": 50},
 }
+# Session reminders for tomorrow and 14-day nudges, each morning in Bogotá.
+CELERY_BEAT_SCHEDULE["learning-daily-notifications"] = {
+    "task": "learning.daily_notifications",
+    "schedule": crontab(hour=7, minute=0),
+    "options": {"expires": 60 * 60 * 6},
+}
+# Links in learning emails: the locality's own site.
+LEARNING_SITE_URL = os.environ.get("LEARNING_SITE_URL", "https://{domain}")
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
