@@ -66,6 +66,7 @@ __all__ = [
     "record_withdrawal",
     "recount",
     "set_target",
+    "sync_person_profiles",
 ]
 
 logger = logging.getLogger(__name__)
@@ -334,6 +335,62 @@ def build_locality_dashboard(
 
 
 # --- the nightly recount -----------------------------------------------------------
+
+
+_YES_NO = {"si": True, "no": False}
+
+
+def sync_person_profiles(user_ids: list[int] | None = None) -> int:
+    """Copy what the breakdowns need from the accounts (all people when ``None``).
+
+    Reads through ``lms.accounts.api`` in bulk: registration date, date of birth and
+    only the sensitive answers held with consent. "Prefiero no decir" and missing
+    answers become "no answer". Anonymized people keep a row with no personal data
+    (they still count once). Returns how many profiles were written.
+    """
+    from lms.accounts import api as accounts_api
+    from lms.accounts.data import PREFER_NOT_TO_SAY, Question
+
+    people = accounts_api.list_people(user_ids)
+    answers = accounts_api.sensitive_answers_for(user_ids)
+
+    def answer(user_id: int, question: Question) -> str:
+        held = answers.get(user_id, {}).get(question)
+        return "" if held is None or held.answer == PREFER_NOT_TO_SAY else held.answer
+
+    rows = [
+        _PersonProfile(
+            user_id=person.user_id,
+            registered_at=person.date_joined,
+            birth_date=person.birth_date,
+            gender=answer(person.user_id, Question.GENDER),
+            ethnic_group=answer(person.user_id, Question.ETHNIC_GROUP),
+            has_disability=_YES_NO.get(answer(person.user_id, Question.DISABILITY)),
+            is_victim=_YES_NO.get(answer(person.user_id, Question.CONFLICT_VICTIM)),
+            is_lgbtiq=_YES_NO.get(answer(person.user_id, Question.LGBTIQ)),
+            is_rural=_YES_NO.get(answer(person.user_id, Question.RURAL)),
+        )
+        for person in people
+    ]
+    with tenants_api.in_public_schema():
+        _PersonProfile.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["user_id"],
+            update_fields=[
+                "registered_at",
+                "birth_date",
+                "gender",
+                "ethnic_group",
+                "has_disability",
+                "is_victim",
+                "is_lgbtiq",
+                "is_rural",
+                "updated_at",
+            ],
+        )
+    return len(rows)
 
 
 def recount(*, now: datetime | None = None) -> RecountResult:

@@ -107,7 +107,26 @@ def on_certificate_issued(
     )
 
 
+def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -> None:
+    """Keep the breakdown profiles in step with the accounts.
+
+    A few people: copied right away (already after commit). Many (a bulk import):
+    resynchronised by a background task so the import request stays fast.
+    """
+    if user_ids is None or len(user_ids) > 50:
+        from .tasks import sync_person_profiles_task
+
+        sync_person_profiles_task.delay(user_ids)
+        return
+    _safely(lambda: api.sync_person_profiles(user_ids), "un perfil")
+
+
 def connect() -> None:
+    from lms.accounts import api as accounts_api
+
+    accounts_api.people_changed.connect(
+        on_people_changed, dispatch_uid="reporting.people_changed"
+    )
     from lms.learning import signals as learning
 
     learning.enrollment_created.connect(

@@ -17,4 +17,13 @@ def recount_task() -> dict[str, int]:
     inside ``api.recount`` and starts from the public schema.
     """
     with tenants_api.in_public_schema():
-        return api.recount().drift
+        drift = api.recount().drift
+        api.sync_person_profiles()  # registration data and consented answers
+        return drift
+
+
+@shared_task(name="reporting.sync_person_profiles")
+def sync_person_profiles_task(user_ids: list[int] | None = None) -> int:
+    """Copy registration data and consented answers into the reporting profiles."""
+    with tenants_api.in_public_schema():
+        return api.sync_person_profiles(user_ids)

@@ -55,7 +55,7 @@ from .importer import rejected_rows_csv as _rejected_rows_csv
 from .models import ConsentRecord as _ConsentRecord
 from .models import SensitiveAnswer as _SensitiveAnswer
 from .models import User as _User
-from .signals import person_anonymized, person_data_requested
+from .signals import people_changed, person_anonymized, person_data_requested
 from .tokens import email_verification_token
 
 __all__ = [
@@ -68,6 +68,8 @@ __all__ = [
     "export_person_data",
     "get_person",
     "import_participants",
+    "list_people",
+    "people_changed",
     # Signals other apps connect to (re-exported so api stays their only door).
     "person_anonymized",
     "person_data_requested",
@@ -76,6 +78,7 @@ __all__ = [
     "rejected_rows_csv",
     "resolve_locality",
     "send_verification_email",
+    "sensitive_answers_for",
     "sensitive_answers_of",
     "update_person",
     "verify_email",
@@ -170,6 +173,7 @@ def register_person(
                 fields["document_type"], fields["document_number"], fields["email"]
             )
             raise
+        _announce([user.pk])
         return _to_data(user)
 
 
@@ -224,6 +228,7 @@ def update_person(
                 "email_verified_at",
             ]
         )
+        _announce([user.pk])
         return _to_data(user)
 
 
@@ -315,7 +320,39 @@ def _to_data(user: _User) -> PersonData:
         birth_date=user.birth_date,
         is_email_verified=user.email_verified_at is not None,
         is_anonymized=user.anonymized_at is not None,
+        date_joined=user.date_joined,
     )
+
+
+def list_people(user_ids: list[int] | None = None) -> list[PersonData]:
+    """People by id (all when ``None``), for bulk readers such as reporting."""
+    with tenants_api.in_public_schema():
+        users = (
+            _User.objects.all()
+            if user_ids is None
+            else _User.objects.filter(pk__in=user_ids)
+        )
+        return [_to_data(user) for user in users.iterator(chunk_size=5000)]
+
+
+def sensitive_answers_for(
+    user_ids: list[int] | None = None,
+) -> dict[int, dict[Question, SensitiveAnswerData]]:
+    """Answers held, per person and question (everyone's when ``None``)."""
+    with tenants_api.in_public_schema():
+        answers = _SensitiveAnswer.objects.all()
+        if user_ids is not None:
+            answers = answers.filter(user_id__in=user_ids)
+        held: dict[int, dict[Question, SensitiveAnswerData]] = {}
+        for answer in answers.iterator(chunk_size=5000):
+            held.setdefault(answer.user_id, {})[Question(answer.question)] = (
+                _answer_data(answer)
+            )
+        return held
+
+
+def _announce(user_ids: list[int] | None) -> None:
+    transaction.on_commit(lambda: people_changed.send(sender=_User, user_ids=user_ids))
 
 
 # --- Email verification ------------------------------------------------------------
@@ -406,6 +443,7 @@ def answer_sensitive_question(
             question=question,
             defaults={"answer": answer, "consent_given_at": record.given_at},
         )
+        _announce([user_id])
         return _answer_data(stored)
 
 
@@ -417,6 +455,7 @@ def withdraw_consent(user_id: int, question: Question) -> bool:
             user_id=user_id, question=Question(question), withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
         _SensitiveAnswer.objects.filter(user_id=user_id, question=question).delete()
+        _announce([user_id])
         return withdrawn > 0
 
 
@@ -603,6 +642,7 @@ def anonymize_person(user_id: int) -> None:
             user.groups.clear()
             user.user_permissions.clear()
             person_anonymized.send(sender=_User, user_id=user_id, schema_name=schema)
+    _announce([user_id])
 
 
 # --- Bulk import -----------------------------------------------------------------------
@@ -627,12 +667,15 @@ def import_participants(
     with «¿Olvidó su contraseña?» using their email.
     """
     with tenants_api.in_public_schema():
-        return _import_file(
+        result = _import_file(
             content,
             filename=filename,
             resolve_locality=resolve_locality,
             batch_size=batch_size,
         )
+    if result.created:
+        _announce(None)  # many people at once: receivers resync in the background
+    return result
 
 
 def rejected_rows_csv(content: bytes, *, filename: str) -> bytes:

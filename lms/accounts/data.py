@@ -132,6 +132,7 @@ class PersonData:
     birth_date: date | None
     is_email_verified: bool
     is_anonymized: bool
+    date_joined: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

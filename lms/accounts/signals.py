@@ -16,3 +16,10 @@ person_anonymized = Signal()
 # A receiver returns a dict ``{"section name": [ {field: value, ...}, ... ]}``
 # (JSON-serialisable) with what its app holds about the person in this schema.
 person_data_requested = Signal()
+
+# Sent after commit when people's registration data or sensitive answers change,
+# with ``user_ids: list[int] | None`` (None: many people at once, e.g. a bulk
+# import — receivers should resynchronise everything, in the background).
+# Receivers read what they need through ``lms.accounts.api`` (only answers given
+# with consent exist there).
+people_changed = Signal()
