@@ -1,14 +1,16 @@
 """StreamField blocks of a lesson body.
 
-Blocks that point at media (images, documents) are remapped when a course is
-copied to a locality, since each locality has its own media library
-(``courses.publishing``).
+Blocks that point at media (images, documents) or H5P activities are remapped
+when a course is copied to a locality, since each locality has its own media
+library and activities (``courses.publishing``).
 """
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from h5p.blocks import H5PActivityBlock
 
 
 class FigureBlock(blocks.StructBlock):
@@ -63,4 +65,6 @@ LESSON_BODY_BLOCKS = [
     ("figure", FigureBlock()),
     ("video", VideoBlock()),
     ("download", DownloadBlock()),
+    # Graded when the course's rule asks for a minimum score (lms.learning).
+    ("h5p", H5PActivityBlock(label="Actividad H5P")),
 ]

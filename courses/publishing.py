@@ -13,15 +13,20 @@ no longer has is retired (marked, left out of the syllabus), not deleted.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Site
+
+from h5p import api as h5p_api
 
 from .models import (
     CoursePage,
@@ -134,6 +139,9 @@ def _collect_media(
 ) -> None:
     for block in stream:
         value = block.get("value")
+        if block["type"] == "h5p" and value:
+            media.setdefault(f"h5p:{value}", _describe_activity(value))
+            continue
         if block["type"] == "figure" and value.get("image"):
             ref = f"image:{value['image']}"
             media.setdefault(
@@ -160,6 +168,23 @@ def _describe_image(image) -> dict[str, Any]:
     }
 
 
+def _describe_activity(content_pk: int) -> dict[str, Any]:
+    """An H5P activity, exported once as a package file the localities install."""
+    content = h5p_api.get_content_by_id(content_pk)
+    if content is None:
+        raise ValueError(f"La actividad H5P {content_pk} ya no existe en el campus.")
+    package = h5p_api.export_package(content.key)
+    name = f"h5p-exports/{content.key}-{hashlib.sha256(package).hexdigest()[:12]}.h5p"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(package))
+    return {
+        "kind": "h5p",
+        "key": content.key,
+        "title": content.title,
+        "path": default_storage.path(name),
+    }
+
+
 def _describe_document(document) -> dict[str, Any]:
     return {
         "kind": "document",
@@ -173,13 +198,46 @@ def _describe_document(document) -> dict[str, Any]:
 # --- Apply (runs in the locality schema) -------------------------------------------
 
 
-@transaction.atomic
 def apply_snapshot(snapshot: dict[str, Any]) -> ApplyResult:
-    """Create or update the course in the active locality from a snapshot."""
-    home = locality_home_page()
-    if home is None:
+    """Create or update the course in the active locality from a snapshot.
+
+    H5P activities are installed first, each on its own (checked like any upload,
+    under the campus key): an activity left installed by a failed copy is simply
+    reused by the next one. Then the pages change in one transaction.
+    """
+    if locality_home_page() is None:
         raise LocalityNotReady("La localidad aún se está creando.")
-    media_ids = {ref: _local_media_id(info) for ref, info in snapshot["media"].items()}
+    activity_ids = {
+        ref: _local_activity_id(info)
+        for ref, info in snapshot["media"].items()
+        if info["kind"] == "h5p"
+    }
+    return _apply_pages(snapshot, activity_ids)
+
+
+def _local_activity_id(info: dict[str, Any]) -> int:
+    existing = h5p_api.content_id(info["key"])
+    if existing is not None:
+        return existing
+    h5p_api.upload_package(
+        Path(info["path"]).read_bytes(),
+        name=Path(info["path"]).name,
+        may_add_libraries=True,  # the campus already checked who added them
+        title=info["title"],
+        key=info["key"],
+    )
+    return h5p_api.content_id(info["key"])
+
+
+@transaction.atomic
+def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> ApplyResult:
+    home = locality_home_page()
+    media_ids = {
+        ref: _local_media_id(info)
+        for ref, info in snapshot["media"].items()
+        if info["kind"] != "h5p"
+    }
+    media_ids.update(activity_ids)
     result = ApplyResult()
 
     course = CoursePage.objects.filter(key=snapshot["key"]).first()
@@ -317,7 +375,9 @@ def _remap_stream(stream: list[dict[str, Any]], media_ids: dict[str, int]) -> li
     remapped = []
     for block in stream:
         value = block.get("value")
-        if isinstance(value, dict):
+        if block["type"] == "h5p" and value:
+            value = media_ids[f"h5p:{value}"]
+        elif isinstance(value, dict):
             value = dict(value)
             if block["type"] == "figure" and value.get("image"):
                 value["image"] = media_ids[f"image:{value['image']}"]

@@ -13,7 +13,11 @@ Invariants:
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +44,10 @@ __all__ = [
     "PackageRefused",
     "PlayerPaths",
     "check_package",
+    "content_id",
+    "export_package",
     "get_content",
+    "get_content_by_id",
     "install_package",
     "may_add_libraries",
     "player_paths",
@@ -225,6 +232,45 @@ def get_content(key: str) -> H5PContentData | None:
     """Uploaded content by its stable key, or None."""
     content = _H5PContent.objects.filter(key=key).first()
     return _to_data(content) if content else None
+
+
+def get_content_by_id(content_pk: int) -> H5PContentData | None:
+    """Uploaded content by database id (what lesson blocks store), or None."""
+    content = _H5PContent.objects.filter(pk=content_pk).first()
+    return _to_data(content) if content else None
+
+
+def content_id(key: str) -> int | None:
+    """Database id of the content with this key in the active locality, if any.
+
+    Lesson blocks store this id (they are snippet choosers); a course copy uses it
+    to point the locality's lessons at the locality's own copy of the activity.
+    """
+    return _H5PContent.objects.filter(key=key).values_list("pk", flat=True).first()
+
+
+def export_package(key: str) -> bytes:
+    """Rebuild an ``.h5p`` package of stored content: h5p.json, content, libraries.
+
+    Used to copy a campus activity into a locality (a course release), where it is
+    checked and installed again like any upload, under the same key.
+    """
+    content = _H5PContent.objects.prefetch_related("libraries").get(key=key)
+    root = storage.h5p_root()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("h5p.json", json.dumps(content.h5p_json, ensure_ascii=False))
+        _add_tree(archive, root / "content" / key / "content", "content")
+        for library in content.libraries.all():
+            folder = f"{library.machine_name}-{library.major_version}.{library.minor_version}"
+            _add_tree(archive, root / "libraries" / folder, folder)
+    return buffer.getvalue()
+
+
+def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            archive.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
 
 
 def player_paths(key: str) -> PlayerPaths:
