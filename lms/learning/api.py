@@ -219,9 +219,23 @@ def erase_learner(user_id: int) -> int:
     For anonymization: results are personal data and nothing aggregate is kept
     here (reports count elsewhere). Returns how many rows were deleted.
     """
-    statements, _ = _XapiStatement.objects.filter(user_id=user_id).delete()
-    states, _ = _ActivityState.objects.filter(user_id=user_id).delete()
-    return statements + states
+    deleted = 0
+    for model in (
+        _XapiStatement,
+        _ActivityState,
+        _LessonProgress,
+        _ActiveDay,
+        _Attendance,
+        _QuizAttempt,
+        _Notification,
+        _EmailOptOut,
+        _CourseCompletion,
+        _Enrollment,
+    ):
+        count, _ = model.objects.filter(user_id=user_id).delete()
+        deleted += count
+    # A cohort they facilitated keeps running; only the person's id is theirs.
+    return deleted
 
 
 def export_learner(user_id: int) -> list[dict[str, str]]:

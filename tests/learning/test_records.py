@@ -151,3 +151,18 @@ def test_graded_activities_need_the_minimum_score(
         "course_completed"
     ]
     assert api.evaluate_completion(learner.pk, course).score_percent == 80.0
+
+
+def test_erasing_a_learner_removes_their_learning_records_here(course, make_person):
+    learner, other = make_person(), make_person()
+    for person in (learner, other):
+        api.record_lesson_view(person.pk, course, "cl1")
+        api.record_lesson_view(person.pk, course, "cl2")
+    assert CourseCompletion.objects.filter(user_id=learner.pk).exists()
+
+    assert api.erase_learner(learner.pk) > 0
+    assert not Enrollment.objects.filter(user_id=learner.pk).exists()
+    assert not CourseCompletion.objects.filter(user_id=learner.pk).exists()
+    assert not XapiStatement.objects.filter(user_id=learner.pk).exists()
+    assert api.list_my_courses(learner.pk) == []
+    assert api.get_course_progress(other.pk, course).percent == 66

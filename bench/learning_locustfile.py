@@ -1,0 +1,39 @@
+"""Locust: signed-in learners opening lesson pages in 20 localities.
+
+Driven by bench/learning.py, which writes the sessions and lesson URLs to the
+file named by LEARNING_BENCH_PLAN (JSON: [{"host", "cookie", "urls"}]).
+Each simulated learner keeps one locality, one session and walks its lessons.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+from pathlib import Path
+
+from locust import HttpUser, constant, task
+
+PLAN = json.loads(Path(os.environ["LEARNING_BENCH_PLAN"]).read_text())
+_next = itertools.count()
+
+
+class Learner(HttpUser):
+    wait_time = constant(0)  # closed loop: each of the 20 clients sends back to back
+
+    def on_start(self) -> None:
+        self.plan = PLAN[next(_next) % len(PLAN)]
+        self.client.cookies.set("sessionid", self.plan["cookie"])
+
+    @task
+    def lesson(self) -> None:
+        url = random.choice(self.plan["urls"])  # noqa: S311
+        with self.client.get(
+            url,
+            headers={"Host": self.plan["host"]},
+            name="lección",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or "Lección" not in response.text:
+                response.failure(f"{response.status_code}")
