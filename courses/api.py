@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lms.learning import api as learning_api
+from lms.locality_roles import api as roles_api
 from tenants import api as tenants_api
 
 from . import publishing as _publishing
@@ -58,6 +60,7 @@ __all__ = [
     "list_catalog",
     "list_learning_paths",
     "list_releases",
+    "open_cohort",
     "record_lesson_view",
     "release_course",
     "run_release",
@@ -253,6 +256,41 @@ def learner_course_context(course_key: str, user) -> dict[str, object]:
         "progress": progress if enrollment or progress.lessons_done else None,
         "continue_url": progress.continue_url if progress.lessons_done else None,
     }
+
+
+@transaction.atomic
+def open_cohort(
+    course_key: str,
+    name: str,
+    *,
+    facilitator_id: int,
+    starts_on: date,
+    ends_on: date,
+    capacity: int,
+    schedule: str = "",
+    place: str = "",
+) -> learning_api.CohortData:
+    """Open a cohort ("grupo") of a course here, run by a facilitator of this locality.
+
+    The role check lives here: the learning records sit beside the locality roles
+    in the layers and do not import them.
+    """
+    if roles_api.Role.FACILITATOR not in roles_api.roles_of(facilitator_id):
+        raise CourseError(
+            "Esa persona no tiene el rol de facilitador en esta localidad; "
+            "asígneselo primero y vuelva a crear el grupo."
+        )
+    _ensure_rule(course_key)
+    return learning_api.create_cohort(
+        course_key,
+        name,
+        facilitator_id=facilitator_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=capacity,
+        schedule=schedule,
+        place=place,
+    )
 
 
 # --- Releases to localities ----------------------------------------------------------

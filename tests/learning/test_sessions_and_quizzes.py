@@ -204,3 +204,34 @@ def test_a_blended_course_is_completed_exactly_once(
     ]
     # A waiting learner or a withdrawn one would not complete; this one stays active.
     assert Enrollment.objects.get(user_id=learner.pk).status == "active"
+
+
+def test_only_a_facilitator_of_the_locality_opens_a_cohort(course, make_person):
+    from courses import api as courses_api
+    from lms.locality_roles import api as roles_api
+
+    person = make_person()
+    with pytest.raises(courses_api.CourseError, match="no tiene el rol de facilitador"):
+        courses_api.open_cohort(
+            course,
+            "Grupo",
+            facilitator_id=person.pk,
+            starts_on=date(2026, 12, 1),
+            ends_on=date(2026, 12, 31),
+            capacity=5,
+        )
+    roles_api.grant_role(person.pk, roles_api.Role.FACILITATOR)
+    cohort = courses_api.open_cohort(
+        course,
+        "Grupo",
+        facilitator_id=person.pk,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        capacity=5,
+        place="Casa de la participación",
+    )
+    assert (cohort.facilitator_id, cohort.place, cohort.enrolled) == (
+        person.pk,
+        "Casa de la participación",
+        0,
+    )
