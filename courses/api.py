@@ -46,6 +46,7 @@ from .models import Theme as _Theme
 
 __all__ = [
     "CourseError",
+    "ReleaseNotFound",
     "add_lesson",
     "add_module",
     "catalog_filter_choices",
@@ -70,6 +71,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class ReleaseNotFound(LookupError):
+    """No release has that id in the active schema."""
 
 
 class CourseError(ValueError):
@@ -366,7 +371,11 @@ def run_release(release_id: int) -> ReleaseData:
     and leaves that locality on its previous version. Safe to run again: localities
     already done are skipped.
     """
-    release = _CourseRelease.objects.select_related("course").get(pk=release_id)
+    release = (
+        _CourseRelease.objects.select_related("course").filter(pk=release_id).first()
+    )
+    if release is None:
+        raise ReleaseNotFound(release_id)
     _CourseRelease.objects.filter(pk=release.pk).update(status="running")
     for target in release.targets.exclude(status="done").order_by("locality_name"):
         _copy_to_target(release, target)

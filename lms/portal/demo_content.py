@@ -8,9 +8,51 @@ the course.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
 
 from courses import api as courses_api
+from h5p import api as h5p_api
 from tenants import api as tenants_api
+
+# Real H5P packages shipped beside the project (../shared); without them the demo
+# courses simply have no interactive activities.
+H5P_FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "h5p" / "valid"
+
+# (module key, lesson key, lesson title, package file) added after the text lessons.
+ACTIVITIES = [
+    (
+        "pp-fondos",
+        "pp-actividad-vf",
+        "Actividad: ¿verdadero o falso?",
+        "H5P.TrueFalse.h5p",
+    ),
+    (
+        "pp-votar",
+        "pp-actividad-opciones",
+        "Actividad: ¿qué pasa después del voto?",
+        "H5P.MultiChoice.h5p",
+    ),
+    (
+        "ga-veeduria",
+        "ga-actividad-resumen",
+        "Actividad: resumen de la veeduría",
+        "H5P.Summary.h5p",
+    ),
+    (
+        "da-que-son",
+        "da-actividad-linea",
+        "Actividad: línea de tiempo de los datos abiertos",
+        "H5P.Timeline.h5p",
+    ),
+    (
+        "da-que-son",
+        "da-actividad-espacios",
+        "Actividad: complete los espacios",
+        "H5P.Blanks.h5p",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -239,6 +281,31 @@ def _author(course: DemoCourse) -> None:
                 body=[("text", lesson.html)],
                 estimated_minutes=lesson.minutes,
             )
+        for module_key, lesson_key, title, package in ACTIVITIES:
+            content_id = _demo_activity(package) if module_key == module.key else None
+            if content_id is not None:
+                courses_api.add_lesson(
+                    module.key,
+                    title,
+                    key=lesson_key,
+                    body=[("h5p", content_id)],
+                    estimated_minutes=5,
+                )
+
+
+def _demo_activity(package: str) -> int | None:
+    """Upload one fixture package at the campus (once); its id, or None if absent."""
+    key = "demo-" + package.removesuffix(".h5p").lower().replace(".", "-")
+    existing = h5p_api.content_id(key)
+    if existing is not None:
+        return existing
+    path = H5P_FIXTURES / package
+    if not path.exists():
+        return None
+    h5p_api.upload_package(
+        path.read_bytes(), name=package, may_add_libraries=True, key=key
+    )
+    return h5p_api.content_id(key)
 
 
 def _localities_without(course_key: str) -> list[str]:
