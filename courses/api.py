@@ -244,9 +244,14 @@ def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
     try:
         learning_api.record_lesson_view(user.pk, course_key, lesson_key)
     except learning_api.LearningError:
-        # Published after the rule was taken: the next sync includes it.
+        # Published after the rule was taken: a fresh sync includes it. A lesson
+        # still outside the offered outline (e.g. its module is unpublished) is
+        # shown but not counted; the page must not fail for that.
         sync_learning_rule(course_key)
-        learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+        try:
+            learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+        except learning_api.LearningError:
+            logger.info("Lección %s fuera del temario de %s", lesson_key, course_key)
 
 
 def learner_course_context(course_key: str, user) -> dict[str, object]:

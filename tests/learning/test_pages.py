@@ -135,3 +135,22 @@ def test_quiz_page_grades_and_shows_feedback(in_town_a, client_a, make_person):
         "/aprendizaje/cuestionarios/rapido/", {"q0": "si", "q1": "20"}
     )
     assert again.status_code == 400 and "Ya usó sus 1 intento" in again.text
+
+
+def test_a_lesson_published_outside_the_api_is_counted_when_opened(
+    course, town_a, client_a, make_person
+):
+    from courses.models import ModulePage
+
+    with tenants_api.in_locality(town_a):
+        module = ModulePage.objects.get(key="cm2")
+        lesson = LessonPage(title="Publicada en el admin", key="cl9")
+        module.add_child(instance=lesson)
+        lesson.save_revision().publish()  # no rule sync: the admin path
+        url = lesson.url
+    learner = make_person()
+    client_a.force_login(learner)
+    assert client_a.get(url).status_code == 200
+    with tenants_api.in_locality(town_a):
+        progress = api.get_course_progress(learner.pk, course)
+        assert (progress.lessons_done, progress.lessons_total) == (1, 4)
