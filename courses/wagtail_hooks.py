@@ -61,3 +61,18 @@ def course_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def course_listing_buttons(page, user, next_url=None):
     yield from _course_buttons(page, user)
+
+
+@hooks.register("after_publish_page")
+def sync_learning_rule_after_publish(request, page):
+    """An edit published in the admin (rule, lessons) reaches the learning records."""
+    from . import api
+
+    specific = page.specific
+    course = (
+        specific
+        if isinstance(specific, CoursePage)
+        else CoursePage.objects.ancestor_of(specific).first()
+    )
+    if course is not None:
+        api.sync_learning_rule(course.key)

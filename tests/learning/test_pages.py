@@ -154,3 +154,22 @@ def test_a_lesson_published_outside_the_api_is_counted_when_opened(
     with tenants_api.in_locality(town_a):
         progress = api.get_course_progress(learner.pk, course)
         assert (progress.lessons_done, progress.lessons_total) == (1, 4)
+
+
+def test_publishing_in_the_admin_updates_the_completion_rule(in_town_a, course):
+    from wagtail import hooks
+
+    from courses.wagtail_hooks import sync_learning_rule_after_publish
+
+    assert sync_learning_rule_after_publish in hooks.get_hooks("after_publish_page")
+    page = CoursePage.objects.get(key="control")
+    page.completion_min_attendance = 75
+    page.save_revision().publish()
+    sync_learning_rule_after_publish(None, page)
+    assert (
+        api.evaluate_completion(0, course)
+        .missing[-2]
+        .startswith(
+            "Inscribirse en un grupo con sesiones presenciales y asistir al menos al 75 %"
+        )
+    )
