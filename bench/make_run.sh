@@ -7,9 +7,12 @@ set -euo pipefail
 port="${1:-8055}"
 src="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-git clone --quiet "$src" "$work/app"
-cd "$work/app"
+# The clone sits beside the project, so ../shared (the demo's H5P packages) is found
+# as in CI.
+app="$(dirname "$src")/.bench-make-run-$$"
+trap 'rm -rf "$work" "$app"' EXIT
+git clone --quiet "$src" "$app"
+cd "$app"
 
 run_once() {
   local label="$1" started pid
