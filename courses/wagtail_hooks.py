@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from tenants import api as tenants_api
 
-from . import admin_views
+from . import admin_views, cohort_views
 from .models import CoursePage
 
 
@@ -29,7 +30,26 @@ def course_admin_urls():
             admin_views.toggle_hidden,
             name="courses_toggle_hidden",
         ),
+        path("grupos/", cohort_views.cohorts, name="courses_cohorts"),
+        path("grupos/nuevo/", cohort_views.cohort_create, name="courses_cohort_create"),
+        path(
+            "grupos/<int:cohort_id>/sesiones/nueva/",
+            cohort_views.session_create,
+            name="courses_session_create",
+        ),
     ]
+
+
+class _FacilitatorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return cohort_views.is_facilitator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def cohorts_menu_item():
+    return _FacilitatorMenuItem(
+        "Grupos y sesiones", reverse("courses_cohorts"), icon_name="group", order=250
+    )
 
 
 def _course_buttons(page, user):

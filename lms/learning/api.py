@@ -93,6 +93,7 @@ __all__ = [
     "import_attendance_csv",
     "list_activity_states",
     "list_cohort_roster",
+    "list_cohorts",
     "list_my_courses",
     "list_notifications",
     "list_session_attendance",
@@ -919,6 +920,14 @@ def _cohort_data(row: _Cohort) -> CohortData:
         enrolled=counts["active"],
         waiting=counts["waiting"],
     )
+
+
+def list_cohorts(*, facilitator_id: int | None = None) -> list[CohortData]:
+    """Cohorts of the active locality, newest first (one facilitator's if given)."""
+    rows = _Cohort.objects.order_by("-starts_on", "name")
+    if facilitator_id is not None:
+        rows = rows.filter(facilitator_id=facilitator_id)
+    return [_cohort_data(row) for row in rows]
 
 
 def get_cohort(cohort_id: int) -> CohortData | None:
