@@ -263,7 +263,6 @@ def main() -> None:
         manager = get_user_model().objects.create_user("gestor", password="x-bench-1")  # noqa: S106
         with tenants_api.in_locality("campus"):
             grant_role(manager.pk, Role.PROGRAM_MANAGER)
-            api.grant_dashboard_permissions()
         from django.db import connection
 
         with connection.cursor() as cursor:

@@ -69,7 +69,7 @@ def connect() -> None:
     else:
         course_completed.connect(on_course_completed, dispatch_uid="certificates.issue")
     try:  # defined by the accounts issue (#3); absent until it lands
-        from lms.accounts.signals import person_anonymized, person_data_requested
+        from lms.accounts.api import person_anonymized, person_data_requested
     except ImportError:
         return
     person_anonymized.connect(on_person_anonymized, dispatch_uid="certificates.anon")

@@ -36,7 +36,7 @@ def on_person_data_requested(
 
 
 def connect() -> None:
-    from lms.accounts.signals import person_anonymized, person_data_requested
+    from lms.accounts.api import person_anonymized, person_data_requested
 
     person_anonymized.connect(on_person_anonymized, dispatch_uid="h5p.anon")
     person_data_requested.connect(on_person_data_requested, dispatch_uid="h5p.data")

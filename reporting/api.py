@@ -22,12 +22,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lms.locality_roles.data import Role
 from tenants import api as tenants_api
 
 from . import _queries, sources
@@ -56,7 +54,6 @@ __all__ = [
     "build_city_dashboard",
     "build_locality_dashboard",
     "get_target",
-    "grant_dashboard_permissions",
     "last_recount",
     "record_activity",
     "record_certificate",
@@ -73,12 +70,6 @@ logger = logging.getLogger(__name__)
 
 # The recount rebuilds activity for this many days back: older days feed no figure.
 ACTIVITY_WINDOW_DAYS = 35
-
-# Which role gets which permission (assigned by ``grant_dashboard_permissions``).
-ROLE_PERMISSIONS = {
-    Role.PROGRAM_MANAGER: ("view_city_dashboard", "change_targets"),
-    Role.LOCALITY_MANAGER: ("view_locality_dashboard",),
-}
 
 
 class TargetError(ValueError):
@@ -295,22 +286,6 @@ def access_locality_dashboard_for_person(user: Any, schema_name: str) -> None:
             "Su cuenta no tiene permiso para ver el tablero de esta localidad; "
             "pídalo a quien administra la localidad (rol Gestor local)."
         )
-
-
-@transaction.atomic
-def grant_dashboard_permissions() -> None:
-    """Give the role groups of the active schema their dashboard permissions.
-
-    Program managers: city dashboard and targets; locality managers: their
-    locality's dashboard. Idempotent; run in each schema (provisioning or the
-    accounts issue may call it).
-    """
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        perms = Permission.objects.filter(
-            content_type__app_label="reporting", codename__in=codenames
-        )
-        group.permissions.add(*perms)
 
 
 # --- dashboards --------------------------------------------------------------------

@@ -16,8 +16,9 @@ from tenants import api as tenants_api
 def _with_role(make_person, schema, role):
     person = make_person()
     with tenants_api.in_locality(schema):
+        # The role's dashboard permission comes from the one role table
+        # (lms.locality_roles.data.ROLE_PERMISSIONS), applied on provisioning.
         grant_role(person.pk, role)
-        api.grant_dashboard_permissions()
     return person
 
 
