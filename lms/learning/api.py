@@ -16,7 +16,7 @@ import csv
 import io
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -103,6 +103,8 @@ __all__ = [
     "record_attendance",
     "record_lesson_view",
     "record_statements",
+    "reporting_activity_days",
+    "reporting_enrollments",
     "save_quiz",
     "save_resume_state",
     "schedule_session",
@@ -449,12 +451,14 @@ def enroll(
     status = _Enrollment.Status.ACTIVE
     if cohort is not None and _taken(cohort) >= cohort.capacity:
         status = _Enrollment.Status.WAITING
+    now = timezone.now()
     row = _Enrollment.objects.create(
         user_id=user_id,
         course_key=course_key,
         cohort=cohort,
         status=status,
-        enrolled_at=timezone.now(),
+        enrolled_at=now,
+        activated_at=now if status == _Enrollment.Status.ACTIVE else None,
     )
     if status == _Enrollment.Status.ACTIVE:
         _announce_enrollment(row)
@@ -514,7 +518,8 @@ def _promote_waiting(cohort_id: int) -> None:
     )[: max(free, 0)]
     for row in waiting:
         row.status = _Enrollment.Status.ACTIVE
-        row.save(update_fields=["status"])
+        row.activated_at = timezone.now()
+        row.save(update_fields=["status", "activated_at"])
         _announce_enrollment(row)
 
 
@@ -541,7 +546,7 @@ def _announce_enrollment(row: _Enrollment) -> None:
             course_key=row.course_key,
             enrollment_id=row.pk,
             cohort_id=row.cohort_id,
-            occurred_at=row.enrolled_at,
+            occurred_at=row.activated_at,
         )
     )
 
@@ -1557,3 +1562,64 @@ def send_daily_notifications(*, today: date | None = None) -> tuple[int, int]:
             link=urls.get(row.course_key, "/aprendizaje/"),
         )
     return reminders, nudges
+
+
+# --- Readers for the city reporting (issue #8) ---------------------------------------
+# The nightly recount compares the public reporting table with these, one locality
+# at a time; they answer with the same facts the signals above announce, so a
+# locality whose events all arrived shows no drift.
+
+
+def reporting_enrollments() -> Iterator[
+    tuple[
+        tuple[int, str], tuple[datetime | None, bool, datetime | None, datetime | None]
+    ]
+]:
+    """(person, course) → (first enrolled, enrolled now, last change, completed).
+
+    "Enrolled" dates are when the learner got a place (``enrollment_created``);
+    the last change is the latest such date or withdrawal of a placed enrollment
+    (``enrollment_withdrawn``); completion is the first ``course_completed``.
+    Waiting-list rows that never got a place are not enrollments.
+    """
+    placed = (
+        _Enrollment.objects.filter(activated_at__isnull=False)
+        .values("user_id", "course_key")
+        .annotate(
+            first=Min("activated_at"),
+            last_placed=Max("activated_at"),
+            last_withdrawn=Max("withdrawn_at"),
+            open_rows=Count("pk", filter=Q(status=_Enrollment.Status.ACTIVE)),
+        )
+        .order_by()
+    )
+    completed = {
+        (r["user_id"], r["course_key"]): r["first"]
+        for r in _CourseCompletion.objects.values("user_id", "course_key")
+        .annotate(first=Min("completed_at"))
+        .order_by()
+    }
+    for row in placed.iterator(chunk_size=5000):
+        key = (row["user_id"], row["course_key"])
+        changes = [d for d in (row["last_placed"], row["last_withdrawn"]) if d]
+        yield (
+            key,
+            (
+                row["first"],
+                row["open_rows"] > 0,
+                max(changes),
+                completed.pop(key, None),
+            ),
+        )
+    for key, done in completed.items():  # completed without a placed enrollment
+        yield key, (None, False, None, done)
+
+
+def reporting_activity_days(*, since: datetime) -> set[tuple[int, date]]:
+    """(person, Bogotá day) pairs on which ``learner_active`` was sent, from ``since``."""
+    return set(
+        _ActiveDay.objects.filter(day__gte=timezone.localdate(since))
+        .values_list("user_id", "day")
+        .distinct()
+        .order_by()
+    )

@@ -165,6 +165,10 @@ class Enrollment(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices)
     enrolled_at = models.DateTimeField()
+    # When the learner got a place (status became active): the enrollment date
+    # the reports count. Empty while on the waiting list, and stays empty for a
+    # waiting row that was withdrawn before getting a place.
+    activated_at = models.DateTimeField("con cupo desde", null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
