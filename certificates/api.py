@@ -26,7 +26,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from courses import api as courses_api
@@ -39,7 +39,7 @@ from .data import CertificateData, CertificateState, ReissueJobData, Verificatio
 from .models import Certificate as _Certificate
 from .models import ReissueJob as _ReissueJob
 from .models import StatusList as _StatusList
-from .signals import certificate_issued
+from .signals import certificate_issued, certificate_revoked
 
 __all__ = [
     "CertificateData",
@@ -48,7 +48,9 @@ __all__ = [
     "ReissueJobData",
     "Verification",
     "access_certificate_for_person",
+    "certificate_issued",
     "certificate_pdf",
+    "certificate_revoked",
     "get_certificate",
     "get_reissue_job",
     "issue_certificate",
@@ -57,6 +59,7 @@ __all__ = [
     "list_certificates_for_person",
     "list_reissue_jobs",
     "reissue_certificate",
+    "reporting_certificates",
     "revoke_certificate",
     "run_bulk_reissue",
     "search_certificates",
@@ -470,7 +473,45 @@ def revoke_certificate(code: str, *, reason: str) -> CertificateData:
     certificate.revocation_reason = reason[:500]
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
     _rebuild_status_list(add_index=certificate.status_index)
+    user_id, course_key = certificate.user_id, certificate.course_key
+    since = _certified_since(user_id, course_key)
+    transaction.on_commit(
+        lambda: certificate_revoked.send(
+            sender=None,
+            user_id=user_id,
+            course_key=course_key,
+            certified_since=since,
+        )
+    )
     return _to_data(certificate)
+
+
+def _valid_certificates():
+    return _Certificate.objects.filter(revoked_at__isnull=True)
+
+
+def _certified_since(user_id: int, course_key: str) -> datetime | None:
+    return (
+        _valid_certificates()
+        .filter(user_id=user_id, course_key=course_key)
+        .aggregate(first=Min("issued_at"))["first"]
+    )
+
+
+def reporting_certificates() -> dict[tuple[int, str], datetime]:
+    """(person, course) → first issue date among certificates still valid.
+
+    What the city reporting counts as "certified"; the same fact that
+    ``certificate_issued`` and ``certificate_revoked`` announce, so the nightly
+    recount finds no drift when every event arrived.
+    """
+    rows = (
+        _valid_certificates()
+        .values("user_id", "course_key")
+        .annotate(first=Min("issued_at"))
+        .order_by()
+    )
+    return {(r["user_id"], r["course_key"]): r["first"] for r in rows}
 
 
 @transaction.atomic
@@ -513,6 +554,15 @@ def reissue_certificate(code: str, *, reason: str) -> CertificateData:
         **fields,
     )
     _make_artefacts(replacement)
+    transaction.on_commit(
+        lambda: certificate_issued.send(
+            sender=None,
+            user_id=replacement.user_id,
+            course_key=replacement.course_key,
+            course_version=replacement.course_version,
+            issued_at=replacement.issued_at,
+        )
+    )
     return _to_data(replacement)
 
 

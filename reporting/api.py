@@ -57,6 +57,7 @@ __all__ = [
     "last_recount",
     "record_activity",
     "record_certificate",
+    "record_certification_since",
     "record_completion",
     "record_enrollment",
     "record_person_profile",
@@ -147,6 +148,18 @@ def record_certificate(
     """A person was certified for a course; the earliest issue date is kept."""
     _upsert_course(
         "certified_at = LEAST(t.certified_at, EXCLUDED.certified_at)",
+        [schema_name, user_id, course_key, False, None, None, None, occurred_at],
+    )
+
+
+@transaction.atomic
+def record_certification_since(
+    schema_name: str, user_id: int, *, course_key: str, occurred_at: datetime | None
+) -> None:
+    """After a revocation: the person counts as certified since ``occurred_at``
+    (their first certificate of the course still valid), or not at all (None)."""
+    _upsert_course(
+        "certified_at = EXCLUDED.certified_at",
         [schema_name, user_id, course_key, False, None, None, None, occurred_at],
     )
 
@@ -380,7 +393,6 @@ def recount(*, now: datetime | None = None) -> RecountResult:
     since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     since -= timedelta(days=ACTIVITY_WINDOW_DAYS)
     drift = {"active_days": 0, "certified": 0, "enrolled": 0, "completed": 0}
-    unverified: set[str] = set()
     schemas = tenants_api.locality_schemas()
     for schema in schemas:
         with tenants_api.in_locality(schema):
@@ -389,21 +401,16 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             enrolls = sources.enrollments()
         with tenants_api.in_public_schema():
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
-            drift["certified"] += _fix_certificates(schema, certs)
-            if enrolls is None:
-                unverified.update({"enrolled", "completed"})
-            else:
-                en, co = _fix_enrollments(schema, enrolls)
-                drift["enrolled"] += en
-                drift["completed"] += co
+            for name, n in _fix_courses(schema, enrolls, certs).items():
+                drift[name] += n
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(
-            started_at=now, seconds=seconds, drift=drift, unverified=sorted(unverified)
+            started_at=now, seconds=seconds, drift=drift, unverified=[]
         )
     if any(drift.values()):
         logger.warning("Recuento nocturno corrigió diferencias: %s", drift)
-    return RecountResult(tuple(schemas), seconds, drift, tuple(sorted(unverified)), now)
+    return RecountResult(tuple(schemas), seconds, drift, (), now)
 
 
 def last_recount() -> RecountResult | None:
@@ -443,60 +450,60 @@ def _fix_days(schema: str, truth: set[tuple[int, date]], first_day: date) -> int
 
 
 @transaction.atomic
-def _fix_certificates(schema: str, truth: dict[tuple[int, str], datetime]) -> int:
-    rows = {
-        (r.user_id, r.course_key): r
-        for r in _LearnerCourse.objects.filter(schema_name=schema).only(
-            "user_id", "course_key", "certified_at"
-        )
-    }
-    changed: list[_LearnerCourse] = []
-    for key, row in rows.items():
-        if row.certified_at != truth.get(key):
-            row.certified_at = truth.get(key)
-            changed.append(row)
-    _LearnerCourse.objects.bulk_update(changed, ["certified_at"], batch_size=2000)
-    new = [
-        _LearnerCourse(schema_name=schema, user_id=u, course_key=c, certified_at=at)
-        for (u, c), at in truth.items()
-        if (u, c) not in rows
-    ]
-    _LearnerCourse.objects.bulk_create(new, batch_size=2000)
-    return len(changed) + len(new)
-
-
-@transaction.atomic
-def _fix_enrollments(
+def _fix_courses(
     schema: str,
-    truth: dict[
-        tuple[int, str],
-        tuple[datetime | None, bool, datetime | None, datetime | None],
-    ],
-) -> tuple[int, int]:
+    enrollments: sources.Enrollments,
+    certificates: dict[tuple[int, str], datetime],
+) -> dict[str, int]:
+    """Make the locality's rows say what its records say; count what changed.
+
+    A row the records know nothing about (an event for an enrollment that was
+    rolled back, say) is emptied rather than deleted, so its id stays stable.
+    """
     rows = {
         (r.user_id, r.course_key): r
         for r in _LearnerCourse.objects.filter(schema_name=schema)
     }
-    enrolled_drift = completed_drift = 0
+    drift = {"enrolled": 0, "completed": 0, "certified": 0}
+    new: list[_LearnerCourse] = []
     changed: list[_LearnerCourse] = []
-    for key, (first, is_enrolled, changed_at, completed) in truth.items():
-        row = rows.get(key) or _LearnerCourse(
-            schema_name=schema, user_id=key[0], course_key=key[1]
+    for key in rows.keys() | enrollments.keys() | certificates.keys():
+        first, is_enrolled, changed_at, completed = enrollments.get(
+            key, (None, False, None, None)
         )
+        certified = certificates.get(key)
+        row = rows.get(key)
+        if row is None:
+            row = _LearnerCourse(schema_name=schema, user_id=key[0], course_key=key[1])
+            new.append(row)
         was = (row.first_enrolled_at, row.is_enrolled, row.enrollment_changed_at)
+        moved = False
         if was != (first, is_enrolled, changed_at):
-            enrolled_drift += 1
+            drift["enrolled"] += 1
+            moved = True
         if row.completed_at != completed:
-            completed_drift += 1
+            drift["completed"] += 1
+            moved = True
+        if row.certified_at != certified:
+            drift["certified"] += 1
+            moved = True
         row.first_enrolled_at, row.is_enrolled = first, is_enrolled
         row.enrollment_changed_at, row.completed_at = changed_at, completed
-        changed.append(row)
-    _LearnerCourse.objects.bulk_create(
-        [r for r in changed if r.pk is None], batch_size=2000
-    )
+        row.certified_at = certified
+        if moved and row.pk is not None:
+            row.updated_at = timezone.now()  # bulk_update skips auto_now
+            changed.append(row)
+    _LearnerCourse.objects.bulk_create(new, batch_size=2000)
     _LearnerCourse.objects.bulk_update(
-        [r for r in changed if r.pk is not None],
-        ["first_enrolled_at", "is_enrolled", "enrollment_changed_at", "completed_at"],
+        changed,
+        [
+            "first_enrolled_at",
+            "is_enrolled",
+            "enrollment_changed_at",
+            "completed_at",
+            "certified_at",
+            "updated_at",
+        ],
         batch_size=2000,
     )
-    return enrolled_drift, completed_drift
+    return drift

@@ -1,4 +1,4 @@
-"""Receivers of the learning core's signals, connected in ``ReportingConfig.ready``.
+"""Receivers of the localities' signals, connected in ``ReportingConfig.ready``.
 
 Each runs in the schema of the locality where the event happened (the signals are
 sent there, after commit) and records it in the public reporting tables, which
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db import DatabaseError
 
@@ -22,89 +23,56 @@ from . import api
 logger = logging.getLogger(__name__)
 
 
-def _safely(action: Callable[[], None], what: str) -> None:
-    try:
-        action()
-    except DatabaseError:
-        logger.exception("Reporte: no se registró %s; el recuento lo corregirá.", what)
+def _course_event(
+    record: Callable[..., None], what: str, when: str
+) -> Callable[..., None]:
+    """A receiver that records one course event of the current locality.
+
+    ``when`` names the signal's keyword that carries the event's time.
+    """
+
+    def receiver(
+        sender: object, *, user_id: int, course_key: str, **kwargs: Any
+    ) -> None:
+        schema = tenants_api.current_schema()
+        try:
+            record(schema, user_id, course_key=course_key, occurred_at=kwargs[when])
+        except DatabaseError:
+            logger.exception(
+                "Reporte: no se registró %s; el recuento lo corregirá.", what
+            )
+
+    receiver.__name__ = f"on_{what.replace(' ', '_')}"
+    return receiver
 
 
-def on_enrollment_created(
-    sender: object,
-    *,
-    user_id: int,
-    course_key: str,
-    occurred_at: datetime,
-    **kwargs: object,
-) -> None:
-    schema = tenants_api.current_schema()
-    _safely(
-        lambda: api.record_enrollment(
-            schema, user_id, course_key=course_key, occurred_at=occurred_at
-        ),
-        "una inscripción",
-    )
-
-
-def on_enrollment_withdrawn(
-    sender: object,
-    *,
-    user_id: int,
-    course_key: str,
-    occurred_at: datetime,
-    **kwargs: object,
-) -> None:
-    schema = tenants_api.current_schema()
-    _safely(
-        lambda: api.record_withdrawal(
-            schema, user_id, course_key=course_key, occurred_at=occurred_at
-        ),
-        "un retiro",
-    )
+on_enrollment_created = _course_event(
+    api.record_enrollment, "una inscripción", "occurred_at"
+)
+on_enrollment_withdrawn = _course_event(
+    api.record_withdrawal, "un retiro", "occurred_at"
+)
+on_course_completed = _course_event(
+    api.record_completion, "una finalización", "completed_at"
+)
+on_certificate_issued = _course_event(
+    api.record_certificate, "un certificado", "issued_at"
+)
+on_certificate_revoked = _course_event(
+    api.record_certification_since, "una revocación", "certified_since"
+)
 
 
 def on_learner_active(
     sender: object, *, user_id: int, occurred_at: datetime, **kwargs: object
 ) -> None:
     schema = tenants_api.current_schema()
-    _safely(
-        lambda: api.record_activity(schema, user_id, occurred_at=occurred_at),
-        "una actividad",
-    )
-
-
-def on_course_completed(
-    sender: object,
-    *,
-    user_id: int,
-    course_key: str,
-    completed_at: datetime,
-    **kwargs: object,
-) -> None:
-    schema = tenants_api.current_schema()
-    _safely(
-        lambda: api.record_completion(
-            schema, user_id, course_key=course_key, occurred_at=completed_at
-        ),
-        "una finalización",
-    )
-
-
-def on_certificate_issued(
-    sender: object,
-    *,
-    user_id: int,
-    course_key: str,
-    issued_at: datetime,
-    **kwargs: object,
-) -> None:
-    schema = tenants_api.current_schema()
-    _safely(
-        lambda: api.record_certificate(
-            schema, user_id, course_key=course_key, occurred_at=issued_at
-        ),
-        "un certificado",
-    )
+    try:
+        api.record_activity(schema, user_id, occurred_at=occurred_at)
+    except DatabaseError:
+        logger.exception(
+            "Reporte: no se registró una actividad; el recuento la corregirá."
+        )
 
 
 def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -> None:
@@ -118,32 +86,25 @@ def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -
 
         sync_person_profiles_task.delay(user_ids)
         return
-    _safely(lambda: api.sync_person_profiles(user_ids), "un perfil")
+    try:
+        api.sync_person_profiles(user_ids)
+    except DatabaseError:
+        logger.exception("Reporte: no se copió un perfil; el recuento lo corregirá.")
 
 
 def connect() -> None:
+    from certificates import api as certificates_api
     from lms.accounts import api as accounts_api
-
-    accounts_api.people_changed.connect(
-        on_people_changed, dispatch_uid="reporting.people_changed"
-    )
     from lms.learning import signals as learning
 
-    learning.enrollment_created.connect(
-        on_enrollment_created, dispatch_uid="reporting.enrolled"
-    )
-    learning.enrollment_withdrawn.connect(
-        on_enrollment_withdrawn, dispatch_uid="reporting.withdrawn"
-    )
-    learning.learner_active.connect(on_learner_active, dispatch_uid="reporting.active")
-    learning.course_completed.connect(
-        on_course_completed, dispatch_uid="reporting.completed"
-    )
-    try:  # certificates.signals.certificate_issued (optional dependency at import)
-        from certificates.signals import certificate_issued  # type: ignore[import]
-    except ImportError:
-        # Until it exists, the certified figure is refreshed by the nightly recount.
-        return
-    certificate_issued.connect(
-        on_certificate_issued, dispatch_uid="reporting.certified"
-    )
+    receivers = [
+        (accounts_api.people_changed, on_people_changed, "people_changed"),
+        (learning.enrollment_created, on_enrollment_created, "enrolled"),
+        (learning.enrollment_withdrawn, on_enrollment_withdrawn, "withdrawn"),
+        (learning.learner_active, on_learner_active, "active"),
+        (learning.course_completed, on_course_completed, "completed"),
+        (certificates_api.certificate_issued, on_certificate_issued, "certified"),
+        (certificates_api.certificate_revoked, on_certificate_revoked, "revoked"),
+    ]
+    for signal, receiver, name in receivers:
+        signal.connect(receiver, dispatch_uid=f"reporting.{name}")
