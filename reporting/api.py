@@ -40,6 +40,7 @@ from .data import (
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import PersonProfile as _PersonProfile
+from .models import PersonSummary as _PersonSummary
 from .models import RecountRun as _RecountRun
 from .models import Target as _Target
 
@@ -88,8 +89,44 @@ _DAY = _LearnerDay._meta.db_table
 _KEY = "(schema_name, user_id, course_key)"
 
 
+_SUMMARY = _PersonSummary._meta.db_table
+# Advisory-lock namespace: one person's reporting rows change one event at a time.
+_PERSON_LOCK = 8_0001
+# A person's summary per scope ('' = city, else the locality), from their rows.
+_SUMMARY_SELECT = (
+    "SELECT scope, user_id, bool_or(is_enrolled OR completed_at IS NOT NULL),"  # noqa: S608
+    " min(first_enrolled_at) FILTER (WHERE is_enrolled OR completed_at IS NOT NULL),"
+    " min(completed_at), min(certified_at), clock_timestamp()"
+    f" FROM (SELECT '' AS scope, lc.* FROM {_LC} lc {{where}} UNION ALL"
+    f" SELECT lc.schema_name, lc.* FROM {_LC} lc {{where}}) per_scope"
+    " {scope_filter} GROUP BY scope, user_id"
+)
+_SUMMARY_UPSERT = (
+    f"INSERT INTO {_SUMMARY} AS t (schema_name, user_id, is_enrolled,"
+    " first_enrolled_at, completed_at, certified_at, updated_at) {select}"
+    " ON CONFLICT (schema_name, user_id) DO UPDATE SET"
+    " is_enrolled = EXCLUDED.is_enrolled,"
+    " first_enrolled_at = EXCLUDED.first_enrolled_at,"
+    " completed_at = EXCLUDED.completed_at, certified_at = EXCLUDED.certified_at,"
+    " updated_at = EXCLUDED.updated_at"
+    " WHERE (t.is_enrolled, t.first_enrolled_at, t.completed_at, t.certified_at)"
+    " IS DISTINCT FROM (EXCLUDED.is_enrolled, EXCLUDED.first_enrolled_at,"
+    " EXCLUDED.completed_at, EXCLUDED.certified_at)"
+)
+
+
 def _upsert_course(sql_set: str, params: list[Any]) -> None:
+    """Apply one course event and refresh the person's city and locality summary.
+
+    The per-person lock makes two events of one person (in two localities, say)
+    run one after the other, so each summary is computed from committed rows.
+    """
+    schema_name, user_id = params[0], params[1]
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [_PERSON_LOCK, user_id % 2**31],
+        )
         cursor.execute(
             f"INSERT INTO {_LC} AS t (schema_name, user_id, course_key, is_enrolled,"  # noqa: S608
             " first_enrolled_at, enrollment_changed_at, completed_at, certified_at,"
@@ -97,6 +134,26 @@ def _upsert_course(sql_set: str, params: list[Any]) -> None:
             f" ON CONFLICT {_KEY} DO UPDATE SET {sql_set}, updated_at = clock_timestamp()",
             params,
         )
+        select = _SUMMARY_SELECT.format(
+            where="WHERE lc.user_id = %s", scope_filter="WHERE scope IN ('', %s)"
+        )
+        cursor.execute(
+            _SUMMARY_UPSERT.format(select=select), [user_id, user_id, schema_name]
+        )
+
+
+def _rebuild_summaries() -> int:
+    """Recompute every person's summaries from the course rows; rows changed."""
+    with connection.cursor() as cursor:
+        select = _SUMMARY_SELECT.format(where="", scope_filter="")
+        cursor.execute(_SUMMARY_UPSERT.format(select=select))
+        changed = cursor.rowcount
+        cursor.execute(
+            f"DELETE FROM {_SUMMARY} s WHERE NOT EXISTS (SELECT 1 FROM {_LC} lc"  # noqa: S608
+            " WHERE lc.user_id = s.user_id AND (s.schema_name = ''"
+            " OR lc.schema_name = s.schema_name))"
+        )
+        return changed + cursor.rowcount
 
 
 @transaction.atomic
@@ -403,6 +460,8 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n
+    with tenants_api.in_public_schema(), transaction.atomic():
+        drift["summaries"] = _rebuild_summaries()
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(

@@ -55,6 +55,39 @@ class LearnerCourse(models.Model):
         return f"{self.schema_name} · {self.user_id} · {self.course_key}"
 
 
+class PersonSummary(models.Model):
+    """One person's standing across all the courses of a scope: the city
+    (``schema_name`` empty) or one locality. Holds personal data (pseudonymous).
+
+    Derived from ``LearnerCourse`` in the same transaction as each event (under a
+    per-person lock, ``api._refresh_summary``) and rebuilt by the recount, so the
+    dashboards count people with plain counts over one row per person instead of
+    distinct counts over every enrollment. Same column meanings as
+    ``LearnerCourse``: ``is_enrolled`` is "enrolled in or completed some course",
+    the dates are the first of each kind.
+    """
+
+    schema_name = models.CharField("ámbito (esquema; vacío: ciudad)", max_length=63)
+    user_id = models.BigIntegerField("persona (id)")
+    is_enrolled = models.BooleanField("inscrita o formada", default=False)
+    first_enrolled_at = models.DateTimeField("primera inscripción", null=True)
+    completed_at = models.DateTimeField("primera finalización", null=True)
+    certified_at = models.DateTimeField("primer certificado", null=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = "resumen de persona (reporte)"
+        verbose_name_plural = "resúmenes de personas (reporte)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "user_id"], name="reporting_unique_summary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name or 'ciudad'} · {self.user_id}"
+
+
 class LearnerDay(models.Model):
     """A day on which a person was active in a locality. Holds personal data
     (pseudonymous activity dates).
