@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from courses import api as courses_api
 from tenants import api as tenants_api
@@ -42,6 +43,8 @@ from .models import (
 )
 
 CACHE_SECONDS = 300
+MAX_STALE_SECONDS = 60  # how old a figure a manager may see while it is rebuilt
+BUILD_LOCK_SECONDS = 30
 MAX_WEEKS = 104
 NO_DATA = "Sin dato"
 AGE_GROUPS = ("14 a 27", "28 a 59", "60 o más")
@@ -104,15 +107,39 @@ def _generation() -> tuple:
         return tuple(str(v) for v in cursor.fetchone())
 
 
+def cache_key(schema: str, filters: Filters, today: date) -> str:
+    raw = "|".join([schema, str(today), repr(filters)])
+    return "reporting:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def build(schema: str, *, filters: Filters, today: date) -> Dashboard:
+    """The dashboard for a scope and filters, from the cache when it can be.
+
+    A cached build is served while the tables are unchanged (same generation).
+    When they changed, one request rebuilds (it holds a short lock) while the
+    others keep getting the previous build, at most ``MAX_STALE_SECONDS`` old:
+    ten managers opening the page right after an event cost one build, not ten.
+    The page shows when its figures were computed.
+    """
     with tenants_api.in_public_schema():
-        raw = "|".join([schema, str(today), repr(filters), *_generation()])
-        key = "reporting:" + hashlib.sha256(raw.encode()).hexdigest()
+        generation = _generation()
+        key = cache_key(schema, filters, today)
         found = cache.get(key)
-        if found is None:
-            found = _build(schema, filters, today)
-            cache.set(key, found, CACHE_SECONDS)
-        return found
+        if found is not None:
+            built_generation, board = found
+            if built_generation == generation:
+                return board
+            age = (timezone.now() - board.built_at).total_seconds()
+            if age < MAX_STALE_SECONDS and not cache.add(
+                key + ":lock", 1, BUILD_LOCK_SECONDS
+            ):
+                return board  # another request is rebuilding it right now
+        try:
+            board = _build(schema, filters, today)
+            cache.set(key, (generation, board), CACHE_SECONDS)
+        finally:
+            cache.delete(key + ":lock")
+        return board
 
 
 def _build(schema: str, filters: Filters, today: date) -> Dashboard:
@@ -175,6 +202,7 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         breakdowns=_breakdowns(base, today),
         notes=tuple(notes),
         has_data=has_data,
+        built_at=timezone.now(),
     )
 
 

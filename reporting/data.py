@@ -102,6 +102,7 @@ class Dashboard:
     breakdowns: tuple[Breakdown, ...]
     notes: tuple[str, ...] = field(default=())
     has_data: bool = True
+    built_at: datetime | None = None  # when these figures were computed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from reporting import api
+from reporting import _queries, api
 from reporting.data import Filters
 
 from .conftest import weeks_ago
@@ -134,3 +136,25 @@ def test_age_groups_and_filters(events, town_a):
     assert board.figures.enrolled == 2
     board = api.build_locality_dashboard(town_a, filters=Filters(gender="Hombre"))
     assert board.figures.enrolled == 0 and not board.has_data
+
+
+def test_a_rebuild_in_progress_serves_the_previous_figures(events, town_a):
+    events.enroll(town_a, 1, "datos")
+    first = api.build_city_dashboard()
+    assert first.figures.enrolled == 1 and first.built_at is not None
+    key = _queries.cache_key("", Filters(), first.today)
+
+    events.enroll(town_a, 2, "datos")
+    cache.add(key + ":lock", 1, 30)  # another request is rebuilding right now
+    assert api.build_city_dashboard().figures.enrolled == 1  # the previous build
+    cache.delete(key + ":lock")
+    assert api.build_city_dashboard().figures.enrolled == 2  # rebuilt on change
+
+    events.enroll(town_a, 3, "datos")
+    cache.add(key + ":lock", 1, 30)
+    stale = _queries.MAX_STALE_SECONDS + 1
+    old_generation, board = cache.get(key)
+    aged = replace(board, built_at=board.built_at - timedelta(seconds=stale))
+    cache.set(key, (old_generation, aged), 300)
+    # Too old to serve even while someone rebuilds: this request builds too.
+    assert api.build_city_dashboard().figures.enrolled == 3
