@@ -25,6 +25,7 @@ from lms.locality_roles import api as roles_api
 from tenants import api as tenants_api
 
 from . import publishing as _publishing
+from . import quizzes as _quizzes
 from .data import (
     CourseSummary,
     LessonNavigation,
@@ -46,9 +47,11 @@ from .models import Theme as _Theme
 
 __all__ = [
     "CourseError",
+    "QuizNotSaved",
     "ReleaseNotFound",
     "add_lesson",
     "add_module",
+    "add_quiz_to_lesson",
     "catalog_filter_choices",
     "create_course",
     "create_learning_path",
@@ -79,6 +82,10 @@ class ReleaseNotFound(LookupError):
 
 class CourseError(ValueError):
     """A course operation cannot be done; the message (Spanish) says why and what to do."""
+
+
+# Publishing a lesson whose quiz cannot be saved (a body written by code).
+QuizNotSaved = _quizzes.QuizNotSaved
 
 
 # --- Authoring ---------------------------------------------------------------------
@@ -166,6 +173,29 @@ def add_lesson(
 
 
 @transaction.atomic
+def add_quiz_to_lesson(lesson_key: str, quiz: dict[str, object]) -> bool:
+    """Append a quiz block (raw value) to a lesson and publish it, unless the lesson
+    already has a quiz with that key (or does not exist here). True if added.
+
+    Publishing saves the quiz to the learning records and the course rule grades it.
+    """
+    lesson = _LessonPage.objects.filter(key=lesson_key).first()
+    if lesson is None:
+        return False
+    if quiz.get("key") and any(
+        existing["key"] == quiz["key"] for existing in _quizzes.lesson_quizzes(lesson)
+    ):
+        return False
+    block = _LessonPage._meta.get_field("body").stream_block.child_blocks[
+        _quizzes.QUIZ_BLOCK_NAME
+    ]
+    lesson.body.append((_quizzes.QUIZ_BLOCK_NAME, block.to_python(quiz)))
+    lesson.save_revision().publish()
+    sync_learning_rule(_CoursePage.objects.ancestor_of(lesson).get().key)
+    return True
+
+
+@transaction.atomic
 def create_learning_path(
     title: str, *, course_keys: list[str], key: str | None = None, intro: str = ""
 ) -> str:
@@ -201,12 +231,15 @@ def sync_learning_rule(course_key: str) -> None:
         .filter(is_retired=False)
         .only("body")
     )
-    graded = [
-        key
-        for lesson in lessons
-        for block in lesson.body
-        if (key := getattr(block.value, "activity_key", None))
-    ]
+    # Once each, in order: the same activity in two lessons is one grade.
+    graded = list(
+        dict.fromkeys(
+            key
+            for lesson in lessons
+            for block in lesson.body
+            if (key := getattr(block.value, "activity_key", None))
+        )
+    )
     learning_api.set_course_rule(
         course.key,
         version=course.version,
@@ -237,8 +270,19 @@ def _ensure_rule(course_key: str) -> None:
 
 
 def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
-    """A signed-in learner opened an offered lesson: record it (auto-enrolls)."""
+    """A signed-in learner opened an offered lesson: record it (auto-enrolls).
+
+    Staff with access to this locality's admin (editors, trainers, facilitators,
+    managers) open lessons to check them: their views are recorded only once they
+    enrolled themselves (the course page's «Inscribirme»), so checking a course
+    never enrolls anyone or counts toward the program's figures.
+    """
     if not getattr(user, "is_authenticated", False):
+        return
+    if (
+        user.has_perm("wagtailadmin.access_admin")
+        and learning_api.get_enrollment(user.pk, course_key) is None
+    ):
         return
     _ensure_rule(course_key)
     try:

@@ -7,9 +7,20 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from wagtail.signals import page_published
+
         from tenants.signals import locality_provisioned
 
-        from . import page_permissions
+        from . import page_permissions, quizzes
+        from .models import LessonPage
+
+        # Every publish of a lesson (admin, API, scheduled, a release applied in
+        # a locality) saves its quizzes to that schema's learning records.
+        page_published.connect(
+            quizzes.on_lesson_published,
+            sender=LessonPage,
+            dispatch_uid="courses.quizzes.on_lesson_published",
+        )
 
         # Runs after lms.portal's receiver (app order), so the home page exists.
         locality_provisioned.connect(

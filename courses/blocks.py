@@ -12,6 +12,8 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from h5p.blocks import H5PActivityBlock
 
+from .quiz_blocks import QuizBlock
+
 
 class FigureBlock(blocks.StructBlock):
     image = ImageChooserBlock(label="imagen")
@@ -67,4 +69,7 @@ LESSON_BODY_BLOCKS = [
     ("download", DownloadBlock()),
     # Graded when the course's rule asks for a minimum score (lms.learning).
     ("h5p", H5PActivityBlock(label="Actividad H5P")),
+    # A native quiz, saved to the learning records when the lesson is published
+    # (courses.quizzes); graded like an H5P activity. The name "quiz" is stable.
+    ("quiz", QuizBlock()),
 ]

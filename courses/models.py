@@ -12,6 +12,7 @@ staff there cannot edit it (only hide it); local courses are theirs to edit.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -282,12 +283,62 @@ class LessonPage(_CityCopyAware, Page):
         course = CoursePage.objects.ancestor_of(self).first()
         return bool(course and course.is_city_copy)
 
+    def clean(self):
+        super().clean()
+        from . import quizzes
+
+        problems = quizzes.assign_quiz_keys(self)
+        problems += self._quiz_keys_used_elsewhere()
+        if problems:
+            raise ValidationError(problems)
+
+    def _quiz_keys_used_elsewhere(self) -> list[str]:
+        """A quiz key names one quiz: another live lesson here must not reuse it."""
+        from . import quizzes
+
+        quiz_list = quizzes.lesson_quizzes(self)
+        if not quiz_list:
+            return []
+        others = LessonPage.objects.live().exclude(pk=self.pk)
+        course = CoursePage.objects.ancestor_of(self).first() if self.path else None
+        if course is not None and course.is_city_copy:
+            # A release may move a quiz between lessons of the course; the campus
+            # checked its keys. Local lessons must still not share them.
+            others = others.exclude(path__startswith=course.path)
+        problems = []
+        for quiz in quiz_list:
+            taken = (
+                others.filter(
+                    body__contains=[
+                        {"type": quizzes.QUIZ_BLOCK_NAME, "value": {"key": quiz["key"]}}
+                    ]
+                )
+                .only("title")
+                .first()
+            )
+            if taken is not None:
+                problems.append(
+                    f"La clave «{quiz['key']}» del cuestionario «{quiz['title']}» ya "
+                    f"la usa un cuestionario de la lección «{taken.title}». Borre la "
+                    "clave para que se genere una nueva, o quite primero el "
+                    "cuestionario de esa lección."
+                )
+        return problems
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("cuestionario"):
+            from . import quizzes
+
+            return quizzes.answer_quiz(self, request)
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from . import api
 
         context = super().get_context(request, *args, **kwargs)
         context["navigation"] = api.get_lesson_navigation(self.key)
-        if not self.is_retired:
+        # An editor's preview in the admin is not studying: it records nothing.
+        if not self.is_retired and not getattr(request, "is_preview", False):
             api.record_lesson_view(
                 context["navigation"].course_key, self.key, request.user
             )

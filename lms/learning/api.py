@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -77,6 +78,7 @@ __all__ = [
     "RecordResult",
     "SessionData",
     "check_in_with_qr",
+    "count_quiz_attempts",
     "create_cohort",
     "enroll",
     "erase_learner",
@@ -1248,11 +1250,14 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
             raise LearningError(
                 f"Responda las {len(quiz.questions)} preguntas antes de enviar."
             )
+        _check_answers(quiz.questions, answers)
         right = 0
         feedback = []
+        correct = []
         for question, answer in zip(quiz.questions, answers, strict=True):
             ok = _is_right(question, answer)
             right += ok
+            correct.append(ok)
             feedback.append(
                 ("Correcto. " if ok else "Incorrecto. ") + question.get("feedback", "")
             )
@@ -1295,7 +1300,51 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
         score_percent=percent,
         passed=passed,
         feedback=tuple(f.strip() for f in feedback),
+        correct=tuple(correct),
     )
+
+
+def count_quiz_attempts(user_id: int, quiz_key: str) -> int:
+    """How many attempts the learner has submitted (to show the attempts left)."""
+    return _QuizAttempt.objects.filter(quiz__key=quiz_key, user_id=user_id).count()
+
+
+def _check_answers(questions: list[Mapping[str, Any]], answers: list[Any]) -> None:
+    """Refuse, before anything is stored, an attempt with blanks or a non-number."""
+    blank = [
+        n
+        for n, answer in enumerate(answers, start=1)
+        if answer is None or (isinstance(answer, str | list) and not answer)
+    ]
+    if blank:
+        which = _join_numbers(blank)
+        raise LearningError(
+            f"Responda la pregunta {which} antes de enviar."
+            if len(blank) == 1
+            else f"Responda las preguntas {which} antes de enviar."
+        )
+    for n, (question, answer) in enumerate(
+        zip(questions, answers, strict=True), start=1
+    ):
+        if question["kind"] == "numeric" and _to_number(answer) is None:
+            raise LearningError(
+                f"En la pregunta {n} escriba solo un número, por ejemplo 12 o 3,5."
+            )
+
+
+def _join_numbers(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} y {words[-1]}"
+
+
+def _to_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    try:
+        value = float(str(answer).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _is_right(question: Mapping[str, Any], answer: Any) -> bool:
@@ -1303,9 +1352,8 @@ def _is_right(question: Mapping[str, Any], answer: Any) -> bool:
     if kind == "multiple":
         return isinstance(answer, list) and sorted(answer) == sorted(expected)
     if kind == "numeric":
-        try:
-            value = float(str(answer).replace(",", "."))
-        except ValueError:
+        value = _to_number(answer)
+        if value is None:
             return False
         return abs(value - float(expected)) <= float(question.get("tolerance", 0))
     return answer == expected

@@ -139,3 +139,5 @@ class QuizResult:
     score_percent: float
     passed: bool
     feedback: tuple[str, ...]
+    # Per question, in order: whether the answer was right (feedback says it in words).
+    correct: tuple[bool, ...] = ()

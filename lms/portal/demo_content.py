@@ -61,6 +61,63 @@ class DemoLesson:
     title: str
     html: str
     minutes: int = 15
+    # Raw value of a quiz block (courses.quiz_blocks.QuizBlock) after the text.
+    quiz: dict | None = None
+
+
+# A native quiz graded by its course's rule (minimum score 60 %). Its key is fixed
+# so a second `make run` recognises it.
+ACCESS_QUIZ = {
+    "key": "demo-acceso-informacion",
+    "title": "Repaso: el derecho de acceso a la información",
+    "pass_percent": 60,
+    "max_attempts": 3,
+    "questions": [
+        {
+            "type": "single",
+            "value": {
+                "text": "¿Qué ley garantiza el acceso a la información pública?",
+                "options": [
+                    {"text": "La Ley 1712 de 2014", "is_correct": True},
+                    {"text": "La Ley 100 de 1993", "is_correct": False},
+                    {"text": "El Código de Policía", "is_correct": False},
+                ],
+                "feedback": "La Ley 1712 de 2014 es la ley de transparencia y del "
+                "derecho de acceso a la información pública.",
+            },
+        },
+        {
+            "type": "true_false",
+            "value": {
+                "text": "Solo los periodistas pueden pedir información pública.",
+                "answer": "no",
+                "feedback": "Cualquier persona puede pedirla, sin explicar para qué.",
+            },
+        },
+        {
+            "type": "numeric",
+            "value": {
+                "text": "¿En cuántos días hábiles debe responder la entidad?",
+                "answer": "10",
+                "tolerance": "0",
+                "feedback": "La entidad tiene 10 días hábiles para responder.",
+            },
+        },
+        {
+            "type": "multiple",
+            "value": {
+                "text": "¿Qué puede pedir sobre un contrato de su localidad?",
+                "options": [
+                    {"text": "El valor y el objeto del contrato", "is_correct": True},
+                    {"text": "Las actas de avance", "is_correct": True},
+                    {"text": "La clave bancaria del contratista", "is_correct": False},
+                ],
+                "feedback": "Lo que dice el contrato y cómo avanza es público; los "
+                "datos bancarios personales no.",
+            },
+        },
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -165,6 +222,7 @@ COURSES = [
                         "<p>La Ley 1712 de 2014 garantiza que cualquier persona pueda "
                         "pedir información pública. La entidad debe responder en 10 "
                         "días hábiles.</p>",
+                        quiz=ACCESS_QUIZ,
                     ),
                 ],
             ),
@@ -244,18 +302,22 @@ def load_demo_courses() -> list[str]:
         if not courses_api.list_learning_paths():
             key, title, course_keys = LEARNING_PATH
             courses_api.create_learning_path(title, key=key, course_keys=course_keys)
+        # Demo data made before quizzes existed gets them in a new version.
+        with_new_quizzes = _add_missing_quizzes()
         for course in COURSES:
-            missing = _localities_without(course.key)
-            if missing:
-                with tenants_api.in_locality("campus"):
-                    release = courses_api.release_course(
-                        course.key, schema_names=missing
-                    )
-                    result = courses_api.run_release(release.release_id)
-                done.append(
-                    f"{course.title}: versión {result.version} en "
-                    f"{result.done_count} localidades"
-                )
+            if course.key in with_new_quizzes:
+                targets = None  # every locality takes the new version
+            else:
+                targets = _localities_without(course.key)
+                if not targets:
+                    continue
+            with tenants_api.in_locality("campus"):
+                release = courses_api.release_course(course.key, schema_names=targets)
+                result = courses_api.run_release(release.release_id)
+            done.append(
+                f"{course.title}: versión {result.version} en "
+                f"{result.done_count} localidades"
+            )
     return done
 
 
@@ -274,11 +336,14 @@ def _author(course: DemoCourse) -> None:
             course.key, module.title, key=module.key, summary=module.summary
         )
         for lesson in module.lessons:
+            body: list[tuple[str, object]] = [("text", lesson.html)]
+            if lesson.quiz:
+                body.append(("quiz", lesson.quiz))
             courses_api.add_lesson(
                 module.key,
                 lesson.title,
                 key=lesson.key,
-                body=[("text", lesson.html)],
+                body=body,
                 estimated_minutes=lesson.minutes,
             )
         for module_key, lesson_key, title, package in ACTIVITIES:
@@ -291,6 +356,19 @@ def _author(course: DemoCourse) -> None:
                     body=[("h5p", content_id)],
                     estimated_minutes=5,
                 )
+
+
+def _add_missing_quizzes() -> set[str]:
+    """Add each demo quiz its campus lesson lacks; the keys of the courses changed."""
+    changed = set()
+    for course in COURSES:
+        for module in course.modules:
+            for lesson in module.lessons:
+                if lesson.quiz and courses_api.add_quiz_to_lesson(
+                    lesson.key, lesson.quiz
+                ):
+                    changed.add(course.key)
+    return changed
 
 
 def _demo_activity(package: str) -> int | None:
