@@ -224,6 +224,8 @@ if not CELERY_BROKER_URL:
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(DATA_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is ./control in the working directory.
+        "control_folder": str(DATA_DIR / "celery" / "control"),
     }
 CELERY_RESULT_BACKEND = os.environ.get(
     "CELERY_RESULT_BACKEND", f"file://{DATA_DIR / 'celery' / 'results'}"
@@ -232,7 +234,10 @@ CELERY_RESULT_BACKEND = os.environ.get(
 
 def celery_local_folders(options: dict, result_backend: str) -> None:
     """Create the folders the file broker and file result backend write to."""
-    folders = [options.get(key) for key in ("data_folder_in", "processed_folder")]
+    folders = [
+        options.get(key)
+        for key in ("data_folder_in", "processed_folder", "control_folder")
+    ]
     if result_backend.startswith("file://"):
         folders.append(result_backend.removeprefix("file://"))
     for folder in filter(None, folders):
