@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -26,7 +28,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# A cache shared by the server's processes and this one, as in production.
+os.environ.setdefault("REDIS_CACHE_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 os.environ.setdefault("LMS_TEST_DB_NAME", "bench_lms_reports")
 os.environ.setdefault(
@@ -234,6 +241,10 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
         (LearnerDay(schema_name=s, user_id=u, day=d) for s, u, d in reporting_days),
         batch_size=10000,
     )
+    # The per-person summaries the events would have kept (same SQL as the recount).
+    from reporting import api as reporting_api
+
+    reporting_api._rebuild_summaries()
     print(
         f"seeded: {n_people} people, {len(reporting_rows)} enrollments,"
         f" {statements_per_schema * len(schemas)} statements,"
@@ -242,90 +253,179 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
     return ids
 
 
-def dashboard_p95(manager, *, requests: int, cold: bool) -> list[float]:
-    from django.core.cache import cache
+def start_server(port: int) -> subprocess.Popen:
+    """gunicorn on this machine, on the benchmark's database and Redis cache."""
     from django.db import connection
+
+    d = connection.settings_dict
+    if d["HOST"].startswith("/"):  # the embedded server listens on a socket folder
+        url = f"postgres://{d['USER']}:{d['PASSWORD']}@/{d['NAME']}?host={d['HOST']}"
+    else:
+        url = f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="lms.settings.test")
+    workers = os.cpu_count() or 2
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"El puerto {port} ya está en uso; use --port otro.")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "lms.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(60):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+            break
+        except requests.RequestException:
+            time.sleep(0.5)
+    else:
+        server.terminate()
+        raise SystemExit("gunicorn no respondió en 30 s.")
+    print(f"gunicorn: {workers} processes x 4 threads, {os.cpu_count()} cores")
+    return server
+
+
+def session_cookie(manager) -> str:
     from django.test import Client
 
     from tenants import api as tenants_api
 
+    client = Client(HTTP_HOST="campus.test")
+    with tenants_api.in_locality("campus"):
+        client.force_login(manager)
+    return client.cookies["sessionid"].value
+
+
+def managers_load(
+    port: int,
+    cookie: str,
+    *,
+    per_manager: int,
+    cold: bool = False,
+    paths=("/tablero/",),
+) -> list[float]:
+    """10 managers, each loading the dashboard ``per_manager`` times in a row."""
+    from django.core.cache import cache
+
     samples: list[float] = []
     lock = threading.Lock()
 
-    def worker(n: int) -> None:
-        client = Client(HTTP_HOST="campus.test")
-        with tenants_api.in_locality("campus"):
-            client.force_login(manager)
-        try:
-            _requests(client, n)
-        finally:
-            connection.close()
-
-    def _requests(client, n: int) -> None:
-        for _ in range(n):
+    def manager(n: int) -> None:
+        session = requests.Session()
+        session.headers["Host"] = "campus.test"
+        session.cookies.set("sessionid", cookie)
+        for i in range(per_manager):
             if cold:
                 cache.clear()
             started = time.perf_counter()
-            response = client.get("/tablero/")
+            response = session.get(
+                f"http://127.0.0.1:{port}{paths[(n + i) % len(paths)]}", timeout=60
+            )
             elapsed = time.perf_counter() - started
-            assert response.status_code == 200, response.status_code  # noqa: S101
+            if response.status_code != 200 or "Tablero" not in response.text:
+                raise RuntimeError(f"dashboard answered {response.status_code}")
             with lock:
                 samples.append(elapsed)
 
     with ThreadPoolExecutor(10) as pool:
-        list(pool.map(worker, [requests // 10] * 10))
+        list(pool.map(manager, range(10)))
     return samples
 
 
-def drift_after_events(schemas: list[str], ids: list[int], n: int) -> dict:
-    """N random learner actions through the real APIs, then a recount.
+def report(label: str, samples: list[float]) -> None:
+    print(
+        f"{label}: n={len(samples)} median={statistics.median(samples) * 1000:.0f} ms"
+        f" p95={_p95(samples) * 1000:.0f} ms"
+    )
+
+
+class LearnerActions:
+    """Random learner actions through the real APIs, in random localities.
 
     Enrollments, withdrawals, lesson views (which enroll, mark activity and may
-    complete a course, whose certificate is then issued by the certificates
-    app's own handler, eagerly) and revocations. Each sends the signals that
-    feed the reporting table after its commit, as in production.
+    complete a course, whose certificate the certificates app's own handler then
+    issues, eagerly here) and revocations. Each sends the signals that feed the
+    reporting table after its commit, as in production. Half the actions go to
+    a small set of learners so that some of them complete courses.
     """
-    from django.apps import apps
 
-    from certificates import api as certificates_api
-    from lms.celery import app
-    from lms.learning import api as learning_api
-    from reporting import api
-    from tenants import api as tenants_api
+    def __init__(self, schemas: list[str], ids: list[int], seed: int) -> None:
+        from lms.celery import app
 
-    app.conf.task_always_eager = True  # issue certificates inline, no worker here
-    certificate = apps.get_model("certificates", "Certificate")
-    rng = random.Random(80)  # noqa: S311 - seeded test data
-    done: dict[str, int] = {}
-    for _ in range(n):
-        schema = rng.choice(schemas)
-        user, course = rng.choice(ids), rng.choice(COURSES)
+        app.conf.task_always_eager = True  # issue certificates inline, no worker
+        self.rng = random.Random(seed)  # noqa: S311 - seeded test data
+        self.schemas, self.ids = schemas, ids
+        self.hot = [
+            (self.rng.choice(schemas), self.rng.choice(ids), self.rng.choice(COURSES))
+            for _ in range(300)
+        ]
+        self.done: dict[str, int] = {}
+
+    def one(self) -> None:
+        from django.apps import apps
+
+        from certificates import api as certificates_api
+        from lms.learning import api as learning_api
+        from tenants import api as tenants_api
+
+        rng = self.rng
+        if rng.random() < 0.5:
+            schema, user, course = rng.choice(self.hot)
+        else:
+            schema, user = rng.choice(self.schemas), rng.choice(self.ids)
+            course = rng.choice(COURSES)
         roll = rng.random()
         with tenants_api.in_locality(schema):
             try:
-                if roll < 0.25:
+                if roll < 0.2:
                     kind = "enroll"
                     learning_api.enroll(user, course)
-                elif roll < 0.35:
+                elif roll < 0.3:
                     kind = "withdraw"
                     learning_api.withdraw(user, course)
-                elif roll < 0.95:
+                elif roll < 0.97:
                     kind = "lesson view"
                     learning_api.record_lesson_view(user, course, rng.choice(LESSONS))
                 else:
                     kind = "revoke"
                     code = (
-                        certificate.objects.filter(revoked_at__isnull=True)
+                        apps.get_model("certificates", "Certificate")
+                        .objects.filter(revoked_at__isnull=True)
                         .order_by("?")
                         .values_list("code", flat=True)
                         .first()
                     )
                     certificates_api.revoke_certificate(code, reason="Prueba")
             except learning_api.LearningError:
-                kind += " refused"
-        done[kind] = done.get(kind, 0) + 1
-    print("events:", ", ".join(f"{k} {v}" for k, v in sorted(done.items())))
-    return api.recount().drift
+                kind += " (refused: already so)"
+        self.done[kind] = self.done.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.done.items()))
+
+
+def live_events(actions: LearnerActions, per_second: float, stop: threading.Event):
+    """Learner actions at a steady pace until ``stop`` is set (another thread)."""
+    from django.db import connection
+
+    count = 0
+    started = time.perf_counter()
+    while not stop.is_set():
+        actions.one()
+        count += 1
+        pause = started + count / per_second - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+    connection.close()
+    return count
 
 
 def main() -> None:
@@ -333,6 +433,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--live-rate", type=float, default=5.0)
+    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (for profiling)"
     )
@@ -342,6 +444,7 @@ def main() -> None:
 
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
+    from django.utils import timezone
 
     from lms.locality_roles.api import Role, grant_role
     from reporting import api
@@ -382,24 +485,75 @@ def main() -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        for cold in (True, False):
-            samples = dashboard_p95(manager, requests=args.requests, cold=cold)
-            print(
-                f"city dashboard, 10 concurrent, {'cold' if cold else 'warm'} cache:"
-                f" n={len(samples)} median={statistics.median(samples) * 1000:.0f} ms"
-                f" p95={_p95(samples) * 1000:.0f} ms"
-            )
         times = []
         for _ in range(3):
             result = api.recount()
             times.append(result.seconds)
             print(f"recount: {result.seconds:.2f} s drift={result.drift}")
-        print(f"recount median: {statistics.median(times):.2f} s")
+        print(f"recount median of 3: {statistics.median(times):.2f} s")
+
+        from reporting import _queries
+        from reporting.data import Filters
+
+        today = timezone.localdate()
+        for label, schema, filters in (
+            ("city", "", Filters()),
+            ("one locality", schemas[2], Filters()),
+            ("city, women 28-59", "", Filters(gender="Mujer", age_group="28 a 59")),
+            ("city, one course", "", Filters(course_key=COURSES[3])),
+        ):
+            builds = []
+            for _ in range(5):
+                started = time.perf_counter()
+                _queries._build(schema, filters, today)
+                builds.append(time.perf_counter() - started)
+            print(
+                f"build without cache, {label}: median of 5"
+                f" {statistics.median(builds) * 1000:.0f} ms"
+            )
+
+        server = start_server(args.port)
+        try:
+            cookie = session_cookie(manager)
+            per = max(args.requests // 10, 1)
+            managers_load(args.port, cookie, per_manager=2)  # warm the processes
+            report(
+                "city dashboard, 10 managers, no change meanwhile",
+                managers_load(args.port, cookie, per_manager=per),
+            )
+            actions = LearnerActions(schemas, ids, seed=5)
+            stop = threading.Event()
+            with ThreadPoolExecutor(1) as pool:
+                future = pool.submit(live_events, actions, args.live_rate, stop)
+                samples = managers_load(args.port, cookie, per_manager=per)
+                stop.set()
+                made = future.result()
+            report(
+                f"city dashboard, 10 managers, {args.live_rate:g} learner actions/s"
+                f" meanwhile ({made} actions)",
+                samples,
+            )
+            report(
+                "city dashboard, 10 managers, cache emptied before every request",
+                managers_load(
+                    args.port, cookie, per_manager=max(per // 4, 1), cold=True
+                ),
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+        actions = LearnerActions(schemas, ids, seed=80)
         started = time.perf_counter()
-        drift = drift_after_events(schemas, ids, args.events)
+        for _ in range(args.events):
+            actions.one()
         print(
-            f"{args.events} random events in {time.perf_counter() - started:.1f} s;"
-            f" drift found by the recount: {drift}"
+            f"{args.events} random learner actions in"
+            f" {time.perf_counter() - started:.1f} s: {actions.summary()}"
+        )
+        result = api.recount()
+        print(
+            f"recount after them: {result.seconds:.2f} s, drift found: {result.drift}"
         )
     finally:
         from django.db import connections

@@ -6,7 +6,10 @@ dashboard on a locality's site. Access is decided by ``api.access_*``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -56,6 +59,16 @@ def _scope(request: HttpRequest, schema_name: str | None) -> str | None:
     return None if here == settings.CITY_CAMPUS_SCHEMA else here
 
 
+def _drawn(draw: Callable[..., str], data: Any, title: str, **kwargs: Any):
+    """A chart drawn on first use in the template (None when there is no data)."""
+
+    @functools.cache
+    def chart() -> str | None:
+        return draw(data, title=title, **kwargs) if data else None
+
+    return chart
+
+
 def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpResponse:
     schema = _scope(request, schema_name)
     try:
@@ -64,33 +77,33 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         return _denied(request, error)
     localities = tenants_api.list_localities(include_campus=False)
     codes = {loc.schema_name: loc.code for loc in localities}
+    at_campus = tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA
+    # The figures and charts part of the page is cached per build (template
+    # fragment); the charts are drawn only when that fragment is rendered.
     context = {
         "board": board,
+        "board_version": f"{board.scope}|{board.filters!r}|{board.built_at}|{at_campus}",
         "is_city": schema is None,
-        "at_campus": tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA,
+        "at_campus": at_campus,
         "query": request.GET.urlencode(),
         "age_groups": _AGE_GROUPS,
-        "funnel_svg": charts.funnel(board.figures, title="Embudo de participación"),
-        "line_svg": charts.line(
+        "funnel_svg": _drawn(charts.funnel, board.figures, "Embudo de participación"),
+        "line_svg": _drawn(
+            charts.line,
             board.weeks,
-            title="Personas inscritas y formadas por semana (acumulado)",
+            "Personas inscritas y formadas por semana (acumulado)",
             target=board.target.people if board.target else None,
-        )
-        if board.weeks
-        else None,
-        "locality_svg": charts.bars(
-            board.localities, title="Personas formadas por localidad"
-        )
-        if board.localities
-        else None,
-        "map_svg": charts.tile_map(
-            board.localities, codes, title="Avance de cada localidad hacia su meta"
-        )
-        if board.localities
-        else None,
-        "course_svg": charts.bars(board.courses, title="Personas formadas por curso")
-        if board.courses
-        else None,
+        ),
+        "locality_svg": _drawn(
+            charts.bars, board.localities, "Personas formadas por localidad"
+        ),
+        "map_svg": _drawn(
+            charts.tile_map,
+            board.localities,
+            "Avance de cada localidad hacia su meta",
+            codes=codes,
+        ),
+        "course_svg": _drawn(charts.bars, board.courses, "Personas formadas por curso"),
         "funnel_stages": charts.FUNNEL_STAGES,
         "can_edit_targets": schema is None
         and request.user.has_perm("reporting.change_targets"),
