@@ -245,9 +245,14 @@ def _figures(base: QuerySet, days: QuerySet, schema: str, filters: Filters) -> F
     )
     registered = None
     in_role = 0
-    if not schema and filters.is_empty():
-        registered = get_user_model().objects.filter(is_active=True).count()
-        in_role = PersonProfile.objects.filter(has_participation_role=True).count()
+    if filters.is_empty():
+        if schema:  # people who live there (said on registration)
+            profiles = PersonProfile.objects.filter(residence_schema=schema)
+            registered = profiles.count()
+        else:
+            registered = get_user_model().objects.filter(is_active=True).count()
+            profiles = PersonProfile.objects.all()
+        in_role = profiles.filter(has_participation_role=True).count()
     return Figures(
         registered=registered,
         enrolled=enrolled,
@@ -272,8 +277,9 @@ def _notes(schema: str, filters: Filters) -> list[str]:
     ]
     if schema:
         notes.append(
-            "Registradas: se mostrará por localidad cuando las cuentas guarden la "
-            "localidad de residencia."
+            "Registradas: personas que al registrarse dijeron vivir en esta "
+            "localidad; quienes estudian aquí pueden vivir en otra, así que las "
+            "inscritas pueden superar a las registradas."
         )
     else:
         notes.append(

@@ -407,6 +407,7 @@ def sync_person_profiles(user_ids: list[int] | None = None) -> int:
         _PersonProfile(
             user_id=person.user_id,
             registered_at=person.date_joined,
+            residence_schema=person.residence_schema or "",
             birth_date=person.birth_date,
             gender=answer(person.user_id, Question.GENDER),
             ethnic_group=answer(person.user_id, Question.ETHNIC_GROUP),
@@ -425,6 +426,7 @@ def sync_person_profiles(user_ids: list[int] | None = None) -> int:
             unique_fields=["user_id"],
             update_fields=[
                 "registered_at",
+                "residence_schema",
                 "birth_date",
                 "gender",
                 "ethnic_group",

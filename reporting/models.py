@@ -127,6 +127,10 @@ class PersonProfile(models.Model):
 
     user_id = models.BigIntegerField("persona (id)", primary_key=True)
     registered_at = models.DateTimeField("registro", null=True)
+    # The locality the person said they live in (schema name; empty: not said).
+    residence_schema = models.CharField(
+        "localidad de residencia", max_length=63, blank=True, db_index=True
+    )
     gender = models.CharField("género", max_length=40, blank=True)
     birth_date = models.DateField("fecha de nacimiento", null=True)
     ethnic_group = models.CharField("grupo étnico", max_length=60, blank=True)

@@ -58,3 +58,26 @@ def test_profile_follows_registration_answers_and_withdrawal(
         accounts_api.anonymize_person(person.user_id)
     anonymized = _profile(person.user_id)
     assert anonymized.birth_date is None and anonymized.is_victim is None
+
+
+def test_locality_dashboard_counts_its_residents_as_registered(
+    db, town_a, town_b, django_capture_on_commit_callbacks
+):
+    from reporting import api
+
+    for n, residence in enumerate(["kennedy", "kennedy", "bosa"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            accounts_api.register_person(
+                first_name="Vecina",
+                last_name=f"N{n}",
+                email=f"vecina{n}@example.org",
+                password="clave-segura-1",
+                document_type="CC",
+                document_number=f"5300000{n}",
+                residence=residence,
+                birth_date=date(1990, 1, 1),
+            )
+    assert api.build_locality_dashboard(town_a).figures.registered == 2
+    assert api.build_locality_dashboard(town_b).figures.registered == 1
+    filtered = api.build_locality_dashboard(town_a, filters=api.Filters(gender="mujer"))
+    assert filtered.figures.registered is None  # not computed under filters
