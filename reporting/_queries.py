@@ -12,6 +12,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
@@ -107,20 +108,34 @@ def _generation() -> tuple:
         return tuple(str(v) for v in cursor.fetchone())
 
 
+_EPOCH_KEY = "reporting:epoch"
+
+
 def cache_key(schema: str, filters: Filters, today: date) -> str:
-    raw = "|".join([schema, str(today), repr(filters)])
+    epoch = cache.get(_EPOCH_KEY, 0)
+    raw = "|".join([schema, str(today), repr(filters), str(epoch)])
     return "reporting:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def forget_builds() -> None:
+    """Make every dashboard rebuild on its next view (after a manager's own
+    change, such as a target, which they expect to see at once)."""
+    with tenants_api.in_public_schema():
+        if not cache.add(_EPOCH_KEY, 1, None):
+            cache.incr(_EPOCH_KEY)
 
 
 def build(schema: str, *, filters: Filters, today: date) -> Dashboard:
     """The dashboard for a scope and filters, from the cache when it can be.
 
     A cached build is served while the tables are unchanged (same generation).
-    When they changed, one request rebuilds (it holds a short lock) while the
-    others keep getting the previous build, at most ``MAX_STALE_SECONDS`` old:
-    ten managers opening the page right after an event cost one build, not ten.
-    The page shows when its figures were computed.
+    When they changed, the first request takes a lock and rebuilds; until the
+    lock expires (``REPORTING_REBUILD_SECONDS``) other requests get the previous
+    build, never older than ``MAX_STALE_SECONDS``. So ten managers opening the
+    page while events keep arriving cost one build every half minute, not one
+    per request. The page shows when its figures were computed.
     """
+    throttle = settings.REPORTING_REBUILD_SECONDS
     with tenants_api.in_public_schema():
         generation = _generation()
         key = cache_key(schema, filters, today)
@@ -130,15 +145,17 @@ def build(schema: str, *, filters: Filters, today: date) -> Dashboard:
             if built_generation == generation:
                 return board
             age = (timezone.now() - board.built_at).total_seconds()
+            lock_seconds = max(throttle, BUILD_LOCK_SECONDS)
             if age < MAX_STALE_SECONDS and not cache.add(
-                key + ":lock", 1, BUILD_LOCK_SECONDS
+                key + ":lock", 1, lock_seconds
             ):
-                return board  # another request is rebuilding it right now
+                return board  # rebuilt a moment ago, or being rebuilt right now
         try:
             board = _build(schema, filters, today)
             cache.set(key, (generation, board), CACHE_SECONDS)
         finally:
-            cache.delete(key + ":lock")
+            if not throttle:
+                cache.delete(key + ":lock")
         return board
 
 
@@ -335,7 +352,6 @@ def _localities(base: QuerySet, days: QuerySet) -> tuple[Row, ...]:
 
 
 def _paths(base: QuerySet, schema: str) -> tuple[Row, ...]:
-    from django.conf import settings
 
     try:
         with tenants_api.in_locality(schema or settings.CITY_CAMPUS_SCHEMA):
@@ -383,7 +399,6 @@ def _weekly(base: QuerySet, column: str, condition: str) -> dict[date, int]:
 
 
 def _tz() -> str:
-    from django.conf import settings
 
     return settings.TIME_ZONE
 

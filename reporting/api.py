@@ -312,6 +312,7 @@ def set_target(
     _Target.objects.update_or_create(
         schema_name=schema_name, defaults={"people": value, "target_date": target_date}
     )
+    transaction.on_commit(_queries.forget_builds)  # the manager sees it at once
     target = get_target(schema_name)
     assert target is not None  # noqa: S101 - just saved
     return target
@@ -466,12 +467,10 @@ def recount(*, now: datetime | None = None) -> RecountResult:
         drift["summaries"] = _rebuild_summaries()
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
-        _RecountRun.objects.create(
-            started_at=now, seconds=seconds, drift=drift, unverified=[]
-        )
+        _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)
     if any(drift.values()):
         logger.warning("Recuento nocturno corrigió diferencias: %s", drift)
-    return RecountResult(tuple(schemas), seconds, drift, (), now)
+    return RecountResult(tuple(schemas), seconds, drift, now)
 
 
 def last_recount() -> RecountResult | None:
@@ -479,9 +478,7 @@ def last_recount() -> RecountResult | None:
     run = _RecountRun.objects.first()
     if run is None:
         return None
-    return RecountResult(
-        (), run.seconds, run.drift, tuple(run.unverified), run.started_at
-    )
+    return RecountResult((), run.seconds, run.drift, run.started_at)
 
 
 @transaction.atomic

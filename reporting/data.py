@@ -110,5 +110,4 @@ class RecountResult:
     schemas: tuple[str, ...]
     seconds: float
     drift: dict[str, int]
-    unverified: tuple[str, ...]
     finished_at: datetime

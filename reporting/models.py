@@ -180,7 +180,6 @@ class RecountRun(models.Model):
     started_at = models.DateTimeField()
     seconds = models.FloatField()
     drift = models.JSONField(default=dict)
-    unverified = models.JSONField(default=list)
 
     class Meta:
         verbose_name = "recuento"

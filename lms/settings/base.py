@@ -213,6 +213,10 @@ if os.environ.get("REDIS_CACHE_URL"):
         LOCATION=os.environ["REDIS_CACHE_URL"],
     )
 
+# Dashboards: after a change, rebuild a cached dashboard at most this often
+# (seconds); requests in between get the previous figures (reporting/README.md).
+REPORTING_REBUILD_SECONDS = int(os.environ.get("REPORTING_REBUILD_SECONDS", "30"))
+
 # --- Celery (tenant-schemas-celery: a task runs in the sender's schema) ---------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if not CELERY_BROKER_URL:

@@ -22,6 +22,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_test_celery / "broker"),
         "data_folder_out": str(_test_celery / "broker"),
         "store_processed": False,
+        "control_folder": str(_test_celery / "control"),
     }
 CELERY_RESULT_BACKEND = f"file://{_test_celery / 'results'}"
 celery_local_folders(
@@ -35,6 +36,9 @@ MIDDLEWARE = [
 
 # Concurrent runs on one server need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB_NAME", "test_lms")}
+
+# Each event shows on the next dashboard view (a test sets the throttle itself).
+REPORTING_REBUILD_SECONDS = int(os.environ.get("REPORTING_REBUILD_SECONDS", "0"))
 
 # Certificates: a test signing key generated once into the run's data folder.
 CERTIFICATE_ALLOW_DEV_KEY = True

@@ -158,3 +158,21 @@ def test_a_rebuild_in_progress_serves_the_previous_figures(events, town_a):
     cache.set(key, (old_generation, aged), 300)
     # Too old to serve even while someone rebuilds: this request builds too.
     assert api.build_city_dashboard().figures.enrolled == 3
+
+
+def test_rebuilds_are_throttled_but_a_new_target_shows_at_once(
+    events, town_a, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTING_REBUILD_SECONDS = 30
+    events.enroll(town_a, 1, "datos")
+    assert api.build_city_dashboard().figures.enrolled == 1
+    events.enroll(town_a, 2, "datos")
+    assert api.build_city_dashboard().figures.enrolled == 2  # first change: rebuilt
+    events.enroll(town_a, 3, "datos")
+    # Rebuilt a moment ago: the previous figures until the throttle expires.
+    assert api.build_city_dashboard().figures.enrolled == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api.set_target(people=1000)
+    board = api.build_city_dashboard()
+    assert board.target.people == 1000 and board.figures.enrolled == 3
