@@ -49,7 +49,10 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18]
 
 
-LESSONS = ("l1", "l2", "l3")
+LESSONS = ("l1", "l2", "l3")  # per course: lesson keys are f"{course}-{lesson}"
+# Courses published as real pages in every locality (certificates need one);
+# the others exist only as completion rules, which is all the records need.
+PUBLISHED = COURSES[:2]
 
 
 def _copy(table: str, columns: str, rows) -> None:
@@ -72,6 +75,7 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from courses import api as courses_api
     from lms.learning import api as learning_api
     from lms.learning.data import LessonRef
     from reporting.models import LearnerCourse, LearnerDay, PersonProfile
@@ -113,12 +117,6 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
         ),
         batch_size=5000,
     )
-    outline = [
-        LessonRef(
-            key=k, title=k, url="", module_key="m", module_title="M", required=True
-        )
-        for k in LESSONS
-    ]
     home = {u: rng.choice(schemas) for u in ids}
     seen: set[tuple[str, int, str]] = set()
     by_schema: dict[str, list] = {s: [] for s in schemas}
@@ -146,8 +144,30 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
         rows = by_schema[schema]
         with tenants_api.in_locality(schema):
             for course in COURSES:
+                if course in PUBLISHED:
+                    courses_api.create_course(f"Curso {course}", key=course)
+                    courses_api.add_module(course, "Módulo", key=f"{course}-m")
+                    for lesson in LESSONS:
+                        courses_api.add_lesson(
+                            f"{course}-m", lesson, key=f"{course}-{lesson}"
+                        )
+                    continue
                 learning_api.set_course_rule(
-                    course, version=1, title=course, url="", lessons=outline
+                    course,
+                    version=1,
+                    title=course,
+                    url="",
+                    lessons=[
+                        LessonRef(
+                            key=f"{course}-{k}",
+                            title=k,
+                            url="",
+                            module_key="m",
+                            module_title="M",
+                            required=True,
+                        )
+                        for k in LESSONS
+                    ],
                 )
             _copy(
                 "learning_enrollment",
@@ -364,7 +384,7 @@ class LearnerActions:
         self.rng = random.Random(seed)  # noqa: S311 - seeded test data
         self.schemas, self.ids = schemas, ids
         self.hot = [
-            (self.rng.choice(schemas), self.rng.choice(ids), self.rng.choice(COURSES))
+            (self.rng.choice(schemas), self.rng.choice(ids), self.rng.choice(PUBLISHED))
             for _ in range(300)
         ]
         self.done: dict[str, int] = {}
@@ -393,7 +413,8 @@ class LearnerActions:
                     learning_api.withdraw(user, course)
                 elif roll < 0.97:
                     kind = "lesson view"
-                    learning_api.record_lesson_view(user, course, rng.choice(LESSONS))
+                    lesson = f"{course}-{rng.choice(LESSONS)}"
+                    learning_api.record_lesson_view(user, course, lesson)
                 else:
                     kind = "revoke"
                     code = (
