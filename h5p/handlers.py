@@ -30,9 +30,17 @@ def on_person_anonymized(sender: object, *, user_id: int, **kwargs: object) -> N
 def on_person_data_requested(
     sender: object, *, user_id: int, **kwargs: object
 ) -> dict[str, list[dict[str, str]]]:
-    """The person's activity results in this locality (data download)."""
-    rows = learning_api.export_learner(user_id)
-    return {"Actividades y resultados": rows} if rows else {}
+    """The person's learning records in this locality (data download), with the
+    H5P activities named by their titles."""
+    touched = [
+        state.activity_key.removeprefix("h5p:")
+        for state in learning_api.list_activity_states(user_id, key_prefix="h5p:")
+    ]
+    titles = {
+        content.activity_key: f"Actividad H5P: {content.title}"
+        for content in H5PContent.objects.filter(key__in=touched).only("key", "title")
+    }
+    return learning_api.export_learner(user_id, activity_titles=titles)
 
 
 def connect() -> None:

@@ -33,6 +33,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from tenants import api as tenants_api
 
+from . import personal_data as _personal_data
 from . import signals
 from .data import (
     ActivityStateData,
@@ -219,12 +220,27 @@ def save_resume_state(
 
 @transaction.atomic
 def erase_learner(user_id: int) -> int:
-    """Delete the person's statements and activity states in this locality.
+    """Erase the person's learning records in this locality (anonymization).
 
-    For anonymization: results are personal data and nothing aggregate is kept
-    here (reports count elsewhere). Returns how many rows were deleted.
+    Deleted: statements, activity states (with saved answers), lesson progress,
+    active days, every enrollment (with its history), attendance, quiz attempts
+    (with their answers), notices and the email opt-out. A course completion
+    stays, because the accounts' rule for anonymization keeps the rows that
+    aggregate counts and issued certificates need, without personal data
+    (ADR 0006, ``lms.accounts.signals.person_anonymized``): it keeps the course,
+    version, date and rule under the account id that anonymization left without
+    name, email or document, and loses the person's results (score, attendance).
+    A place the person held in a cohort goes to the first one waiting.
+    Idempotent; returns how many rows were deleted or blanked.
     """
-    deleted = 0
+    freed_cohorts = set(
+        _Enrollment.objects.filter(
+            user_id=user_id,
+            status=_Enrollment.Status.ACTIVE,
+            cohort__isnull=False,
+        ).values_list("cohort_id", flat=True)
+    )
+    changed = 0
     for model in (
         _XapiStatement,
         _ActivityState,
@@ -234,33 +250,39 @@ def erase_learner(user_id: int) -> int:
         _QuizAttempt,
         _Notification,
         _EmailOptOut,
-        _CourseCompletion,
         _Enrollment,
     ):
         count, _ = model.objects.filter(user_id=user_id).delete()
-        deleted += count
+        changed += count
+    for completion in _CourseCompletion.objects.select_for_update().filter(
+        user_id=user_id
+    ):
+        blanked = completion.rule | dict.fromkeys(_PERSONAL_RESULTS)
+        if blanked != completion.rule:
+            completion.rule = blanked
+            completion.save(update_fields=["rule"])
+            changed += 1
+    for cohort_id in sorted(freed_cohorts):
+        _promote_waiting(cohort_id)
     # A cohort they facilitated keeps running; only the person's id is theirs.
-    return deleted
+    return changed
 
 
-def export_learner(user_id: int) -> list[dict[str, str]]:
-    """The person's activity states in this locality, for their data download."""
-    return [
-        {
-            "actividad": state.activity_key,
-            "intentada": "sí" if state.attempted else "no",
-            "completada": "sí" if state.completed else "no",
-            "aprobada": "sí" if state.passed else "no",
-            "mejor puntaje": (
-                f"{state.best_score_raw:g} de {state.best_score_max:g}"
-                if state.best_score_raw is not None and state.best_score_max
-                else ""
-            ),
-            "declaraciones xAPI": str(state.statements_count),
-            "actualizada": state.updated_at.isoformat() if state.updated_at else "",
-        }
-        for state in list_activity_states(user_id)
-    ]
+# The person's own results inside a completion's rule (blanked on erasure).
+_PERSONAL_RESULTS = ("score_percent", "attendance_percent")
+
+
+def export_learner(
+    user_id: int, *, activity_titles: Mapping[str, str] | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """Everything the learning records hold about the person in this locality,
+    for their data download: ``{"section title": [row, ...]}``, Spanish labels,
+    Bogotá dates, titles instead of keys; ``{}`` if they never studied here.
+
+    ``activity_titles`` names activities this app only knows by key (the caller
+    that owns them, e.g. H5P, passes ``{"h5p:<key>": "title"}``).
+    """
+    return _personal_data.export(user_id, activity_titles=activity_titles or {})
 
 
 def _parse(statement: Any, index: int) -> dict:

@@ -1,0 +1,304 @@
+"""What the learning records hold about one person in the active locality, for the
+person's own data download (Ley 1581 de 2012: the holder may know their data).
+
+Private to the app: other apps call ``api.export_learner``. Every table with the
+person's id is listed here; a test seeds each one and finds it in the download,
+so a new table with personal data must be added here too (and to
+``api.erase_learner``). Labels are Spanish, dates are Bogotá's local time, and
+courses, lessons, sessions and quizzes are named by their titles, not keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .models import (
+    ActiveDay,
+    ActivityState,
+    Attendance,
+    CourseCompletion,
+    CourseRule,
+    EmailOptOut,
+    Enrollment,
+    LessonProgress,
+    Notification,
+    QuizAttempt,
+    XapiStatement,
+)
+
+BOGOTA = ZoneInfo("America/Bogota")
+
+Sections = dict[str, list[dict[str, str]]]
+
+# Verbs of the platform's and H5P's statements, as a person would say them.
+_VERB_LABELS = {
+    "answered": "respondió",
+    "attempted": "intentó",
+    "attended": "asistió",
+    "completed": "completó",
+    "experienced": "vio",
+    "failed": "no aprobó",
+    "interacted": "interactuó",
+    "passed": "aprobó",
+    "progressed": "avanzó",
+    "registered": "se inscribió",
+    "scored": "obtuvo puntaje",
+    "withdrew": "se retiró",
+}
+
+
+def when(value: datetime | date | None) -> str:
+    """A moment as Bogotá's wall clock (``2026-11-25 09:00``); a day as itself."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(BOGOTA).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _yes(flag: bool | None) -> str:
+    return "sí" if flag else "no"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _answers(questions: list[dict], answers: list) -> str:
+    """«1. ¿Es público? → verdadero; 2. …», choices by their text. A quiz changed
+    since the attempt may not match: such answers are shown as stored."""
+    parts = []
+    for number, answer in enumerate(answers, start=1):
+        question = questions[number - 1] if number <= len(questions) else {}
+        choices = question.get("choices") or []
+
+        def choice(index, choices=choices):
+            ok = isinstance(index, int) and not isinstance(index, bool)
+            return str(choices[index]) if ok and 0 <= index < len(choices) else None
+
+        if isinstance(answer, bool):
+            shown = "verdadero" if answer else "falso"
+        elif isinstance(answer, list):
+            texts = [choice(i) for i in answer]
+            shown = (
+                ", ".join(texts)
+                if texts and None not in texts
+                else json.dumps(answer, ensure_ascii=False)
+            )
+        else:
+            shown = choice(answer) if question.get("kind") == "single" else None
+            shown = shown or str(answer)
+        text = question.get("text") or f"Pregunta {number}"
+        parts.append(f"{number}. {text} → {shown}")
+    return "; ".join(parts)
+
+
+class _Names:
+    """Titles of the courses, lessons, sessions and quizzes a key points to."""
+
+    def __init__(self, activity_titles: Mapping[str, str]) -> None:
+        self.activity_titles = dict(activity_titles)
+        self.courses: dict[str, str] = {}
+        self.lessons: dict[str, str] = {}
+        for rule in CourseRule.objects.only("course_key", "title", "lessons"):
+            self.courses[rule.course_key] = rule.title or rule.course_key
+            for lesson in rule.lessons:
+                self.lessons[lesson["key"]] = lesson.get("title") or lesson["key"]
+        self.sessions: dict[str, str] = {}
+        self.quizzes: dict[str, str] = {}
+
+    def course(self, key: str) -> str:
+        return self.courses.get(key, key)
+
+    def lesson(self, key: str) -> str:
+        return self.lessons.get(key, key)
+
+    def activity(self, key: str) -> str:
+        """``lesson:cl1`` → «Lección: Qué es…»; unknown keys are shown as they are."""
+        if key in self.activity_titles:
+            return self.activity_titles[key]
+        kind, _, rest = key.partition(":")
+        if kind == "course":
+            return f"Curso: {self.course(rest)}"
+        if kind == "lesson":
+            return f"Lección: {self.lesson(rest)}"
+        if kind == "session" and rest in self.sessions:
+            return f"Sesión presencial: {self.sessions[rest]}"
+        if kind == "quiz" and rest in self.quizzes:
+            return f"Cuestionario: {self.quizzes[rest]}"
+        return key
+
+
+def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
+    """Every learning record of the person here, as titled sections of rows.
+
+    Sections without rows are left out, so a person who never studied in this
+    locality gets ``{}``.
+    """
+    names = _Names(activity_titles)
+    sections: Sections = {}
+
+    sections["Inscripciones"] = [
+        {
+            "curso": names.course(row.course_key),
+            "grupo": row.cohort.name if row.cohort else "",
+            "estado": row.get_status_display(),
+            "se inscribió el": when(row.enrolled_at),
+            "con cupo desde": when(row.activated_at),
+            "se retiró el": when(row.withdrawn_at),
+        }
+        for row in Enrollment.objects.filter(user_id=user_id)
+        .select_related("cohort")
+        .order_by("enrolled_at", "pk")
+    ]
+
+    sections["Lecciones"] = [
+        {
+            "curso": names.course(row.course_key),
+            "lección": names.lesson(row.lesson_key),
+            "la abrió por primera vez": when(row.first_viewed_at),
+            "la abrió por última vez": when(row.last_viewed_at),
+            "completada el": when(row.completed_at),
+        }
+        for row in LessonProgress.objects.filter(user_id=user_id).order_by(
+            "first_viewed_at", "pk"
+        )
+    ]
+
+    attempts = list(
+        QuizAttempt.objects.filter(user_id=user_id)
+        .select_related("quiz")
+        .order_by("submitted_at", "pk")
+    )
+    names.quizzes = {a.quiz.key: a.quiz.title for a in attempts}
+    attendance = list(
+        Attendance.objects.filter(user_id=user_id)
+        .select_related("session__cohort")
+        .order_by("session__starts_at", "pk")
+    )
+    names.sessions = {str(a.session_id): a.session.title for a in attendance}
+
+    sections["Actividades y resultados"] = [
+        {
+            "actividad": names.activity(state.activity_key),
+            "intentada": _yes(state.attempted),
+            "completada": _yes(state.completed),
+            "aprobada": _yes(state.passed),
+            "mejor puntaje": (
+                f"{state.best_score_raw:g} de {state.best_score_max:g}"
+                if state.best_score_raw is not None and state.best_score_max
+                else ""
+            ),
+            "declaraciones xAPI": str(state.statements_count),
+            "avance guardado para continuar": _yes(bool(state.resume_state)),
+            "actualizada el": when(state.updated_at),
+        }
+        for state in ActivityState.objects.filter(user_id=user_id).order_by(
+            "activity_key"
+        )
+    ]
+
+    number: dict[int, int] = {}
+    quiz_rows = []
+    for attempt in attempts:
+        number[attempt.quiz_id] = number.get(attempt.quiz_id, 0) + 1
+        quiz_rows.append(
+            {
+                "cuestionario": attempt.quiz.title,
+                "intento": str(number[attempt.quiz_id]),
+                "puntaje (%)": _number(attempt.score_percent),
+                "aprobado": _yes(attempt.passed),
+                "respuestas": _answers(attempt.quiz.questions, attempt.answers),
+                "enviado el": when(attempt.submitted_at),
+            }
+        )
+    sections["Cuestionarios"] = quiz_rows
+
+    sections["Asistencia presencial"] = [
+        {
+            "curso": names.course(row.session.cohort.course_key),
+            "grupo": row.session.cohort.name,
+            "sesión": row.session.title,
+            "fecha de la sesión": when(row.session.starts_at),
+            "lugar": row.session.place,
+            "registrada con": row.get_method_display(),
+            "registrada el": when(row.recorded_at),
+        }
+        for row in attendance
+    ]
+
+    sections["Cursos aprobados"] = [
+        {
+            "curso": names.course(row.course_key),
+            "versión del curso": str(row.course_version),
+            "aprobado el": when(row.completed_at),
+            "versión de la regla cumplida": str(
+                row.rule.get("version", row.course_version)
+            ),
+            "puntaje (%)": _number(row.rule.get("score_percent")),
+            "asistencia (%)": _number(row.rule.get("attendance_percent")),
+        }
+        for row in CourseCompletion.objects.filter(user_id=user_id).order_by(
+            "completed_at", "pk"
+        )
+    ]
+
+    sections["Días con actividad"] = [
+        {"curso": names.course(row.course_key), "día": when(row.day)}
+        for row in ActiveDay.objects.filter(user_id=user_id).order_by("day", "pk")
+    ]
+
+    sections["Avisos"] = [
+        {
+            "tipo": row.get_kind_display(),
+            "título": row.title,
+            "mensaje": row.body,
+            "enlace": row.link,
+            "creado el": when(row.created_at),
+            "enviado por correo el": when(row.emailed_at),
+        }
+        for row in Notification.objects.filter(user_id=user_id).order_by(
+            "created_at", "pk"
+        )
+    ]
+
+    sections["Correos de aprendizaje"] = [
+        {
+            "preferencia": "no recibir correos de aprendizaje de esta localidad",
+            "desde": when(row.created_at),
+        }
+        for row in EmailOptOut.objects.filter(user_id=user_id)
+    ]
+
+    sections["Registro de actividad (xAPI)"] = [
+        {
+            "fecha": when(row.stored_at),
+            "acción": _VERB_LABELS.get(
+                row.verb.rsplit("/", 1)[-1], row.verb.rsplit("/", 1)[-1]
+            ),
+            "actividad": names.activity(row.activity_key),
+            "puntaje": (
+                f"{row.score_raw:g} de {row.score_max:g}"
+                if row.score_raw is not None and row.score_max
+                else ""
+            ),
+            "identificador": str(row.statement_id),
+            "enviada al LRS el": when(row.forwarded_at),
+        }
+        for row in XapiStatement.objects.filter(user_id=user_id)
+        .only(
+            "statement_id",
+            "verb",
+            "activity_key",
+            "score_raw",
+            "score_max",
+            "stored_at",
+            "forwarded_at",
+        )
+        .order_by("stored_at", "pk")
+    ]
+
+    return {title: rows for title, rows in sections.items() if rows}
