@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
+from django.utils import timezone
 
 from tenants import api as tenants_api
 
@@ -23,12 +26,13 @@ def forward_statements_task(schema_name: str) -> int:
 
 
 @shared_task(name="learning.forward_all_statements")
-def forward_all_statements_task() -> int:
-    """Beat: one forwarding task per locality (a slow LRS delays no one else)."""
-    schemas = tenants_api.locality_schemas()
-    for schema in schemas:
-        forward_statements_task.delay(schema)
-    return len(schemas)
+def forward_all_statements_task() -> dict[str, str]:
+    """Beat: one forwarding task per locality (a slow LRS delays no one else, and
+    a locality whose batch is refused is retried alone). Returns schema → task id."""
+    return {
+        schema: forward_statements_task.delay(schema).id
+        for schema in tenants_api.locality_schemas()
+    }
 
 
 @shared_task(name="learning.send_notification_email")
@@ -38,10 +42,25 @@ def send_notification_email_task(notification_id: int) -> bool:
 
 
 @shared_task(name="learning.daily_notifications")
-def daily_notifications_task() -> dict[str, list[int]]:
-    """Beat, daily: session reminders and nudges in every locality."""
-    sent = {}
-    for schema in tenants_api.locality_schemas():
-        with tenants_api.in_locality(schema):
-            sent[schema] = list(api.send_daily_notifications())
-    return sent
+def daily_notifications_task() -> dict[str, str]:
+    """Beat, daily: one task per locality makes its session reminders and nudges.
+
+    Separate tasks, so a locality that fails (its error is in the worker's log
+    and its task's result) does not keep the others' learners from their
+    reminders. Every locality counts the same day, even if the queue is slow.
+    Returns schema → task id.
+    """
+    today = timezone.localdate().isoformat()
+    return {
+        schema: daily_notifications_in_locality_task.delay(schema, today).id
+        for schema in tenants_api.locality_schemas()
+    }
+
+
+@shared_task(name="learning.daily_notifications_in_locality")
+def daily_notifications_in_locality_task(schema_name: str, today: str) -> list[int]:
+    """One locality's reminders and nudges for ``today`` (ISO date): made once,
+    so running it again (a redelivery) makes nothing twice."""
+    with tenants_api.in_locality(schema_name):
+        made = api.send_daily_notifications(today=date.fromisoformat(today))
+    return list(made)
