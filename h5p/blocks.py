@@ -24,12 +24,16 @@ class H5PActivityBlock(SnippetChooserBlock):
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None)
-        signed_in = bool(user and user.is_authenticated)
+        # An editor's preview in the admin plays the activity without saving
+        # results (the page does not post them) and without the editor's state.
+        preview = bool(getattr(request, "is_preview", False))
+        signed_in = bool(user and user.is_authenticated) and not preview
         resume = ""
         if value is not None and signed_in:
             state = learning_api.get_activity_state(user.pk, value.activity_key)
             resume = state.resume_state if state else ""
         context.update(
+            preview=preview,
             signed_in=signed_in,
             resume_state=resume,
             csrf=get_token(request) if request is not None else "",
