@@ -96,9 +96,10 @@ def issued(django_db_setup, django_db_blocker):
                 CoursePage.objects.filter(key=course.key).delete()
             # The certificate_issued event reached the city-wide table too.
             with tenants_api.in_public_schema():
-                from reporting.models import LearnerCourse
+                from reporting.models import LearnerCourse, PersonSummary
 
                 LearnerCourse.objects.filter(user_id=person.pk).delete()
+                PersonSummary.objects.filter(user_id=person.pk).delete()
             connection.set_schema_to_public()
 
 
