@@ -283,6 +283,8 @@ def start_server(port: int) -> subprocess.Popen:
     else:
         url = f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="lms.settings.test")
+    # The production default (the test settings turn the throttle off).
+    env.setdefault("REPORTING_REBUILD_SECONDS", "30")
     workers = os.cpu_count() or 2
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
