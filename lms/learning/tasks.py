@@ -15,12 +15,15 @@ from . import api
 @shared_task(
     name="learning.forward_statements",
     autoretry_for=(api.LrsUnavailable,),
-    retry_backoff=30,
-    retry_backoff_max=60 * 30,
-    max_retries=None,
+    retry_backoff=15,
+    retry_backoff_max=45,
+    max_retries=2,
 )
 def forward_statements_task(schema_name: str) -> int:
-    """Forward one locality's backlog to the LRS; retried with backoff on failure."""
+    """Forward one locality's backlog to the LRS; a brief outage is retried twice
+    within the minute. Longer ones are left to the next beat run (every minute),
+    which takes up the whole backlog: retrying forever as well only piled up
+    tasks while the LRS was down."""
     with tenants_api.in_locality(schema_name):
         return api.forward_statements()
 
