@@ -333,8 +333,10 @@ def managers_load(
     per_manager: int,
     cold: bool = False,
     paths=("/tablero/",),
+    seconds: float | None = None,
 ) -> list[float]:
-    """10 managers, each loading the dashboard ``per_manager`` times in a row."""
+    """10 managers, each loading the dashboard ``per_manager`` times in a row
+    (or again and again for ``seconds``)."""
     from django.core.cache import cache
 
     samples: list[float] = []
@@ -344,7 +346,10 @@ def managers_load(
         session = requests.Session()
         session.headers["Host"] = "campus.test"
         session.cookies.set("sessionid", cookie)
-        for i in range(per_manager):
+        until = time.perf_counter() + seconds if seconds else None
+        i = 0
+        while (time.perf_counter() < until) if until else (i < per_manager):
+            i += 1
             if cold:
                 cache.clear()
             started = time.perf_counter()
@@ -457,6 +462,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--live-rate", type=float, default=5.0)
+    parser.add_argument(
+        "--live-seconds",
+        type=float,
+        default=120.0,
+        help="long enough to span several rebuild throttles (30 s)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (for profiling)"
@@ -548,12 +559,14 @@ def main() -> None:
             stop = threading.Event()
             with ThreadPoolExecutor(1) as pool:
                 future = pool.submit(live_events, actions, args.live_rate, stop)
-                samples = managers_load(args.port, cookie, per_manager=per)
+                samples = managers_load(
+                    args.port, cookie, per_manager=per, seconds=args.live_seconds
+                )
                 stop.set()
                 made = future.result()
             report(
-                f"city dashboard, 10 managers, {args.live_rate:g} learner actions/s"
-                f" meanwhile ({made} actions)",
+                f"city dashboard, 10 managers for {args.live_seconds:g} s,"
+                f" {args.live_rate:g} learner actions/s meanwhile ({made} actions)",
                 samples,
             )
             report(
