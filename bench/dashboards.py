@@ -579,6 +579,16 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
 
+        from reporting.models import LearnerCourse
+
+        def done() -> tuple[int, int]:
+            rows = LearnerCourse.objects
+            return (
+                rows.filter(completed_at__isnull=False).count(),
+                rows.filter(certified_at__isnull=False).count(),
+            )
+
+        before = done()
         actions = LearnerActions(schemas, ids, seed=80)
         started = time.perf_counter()
         for _ in range(args.events):
@@ -586,6 +596,11 @@ def main() -> None:
         print(
             f"{args.events} random learner actions in"
             f" {time.perf_counter() - started:.1f} s: {actions.summary()}"
+        )
+        after = done()
+        print(
+            f"completions {after[0] - before[0]:+d}, valid certificates"
+            f" {after[1] - before[1]:+d} (issued minus revoked)"
         )
         result = api.recount()
         print(
