@@ -277,11 +277,9 @@ def start_server(port: int) -> subprocess.Popen:
     """gunicorn on this machine, on the benchmark's database and Redis cache."""
     from django.db import connection
 
-    d = connection.settings_dict
-    if d["HOST"].startswith("/"):  # the embedded server listens on a socket folder
-        url = f"postgres://{d['USER']}:{d['PASSWORD']}@/{d['NAME']}?host={d['HOST']}"
-    else:
-        url = f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
+    from lms.database import url_for
+
+    url = url_for(connection.settings_dict)
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="lms.settings.test")
     # The production default (the test settings turn the throttle off).
     env.setdefault("REPORTING_REBUILD_SECONDS", "30")

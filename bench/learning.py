@@ -75,6 +75,7 @@ def main() -> None:
 
     from courses import api as courses_api
     from courses.models import LessonPage
+    from lms.database import url_for
     from lms.learning import api
     from lms.learning.models import (
         ActivityState,
@@ -266,13 +267,7 @@ def main() -> None:
         connection.set_schema_to_public()
 
         # 1. Lesson pages under 20 concurrent clients (Locust against gunicorn).
-        settings_dict = connection.settings_dict
-        host, port = settings_dict["HOST"], settings_dict["PORT"]
-        credentials = f"{settings_dict['USER']}:{settings_dict['PASSWORD']}"
-        if host.startswith("/"):  # the embedded server listens on a socket folder
-            url = f"postgres://{credentials}@/{settings_dict['NAME']}?host={host}"
-        else:
-            url = f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
+        url = url_for(connection.settings_dict)
         plan_file = media / "plan.json"
         plan_file.write_text(json.dumps(plan))
         env = dict(

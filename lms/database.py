@@ -45,6 +45,17 @@ def database_config(env: dict[str, str] | None = None) -> dict[str, Any]:
     return config
 
 
+def url_for(settings_dict: dict[str, Any]) -> str:
+    """A ``DATABASE_URL`` that reaches the database of a Django connection, for a
+    child process (a Celery worker, gunicorn) started by tests or benchmarks."""
+    host = settings_dict.get("HOST") or ""
+    auth = f"{settings_dict.get('USER') or ''}:{settings_dict.get('PASSWORD') or ''}"
+    name = settings_dict["NAME"]
+    if host.startswith("/"):  # a Unix socket folder (the embedded server)
+        return f"postgresql://{auth}@/{name}?host={host}"
+    return f"postgresql://{auth}@{host}:{settings_dict.get('PORT') or 5432}/{name}"
+
+
 def _parse(url: str) -> dict[str, Any]:
     if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
         raise DatabaseSetupError(

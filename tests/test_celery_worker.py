@@ -6,29 +6,13 @@ this guards against (a plain Celery app ran locality tasks in ``public``).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tenants import api as tenants_api
 from tenants.tasks import describe_schema
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or ""
-    auth = f"{db['USER'] or ''}:{db['PASSWORD'] or ''}"
-    if host.startswith("/"):  # Unix socket (the embedded server)
-        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
-    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+from .workers import PROJECT_DIR, start_worker, stop_worker, worker_env
 
 
 @pytest.fixture(scope="module")
@@ -36,37 +20,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     """A real worker on the test database, with the test settings' broker."""
     assert not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
     with django_db_blocker.unblock():
-        env = dict(os.environ, DATABASE_URL=_database_url())
-    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
-    log = PROJECT_DIR / ".data" / "test-celery" / "worker.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as log_file:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        time.sleep(0.5)
-        yield worker
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        env = worker_env()
+    worker = start_worker(env, PROJECT_DIR / ".data" / "test-celery" / "worker.log")
+    yield worker
+    stop_worker(worker)
     assert worker.returncode is not None
 
 

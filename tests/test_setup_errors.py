@@ -73,3 +73,32 @@ def test_a_second_make_run_says_so_and_touches_nothing(tmp_path):
     assert "Ya hay un `make run` en marcha" in done.stderr
     assert "Base de datos" not in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.lock"]
+
+
+@pytest.mark.parametrize(
+    ("settings_dict", "host", "port"),
+    [
+        (
+            {"HOST": "/srv/pg", "USER": "lms", "PASSWORD": "", "NAME": "b"},
+            "/srv/pg",
+            "",
+        ),
+        (
+            {
+                "HOST": "10.0.0.5",
+                "USER": "lms",
+                "PASSWORD": "c",
+                "NAME": "b",
+                "PORT": 6543,
+            },
+            "10.0.0.5",
+            6543,
+        ),
+    ],
+)
+def test_a_child_process_reaches_the_same_database(settings_dict, host, port):
+    from lms.database import database_config, url_for
+
+    config = database_config({"DATABASE_URL": url_for(settings_dict)})
+    assert (config["HOST"], config["NAME"], config["USER"]) == (host, "b", "lms")
+    assert (config.get("PORT") or "") == port

@@ -13,7 +13,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -30,7 +29,8 @@ from courses import api as courses_api
 from lms.celery import app
 from tenants import api as tenants_api
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from ..workers import start_worker, wait_for, worker_env
+
 pytestmark = pytest.mark.worker
 
 
@@ -47,48 +47,13 @@ def _redis_url() -> str:
     return url
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or ""
-    auth = f"{db['USER'] or ''}:{db['PASSWORD'] or ''}"
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
-    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
-    handle = log.open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.certificates.slow_worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}-{time.monotonic_ns()}@localhost",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
+    return start_worker(
+        env,
+        log,
+        module=("tests.certificates.slow_worker",),
+        args=("-Q", queue, "-n", f"{queue}-{time.monotonic_ns()}@localhost"),
     )
-    _wait(lambda: "ready." in log.read_text(), 90, f"el worker no arrancó: {log}")
-    return worker
-
-
-def _wait(predicate, seconds: float, message: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message)
 
 
 @pytest.fixture
@@ -154,10 +119,7 @@ def test_killed_worker_leaves_exactly_one_certificate(
     queue = f"certs-kill-{uuid.uuid4().hex[:8]}"
     marker = tmp_path / "rendering"
     with django_db_blocker.unblock():
-        env = dict(
-            os.environ,
-            DATABASE_URL=_database_url(),
-            DJANGO_SETTINGS_MODULE="lms.settings.test",
+        env = worker_env(
             CELERY_BROKER_URL=broker,
             CELERY_VISIBILITY_TIMEOUT="3",
             CERTS_MARKER=str(marker),
@@ -173,7 +135,7 @@ def test_killed_worker_leaves_exactly_one_certificate(
                     args, queue=queue, connection=conn
                 )
             connection.set_schema_to_public()
-        _wait(marker.exists, 90, "el worker nunca llegó al paso del PDF")
+        wait_for(marker.exists, 90, "el worker nunca llegó al paso del PDF")
         with django_db_blocker.unblock():
             assert _count(person.pk, course.key) == 0  # inserted, not committed
         os.kill(first.pid, signal.SIGKILL)
@@ -187,7 +149,7 @@ def test_killed_worker_leaves_exactly_one_certificate(
     second = _start_worker(env, queue, tmp_path / "worker2.log")
     try:
         with django_db_blocker.unblock():
-            _wait(
+            wait_for(
                 lambda: _count(person.pk, course.key) == 1,
                 120,
                 "el certificado no se emitió tras la reentrega: "

@@ -12,11 +12,7 @@ server here: only the outside world is faked, at the network boundary.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,9 +43,9 @@ from lms.learning.tasks import (
 )
 from tenants import api as tenants_api
 
+from ..workers import start_worker, stop_worker, wait_for, worker_env
 from .test_api import statement
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 TOWNS = ("test_kennedy", "test_bosa")
 
 
@@ -110,24 +106,6 @@ def fake_lrs():
     server.server_close()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or ""
-    auth = f"{db['USER'] or ''}:{db['PASSWORD'] or ''}"
-    if host.startswith("/"):  # Unix socket (the embedded server)
-        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
-    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait(predicate, seconds: float, message) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(message() if callable(message) else message)
-
-
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, fake_lrs):
     """A real worker on the test database and broker, talking to the fake LRS.
@@ -139,43 +117,12 @@ def worker(django_db_setup, django_db_blocker, fake_lrs):
     assert not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
     app.control.purge()
     with django_db_blocker.unblock():
-        env = dict(
-            os.environ,
-            DATABASE_URL=_database_url(),
-            DJANGO_SETTINGS_MODULE="lms.settings.test",
-            LEARNING_LRS_URL=fake_lrs.url,
-            LEARNING_LRS_USERNAME="",
-        )
+        env = worker_env(LEARNING_LRS_URL=fake_lrs.url, LEARNING_LRS_USERNAME="")
     log = Path(settings.DATA_DIR) / "test-celery" / "learning-worker.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        _wait(lambda: "ready." in log.read_text(), 90, f"el worker no arrancó: {log}")
-        process.log = log
-        yield process
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    process = start_worker(env, log)
+    process.log = log
+    yield process
+    stop_worker(process)
     app.control.purge()
 
 
@@ -254,7 +201,7 @@ def test_forwarding_runs_in_every_locality_and_a_refused_one_is_retried_alone(
 
         kennedy = committed["test_kennedy"]["statement"]
         bosa = committed["test_bosa"]["statement"]
-        _wait(
+        wait_for(
             lambda: (
                 kennedy in fake_lrs.accepted("urn:lms:test_kennedy")
                 and bosa in fake_lrs.accepted("urn:lms:test_bosa")
@@ -331,7 +278,7 @@ def test_daily_notifications_run_in_every_locality_and_a_failing_one_stops_no_ot
         assert "«Curso de test_kennedy»" in body
         assert nudge("test_bosa", bosa["person"]) is None
         # The email task went with Kennedy's schema and found the notice there.
-        _wait(
+        wait_for(
             lambda: nudge("test_kennedy", kennedy["person"])[1] is not None,
             60,
             lambda: f"el aviso no se envió por correo:\n{_log(worker)}",
