@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -274,43 +273,13 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    """gunicorn on this machine, on the benchmark's database and Redis cache."""
-    from django.db import connection
+    from bench.server import start_gunicorn
 
-    from lms.database import url_for
-
-    url = url_for(connection.settings_dict)
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="lms.settings.test")
     # The production default (the test settings turn the throttle off).
-    env.setdefault("REPORTING_REBUILD_SECONDS", "30")
-    workers = os.cpu_count() or 2
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            raise SystemExit(f"El puerto {port} ya está en uso; use --port otro.")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "lms.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--threads=4",
-            "--worker-class=gthread",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    return start_gunicorn(
+        port,
+        REPORTING_REBUILD_SECONDS=os.environ.get("REPORTING_REBUILD_SECONDS", "30"),
     )
-    for _ in range(60):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=10)
-            break
-        except requests.RequestException:
-            time.sleep(0.5)
-    else:
-        server.terminate()
-        raise SystemExit("gunicorn no respondió en 30 s.")
-    print(f"gunicorn: {workers} processes x 4 threads, {os.cpu_count()} cores")
-    return server
 
 
 def session_cookie(manager) -> str:

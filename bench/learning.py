@@ -73,9 +73,9 @@ def main() -> None:
     from django.test.utils import setup_databases, teardown_databases
     from django.utils import timezone
 
+    from bench.server import start_gunicorn
     from courses import api as courses_api
     from courses.models import LessonPage
-    from lms.database import url_for
     from lms.learning import api
     from lms.learning.models import (
         ActivityState,
@@ -267,31 +267,11 @@ def main() -> None:
         connection.set_schema_to_public()
 
         # 1. Lesson pages under 20 concurrent clients (Locust against gunicorn).
-        url = url_for(connection.settings_dict)
         plan_file = media / "plan.json"
         plan_file.write_text(json.dumps(plan))
-        env = dict(
-            os.environ,
-            DATABASE_URL=url,
-            DJANGO_SETTINGS_MODULE="lms.settings.test",
-            LEARNING_BENCH_PLAN=str(plan_file),
-        )
         bin_dir = Path(sys.executable).parent
         workers = os.cpu_count() or 2
-        server = subprocess.Popen(
-            [
-                str(bin_dir / "gunicorn"),
-                "lms.wsgi",
-                f"--bind=127.0.0.1:{args.port}",
-                f"--workers={workers}",
-                "--threads=4",
-                "--worker-class=gthread",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        time.sleep(4)
+        server = start_gunicorn(args.port, LEARNING_BENCH_PLAN=str(plan_file))
         prefix = media / "locust"
         subprocess.run(
             [
@@ -314,7 +294,7 @@ def main() -> None:
                 "WARNING",
             ],
             cwd=ROOT,
-            env=env,
+            env=dict(os.environ, LEARNING_BENCH_PLAN=str(plan_file)),
             check=False,
         )
         with open(f"{prefix}_stats.csv") as handle:
