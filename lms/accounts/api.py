@@ -32,12 +32,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
 from . import validation
+from .consent import (
+    PolicyAcceptanceData,
+    forget_policy_acceptances,
+    policy_acceptances_of,
+    record_policy_acceptance,
+)
 from .data import (
     ANSWER_CHOICES,
+    DATA_POLICY_VERSION,
     PURPOSE_TEXT,
     AgeGroup,
     CountCell,
@@ -49,6 +57,7 @@ from .data import (
     age_group,
     age_on,
 )
+from .identity_keys import mask_document, new_username, normalize_document_login
 from .importer import import_file as _import_file
 from .importer import preview_file as _preview_file
 from .importer import rejected_rows_csv as _rejected_rows_csv
@@ -59,6 +68,8 @@ from .signals import people_changed, person_anonymized, person_data_requested
 from .tokens import email_verification_token
 
 __all__ = [
+    "DATA_POLICY_VERSION",
+    "PolicyAcceptanceData",
     "RegistrationError",
     "anonymize_person",
     "answer_sensitive_question",
@@ -69,10 +80,13 @@ __all__ = [
     "get_person",
     "import_participants",
     "list_people",
+    "mask_document",
+    "normalize_document_login",
     "people_changed",
     # Signals other apps connect to (re-exported so api stays their only door).
     "person_anonymized",
     "person_data_requested",
+    "policy_acceptances_of",
     "preview_participants",
     "register_person",
     "rejected_rows_csv",
@@ -140,11 +154,16 @@ def register_person(
     document_number: str,
     residence: str,
     birth_date: date | None,
+    policy_version: str | None = None,
+    registered_in: str = "",
 ) -> PersonData:
     """Create a person's city-wide account, or raise ``RegistrationError``.
 
     ``password=None`` leaves the password unusable (the person sets it through the
-    password-reset mail). Nothing is stored when any field is refused.
+    password-reset mail). ``policy_version``: the data-processing policy the person
+    accepted on the form (recorded with the time); ``registered_in``: the schema of
+    the site where the account is created. Nothing is stored when any field is
+    refused.
     """
     with tenants_api.in_public_schema():
         fields = _clean_identity(
@@ -159,10 +178,7 @@ def register_person(
         _refuse_duplicates(
             fields["document_type"], fields["document_number"], fields["email"]
         )
-        user = _User(
-            username=f"{fields['document_type']}{fields['document_number']}".lower(),
-            **fields,
-        )
+        user = _User(username=new_username(), registered_in=registered_in, **fields)
         user.password = make_password(password)
         try:
             with transaction.atomic():
@@ -173,6 +189,10 @@ def register_person(
                 fields["document_type"], fields["document_number"], fields["email"]
             )
             raise
+        if policy_version:
+            record_policy_acceptance(
+                user.pk, version=policy_version, site=registered_in
+            )
         _announce([user.pk])
         return _to_data(user)
 
@@ -280,12 +300,14 @@ def _refuse_duplicates(document_type: str, document_number: str, email: str) -> 
     if same_document is not None:
         raise RegistrationError(
             {
-                "document_number": (
-                    "Ya existe una cuenta con este documento "
-                    f"(correo {_mask_email(same_document.email)}). Una persona tiene "
-                    "una sola cuenta en toda Bogotá: si es suya, recupérela con "
-                    "«¿Olvidó su contraseña?» usando ese correo. Si no tiene acceso "
-                    "a ese correo, escriba a la mesa de ayuda de la Escuela."
+                # Says nothing about the account (not even a masked email):
+                # anyone may type a document number here.
+                "document_number": _(
+                    "Este documento ya está registrado. Una persona tiene una sola "
+                    "cuenta en toda Bogotá: si es suya, ingrese con su documento o "
+                    "su correo, o recupere el acceso con «¿Olvidó su contraseña?». "
+                    "Si no recuerda el correo, escriba a la mesa de ayuda de la "
+                    "Escuela."
                 )
             }
         )
@@ -298,13 +320,6 @@ def _refuse_duplicates(document_type: str, document_number: str, email: str) -> 
                 )
             }
         )
-
-
-def _mask_email(email: str | None) -> str:
-    if not email or "@" not in email:
-        return "sin correo"
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}***@{domain}"
 
 
 def _to_data(user: _User) -> PersonData:
@@ -534,6 +549,7 @@ def export_person_data(user_id: int) -> dict[str, Any]:
             _ConsentRecord.objects.filter(user_id=user_id).order_by("given_at")
         )
         answers = sensitive_answers_of(user_id)
+        acceptances = policy_acceptances_of(user_id)
     data: dict[str, Any] = {
         "cuenta": {
             "usuario": user.username,
@@ -567,6 +583,16 @@ def export_person_data(user_id: int) -> dict[str, Any]:
                 "retirada_el": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
             }
             for c in consents
+        ]
+        + [
+            {
+                "autorizacion": "tratamiento_de_datos_personales",
+                "version_politica": a.policy_version,
+                "otorgada_el": a.accepted_at.isoformat(),
+                "otorgada_en": a.accepted_in,
+                "retirada_el": a.withdrawn_at.isoformat() if a.withdrawn_at else None,
+            }
+            for a in acceptances
         ],
         "localidades": {},
     }
@@ -635,6 +661,7 @@ def anonymize_person(user_id: int) -> None:
         user.save()
         _SensitiveAnswer.objects.filter(user_id=user_id).delete()
         _ConsentRecord.objects.filter(user_id=user_id).delete()
+        forget_policy_acceptances(user_id)
         for model in (_AccessAttempt, _AccessLog, _AccessFailureLog):
             model.objects.filter(username__in=old_login).delete()
     for schema in tenants_api.locality_schemas():

@@ -1,4 +1,4 @@
-"""Sign-in with email or username, and the account key the rate limit counts by."""
+"""Sign-in with email, document or username, and the account key the limit counts by."""
 
 from __future__ import annotations
 
@@ -8,27 +8,40 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from .identity_keys import normalize_document_login
+
 
 def _canonical_username(login: str) -> str:
-    """The account's username for an email or username, else the input as typed.
+    """The account's username for an email, document or username, else the input.
 
-    The rate limit counts failures per account, so "Ana@x.co", "ana@x.co" and
-    "ana" (her username) must fall into the same counter.
+    The rate limit counts failures per account, so "Ana@x.co", "ana@x.co",
+    "CC 1.012.345.678" and her username must fall into the same counter.
     """
     login = (login or "").strip()
-    if "@" not in login:
-        return login
     user_model = get_user_model()
-    username = (
-        user_model.objects.filter(email__iexact=login)
-        .values_list("username", flat=True)
-        .first()
-    )
-    return username or login.lower()
+    if "@" in login:
+        username = (
+            user_model.objects.filter(email__iexact=login)
+            .values_list("username", flat=True)
+            .first()
+        )
+        return username or login.lower()
+    document = normalize_document_login(login)
+    if document is not None:
+        doc_type, number = document
+        matches = user_model.objects.filter(document_number=number)
+        if doc_type:
+            matches = matches.filter(document_type=doc_type)
+        usernames = list(matches.values_list("username", flat=True)[:2])
+        # Two accounts with the same number under different document types:
+        # only the typed form ("TI 1012...") can tell them apart.
+        if len(usernames) == 1:
+            return usernames[0]
+    return login
 
 
 class EmailOrUsernameBackend(ModelBackend):
-    """Django's ModelBackend, also accepting the email (any case) as the login."""
+    """Django's ModelBackend, also accepting the email (any case) or the document."""
 
     def authenticate(
         self,

@@ -179,3 +179,8 @@ class CountCell:
 
     value: str
     count: int | None
+
+
+#: Version of the data-processing policy shown at /cuenta/politica-de-datos/.
+#: A new text gets a new version; each acceptance records the one the person saw.
+DATA_POLICY_VERSION = "2026-11"

@@ -56,7 +56,7 @@ class RegistrationForm(_PersonFields):
         label=(
             "Autorizo al IDPAC a tratar mis datos personales para gestionar mi "
             "formación y certificados, según la política de tratamiento de datos "
-            "(Ley 1581 de 2012)."
+            "enlazada abajo (Ley 1581 de 2012)."
         ),
         error_messages={
             "required": "Sin esta autorización no podemos crear la cuenta. Márquela "

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from . import validation
 from .data import ImportPreview, ImportResult, RowError
+from .identity_keys import new_username
 from .models import User
 
 COLUMNS = [
@@ -147,7 +148,7 @@ def rejected_rows_csv(
 
 def _new_user(fields: dict[str, Any], now: datetime) -> User:
     return User(
-        username=f"{fields['document_type']}{fields['document_number']}".lower(),
+        username=new_username(),
         # Unusable, and different per person (as make_password(None) does).
         password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
         date_joined=now,

@@ -72,10 +72,24 @@ class User(AbstractUser):
     birth_date = models.DateField("fecha de nacimiento", null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     anonymized_at = models.DateTimeField(null=True, blank=True)
+    # The site where the account was created (a locality's or the campus's schema;
+    # blank for platform accounts): its staff may see the person they registered.
+    registered_in = models.CharField(max_length=63, blank=True, default="")
 
     class Meta:
         verbose_name = "persona"
         verbose_name_plural = "personas"
+        # Given through the roles table (lms.locality_roles.data.ROLE_POLICY).
+        permissions = [
+            (
+                "find_person_by_document",
+                "Buscar una persona por su número de documento completo",
+            ),
+            (
+                "view_person_document",
+                "Ver el número de documento completo de una persona",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["document_type", "document_number"],
@@ -149,3 +163,28 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.question}"
+
+
+class PolicyAcceptance(models.Model):
+    """A person's authorization of the data-processing policy (Ley 1581 de 2012,
+    art. 9): which version, when, from which site. Holds personal data. Kept as
+    evidence while the account exists; the authorization is withdrawn by deleting
+    the account («Mis datos»), which stamps ``withdrawn_at`` and then removes it
+    with the rest of the person's data.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="policy_acceptances"
+    )
+    policy_version = models.CharField(max_length=32)
+    accepted_at = models.DateTimeField()
+    accepted_in = models.CharField(max_length=63, blank=True, default="")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "autorización de tratamiento de datos"
+        verbose_name_plural = "autorizaciones de tratamiento de datos"
+        indexes = [models.Index(fields=["user", "accepted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.policy_version}"

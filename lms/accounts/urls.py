@@ -8,6 +8,7 @@ from .forms import ActivationPasswordResetForm, VerifyingSetPasswordForm
 
 urlpatterns = [
     path("registro/", views.register, name="register"),
+    path("politica-de-datos/", views.data_policy, name="data_policy"),
     path("verificar/<uidb64>/<token>/", views.verify_email, name="verify_email"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/verificar/", views.resend_verification, name="resend_verification"),

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from tenants import api as tenants_api
+
 from . import api
 from .data import PURPOSE_TEXT, Question
 from .forms import ImportForm, ProfileForm, RegistrationForm, SensitiveAnswerForm
@@ -44,6 +46,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 document_number=data["document_number"],
                 residence=data["residence"],
                 birth_date=data["birth_date"],
+                policy_version=api.DATA_POLICY_VERSION,
+                registered_in=tenants_api.current_schema(),
             )
         except api.RegistrationError as exc:
             _add_errors(form, exc)
@@ -59,7 +63,20 @@ def register(request: HttpRequest) -> HttpResponse:
                 "dirección; abra el enlace cuando pueda.",
             )
             return redirect("my_data")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, "policy_version": api.DATA_POLICY_VERSION},
+    )
+
+
+def data_policy(request: HttpRequest) -> HttpResponse:
+    """The data-processing policy that registration asks people to accept."""
+    return render(
+        request,
+        "accounts/data_policy.html",
+        {"policy_version": api.DATA_POLICY_VERSION},
+    )
 
 
 def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
@@ -95,6 +112,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "person": person,
             "form": form,
             "answers": api.sensitive_answers_of(person.user_id),
+            "acceptances": api.policy_acceptances_of(person.user_id),
         },
     )
 

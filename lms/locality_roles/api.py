@@ -1,83 +1,54 @@
-"""Python API of locality roles: grant, revoke and list a person's roles.
+"""Python API of locality roles: who holds which role, and what each role may do.
 
 Every function acts on the schema that is active when it is called; a role granted
-in one locality grants nothing in another. A role is a group of a known name whose
-permissions are ``data.ROLE_PERMISSIONS``, kept in step by
-``apply_role_permissions`` in every locality schema.
+in one locality grants nothing in another. ``data.ROLE_POLICY`` is the one table of
+what each role may do (permissions, roles it may grant, where it may be held);
+``roles`` keeps each role's group in step with it and ``access`` decides grants.
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.contrib.auth.models import Group as _Group
-from django.contrib.auth.models import Permission as _Permission
-from django.db import transaction
-from django.db.models import Q
-
-from .data import ROLE_PERMISSIONS, Role
-from .models import GroupMembership as _GroupMembership
+from .access import (
+    grantable_roles,
+    may_manage_person,
+    roles_for_site,
+    set_roles,
+    site_kind,
+)
+from .data import (
+    CHANGE_ROLES,
+    FIND_BY_DOCUMENT,
+    PLATFORM_FLAGS,
+    REGISTER_PEOPLE,
+    ROLE_PERMISSIONS,
+    ROLE_POLICY,
+    SEE_PEOPLE,
+    VIEW_DOCUMENT,
+    Role,
+    RolePolicy,
+    Where,
+)
+from .roles import apply_role_permissions, grant_role, revoke_role, roles_of
 
 __all__ = [
+    "CHANGE_ROLES",
+    "FIND_BY_DOCUMENT",
+    "PLATFORM_FLAGS",
+    "REGISTER_PEOPLE",
     "ROLE_PERMISSIONS",
+    "ROLE_POLICY",
+    "SEE_PEOPLE",
+    "VIEW_DOCUMENT",
     "Role",
+    "RolePolicy",
+    "Where",
     "apply_role_permissions",
     "grant_role",
+    "grantable_roles",
+    "may_manage_person",
     "revoke_role",
+    "roles_for_site",
     "roles_of",
+    "set_roles",
+    "site_kind",
 ]
-
-logger = logging.getLogger(__name__)
-
-
-@transaction.atomic
-def grant_role(user_id: int, role: Role) -> None:
-    """Give ``role`` to the person in the active locality (no-op if held)."""
-    group, created = _Group.objects.get_or_create(name=role.value)
-    if created:
-        _set_permissions(group, role)
-    _GroupMembership.objects.get_or_create(user_id=user_id, group=group)
-
-
-@transaction.atomic
-def apply_role_permissions() -> dict[Role, int]:
-    """Create every role's group in the active schema with exactly its permissions.
-
-    Idempotent; permissions added by hand to a role's group are removed, so the
-    table in ``data.ROLE_PERMISSIONS`` stays the one place that says what a role
-    may do. Returns how many permissions each role got.
-    """
-    applied: dict[Role, int] = {}
-    for role in Role:
-        group, _ = _Group.objects.get_or_create(name=role.value)
-        applied[role] = _set_permissions(group, role)
-    return applied
-
-
-def _set_permissions(group: _Group, role: Role) -> int:
-    wanted = ROLE_PERMISSIONS.get(role, ())
-    query = Q(pk__in=[])
-    for name in wanted:
-        app_label, codename = name.split(".", 1)
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    permissions = list(_Permission.objects.filter(query))
-    if len(permissions) < len(wanted):
-        found = {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
-        logger.debug("Permisos sin instalar para %s: %s", role, set(wanted) - found)
-    group.permissions.set(permissions)
-    return len(permissions)
-
-
-@transaction.atomic
-def revoke_role(user_id: int, role: Role) -> None:
-    """Take ``role`` away from the person in the active locality."""
-    _GroupMembership.objects.filter(user_id=user_id, group__name=role.value).delete()
-
-
-def roles_of(user_id: int) -> set[Role]:
-    """The roles the person holds in the active locality."""
-    names = _GroupMembership.objects.filter(user_id=user_id).values_list(
-        "group__name", flat=True
-    )
-    known = {role.value: role for role in Role}
-    return {known[name] for name in names if name in known}

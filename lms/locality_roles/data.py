@@ -1,5 +1,18 @@
-"""Roles a person can hold in a locality (stdlib only)."""
+"""Roles a person can hold in a locality, and the one table of what each may do.
 
+Stdlib only. Every permission decision of the platform starts from ``ROLE_POLICY``:
+the Django permissions a role's group gets (Wagtail menus and model actions follow
+from them), which roles it may hand out, and what it may see of people. The
+enforcement points (Wagtail's user screens, bulk actions, the REST API, each app's
+``access_*`` functions) read this table through ``lms.locality_roles.api``; the
+permission matrix test (tests/access/) checks every role, surface and locality.
+
+Roles are per schema: a role granted in Kennedy grants nothing in Bosa. The
+platform administrator is not a role: it is the account flag ``is_superuser``,
+which only another platform administrator can set (ADR 0014).
+"""
+
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -10,16 +23,43 @@ class Role(StrEnum):
     LOCALITY_MANAGER = "Gestor local"
     TRAINER = "Formador IDPAC"
     PROGRAM_MANAGER = "Gestor del programa"
-    ADMINISTRATOR = "Administrador"
+    # Runs one locality's site. Named apart from Wagtail's «Administrador» flag
+    # (is_superuser), which is the platform administrator's alone.
+    ADMINISTRATOR = "Administrador local"
 
 
-# What each role may do in a locality, as "app_label.codename" (model permissions
-# and Wagtail's admin access). Applied to the role's group in every locality
-# schema by ``api.apply_role_permissions``: on provisioning, after each migrate,
-# and by ``manage.py apply_role_permissions``. Page-level permissions on courses
-# belong to the courses app. Codenames of apps not installed are skipped.
-# A learner needs no role: any signed-in person may enroll anywhere.
+class Where(StrEnum):
+    """Where a role may be held: a locality's site or the city campus."""
+
+    LOCALITY = "locality"
+    CAMPUS = "campus"
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """What one role may do in the schema where it is held.
+
+    ``permissions``: "app_label.codename" given to the role's group.
+    ``may_grant``: the roles it may give to or take from others there (never one
+    above its own, never the platform administrator's flags).
+    ``where``: the kind of site where the role can be granted.
+    """
+
+    permissions: tuple[str, ...]
+    may_grant: frozenset[Role] = field(default_factory=frozenset)
+    where: frozenset[Where] = frozenset({Where.LOCALITY})
+
+
+# Wagtail's admin; who sees the people of the locality (Wagtail's «Usuarios»,
+# scoped to people enrolled, attending, holding a role, living or registered
+# there); who registers people in person (and may therefore find one by the full
+# document number, logged); who may reveal a full document number (logged).
 _ADMIN = "wagtailadmin.access_admin"
+SEE_PEOPLE = "accounts.view_user"
+REGISTER_PEOPLE = "accounts.add_user"
+CHANGE_ROLES = "accounts.change_user"
+FIND_BY_DOCUMENT = "accounts.find_person_by_document"
+VIEW_DOCUMENT = "accounts.view_person_document"
 _MEDIA_USE = (
     "wagtailimages.add_image",
     "wagtailimages.choose_image",
@@ -33,59 +73,104 @@ _MEDIA_EDIT = (
     "wagtaildocs.change_document",
     "wagtaildocs.delete_document",
 )
-ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    # Runs cohorts and in-person sessions: sees learning records and certificates.
-    Role.FACILITATOR: (
-        _ADMIN,
-        *_MEDIA_USE,
-        "accounts.add_user",  # bulk import of the sign-ups of a campaign
-        "learning.view_xapistatement",
-        "certificates.view_certificate",
+
+ROLE_POLICY: dict[Role, RolePolicy] = {
+    # Runs cohorts and in-person sessions; registers people who arrive without an
+    # account (bulk import or one by one) and finds them by document to do so.
+    Role.FACILITATOR: RolePolicy(
+        permissions=(
+            _ADMIN,
+            *_MEDIA_USE,
+            SEE_PEOPLE,
+            REGISTER_PEOPLE,
+            FIND_BY_DOCUMENT,
+            "learning.view_xapistatement",
+            "certificates.view_certificate",
+        ),
     ),
-    # Alcaldía Local staff: the locality's dashboard, rosters, local catalogue.
-    Role.LOCALITY_MANAGER: (
-        _ADMIN,
-        *_MEDIA_EDIT,
-        "accounts.add_user",
-        "learning.view_xapistatement",
-        "certificates.view_certificate",
-        "courses.hide_city_course",
-        "reporting.view_locality_dashboard",
+    # Alcaldía Local staff: the locality's dashboard, rosters, local catalogue,
+    # and who facilitates there.
+    Role.LOCALITY_MANAGER: RolePolicy(
+        permissions=(
+            _ADMIN,
+            *_MEDIA_EDIT,
+            SEE_PEOPLE,
+            REGISTER_PEOPLE,
+            CHANGE_ROLES,
+            FIND_BY_DOCUMENT,
+            VIEW_DOCUMENT,
+            "learning.view_xapistatement",
+            "certificates.view_certificate",
+            "courses.hide_city_course",
+            "reporting.view_locality_dashboard",
+        ),
+        may_grant=frozenset({Role.FACILITATOR}),
     ),
     # IDPAC authors courses at the city campus, with H5P activities.
-    Role.TRAINER: (
-        _ADMIN,
-        *_MEDIA_EDIT,
-        "courses.release_course",
-        "h5p.add_h5pcontent",
-        "h5p.change_h5pcontent",
-        "h5p.view_h5pcontent",
-        "h5p.add_library",
+    Role.TRAINER: RolePolicy(
+        permissions=(
+            _ADMIN,
+            *_MEDIA_EDIT,
+            "courses.release_course",
+            "h5p.add_h5pcontent",
+            "h5p.change_h5pcontent",
+            "h5p.view_h5pcontent",
+            "h5p.add_library",
+        ),
+        where=frozenset({Where.CAMPUS}),
     ),
-    # City-wide dashboards and targets.
-    Role.PROGRAM_MANAGER: (
-        _ADMIN,
-        "certificates.view_certificate",
-        "reporting.view_city_dashboard",
-        "reporting.view_locality_dashboard",
-        "reporting.change_targets",
+    # City-wide dashboards and targets: figures, not people.
+    Role.PROGRAM_MANAGER: RolePolicy(
+        permissions=(
+            _ADMIN,
+            "certificates.view_certificate",
+            "reporting.view_city_dashboard",
+            "reporting.view_locality_dashboard",
+            "reporting.change_targets",
+        ),
+        where=frozenset({Where.CAMPUS}),
     ),
-    # Runs the locality's site: people, groups, certificates, redirects.
-    Role.ADMINISTRATOR: (
-        _ADMIN,
-        *_MEDIA_EDIT,
-        "accounts.add_user",
-        "accounts.view_user",
-        "accounts.change_user",
-        "auth.view_group",
-        "auth.change_group",
-        "certificates.view_certificate",
-        "certificates.revoke_certificate",
-        "courses.release_course",
-        "courses.hide_city_course",
-        "h5p.add_library",
-        "wagtailredirects.add_redirect",
-        "wagtailredirects.change_redirect",
-        "wagtailredirects.delete_redirect",
+    # Runs the locality's site: its staff, certificates, redirects. Group
+    # permissions themselves are this table's, never edited in the admin.
+    Role.ADMINISTRATOR: RolePolicy(
+        permissions=(
+            _ADMIN,
+            *_MEDIA_EDIT,
+            SEE_PEOPLE,
+            REGISTER_PEOPLE,
+            CHANGE_ROLES,
+            FIND_BY_DOCUMENT,
+            VIEW_DOCUMENT,
+            "certificates.view_certificate",
+            "certificates.revoke_certificate",
+            "courses.release_course",
+            "courses.hide_city_course",
+            "h5p.add_library",
+            "wagtailredirects.add_redirect",
+            "wagtailredirects.change_redirect",
+            "wagtailredirects.delete_redirect",
+        ),
+        may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),
     ),
 }
+
+# The permissions alone, as the groups get them (kept for readers of the old name).
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    role: policy.permissions for role, policy in ROLE_POLICY.items()
+}
+
+# Account fields a role-holder may set when registering someone in person. The
+# rest of an account (email, names, password) belongs to its owner, who corrects
+# it in «Mis datos»: changing someone's email from a locality would let its staff
+# take over a city-wide account through the password-reset mail.
+REGISTRATION_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "document_type",
+    "document_number",
+    "residence",
+    "birth_date",
+)
+# Only the platform administrator sets these, and only on other accounts.
+PLATFORM_FLAGS = ("is_superuser", "is_staff", "is_active")

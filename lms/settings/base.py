@@ -149,11 +149,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lms.accounts.backends.EmailOrUsernameBackend",
 ]
-# Rate limit (ADR 0006): 5 failures lock that account, and separately that
-# address, for 15 minutes; a successful sign-in clears the account's count.
+# Rate limit (ADR 0006, ADR 0014): 5 failures lock that account from that address
+# for 15 minutes, never everyone behind a shared address; slower back-offs per
+# account and per address live in lms/accounts/signin_limits.py. A successful
+# sign-in clears that account's count from that address.
+AXES_HANDLER = "lms.accounts.signin_limits.SignInLimitHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
