@@ -62,6 +62,7 @@ from .models import Notification as _Notification
 from .models import Quiz as _Quiz
 from .models import QuizAttempt as _QuizAttempt
 from .models import XapiStatement as _XapiStatement
+from .people import learner_id_subqueries
 
 __all__ = [
     "MAX_BATCH",
@@ -94,6 +95,7 @@ __all__ = [
     "get_quiz",
     "get_session",
     "import_attendance_csv",
+    "learner_id_subqueries",
     "list_activity_states",
     "list_cohort_roster",
     "list_cohorts",

@@ -28,7 +28,13 @@ from .data import (
     RolePolicy,
     Where,
 )
-from .roles import apply_role_permissions, grant_role, revoke_role, roles_of
+from .roles import (
+    apply_role_permissions,
+    grant_role,
+    revoke_role,
+    role_holder_ids,
+    roles_of,
+)
 
 __all__ = [
     "CHANGE_ROLES",
@@ -47,6 +53,7 @@ __all__ = [
     "grantable_roles",
     "may_manage_person",
     "revoke_role",
+    "role_holder_ids",
     "roles_for_site",
     "roles_of",
     "set_roles",

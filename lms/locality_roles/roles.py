@@ -70,3 +70,8 @@ def roles_of(user_id: int) -> set[Role]:
     )
     known = {role.value: role for role in Role}
     return {known[name] for name in names if name in known}
+
+
+def role_holder_ids():
+    """Ids of the people holding any role in the active schema (a subquery)."""
+    return _GroupMembership.objects.values("user_id")

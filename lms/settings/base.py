@@ -60,7 +60,8 @@ TENANT_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users with the platform's user screens and policy (ADR 0014).
+    "lms.people_admin.apps.PeopleUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -65,6 +65,13 @@ class Command(BaseCommand):
                 "kennedy",
                 Role.FACILITATOR,
             ),
+            (
+                "gestora@example.org",
+                "1000000003",
+                "kennedy",
+                "kennedy",
+                Role.LOCALITY_MANAGER,
+            ),
         ]
         for email, number, home, where, role in people:
             try:

@@ -1,0 +1,349 @@
+"""The permission matrix: every role, every surface, in Kennedy, Bosa and the campus.
+
+``ALLOWED`` below is the specification, written out by hand from the roles table
+(lms/locality_roles/data.py, ADR 0014): for each role and surface, the sites where
+the role may use it. Every other cell must be refused (a redirect to sign in,
+403 or 404, never the page). Lists are also checked by the rows they show.
+``test_every_url_is_in_the_matrix`` fails when a page is added without a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lms.locality_roles import api as roles_api
+from lms.locality_roles.data import Role
+from tenants import api as tenants_api
+
+from .conftest import ROLE_HOMES, SCHEMAS, City
+
+ALL = frozenset("KBC")
+NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Surface:
+    method: str
+    path: Callable[[City], str]
+    url_names: tuple[str, ...]
+    data: Callable[[City], dict] | None = None
+
+
+SURFACES: dict[str, Surface] = {
+    "admin_home": Surface("GET", lambda c: "/admin/", ("wagtailadmin_home",)),
+    "user_list": Surface(
+        "GET",
+        lambda c: "/admin/users/",
+        ("wagtailusers_users:index", "wagtailusers_users:index_results"),
+    ),
+    "user_create": Surface(
+        "GET", lambda c: "/admin/users/new/", ("wagtailusers_users:add",)
+    ),
+    "user_edit": Surface(
+        "GET",
+        lambda c: f"/admin/users/edit/{c.kennedy_learner.pk}/",
+        ("wagtailusers_users:edit",),
+    ),
+    "user_history": Surface(
+        "GET",
+        lambda c: f"/admin/users/history/{c.kennedy_learner.pk}/",
+        ("wagtailusers_users:history", "wagtailusers_users:history_results"),
+    ),
+    "user_delete": Surface(
+        "GET",
+        lambda c: f"/admin/users/delete/{c.kennedy_learner.pk}/",
+        ("wagtailusers_users:delete",),
+    ),
+    "user_document": Surface(
+        "POST",
+        lambda c: f"/admin/users/documento/{c.kennedy_learner.pk}/",
+        ("wagtailusers_users:document",),
+    ),
+    "grant_facilitator": Surface(
+        "POST",
+        lambda c: f"/admin/users/edit/{c.kennedy_learner.pk}/",
+        (),
+        data=lambda c: {"roles": [Role.FACILITATOR.value]},
+    ),
+    "bulk_assign_role": Surface(
+        "GET",
+        lambda c: f"/admin/bulk/accounts/user/assign_role/?id={c.kennedy_learner.pk}",
+        (),
+    ),
+    "groups": Surface("GET", lambda c: "/admin/groups/", ()),
+    "pages": Surface("GET", lambda c: "/admin/pages/", ()),
+    "h5p_upload": Surface(
+        "GET",
+        lambda c: "/admin/snippets/h5p/h5pcontent/add/",
+        ("wagtailsnippets_h5p_h5pcontent:add",),
+    ),
+    "certificates": Surface(
+        "GET",
+        lambda c: "/admin/certificados/",
+        ("certificates_admin_list", "certificates_admin_detail"),
+    ),
+    "certificate_reissue": Surface(
+        "GET",
+        lambda c: "/admin/certificados/reemision/",
+        ("certificates_admin_bulk", "certificates_admin_job"),
+    ),
+    "cohorts": Surface(
+        "GET",
+        lambda c: "/admin/grupos/",
+        ("courses_cohorts", "courses_cohort_create", "courses_session_create"),
+    ),
+    "attendance": Surface(
+        "GET",
+        lambda c: f"/aprendizaje/sesiones/{c.session_id}/asistencia/",
+        ("learning:session_attendance",),
+    ),
+    "cohort_progress_api": Surface(
+        "GET",
+        lambda c: f"/api/aprendizaje/grupos/{c.cohort_id}/avance",
+        ("learning_api:cohort_progress",),
+    ),
+    "participant_import": Surface(
+        "GET",
+        lambda c: "/cuenta/importar/",
+        ("import_participants", "import_rejected"),
+    ),
+    "dashboard": Surface("GET", lambda c: "/tablero/", ("reporting:dashboard",)),
+    "dashboard_export": Surface(
+        "GET", lambda c: "/tablero/exportar.csv", ("reporting:export",)
+    ),
+    "city_targets": Surface(
+        "POST",
+        lambda c: "/tablero/metas/",
+        ("reporting:save_target",),
+        data=lambda c: {},
+    ),
+    "verification": Surface(
+        "GET",
+        lambda c: "/certificados/verificar/",
+        ("certificates:verify", "certificates:verify_code"),
+    ),
+}
+
+K, C = frozenset("K"), frozenset("C")
+# role → surface → sites where it is allowed. Unlisted surfaces: nowhere.
+ALLOWED: dict[str, dict[str, frozenset[str]]] = {
+    "citizen": {"verification": ALL},
+    "facilitator": {
+        "admin_home": K,
+        "user_list": K,
+        "user_create": K,
+        "user_history": K,
+        "pages": K,
+        "certificates": K,
+        "cohorts": K,
+        "attendance": K,
+        "cohort_progress_api": K,
+        "participant_import": K,
+        "verification": ALL,
+    },
+    "locality_manager": {
+        "admin_home": K,
+        "user_list": K,
+        "user_create": K,
+        "user_edit": K,
+        "user_history": K,
+        "user_document": K,
+        "grant_facilitator": K,
+        "pages": K,
+        "certificates": K,
+        "cohort_progress_api": K,
+        "participant_import": K,
+        "dashboard": K,
+        "dashboard_export": K,
+        "verification": ALL,
+    },
+    "locality_admin": {
+        "admin_home": K,
+        "user_list": K,
+        "user_create": K,
+        "user_edit": K,
+        "user_history": K,
+        "user_document": K,
+        "grant_facilitator": K,
+        "certificates": K,
+        "certificate_reissue": K,
+        "participant_import": K,
+        "verification": ALL,
+        # Runs the site, does not author courses (page rights: courses app).
+    },
+    "trainer": {
+        "admin_home": C,
+        "pages": C,
+        "h5p_upload": C,
+        "verification": ALL,
+    },
+    "program_manager": {
+        # City figures at the campus (each locality's from there); no pages.
+        "admin_home": C,
+        "certificates": C,
+        "dashboard": C,
+        "dashboard_export": C,
+        "city_targets": C,
+        "verification": ALL,
+    },
+    "platform_admin": {
+        **dict.fromkeys(SURFACES, ALL),
+        # Only Kennedy has the facilitator's session and cohort.
+        "attendance": K,
+        "cohort_progress_api": K,
+        # City targets are set at the campus.
+        "city_targets": C,
+    },
+}
+
+
+def _is_allowed(response) -> bool:
+    if response.status_code in (403, 404, 405):
+        return False
+    if response.status_code in (301, 302):
+        target = response["Location"]
+        return not ("/login" in target or "/ingresar" in target or target == "/admin/")
+    return response.status_code == 200
+
+
+def _request(city: City, role: str, surface: Surface, site: str):
+    client = city.client(role, site)
+    path = surface.path(city)
+    if surface.method == "POST":
+        return client.post(path, surface.data(city) if surface.data else {})
+    return client.get(path)
+
+
+@pytest.mark.parametrize("role", list(ROLE_HOMES))
+def test_each_role_reaches_exactly_its_cells(city, role):
+    wrong = []
+    for name, surface in SURFACES.items():
+        allowed_sites = ALLOWED[role].get(name, NONE)
+        for site in "KBC":
+            response = _request(city, role, surface, site)
+            if _is_allowed(response) != (site in allowed_sites):
+                wrong.append(f"{name}@{site}: {response.status_code}")
+    assert not wrong, f"{role}: {wrong}"
+
+
+def test_the_matrix_names_every_role_of_the_table():
+    held = {role for role, _home in ROLE_HOMES.values() if role is not None}
+    assert held == set(Role)
+    assert set(ALLOWED) == set(ROLE_HOMES)
+
+
+@pytest.mark.parametrize("role", ["facilitator", "locality_manager", "locality_admin"])
+def test_locality_staff_list_only_their_locality_people(city, role):
+    page = city.client(role, "K").get("/admin/users/").text
+    assert "Kelly" in page  # enrolled in Kennedy
+    assert "Bruno" not in page  # enrolled only in Bosa
+    assert "Platform Admin" not in page
+    # Documents are masked in the list, never whole (nor as usernames).
+    assert "1012345678" not in page and "••••5678" in page
+
+
+def test_platform_admin_lists_everyone(city):
+    page = city.client("platform_admin", "B").get("/admin/users/").text
+    assert "Kelly" in page and "Bruno" in page
+
+
+def test_granting_a_role_really_grants_it_and_only_there(city):
+    city.client("locality_manager", "K").post(
+        f"/admin/users/edit/{city.kennedy_learner.pk}/",
+        {"roles": [Role.FACILITATOR.value]},
+    )
+    with tenants_api.in_locality(SCHEMAS["K"]):
+        assert roles_api.roles_of(city.kennedy_learner.pk) == {Role.FACILITATOR}
+    with tenants_api.in_locality(SCHEMAS["B"]):
+        assert roles_api.roles_of(city.kennedy_learner.pk) == set()
+
+
+# --- Every page is in the matrix ------------------------------------------------
+
+_OURS = ("lms.", "courses", "certificates", "h5p", "reporting", "tenants", "open_data")
+# Pages outside the staff matrix, each with where its access is tested.
+OUTSIDE_THE_MATRIX = {
+    # Anyone, or the person themself (tests/accounts/test_views.py, test_data_rights.py).
+    "register",
+    "data_policy",
+    "verify_email",
+    "my_data",
+    "resend_verification",
+    "my_data_json",
+    "my_data_csv",
+    "sensitive_data",
+    "delete_account",
+    # A learner's own pages and records (tests/learning/).
+    "learning:mine",
+    "learning:enroll",
+    "learning:withdraw",
+    "learning:check_in",
+    "learning:quiz",
+    "learning:unsubscribe",
+    "learning_api:my_courses",
+    "learning_api:enroll",
+    "learning_api:withdraw",
+    "learning_api:progress",
+    "learning_api:openapi-json",
+    "learning_api:openapi-view",
+    "learning_api:api-root",
+    # Public credential facts and the holder's own files (tests/certificates/).
+    "certificates:verify_credential",
+    "certificates:issuer",
+    "certificates:key",
+    "certificates:status_list",
+    "certificates:mine",
+    "certificates:pdf",
+    "certificates:credential",
+    # H5P player and results of the signed-in learner (tests/h5p/).
+    "h5p:files",
+    "h5p:activity",
+    "h5p:player",
+    "h5p:xapi",
+    "h5p:state",
+    # Course release screens: trainer and administrators (tests/courses/test_permissions.py).
+    "courses_release",
+    "courses_release_status",
+    "courses_toggle_hidden",
+    # One locality's dashboard read from another site (tests/reporting/test_views.py).
+    "reporting:locality",
+    "reporting:locality_export",
+}
+
+
+def _our_url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from _our_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            callback = pattern.callback
+            module = getattr(callback, "view_class", callback).__module__ or ""
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            ours = module.startswith(_OURS) or (namespace or "").startswith(
+                ("learning_api", "wagtailsnippets_h5p")
+            )
+            if ours:
+                yield name
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {name for s in SURFACES.values() for name in s.url_names}
+    snippets = {
+        n for n in _our_url_names(get_resolver().url_patterns) if "h5p_h5p" in n
+    }
+    missing = [
+        name
+        for name in _our_url_names(get_resolver().url_patterns)
+        if name not in covered
+        and name not in OUTSIDE_THE_MATRIX
+        # The H5P snippet's other screens share its add permission.
+        and name not in snippets - {"wagtailsnippets_h5p_h5pcontent:add"}
+    ]
+    assert not missing, f"Add these pages to tests/access/test_matrix.py: {missing}"
