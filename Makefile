@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint check format stop-db clean-data verifier h5p-player chromium
+.PHONY: install run test lint check format stop-db clean-data verifier pex-check h5p-player chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -44,8 +44,17 @@ $(VERIFIER)/node_modules/.installed: $(VERIFIER)/package.json $(VERIFIER)/packag
 
 verifier: $(VERIFIER)/node_modules/.installed
 
+# The independent Presentation Exchange evaluator the participation tests run.
+PEX := participation/pex_check
+$(PEX)/node_modules/.installed: $(PEX)/package.json $(PEX)/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	npm ci --ignore-scripts --no-audit --no-fund --prefix $(PEX)
+	@touch $@
+
+pex-check: $(PEX)/node_modules/.installed
+
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
-test: install verifier h5p-player chromium
+test: install verifier pex-check h5p-player chromium
 	$(BIN)/pytest
 
 lint: install

@@ -62,7 +62,7 @@ from .models import Notification as _Notification
 from .models import Quiz as _Quiz
 from .models import QuizAttempt as _QuizAttempt
 from .models import XapiStatement as _XapiStatement
-from .people import learner_id_subqueries
+from .people import count_sessions_attended, learner_id_subqueries
 
 __all__ = [
     "MAX_BATCH",
@@ -81,6 +81,7 @@ __all__ = [
     "SessionData",
     "check_in_with_qr",
     "count_quiz_attempts",
+    "count_sessions_attended",
     "create_cohort",
     "enroll",
     "erase_learner",

@@ -23,3 +23,8 @@ def learner_id_subqueries() -> tuple[QuerySet, ...]:
         _Enrollment.objects.values("user_id"),
         _Attendance.objects.values("user_id"),
     )
+
+
+def count_sessions_attended(user_id: int) -> int:
+    """In-person sessions the person attended in the active locality."""
+    return _Attendance.objects.filter(user_id=user_id).count()

@@ -55,6 +55,8 @@ TENANT_APPS = [
     # H5P libraries and content are unpacked into each locality's media.
     "h5p",
     "certificates",
+    # Civic roles the certificates open: cycles, rules, applications, selection.
+    "participation",
     "open_data_labs",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

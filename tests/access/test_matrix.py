@@ -309,6 +309,13 @@ OUTSIDE_THE_MATRIX = {
     "courses_release",
     "courses_release_status",
     "courses_toggle_hidden",
+    # Civic roles: public requirements and lottery data, the person's own
+    # application (tests/participation/test_pages.py, including isolation).
+    "participation:roles",
+    "participation:role",
+    "participation:withdraw",
+    "participation:requirements",
+    "participation:lottery",
     # One locality's dashboard read from another site (tests/reporting/test_views.py).
     "reporting:locality",
     "reporting:locality_export",

@@ -1,0 +1,77 @@
+"""Python API of participation: civic roles the training opens, and who holds them.
+
+Acts on the active locality's schema (role templates live at the campus). The
+chain: a certificate → eligibility for a role (explained rules, and the same
+requirements as a DIF Presentation Exchange definition) → application → selection
+(committee, first come, or a public lottery anyone can re-run from its seed).
+Invariants: revoked certificates never count; a role never has more people
+selected than seats, even under concurrent applications; nothing is half-stored.
+"""
+
+from __future__ import annotations
+
+from .applications import (
+    DECLARATION_TEXT,
+    applications_of,
+    apply,
+    decide,
+    list_applications,
+    lottery_entries,
+    lottery_record,
+    run_lottery,
+    withdraw,
+)
+from .catalog import (
+    ParticipationError,
+    create_cycle,
+    get_role,
+    list_roles,
+    open_role,
+    save_role_template,
+)
+from .data import (
+    ApplicationData,
+    ApplicationStatus,
+    Eligibility,
+    InvestmentLine,
+    RoleData,
+    RoleKind,
+    RuleResult,
+    SelectionMode,
+    Verdict,
+)
+from .eligibility import eligibility_for, roles_for_person
+from .lottery import draw, ticket
+from .presentation import presentation_definition
+
+__all__ = [
+    "DECLARATION_TEXT",
+    "ApplicationData",
+    "ApplicationStatus",
+    "Eligibility",
+    "InvestmentLine",
+    "ParticipationError",
+    "RoleData",
+    "RoleKind",
+    "RuleResult",
+    "SelectionMode",
+    "Verdict",
+    "applications_of",
+    "apply",
+    "create_cycle",
+    "decide",
+    "draw",
+    "eligibility_for",
+    "get_role",
+    "list_applications",
+    "list_roles",
+    "lottery_entries",
+    "lottery_record",
+    "open_role",
+    "presentation_definition",
+    "roles_for_person",
+    "run_lottery",
+    "save_role_template",
+    "ticket",
+    "withdraw",
+]

@@ -1,0 +1,163 @@
+"""Values of the participation app that other apps may hold (stdlib only).
+
+Role kinds are the city-wide templates of the civic roles the training leads to;
+each locality opens them in a cycle with its own seats and dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class RoleKind(StrEnum):
+    BUDGET_DELEGATE = "delegado_pp"
+    CITIZEN_MONITOR = "veedor"
+    CI_FACILITATOR = "facilitador_ic"
+    DATA_AUDITOR = "auditor_datos"
+
+
+ROLE_KIND_LABELS: dict[str, str] = {
+    RoleKind.BUDGET_DELEGATE: "Delegado/a de presupuestos participativos",
+    RoleKind.CITIZEN_MONITOR: "Veedor/a ciudadano/a",
+    RoleKind.CI_FACILITATOR: "Facilitador/a de inteligencia colectiva",
+    RoleKind.DATA_AUDITOR: "Auditor/a de datos abiertos",
+}
+
+
+class InvestmentLine(StrEnum):
+    """The five lines of the Local Development Funds (PARTICIPATION.md)."""
+
+    LOCAL_ECONOMY = "economia_local"
+    INFRASTRUCTURE = "infraestructura"
+    REACTIVATION = "reactivacion"
+    ENVIRONMENT = "ambiente"
+    RURALITY = "ruralidad"
+
+
+INVESTMENT_LINE_LABELS: dict[str, str] = {
+    InvestmentLine.LOCAL_ECONOMY: "Economía local, micro y pequeñas empresas",
+    InvestmentLine.INFRASTRUCTURE: "Infraestructura",
+    InvestmentLine.REACTIVATION: "Reactivación económica, social y cultural",
+    InvestmentLine.ENVIRONMENT: "Inversión ambiental sostenible",
+    InvestmentLine.RURALITY: "Ruralidad",
+}
+
+
+class SelectionMode(StrEnum):
+    COMMITTEE = "comite"
+    FIRST_COME = "orden_de_llegada"
+    LOTTERY = "sorteo"
+
+
+SELECTION_MODE_LABELS: dict[str, str] = {
+    SelectionMode.COMMITTEE: "Comité (acepta o rechaza con motivo)",
+    SelectionMode.FIRST_COME: "Orden de llegada",
+    SelectionMode.LOTTERY: "Sorteo público con cuotas",
+}
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pendiente"
+    WAITING = "en_espera"
+    SELECTED = "seleccionada"
+    REJECTED = "rechazada"
+    WITHDRAWN = "retirada"
+
+
+OPEN_STATUSES = (
+    ApplicationStatus.PENDING,
+    ApplicationStatus.WAITING,
+    ApplicationStatus.SELECTED,
+)
+
+
+class Verdict(StrEnum):
+    """What a person sees for a role: eligible, or the first reason why not."""
+
+    ELIGIBLE = "habilitada"
+    MISSING = "faltan_requisitos"
+    OTHER_LOCALITY = "otra_localidad"
+    TOO_YOUNG = "edad"
+    CLOSED = "cerrada"
+    APPLIED = "ya_postulada"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One requirement, met or not, explained in Spanish (with where to get it)."""
+
+    kind: str
+    is_met: bool
+    explanation: str
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    role_id: int
+    user_id: int
+    verdict: Verdict
+    results: tuple[RuleResult, ...]
+    needs_guardian: bool = False
+
+    @property
+    def is_eligible(self) -> bool:
+        return self.verdict == Verdict.ELIGIBLE
+
+
+@dataclass(frozen=True, slots=True)
+class CycleData:
+    cycle_id: int
+    name: str
+    applications_open: date
+    applications_close: date
+    service_starts: date
+    service_ends: date
+
+
+@dataclass(frozen=True, slots=True)
+class RoleData:
+    role_id: int
+    cycle: CycleData
+    kind: RoleKind
+    title: str
+    investment_line: str
+    seats: int
+    selection_mode: SelectionMode
+    min_age: int
+    minors_from: int | None
+    required_courses: tuple[str, ...]
+    min_sessions_attended: int
+    requires_residence: bool
+    lottery_quotas: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationData:
+    application_id: int
+    role_id: int
+    user_id: int
+    status: ApplicationStatus
+    motivation: str
+    applied_at: datetime
+    decided_at: datetime | None
+    reason: str
+    waiting_position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LotteryEntry:
+    """An applicant as the public draw sees them: an id and the quota groups."""
+
+    application_id: int
+    groups: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class LotteryResult:
+    seed: str
+    selected: tuple[int, ...]
+    waiting: tuple[int, ...]
+    unmet_quotas: tuple[str, ...]

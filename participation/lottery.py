@@ -1,0 +1,81 @@
+"""A public lottery with stratified quotas that anyone can re-run (pure functions).
+
+The algorithm, published with every draw:
+1. The applicant list is the role's pending applications, each as an id and its
+   groups (gender, age band, population group) as the person declared them.
+2. Each applicant's ticket is SHA-256 of ``"<seed>:<application id>"`` in hex; the
+   draw order is the applicants sorted by ticket. The seed is published before the
+   draw (for example the numbers of a public lottery of that day), so nobody can
+   choose an order, and anyone with the seed and the list gets the same order.
+3. Quotas are minimum seats per group, taken in alphabetical order of dimension
+   and group: walk the draw order and select people of that group until the quota
+   is met or the seats run out. A quota with too few applicants is reported as
+   unmet (which, and by how many) and its seats go to the general draw.
+4. Remaining seats go in draw order; everyone else is on the waiting list, in
+   draw order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.utils.translation import gettext as _
+
+from .data import LotteryEntry, LotteryResult
+
+
+def ticket(seed: str, application_id: int) -> str:
+    """The applicant's place in the draw: anyone can recompute it."""
+    return hashlib.sha256(f"{seed}:{application_id}".encode()).hexdigest()
+
+
+def draw(
+    entries: list[LotteryEntry],
+    *,
+    seats: int,
+    quotas: dict[str, dict[str, int]],
+    seed: str,
+) -> LotteryResult:
+    """Select ``seats`` applicants from ``entries`` with the quotas, by the seed."""
+    order = sorted(entries, key=lambda entry: ticket(seed, entry.application_id))
+    selected: list[int] = []
+    unmet: list[str] = []
+    for dimension in sorted(quotas):
+        for group, minimum in sorted(quotas[dimension].items()):
+            already = sum(
+                1
+                for entry in order
+                if entry.application_id in selected
+                and entry.groups.get(dimension) == group
+            )
+            for entry in order:
+                if already >= minimum or len(selected) >= seats:
+                    break
+                if entry.application_id in selected:
+                    continue
+                if entry.groups.get(dimension) == group:
+                    selected.append(entry.application_id)
+                    already += 1
+            if already < minimum:
+                unmet.append(
+                    _(
+                        "Cuota «%(dimension)s = %(group)s»: se pedían %(minimum)d "
+                        "cupos y solo hubo %(found)d personas de ese grupo entre "
+                        "las postuladas (o no quedaban cupos)."
+                    )
+                    % {
+                        "dimension": dimension,
+                        "group": group,
+                        "minimum": minimum,
+                        "found": already,
+                    }
+                )
+    for entry in order:
+        if len(selected) >= seats:
+            break
+        if entry.application_id not in selected:
+            selected.append(entry.application_id)
+    waiting = tuple(e.application_id for e in order if e.application_id not in selected)
+    return LotteryResult(
+        seed=seed, selected=tuple(selected), waiting=waiting, unmet_quotas=tuple(unmet)
+    )

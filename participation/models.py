@@ -1,0 +1,131 @@
+"""Civic roles of one locality: cycles, roles with their rules, applications.
+
+Tenant app: every locality (and the campus) has its own tables, so a Kennedy
+manager never sees Bosa's applicants. Role templates are written at the campus
+and copied into a locality when it opens the role (``catalog.open_role``), so each
+locality's rules stay readable in its own schema. ``user_id`` points at the
+city-wide account (public schema) by id, as the learning records do.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from .data import (
+    INVESTMENT_LINE_LABELS,
+    OPEN_STATUSES,
+    ROLE_KIND_LABELS,
+    SELECTION_MODE_LABELS,
+    ApplicationStatus,
+    SelectionMode,
+)
+
+_KIND_CHOICES = list(ROLE_KIND_LABELS.items())
+_MODE_CHOICES = list(SELECTION_MODE_LABELS.items())
+
+
+class RoleTemplate(models.Model):
+    """A city-wide role as IDPAC writes it at the campus: what it asks of people."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=_KIND_CHOICES)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    min_age = models.PositiveSmallIntegerField(default=18)
+    # People from this age (e.g. 14) up to min_age may apply with a guardian's consent.
+    minors_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    required_courses = models.JSONField(default=list, blank=True)
+    min_sessions_attended = models.PositiveSmallIntegerField(default=0)
+    requires_residence = models.BooleanField(default=True)
+    selection_mode = models.CharField(
+        max_length=20, choices=_MODE_CHOICES, default=SelectionMode.COMMITTEE
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cycle(models.Model):
+    """A participation cycle of the locality, e.g. «Presupuestos participativos 2027»."""
+
+    name = models.CharField(max_length=200)
+    applications_open = models.DateField()
+    applications_close = models.DateField()
+    service_starts = models.DateField()
+    service_ends = models.DateField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CivicRole(models.Model):
+    """A role opened in a cycle, with its seats and the rules copied from a template."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="roles")
+    template_key = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=32, choices=_KIND_CHOICES)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    investment_line = models.CharField(
+        max_length=32, choices=list(INVESTMENT_LINE_LABELS.items()), blank=True
+    )
+    seats = models.PositiveIntegerField()
+    selection_mode = models.CharField(max_length=20, choices=_MODE_CHOICES)
+    min_age = models.PositiveSmallIntegerField()
+    minors_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    required_courses = models.JSONField(default=list, blank=True)
+    min_sessions_attended = models.PositiveSmallIntegerField(default=0)
+    requires_residence = models.BooleanField(default=True)
+    # {"genero": {"mujer": 2}, "grupo_edad": {"14-28": 1}}: minimum seats per group.
+    lottery_quotas = models.JSONField(default=dict, blank=True)
+    lottery_seed = models.CharField(max_length=128, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    # What the draw saw and decided, published as is: application numbers and
+    # their quota groups (never names), the selected and the waiting list.
+    lottery_record = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        permissions = [
+            ("select_applicants", "Seleccionar personas para un rol (comité o sorteo)")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Application(models.Model):
+    """A person applies for a role. Holds personal data (who applied, motivation,
+    guardian's name for 14-17-year-olds, the signed declaration)."""
+
+    role = models.ForeignKey(
+        CivicRole, on_delete=models.PROTECT, related_name="applications"
+    )
+    user_id = models.BigIntegerField("persona (id)")
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.value) for s in ApplicationStatus],
+        default=ApplicationStatus.PENDING,
+    )
+    motivation = models.TextField(blank=True)
+    # Ley 850 art. 19: the person declares no impediment; the text shown is kept.
+    declaration_text = models.TextField()
+    declared_at = models.DateTimeField()
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_consent_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    waiting_position = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "user_id"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="one_open_application_per_role",
+            )
+        ]
+        indexes = [models.Index(fields=["role", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.role_id}"

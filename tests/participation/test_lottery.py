@@ -1,0 +1,81 @@
+"""The public lottery: reproducible from its seed, quotas met or explained."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.accounts import api as accounts_api
+from lms.accounts.data import Question
+from participation import api
+from participation.data import LotteryEntry
+from tenants import api as tenants_api
+
+from .conftest import apply
+
+
+def _entries(n: int) -> list[LotteryEntry]:
+    genders = ["mujer", "hombre", "no_binario"]
+    return [
+        LotteryEntry(application_id=i, groups={"genero": genders[i % 3]})
+        for i in range(1, n + 1)
+    ]
+
+
+def test_the_same_seed_and_list_give_the_same_draw_anyone_can_recompute():
+    entries = _entries(40)
+    one = api.draw(entries, seats=5, quotas={}, seed="2027-03-01 Baloto 04 11 23")
+    two = api.draw(list(reversed(entries)), seats=5, quotas={}, seed=one.seed)
+    assert one.selected == two.selected and one.waiting == two.waiting
+    # The order is the tickets' order: recomputable with sha256 alone.
+    by_ticket = sorted(e.application_id for e in entries)
+    by_ticket.sort(key=lambda i: api.ticket(one.seed, i))
+    assert list(one.selected) == by_ticket[:5]
+    other = api.draw(entries, seats=5, quotas={}, seed="otra semilla")
+    assert other.selected != one.selected
+
+
+def test_quotas_are_met_first_and_unmet_ones_are_explained():
+    entries = _entries(30)
+    result = api.draw(
+        entries, seats=6, quotas={"genero": {"mujer": 4, "rrom": 1}}, seed="s"
+    )
+    women = {e.application_id for e in entries if e.groups["genero"] == "mujer"}
+    assert len(set(result.selected) & women) >= 4
+    assert len(result.selected) == 6
+    (unmet,) = result.unmet_quotas
+    assert "genero = rrom" in unmet and "solo hubo 0" in unmet
+
+
+def test_more_seats_than_applicants_selects_everyone():
+    result = api.draw(_entries(3), seats=10, quotas={}, seed="s")
+    assert sorted(result.selected) == [1, 2, 3] and result.waiting == ()
+
+
+def test_a_role_lottery_with_stratified_quotas_from_declared_answers(make_role, person):
+    role = make_role(
+        seats=1,
+        selection_mode=api.SelectionMode.LOTTERY,
+        lottery_quotas={"genero": {"mujer": 1}},
+    )
+    with tenants_api.in_locality("test_kennedy"):
+        with pytest.raises(api.ParticipationError, match="No hay personas"):
+            api.run_lottery(role.role_id, seed="s", by_user_id=1)
+    people = [person() for _ in range(3)]
+    accounts_api.answer_sensitive_question(
+        people[2].pk, Question.GENDER, "mujer", consent=True
+    )
+    for user in people:
+        assert apply(user, role).status == api.ApplicationStatus.PENDING
+    with tenants_api.in_locality("test_kennedy"):
+        result = api.run_lottery(role.role_id, seed="semilla pública", by_user_id=1)
+        record = api.lottery_record(role.role_id)
+        applications = {a.user_id: a for a in api.list_applications(role.role_id)}
+        with pytest.raises(api.ParticipationError, match="ya se hizo"):
+            api.run_lottery(role.role_id, seed="otra", by_user_id=1)
+    assert applications[people[2].pk].status == api.ApplicationStatus.SELECTED
+    assert result.selected == (applications[people[2].pk].application_id,)
+    # The published record re-runs to the same result, with no names in it.
+    entries = [LotteryEntry(**row) for row in record["applicants"]]
+    again = api.draw(entries, seats=1, quotas=record["quotas"], seed=record["seed"])
+    assert list(again.selected) == record["selected"]
+    assert "Persona" not in str(record)

@@ -1,0 +1,92 @@
+"""Each requirement, explained: certificate, residence, age (minors), closed, applied."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from certificates import api as certificates_api
+from participation import api
+from tenants import api as tenants_api
+
+from .conftest import apply
+
+
+def _standing(user, role):
+    with tenants_api.in_locality("test_kennedy"):
+        return api.eligibility_for(user.pk, role.role_id)
+
+
+def test_a_certified_resident_adult_is_eligible(make_role, person):
+    standing = _standing(person(), make_role())
+    assert standing.verdict == api.Verdict.ELIGIBLE
+    assert all(result.is_met for result in standing.results)
+
+
+def test_a_missing_certificate_says_which_course_and_links_it(make_role, person):
+    standing = _standing(person(certified=False), make_role())
+    assert standing.verdict == api.Verdict.MISSING
+    (missing,) = [r for r in standing.results if not r.is_met]
+    assert "Presupuestos participativos" in missing.explanation
+    assert missing.link.endswith("/")  # the course page in this locality
+
+
+def test_a_revoked_certificate_never_counts(make_role, person):
+    user = person()
+    with tenants_api.in_locality("test_kennedy"):
+        [certificate] = certificates_api.list_certificates_for_person(user.pk)
+        certificates_api.revoke_certificate(
+            certificate.code, reason="Error de registro"
+        )
+    assert _standing(user, make_role()).verdict == api.Verdict.MISSING
+
+
+def test_a_certificate_from_another_locality_counts(make_role, person, town_b):
+    user = person(certified=False)
+    with tenants_api.in_locality(town_b):
+        from courses import api as courses_api
+
+        courses_api.create_course("Presupuestos participativos", key="pp")
+        certificates_api.issue_certificate(
+            user.pk, course_key="pp", course_version=1, completed_at=timezone.now()
+        )
+    assert _standing(user, make_role()).verdict == api.Verdict.ELIGIBLE
+
+
+def test_living_elsewhere_is_its_own_verdict(make_role, person):
+    standing = _standing(person(residence="test_bosa"), make_role())
+    assert standing.verdict == api.Verdict.OTHER_LOCALITY
+
+
+def test_minors_from_fourteen_need_a_guardian(make_role, person):
+    today = timezone.localdate()
+    teen = person(born=date(today.year - 15, 1, 1))
+    role = make_role()
+    standing = _standing(teen, role)
+    assert standing.verdict == api.Verdict.ELIGIBLE and standing.needs_guardian
+    try:
+        apply(teen, role)
+    except api.ParticipationError as refused:
+        assert "acudiente" in str(refused)
+    else:
+        raise AssertionError("a minor applied without a guardian")
+    done = apply(teen, role, guardian_name="Rosa Díaz", guardian_consents=True)
+    assert done.status == api.ApplicationStatus.SELECTED
+
+
+def test_under_fourteen_is_too_young(make_role, person):
+    today = timezone.localdate()
+    child = person(born=date(today.year - 12, 1, 1))
+    assert _standing(child, make_role()).verdict == api.Verdict.TOO_YOUNG
+
+
+def test_closed_applications_are_said_so(make_role, person, town_a):
+    role = make_role()
+    with tenants_api.in_locality(town_a):
+        from participation.models import Cycle
+
+        Cycle.objects.filter(pk=role.cycle.cycle_id).update(
+            applications_close=timezone.localdate() - timedelta(days=1)
+        )
+    assert _standing(person(), role).verdict == api.Verdict.CLOSED
