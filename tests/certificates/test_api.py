@@ -157,7 +157,7 @@ def test_key_rotation_keeps_old_credentials_verifiable(certificate, holder):
         assert api.verify_credential(old).is_valid  # signed by the retired key
         renewed = api.reissue_certificate(certificate.code, reason="Rotación de clave")
         new = api.certificate_credential(renewed.uuid, user_id=holder.pk)
-        assert new["proof"]["verificationMethod"].endswith("#clave-2027")
+        assert new["proof"][0]["verificationMethod"].endswith("#clave-2027")
         assert api.verify_credential(new).is_valid
         profile = api.issuer_profile_document()
         assert len(profile["assertionMethod"]) == 2

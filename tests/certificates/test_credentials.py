@@ -68,7 +68,7 @@ def test_round_trip_our_verifier(certificate, client_a, holder):
     credential = _credential(client_a, holder, certificate)
 
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     result = api.verify_credential(credential)
     assert result.is_valid, result.reason
     assert result.certificate.code == certificate.code
@@ -120,8 +120,8 @@ def test_one_character_altered_fails(certificate, client_a, holder):
 
 def test_wrong_signature_fails(certificate, client_a, holder):
     credential = _credential(client_a, holder, certificate)
-    value = credential["proof"]["proofValue"]
-    credential["proof"]["proofValue"] = value[:-2] + (
+    value = credential["proof"][0]["proofValue"]
+    credential["proof"][0]["proofValue"] = value[:-2] + (
         "11" if value[-2:] != "11" else "22"
     )
 
