@@ -35,6 +35,7 @@ from tenants import api as tenants_api
 from . import documents as _documents
 from . import pdf as _pdf
 from . import signing as _signing
+from . import status as _status
 from .data import CertificateData, CertificateState, ReissueJobData, Verification
 from .models import Certificate as _Certificate
 from .models import ReissueJob as _ReissueJob
@@ -214,9 +215,7 @@ def _make_artefacts(certificate: _Certificate) -> None:
     domain = _domain()
     for field in _SNAPSHOT_TEXT:
         setattr(certificate, field, _plain(getattr(certificate, field)))
-    if certificate.status_index is None:
-        # Its own id is unique in this schema, so it is a free status-list bit.
-        certificate.status_index = certificate.pk
+    _status.allocate_index(certificate)
     credential = _documents.build_credential(
         domain=domain,
         locality_name=certificate.locality_name,
