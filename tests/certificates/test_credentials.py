@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from certificates import api
 
-VERIFIER = Path(__file__).resolve().parents[2] / "certificates" / "verifier"
+from .conformance import independent_verify
 
 
 def _credential(client, holder, cert) -> dict:
@@ -29,39 +26,8 @@ def _credential(client, holder, cert) -> dict:
     return json.loads(response.content)
 
 
-def _published(client, url: str) -> dict:
-    path = url.split("kennedy.test", 1)[1]
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return json.loads(response.content)
-
-
 def _independent_verify(client, credential: dict) -> dict:
-    if shutil.which("node") is None or not (VERIFIER / "node_modules").exists():
-        pytest.fail(
-            "Falta el verificador independiente: ejecute `make verifier` (npm ci en "
-            "certificates/verifier)."
-        )
-    issuer = "http://kennedy.test/certificados/emisor/"
-    status = "http://kennedy.test/certificados/estado/"
-    payload = {
-        "credential": credential,
-        "documents": {
-            issuer: _published(client, issuer),
-            status: _published(client, status),
-        },
-    }
-    run = subprocess.run(
-        ["node", "verify.mjs"],
-        cwd=VERIFIER,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return independent_verify(client, credential)
 
 
 def test_round_trip_our_verifier(certificate, client_a, holder):
