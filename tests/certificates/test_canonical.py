@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from certificates import canonical, documents, signing
+from certificates import api, canonical, documents, signing
+from tenants import api as tenants_api
 
 from .conformance import (
     independent_canonicalize,
@@ -110,3 +112,23 @@ def test_a_credential_with_each_control_character_verifies_independently(
         assert result == {"verified": True, "revoked": False, "errors": []}, (
             f"U+{ord(char):04X}: {result}"
         )
+
+
+def test_a_name_stored_before_the_entry_rule_is_cleaned_in_the_snapshot(
+    course_a, make_person, client_a
+):
+    person = make_person(first_name="Ana", last_name="Pérez")
+    with tenants_api.in_public_schema():  # as stored before names were checked
+        type(person).objects.filter(pk=person.pk).update(first_name="Ana\x0bMaría")
+
+    issued = api.issue_certificate(
+        person.pk,
+        course_key=course_a.key,
+        course_version=course_a.version,
+        completed_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    credential = api.certificate_credential(issued.uuid, user_id=person.pk)
+
+    assert issued.holder_name == "Ana María Pérez"
+    assert api.verify_credential(credential).is_valid
+    assert independent_verify(client_a, credential)["verified"] is True
