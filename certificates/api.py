@@ -35,6 +35,7 @@ from tenants import api as tenants_api
 from . import documents as _documents
 from . import pdf as _pdf
 from . import signing as _signing
+from . import status as _status
 from .data import CertificateData, CertificateState, ReissueJobData, Verification
 from .models import Certificate as _Certificate
 from .models import ReissueJob as _ReissueJob
@@ -74,6 +75,8 @@ logger = logging.getLogger(__name__)
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to type
 _CODE_RE = re.compile(r"^([A-Z0-9-]+)-([A-Z0-9]{4})-([A-Z0-9]{4})$")
 _MAX_CREDENTIAL_BYTES = 256 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SNAPSHOT_TEXT = ("holder_name", "document_type", "course_title", "locality_name")
 
 
 class CertificateError(ValueError):
@@ -185,6 +188,17 @@ def issue_certificate(
     return _to_data(certificate)
 
 
+def _plain(text: str) -> str:
+    """Text for the snapshot: control characters become spaces, runs of spaces one.
+
+    Names, titles and locality names are refused with control characters at
+    entry; this cleans what was stored before that rule (on issue and re-issue),
+    so the PDF, the page and the credential show the same visible text and the
+    signer, which refuses control characters, can sign it.
+    """
+    return " ".join(_CONTROL.sub(" ", text or "").split())
+
+
 def _first_certificate(
     user_id: int, course_key: str, course_version: int
 ) -> _Certificate | None:
@@ -199,9 +213,9 @@ def _first_certificate(
 def _make_artefacts(certificate: _Certificate) -> None:
     """Sign the credential and render the PDF from the certificate's snapshot."""
     domain = _domain()
-    if certificate.status_index is None:
-        # Its own id is unique in this schema, so it is a free status-list bit.
-        certificate.status_index = certificate.pk
+    for field in _SNAPSHOT_TEXT:
+        setattr(certificate, field, _plain(getattr(certificate, field)))
+    _status.allocate_index(certificate)
     credential = _documents.build_credential(
         domain=domain,
         locality_name=certificate.locality_name,
@@ -235,7 +249,9 @@ def _make_artefacts(certificate: _Certificate) -> None:
         ContentFile(pdf_bytes),
         save=False,
     )
-    certificate.save(update_fields=["status_index", "credential", "pdf"])
+    certificate.save(
+        update_fields=["status_index", "credential", "pdf", *_SNAPSHOT_TEXT]
+    )
     if old_name:
         storage = certificate.pdf.storage
         transaction.on_commit(lambda: storage.delete(old_name))

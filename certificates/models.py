@@ -40,7 +40,8 @@ class Certificate(models.Model):
     hours = models.DecimalField("horas", max_digits=6, decimal_places=1)
     locality_name = models.CharField("localidad", max_length=120)
     # --- artefacts ---
-    status_index = models.PositiveIntegerField(null=True, unique=True, editable=False)
+    # Bit of the locality's status list: random and unused (``status.py``).
+    status_index = models.PositiveIntegerField(null=True, editable=False)
     credential = models.JSONField("credencial firmada", null=True, editable=False)
     pdf = models.FileField(upload_to="certificados/", blank=True, editable=False)
     reissued_at = models.DateTimeField("reemitido el", null=True, blank=True)
@@ -76,6 +77,11 @@ class Certificate(models.Model):
                 fields=["user_id", "course_key", "course_version"],
                 condition=Q(revoked_at__isnull=True),
                 name="one_valid_certificate_per_person_course_version",
+            ),
+            # One status list per locality (schema): two certificates never
+            # share its bit, or revoking one would revoke the other.
+            models.UniqueConstraint(
+                fields=["status_index"], name="one_status_index_per_list"
             ),
         ]
 

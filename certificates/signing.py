@@ -41,7 +41,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from pyld import jsonld
+
+from tenants.data import control_characters
+
+from . import canonical as _canonical
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -210,14 +215,7 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
 def canonicalize(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (bundled contexts only)."""
     try:
-        return jsonld.normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": document_loader,
-            },
-        )
+        return _canonical.canonicalize(document, document_loader=document_loader)
     except jsonld.JsonLdError as exc:
         cause = exc
         while cause is not None:  # the loader's own Spanish message, if it was that
@@ -239,15 +237,45 @@ def _hash_data(unsecured: dict[str, Any], proof_options: dict[str, Any]) -> byte
     )
 
 
+def refuse_control_characters(document: Any, path: str = "") -> None:
+    """Raise ``ProofError`` if any text in ``document`` has a control character.
+
+    Belt and braces: names, titles and locality names are refused at entry and
+    cleaned in the snapshot, so this only fires if some future path forgets to.
+    Refusing (not stripping) keeps the signed credential identical to the
+    certificate's snapshot and makes the forgotten path visible at once.
+    """
+    if isinstance(document, dict):
+        for key, value in document.items():
+            refuse_control_characters(key, path)
+            refuse_control_characters(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            refuse_control_characters(value, f"{path}[{index}]")
+    elif isinstance(document, str):
+        found = control_characters(document)
+        if found:
+            raise ProofError(
+                _(
+                    "No se firma: el texto de %(path)s contiene un carácter de control "
+                    "invisible (%(codes)s). Corrija el texto de origen y emita de nuevo."
+                )
+                % {"path": path or "la credencial", "codes": ", ".join(found)}
+            )
+
+
 def sign(document: dict[str, Any], *, controller: str, created: str) -> dict[str, Any]:
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof by the active key.
 
     ``controller`` is the issuer URL; the verification method is
     ``<controller>#<key id>`` so a rotated key stays identifiable in old proofs.
+    ``proof`` is a one-element array: the form the 1EdTech Open Badges 3.0 JSON
+    schema (and its validator) accepts; W3C VC 2.0 allows it too.
     """
     ring = keyring()
     unsecured = copy.deepcopy(document)
     unsecured.pop("proof", None)
+    refuse_control_characters(unsecured)
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
@@ -257,7 +285,24 @@ def sign(document: dict[str, Any], *, controller: str, created: str) -> dict[str
     }
     assert ring.active.private_key is not None  # noqa: S101 - the active key signs
     signature = ring.active.private_key.sign(_hash_data(unsecured, proof))
-    return {**unsecured, "proof": {**proof, "proofValue": "z" + b58encode(signature)}}
+    return {**unsecured, "proof": [{**proof, "proofValue": "z" + b58encode(signature)}]}
+
+
+def _single_proof(document: dict[str, Any]) -> dict[str, Any]:
+    # W3C VC 2.0 allows one proof as an object or as an array; we issue the
+    # array (what the 1EdTech schema wants) and accept both. A set of several
+    # proofs is not something this issuer makes, so it is refused.
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    if not isinstance(proof, dict):
+        raise ProofError(
+            _(
+                "La credencial no tiene prueba (proof), o tiene varias: se espera "
+                "una sola, como objeto o como lista de un elemento."
+            )
+        )
+    return proof
 
 
 def verify(document: Any, *, controller: str) -> str:
@@ -267,9 +312,7 @@ def verify(document: Any, *, controller: str) -> str:
     """
     if not isinstance(document, dict):
         raise ProofError("La credencial debe ser un objeto JSON.")
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        raise ProofError("La credencial no tiene prueba (proof) o no es una sola.")
+    proof = _single_proof(document)
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != (
         CRYPTOSUITE
     ):

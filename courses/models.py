@@ -15,11 +15,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
+
+from tenants.data import control_characters
 
 from .blocks import LESSON_BODY_BLOCKS
 
@@ -207,6 +210,24 @@ class CoursePage(_CityCopyAware, Page):
 
     def belongs_to_city_copy(self) -> bool:
         return self.is_city_copy
+
+    def clean(self):
+        super().clean()
+        # The title is printed on certificates and signed into their credentials:
+        # an invisible control character (pasted from a PDF or a spreadsheet)
+        # has no place there. Wagtail runs this for the admin form and for
+        # courses.api.create_course alike.
+        found = control_characters(self.title)
+        if found:
+            raise ValidationError(
+                {
+                    "title": _(
+                        "El título contiene un carácter de control invisible "
+                        "(%(codes)s). Bórrelo y vuelva a escribir el texto."
+                    )
+                    % {"codes": ", ".join(found)}
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         from . import api

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 from django_tenants.utils import (
     get_public_schema_name,
     get_tenant_base_schema,
@@ -33,13 +34,20 @@ from django_tenants.utils import (
     tenant_context,
 )
 
-from .data import LocalityData, LocalityKind, LocalitySpec, ProvisionResult
+from .data import (
+    LocalityData,
+    LocalityKind,
+    LocalitySpec,
+    ProvisionResult,
+    control_characters,
+)
 from .models import Domain as _Domain
 from .models import Locality as _Locality
 from .signals import locality_provisioned
 
 __all__ = [
     "LocalityNotFound",
+    "control_characters",
     "current_schema",
     "ensure_template_schema",
     "get_locality",
@@ -134,6 +142,7 @@ def provision_locality(
     outside a transaction (schema creation cannot run inside one).
     """
     started = time.perf_counter()
+    _refuse_control_characters(spec.name)
     domain = domain or f"{spec.slug}.{settings.LOCALITY_DOMAIN_SUFFIX}"
     with in_public_schema():
         locality = _Locality.objects.filter(schema_name=spec.schema_name).first()
@@ -164,6 +173,20 @@ def provision_locality(
         created=created,
         seconds=time.perf_counter() - started,
     )
+
+
+def _refuse_control_characters(name: str) -> None:
+    # The name is printed on every certificate of the locality and signed into
+    # its credentials: an invisible control character has no place there.
+    found = control_characters(name)
+    if found:
+        raise ValueError(
+            _(
+                "El nombre de la localidad contiene un carácter de control "
+                "invisible (%(codes)s). Bórrelo y vuelva a escribir el nombre."
+            )
+            % {"codes": ", ".join(found)}
+        )
 
 
 def read_reference_localities(path: Path | None = None) -> list[LocalitySpec]:

@@ -6,6 +6,8 @@
 //
 // Input (stdin): {"credential": {...}, "documents": {"<url>": {...}, ...}}
 // Output (stdout): {"verified": bool, "revoked": bool|null, "errors": [string]}
+// Or several at once (one Node start for many credentials):
+// {"credentials": [{...}, ...], "documents": {...}} -> {"results": [{...}, ...]}
 import {gunzipSync} from 'node:zlib';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -71,21 +73,36 @@ async function checkStatus({credential}) {
   return {verified: !revoked};
 }
 
-const result = await vc.verifyCredential({
-  credential: input.credential, suite, documentLoader, checkStatus
-}).catch(error => ({verified: false, error}));
+async function verifyOne(credential) {
+  globalThis.__revoked = undefined;
+  const result = await vc.verifyCredential({
+    credential, suite, documentLoader, checkStatus
+  }).catch(error => ({verified: false, error}));
 
-const errors = [];
-const collect = error => {
-  if(!error) return;
-  if(Array.isArray(error)) return error.forEach(collect);
-  errors.push(String(error.message || error));
-  if(error.errors) collect(error.errors);
-};
-collect(result.error);
-for(const r of result.results || []) collect(r.error);
-process.stdout.write(JSON.stringify({
-  verified: Boolean(result.verified),
-  revoked: globalThis.__revoked ?? null,
-  errors
-}) + '\n');
+  const errors = [];
+  const collect = error => {
+    if(!error) return;
+    if(Array.isArray(error)) return error.forEach(collect);
+    errors.push(String(error.message || error));
+    if(error.errors) collect(error.errors);
+  };
+  collect(result.error);
+  for(const r of result.results || []) collect(r.error);
+  return {
+    verified: Boolean(result.verified),
+    revoked: globalThis.__revoked ?? null,
+    errors
+  };
+}
+
+let output;
+if(Array.isArray(input.credentials)) {
+  const results = [];
+  for(const credential of input.credentials) {
+    results.push(await verifyOne(credential));
+  }
+  output = {results};
+} else {
+  output = await verifyOne(input.credential);
+}
+process.stdout.write(JSON.stringify(output) + '\n');

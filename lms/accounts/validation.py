@@ -11,6 +11,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from tenants.data import control_characters
 
 from .data import DOCUMENT_TYPE_LABELS, MAX_AGE, MIN_AGE, DocumentType, age_on
 
@@ -145,6 +148,18 @@ def parse_date(raw: str) -> date:
 
 
 def clean_name(raw: str, *, what: str) -> str:
+    # Names are printed on certificates and signed into their credentials. Tab,
+    # newline and return (a paste, a CSV cell) become spaces as always; any other
+    # control character is invisible and meaningless in a name: refuse it.
+    found = control_characters(re.sub(r"[\t\n\r]", " ", raw or ""))
+    if found:
+        raise ValidationError(
+            _(
+                "Los %(what)s contienen un carácter de control invisible "
+                "(%(codes)s). Bórrelo y vuelva a escribir los %(what)s."
+            )
+            % {"what": what, "codes": ", ".join(found)}
+        )
     name = " ".join((raw or "").split())
     if not name:
         raise ValidationError(f"Faltan los {what}.")

@@ -1,4 +1,8 @@
-"""Fixtures for certificates: a person and a published course in Kennedy."""
+"""Fixtures for certificates: a person and a published course in Kennedy.
+
+Every Open Badges credential signed during these tests is checked against the
+1EdTech OB 3.0 JSON schema (``conformance.validate_ob3``), whatever the test.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,27 @@ from datetime import UTC, datetime
 
 import pytest
 
-from certificates import api
+from certificates import api, signing
 from courses import api as courses_api
 from tenants import api as tenants_api
 
+from .conformance import validate_ob3
+
 _keys = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def every_badge_meets_the_ob3_schema(monkeypatch):
+    """Wrap the signer: each OpenBadgeCredential it returns must pass the schema."""
+    sign = signing.sign
+
+    def checked_sign(document, **kwargs):
+        signed = sign(document, **kwargs)
+        if "OpenBadgeCredential" in signed.get("type", []):
+            validate_ob3(signed)
+        return signed
+
+    monkeypatch.setattr(signing, "sign", checked_sign)
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def test_key_rotation_keeps_old_credentials_verifiable(certificate, holder):
         assert api.verify_credential(old).is_valid  # signed by the retired key
         renewed = api.reissue_certificate(certificate.code, reason="Rotación de clave")
         new = api.certificate_credential(renewed.uuid, user_id=holder.pk)
-        assert new["proof"]["verificationMethod"].endswith("#clave-2027")
+        assert new["proof"][0]["verificationMethod"].endswith("#clave-2027")
         assert api.verify_credential(new).is_valid
         profile = api.issuer_profile_document()
         assert len(profile["assertionMethod"]) == 2
@@ -186,7 +186,7 @@ def test_bulk_reissue_reports_progress(certificate, holder, course_a, make_perso
     assert api.get_reissue_job(job.job_id).finished_at is not None
 
 
-def test_status_list_marks_only_revoked(certificate, make_person, course_a):
+def test_status_list_marks_only_revoked(certificate, holder, make_person, course_a):
     from certificates import documents
 
     other = make_person()
@@ -201,8 +201,17 @@ def test_status_list_marks_only_revoked(certificate, make_person, course_a):
     status = api.status_list_document()
     bits = documents.decode_bitstring(status["credentialSubject"]["encodedList"])
     assert len(bits) * 8 >= 131_072
-    assert documents.is_bit_set(bits, second.certificate_id)
-    assert not documents.is_bit_set(bits, certificate.certificate_id)
+    revoked = _status_index(second, other)
+    kept = _status_index(certificate, holder)
+    assert documents.is_bit_set(bits, revoked)
+    assert not documents.is_bit_set(bits, kept)
+    # Exactly one bit in the whole list: the revoked certificate's.
+    assert sum(bin(byte).count("1") for byte in bits) == 1
+
+
+def _status_index(certificate, person) -> int:
+    credential = api.certificate_credential(certificate.uuid, user_id=person.pk)
+    return int(credential["credentialStatus"]["statusListIndex"])
 
 
 def test_data_download_lists_the_certificates(certificate, holder):

@@ -1,0 +1,128 @@
+"""RDFC-1.0 canonical N-Quads of a JSON-LD document (internal to the certificates app).
+
+pyld 3.3.0 implements the RDFC-1.0 algorithm (under its older name URDNA2015) but
+serializes literals with the escaping of RDF 1.1 N-Quads: it escapes only ``\\``,
+``"``, tab, newline and carriage return, and writes every other control character
+raw. RDFC-1.0 requires the canonical N-Quads form, where a literal escapes
+``\\b \\t \\n \\f \\r \\" \\\\`` with those short escapes and every other character
+in U+0000 to U+001F and U+007F as ``\\uXXXX`` (upper-case hex), and an IRI escapes
+U+0000 to U+0020 and ``<>"{}|^`\\`` as ``\\uXXXX``. The difference matters: the
+serialization is hashed twice, once to label blank nodes (Hash First Degree
+Quads) and once for the signature, so a literal with a control character got a
+signature that every conforming verifier rejects, while our own verifier (same
+canonicalizer) accepted it.
+
+The fix is a small subclass of pyld's canonicalizer that serializes quads with
+the canonical escaping in both places; everything else (the blank-node labelling
+algorithm) stays pyld's. It is checked against the W3C rdf-canon test suite's
+escaping case and byte for byte against Digital Bazaar's ``rdf-canonize`` (the
+canonicalizer behind the Node verifier) in ``tests/certificates/test_canonical.py``.
+
+Ordering: quads are sorted by Python string order, which is Unicode code point
+order, as RDFC-1.0 specifies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pyld import jsonld
+from pyld.canon import URDNA2015
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+_LITERAL_SHORT_ESCAPES = {
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+_LITERAL_ESCAPED = re.compile(r'[\x00-\x1f\x7f"\\]')
+_IRI_ESCAPED = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _uchar(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
+def escape_literal(value: str) -> str:
+    """A literal's lexical form as canonical N-Quads writes it between quotes."""
+    return _LITERAL_ESCAPED.sub(
+        lambda m: _LITERAL_SHORT_ESCAPES.get(m.group()) or _uchar(m), value
+    )
+
+
+def escape_iri(value: str) -> str:
+    """An IRI as canonical N-Quads writes it between angle brackets."""
+    return _IRI_ESCAPED.sub(_uchar, value)
+
+
+def _term(term: dict[str, Any]) -> str:
+    if term["type"] == "IRI":
+        return f"<{escape_iri(term['value'])}>"
+    if term["type"] == "blank node":
+        return term["value"]
+    text = f'"{escape_literal(term["value"])}"'
+    if term["datatype"] == _RDF_LANGSTRING:
+        return text + (f"@{term['language']}" if term.get("language") else "")
+    if term["datatype"] != _XSD_STRING:
+        return text + f"^^<{escape_iri(term['datatype'])}>"
+    return text
+
+
+def serialize_quad(quad: dict[str, Any]) -> str:
+    """One quad (pyld's dict form) as a canonical N-Quads line."""
+    parts = [_term(quad["subject"]), _term(quad["predicate"]), _term(quad["object"])]
+    name = quad.get("name")
+    if name is not None and name.get("value") is not None:
+        parts.append(_term(name))
+    return " ".join(parts) + " .\n"
+
+
+class _RDFC10(URDNA2015):
+    """pyld's canonicalization with RDFC-1.0's canonical N-Quads serialization."""
+
+    def hash_first_degree_quads(self, id_: str) -> str:
+        # Same steps as pyld's (RDFC-1.0 section 4.6.3), serializing with the
+        # canonical escaping: this hash decides the blank-node labels.
+        info = self.blank_node_info[id_]
+        if "hash" not in info:
+            nquads = sorted(
+                serialize_quad(
+                    {
+                        key: component
+                        if key == "predicate"
+                        else self.modify_first_degree_component(id_, component, key)
+                        for key, component in quad.items()
+                    }
+                )
+                for quad in info["quads"]
+            )
+            info["hash"] = self.hash_nquads(nquads)
+        return str(info["hash"])
+
+    def canonical_nquads(self, dataset: dict[str, Any]) -> str:
+        # pyld's main() labels the blank nodes and, as its step 7.1 (pinned
+        # pyld 3.3.0), writes the canonical labels into self.quads in place. Its
+        # own serialization is discarded; ours replaces it.
+        self.main(dataset, {"format": "application/n-quads"})
+        return "".join(sorted(serialize_quad(quad) for quad in self.quads))
+
+
+def canonicalize(document: dict[str, Any], *, document_loader: Any) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document.
+
+    Raises ``jsonld.JsonLdError`` as pyld does (bad JSON-LD, refused context).
+    """
+    dataset = jsonld.to_rdf(document, {"documentLoader": document_loader})
+    return _RDFC10().canonical_nquads(dataset)
+
+
+def canonicalize_dataset(dataset: dict[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads of an RDF dataset in pyld's dict form."""
+    return _RDFC10().canonical_nquads(dataset)
