@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -34,7 +34,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from tenants import api as tenants_api
 
 from . import personal_data as _personal_data
-from . import signals
+from .completion import after_activity_result as _after_activity
+from .completion import evaluate_completion
+from .completion import mark_active as _mark_active
 from .data import (
     ActivityStateData,
     AttendanceImport,
@@ -43,11 +45,16 @@ from .data import (
     CourseProgress,
     EnrollmentData,
     LessonRef,
-    ModuleProgress,
     QuizResult,
     RecordResult,
     SessionData,
 )
+from .enrollment import enroll, get_enrollment, withdraw
+from .enrollment import promote_waiting as _promote_waiting
+from .errors import LearningError
+from .events import EVENT_NAMESPACE as _EVENT_NAMESPACE
+from .events import VERBS as _VERBS
+from .events import record_event as _statement
 from .models import ActiveDay as _ActiveDay
 from .models import ActivityState as _ActivityState
 from .models import Attendance as _Attendance
@@ -62,6 +69,11 @@ from .models import Notification as _Notification
 from .models import Quiz as _Quiz
 from .models import QuizAttempt as _QuizAttempt
 from .models import XapiStatement as _XapiStatement
+from .notifications import list_notifications
+from .notifications import notify as _notify
+from .progress import get_course_progress, list_my_courses, record_lesson_view
+from .rules import get_course_rule_version, set_course_rule
+from .rules import require_rule as _rule
 
 __all__ = [
     "MAX_BATCH",
@@ -123,7 +135,6 @@ __all__ = [
 MAX_BATCH = 500
 MAX_RESUME_STATE = 256 * 1024
 
-_VERBS = "http://adlnet.gov/expapi/verbs/"
 _SUBCONTENT = "http://h5p.org/x-api/h5p-subContentId"
 
 
@@ -374,521 +385,6 @@ def _to_data(state: _ActivityState) -> ActivityStateData:
         resume_state=state.resume_state,
         updated_at=state.updated_at,
     )
-
-
-# --- Issue #6: enrollment, progress, completion --------------------------------------
-
-
-class LearningError(ValueError):
-    """A learning action cannot be done; the message (Spanish) says why and what to do."""
-
-
-@transaction.atomic
-def set_course_rule(
-    course_key: str,
-    *,
-    version: int,
-    title: str,
-    url: str,
-    lessons: Iterable[LessonRef],
-    graded_activity_keys: Iterable[str] = (),
-    min_score: int | None = None,
-    min_attendance: int | None = None,
-) -> None:
-    """Record what completing the course requires here (called by ``courses``).
-
-    ``lessons`` is the offered outline in order; the required ones are those with
-    ``required=True``. Called again for each new version: progress is kept by
-    stable keys, so nothing a learner did is lost.
-    """
-    outline = [
-        {
-            "key": ref.key,
-            "title": ref.title,
-            "url": ref.url,
-            "module_key": ref.module_key,
-            "module_title": ref.module_title,
-            "required": ref.required,
-        }
-        for ref in lessons
-    ]
-    _CourseRule.objects.update_or_create(
-        course_key=course_key,
-        defaults={
-            "version": version,
-            "title": title,
-            "url": url,
-            "lessons": outline,
-            "required_lesson_keys": [o["key"] for o in outline if o["required"]],
-            "graded_activity_keys": sorted(set(graded_activity_keys)),
-            "min_score": min_score,
-            "min_attendance": min_attendance,
-        },
-    )
-
-
-def get_course_rule_version(course_key: str) -> int | None:
-    """The course version whose rule is recorded here (None if none)."""
-    return (
-        _CourseRule.objects.filter(course_key=course_key)
-        .values_list("version", flat=True)
-        .first()
-    )
-
-
-def _rule(course_key: str) -> _CourseRule:
-    rule = _CourseRule.objects.filter(course_key=course_key).first()
-    if rule is None:
-        raise LearningError(
-            f"El curso «{course_key}» no se ofrece en esta localidad; "
-            "revise la dirección o elija un curso del catálogo."
-        )
-    return rule
-
-
-@transaction.atomic
-def enroll(
-    user_id: int, course_key: str, *, cohort_id: int | None = None
-) -> EnrollmentData:
-    """Enroll the learner in the course, alone or in a cohort ("grupo").
-
-    A full cohort puts the learner on its waiting list (status ``waiting``);
-    withdrawing frees a place for the first one waiting. Enrolling twice is
-    refused with a message. Sends ``enrollment_created`` after commit (not for
-    the waiting list: the learner is not enrolled yet).
-    """
-    _rule(course_key)
-    cohort = None
-    if cohort_id is not None:
-        # Lock the cohort: two people taking the last place queue here.
-        cohort = _Cohort.objects.select_for_update().filter(pk=cohort_id).first()
-        if cohort is None or cohort.course_key != course_key:
-            raise LearningError(
-                "Ese grupo no existe o es de otro curso; elija uno de la lista."
-            )
-    current = _open_enrollment(user_id, course_key)
-    if current is not None:
-        state = "en la lista de espera" if current.status == "waiting" else "inscrita"
-        raise LearningError(
-            f"Ya está {state} en este curso; no hace falta inscribirse otra vez."
-        )
-    status = _Enrollment.Status.ACTIVE
-    if cohort is not None and _taken(cohort) >= cohort.capacity:
-        status = _Enrollment.Status.WAITING
-    now = timezone.now()
-    row = _Enrollment.objects.create(
-        user_id=user_id,
-        course_key=course_key,
-        cohort=cohort,
-        status=status,
-        enrolled_at=now,
-        activated_at=now if status == _Enrollment.Status.ACTIVE else None,
-    )
-    if status == _Enrollment.Status.ACTIVE:
-        _announce_enrollment(row)
-    return _enrollment_data(row)
-
-
-@transaction.atomic
-def withdraw(user_id: int, course_key: str) -> EnrollmentData:
-    """Withdraw the learner; the row stays as history and progress is kept."""
-    row = _open_enrollment(user_id, course_key, lock=True)
-    if row is None:
-        raise LearningError("No está inscrita en este curso; no hay nada que retirar.")
-    was_active = row.status == _Enrollment.Status.ACTIVE
-    row.status = _Enrollment.Status.WITHDRAWN
-    row.withdrawn_at = timezone.now()
-    row.save(update_fields=["status", "withdrawn_at"])
-    if was_active:
-        _statement(user_id, "withdrew", f"course:{course_key}", ref=f"w{row.pk}")
-        transaction.on_commit(
-            lambda: signals.enrollment_withdrawn.send(
-                sender=None,
-                user_id=user_id,
-                course_key=course_key,
-                enrollment_id=row.pk,
-                occurred_at=row.withdrawn_at,
-            )
-        )
-        if row.cohort_id:
-            _promote_waiting(row.cohort_id)
-    return _enrollment_data(row)
-
-
-def get_enrollment(user_id: int, course_key: str) -> EnrollmentData | None:
-    """The learner's open (active or waiting) enrollment in the course, if any."""
-    row = _open_enrollment(user_id, course_key)
-    return _enrollment_data(row) if row else None
-
-
-def _open_enrollment(
-    user_id: int, course_key: str, *, lock: bool = False
-) -> _Enrollment | None:
-    qs = _Enrollment.objects.filter(
-        user_id=user_id, course_key=course_key, status__in=["active", "waiting"]
-    )
-    return (qs.select_for_update() if lock else qs).first()
-
-
-def _taken(cohort: _Cohort) -> int:
-    return _Enrollment.objects.filter(cohort=cohort, status="active").count()
-
-
-def _promote_waiting(cohort_id: int) -> None:
-    cohort = _Cohort.objects.select_for_update().get(pk=cohort_id)
-    free = cohort.capacity - _taken(cohort)
-    waiting = _Enrollment.objects.filter(cohort=cohort, status="waiting").order_by(
-        "enrolled_at", "pk"
-    )[: max(free, 0)]
-    for row in waiting:
-        row.status = _Enrollment.Status.ACTIVE
-        row.activated_at = timezone.now()
-        row.save(update_fields=["status", "activated_at"])
-        _announce_enrollment(row)
-
-
-def _announce_enrollment(row: _Enrollment) -> None:
-    title = (
-        _CourseRule.objects.filter(course_key=row.course_key)
-        .values_list("title", flat=True)
-        .first()
-        or row.course_key
-    )
-    _notify(
-        row.user_id,
-        _Notification.Kind.ENROLLED,
-        f"e{row.pk}",
-        title=f"Inscripción confirmada: {title}",
-        body=f"Quedó inscrita en «{title}». Puede empezar cuando quiera.",
-        link="/aprendizaje/",
-    )
-    _statement(row.user_id, "registered", f"course:{row.course_key}", ref=f"e{row.pk}")
-    transaction.on_commit(
-        lambda: signals.enrollment_created.send(
-            sender=None,
-            user_id=row.user_id,
-            course_key=row.course_key,
-            enrollment_id=row.pk,
-            cohort_id=row.cohort_id,
-            occurred_at=row.activated_at,
-        )
-    )
-
-
-@transaction.atomic
-def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
-    """The learner opened a lesson: viewed and completed (its content was read).
-
-    Graded activities inside the lesson count separately (score rule). A learner
-    never enrolled is enrolled on the first view (self-enrollment); one who
-    withdrew keeps their views recorded but is not enrolled again by reading.
-    Raises ``LearningError`` for a lesson the course no longer offers.
-    """
-    rule = _rule(course_key)
-    if lesson_key not in {o["key"] for o in rule.lessons}:
-        raise LearningError(
-            f"La lección «{lesson_key}» ya no forma parte del curso; "
-            "vuelva a la página del curso para seguir."
-        )
-    if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
-        enroll(user_id, course_key)
-    now = timezone.now()
-    row, created = _LessonProgress.objects.get_or_create(
-        user_id=user_id,
-        lesson_key=lesson_key,
-        defaults={
-            "course_key": course_key,
-            "first_viewed_at": now,
-            "last_viewed_at": now,
-            "completed_at": now,
-        },
-    )
-    if not created:
-        row.last_viewed_at = now
-        row.course_key = course_key
-        row.save(update_fields=["last_viewed_at", "course_key"])
-    if created:
-        _statement(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
-    _mark_active(user_id, course_key)
-    evaluate_completion(user_id, course_key)
-
-
-def _mark_active(user_id: int, course_key: str) -> None:
-    now = timezone.now()
-    _, created = _ActiveDay.objects.get_or_create(
-        user_id=user_id, course_key=course_key, day=timezone.localdate(now)
-    )
-    if created:
-        transaction.on_commit(
-            lambda: signals.learner_active.send(
-                sender=None, user_id=user_id, course_key=course_key, occurred_at=now
-            )
-        )
-
-
-def _after_activity(user_id: int, activity_key: str) -> None:
-    rules = _CourseRule.objects.filter(graded_activity_keys__contains=[activity_key])
-    for course_key in rules.values_list("course_key", flat=True):
-        if _open_enrollment(user_id, course_key) is not None:
-            _mark_active(user_id, course_key)
-            evaluate_completion(user_id, course_key)
-
-
-@transaction.atomic
-def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
-    """Evaluate the course's rule for the learner; record completion once.
-
-    Met when every required lesson is completed, every graded activity completed
-    with an average best score at least ``min_score`` (when set), and attendance
-    to the learner's cohort sessions at least ``min_attendance`` (when set).
-    Only an active enrollment completes. The first time it is met the
-    completion is stored (with the rule and version) and ``course_completed`` is
-    sent after commit; later evaluations report it and record nothing.
-    """
-    rule = _rule(course_key)
-    done = _CourseCompletion.objects.filter(
-        user_id=user_id, course_key=course_key
-    ).first()
-    missing: list[str] = []
-    required = rule.required_lesson_keys
-    completed = set(
-        _LessonProgress.objects.filter(
-            user_id=user_id, lesson_key__in=required, completed_at__isnull=False
-        ).values_list("lesson_key", flat=True)
-    )
-    pending = [k for k in required if k not in completed]
-    if pending:
-        missing.append(f"Completar {len(pending)} lección(es) obligatoria(s).")
-    score = None
-    graded = rule.graded_activity_keys
-    if graded:
-        states = {
-            s.activity_key: s
-            for s in _ActivityState.objects.filter(
-                user_id=user_id, activity_key__in=graded
-            )
-        }
-        unfinished = [k for k in graded if not (k in states and states[k].completed)]
-        if unfinished:
-            missing.append(f"Terminar {len(unfinished)} actividad(es) calificada(s).")
-        scores = [
-            (states[k].best_score_scaled or 0) if k in states else 0 for k in graded
-        ]
-        score = round(100 * sum(scores) / len(scores), 1)
-        if rule.min_score is not None and score < rule.min_score:
-            missing.append(
-                f"Subir el promedio de las actividades calificadas a {rule.min_score} % "
-                f"(lleva {score:g} %)."
-            )
-    attendance = None
-    enrollment = _open_enrollment(user_id, course_key)
-    if rule.min_attendance:
-        attendance = _attendance_percent(user_id, enrollment)
-        if attendance is None:
-            missing.append(
-                "Inscribirse en un grupo con sesiones presenciales "
-                f"y asistir al menos al {rule.min_attendance} %."
-            )
-        elif attendance < rule.min_attendance:
-            missing.append(
-                f"Asistir al menos al {rule.min_attendance} % de las sesiones "
-                f"(lleva {attendance:g} %)."
-            )
-    if enrollment is None or enrollment.status != "active":
-        missing.append("Estar inscrita en el curso.")
-    met = not missing
-    newly = False
-    if met and done is None:
-        done = _complete(user_id, rule, score=score, attendance=attendance)
-        newly = done is not None
-    return CompletionCheck(
-        course_key=course_key,
-        met=met or done is not None,
-        missing=tuple(missing) if done is None else (),
-        score_percent=score,
-        attendance_percent=attendance,
-        completed_at=done.completed_at if done else None,
-        newly_completed=newly,
-    )
-
-
-def _attendance_percent(user_id: int, enrollment: _Enrollment | None) -> float | None:
-    if enrollment is None or enrollment.cohort_id is None:
-        return None
-    sessions = _InPersonSession.objects.filter(cohort_id=enrollment.cohort_id)
-    total = sessions.count()
-    if not total:
-        return None
-    present = _Attendance.objects.filter(user_id=user_id, session__in=sessions).count()
-    return round(100 * present / total, 1)
-
-
-def _complete(
-    user_id: int, rule: _CourseRule, *, score: float | None, attendance: float | None
-) -> _CourseCompletion | None:
-    now = timezone.now()
-    try:
-        # Savepoint: a concurrent evaluation that won the race is not an error.
-        with transaction.atomic():
-            row = _CourseCompletion.objects.create(
-                user_id=user_id,
-                course_key=rule.course_key,
-                course_version=rule.version,
-                completed_at=now,
-                rule={
-                    "version": rule.version,
-                    "required_lesson_keys": rule.required_lesson_keys,
-                    "graded_activity_keys": rule.graded_activity_keys,
-                    "min_score": rule.min_score,
-                    "min_attendance": rule.min_attendance,
-                    "score_percent": score,
-                    "attendance_percent": attendance,
-                },
-            )
-    except IntegrityError:
-        return None
-    _statement(user_id, "completed", f"course:{rule.course_key}", ref="done")
-    _notify(
-        user_id,
-        _Notification.Kind.COMPLETED,
-        rule.course_key,
-        title=f"¡Aprobó {rule.title or rule.course_key}!",
-        body=(
-            f"Completó «{rule.title or rule.course_key}». Su certificado estará en "
-            "«Mi aprendizaje» en unos minutos."
-        ),
-        link="/aprendizaje/",
-    )
-    transaction.on_commit(
-        lambda: signals.course_completed.send(
-            sender=None,
-            user_id=user_id,
-            course_key=rule.course_key,
-            course_version=rule.version,
-            completed_at=now,
-            occurred_at=now,
-        )
-    )
-    return row
-
-
-def get_course_progress(user_id: int, course_key: str) -> CourseProgress:
-    """Lessons completed over lessons offered, per module and course, and where
-    to continue (the first unfinished lesson after the last one opened)."""
-    rule = _rule(course_key)
-    return _progress(user_id, rule)
-
-
-def _progress(user_id: int, rule: _CourseRule) -> CourseProgress:
-    rows = {
-        p.lesson_key: p
-        for p in _LessonProgress.objects.filter(
-            user_id=user_id, course_key=rule.course_key
-        )
-    }
-    outline = rule.lessons
-    done = [o for o in outline if o["key"] in rows and rows[o["key"]].completed_at]
-    modules: dict[str, list] = {}
-    titles: dict[str, str] = {}
-    for o in outline:
-        modules.setdefault(o["module_key"], []).append(o)
-        titles[o["module_key"]] = o["module_title"]
-    next_lesson = None
-    if rows:
-        last = max(rows.values(), key=lambda p: p.last_viewed_at).lesson_key
-        keys = [o["key"] for o in outline]
-        start = keys.index(last) if last in keys else 0
-        ordered = outline[start:] + outline[:start]
-        next_lesson = next(
-            (
-                o
-                for o in ordered
-                if not (o["key"] in rows and rows[o["key"]].completed_at)
-            ),
-            None,
-        )
-    completion = _CourseCompletion.objects.filter(
-        user_id=user_id, course_key=rule.course_key
-    ).first()
-    return CourseProgress(
-        course_key=rule.course_key,
-        title=rule.title,
-        url=rule.url,
-        percent=_percent(len(done), len(outline)),
-        lessons_done=len(done),
-        lessons_total=len(outline),
-        modules=tuple(
-            ModuleProgress(
-                key=key,
-                title=titles[key],
-                percent=_percent(sum(1 for o in items if o in done), len(items)),
-            )
-            for key, items in modules.items()
-        ),
-        continue_url=next_lesson["url"] if next_lesson else None,
-        next_lesson_title=next_lesson["title"] if next_lesson else None,
-        completed_at=completion.completed_at if completion else None,
-    )
-
-
-def _percent(part: int, whole: int) -> int:
-    return int(100 * part / whole) if whole else 0
-
-
-def list_my_courses(user_id: int) -> list[CourseProgress]:
-    """«Mi aprendizaje»: the learner's open enrollments with their progress."""
-    keys = list(
-        _Enrollment.objects.filter(user_id=user_id, status__in=["active", "waiting"])
-        .order_by("-enrolled_at")
-        .values_list("course_key", flat=True)
-    )
-    rules = {r.course_key: r for r in _CourseRule.objects.filter(course_key__in=keys)}
-    return [_progress(user_id, rules[k]) for k in keys if k in rules]
-
-
-def _enrollment_data(row: _Enrollment) -> EnrollmentData:
-    return EnrollmentData(
-        enrollment_id=row.pk,
-        user_id=row.user_id,
-        course_key=row.course_key,
-        cohort_id=row.cohort_id,
-        status=row.status,
-        enrolled_at=row.enrolled_at,
-        withdrawn_at=row.withdrawn_at,
-    )
-
-
-def _statement(user_id: int, verb: str, activity_key: str, *, ref: str) -> None:
-    """Record a platform event as an xAPI statement too (idempotent by its id).
-
-    The id is derived from the event, so recording the same event twice stores
-    one statement. These statements do not touch activity states.
-    """
-    statement_id = uuid.uuid5(
-        _EVENT_NAMESPACE, f"{user_id}|{verb}|{activity_key}|{ref}"
-    )
-    verb_id = _VERBS + verb
-    _XapiStatement.objects.bulk_create(
-        [
-            _XapiStatement(
-                statement_id=statement_id,
-                user_id=user_id,
-                activity_key=activity_key,
-                verb=verb_id,
-                counts_for_activity=False,
-                statement={
-                    "id": str(statement_id),
-                    "verb": {"id": verb_id},
-                    "object": {"id": f"urn:lms:{activity_key}"},
-                    "timestamp": timezone.now().isoformat(),
-                },
-            )
-        ],
-        ignore_conflicts=True,
-    )
-
-
-_EVENT_NAMESPACE = uuid.UUID("6f1f6a52-3c2e-4a8e-9a55-5b7f0e0c6a06")
 
 
 # --- Cohorts, in-person sessions and attendance ----------------------------------------
@@ -1455,33 +951,6 @@ def forward_statements(*, batch_size: int = 100, max_batches: int = 50) -> int:
 # --- Notifications (site and email) -----------------------------------------------------
 
 NUDGE_AFTER_DAYS = 14
-
-
-def _notify(
-    user_id: int, kind: str, ref: str, *, title: str, body: str, link: str = ""
-) -> bool:
-    """Make the notice once (per person, kind and reference) and email it after
-    commit, from Celery in this locality's schema. Returns whether it is new."""
-    row, created = _Notification.objects.get_or_create(
-        user_id=user_id,
-        kind=kind,
-        ref=ref[:120],
-        defaults={"title": title, "body": body, "link": link},
-    )
-    if created:
-        from .tasks import send_notification_email_task
-
-        transaction.on_commit(lambda: send_notification_email_task.delay(row.pk))
-    return created
-
-
-def list_notifications(user_id: int, *, limit: int = 10) -> list[dict[str, Any]]:
-    """The learner's latest notices in this locality (shown in «Mi aprendizaje»)."""
-    rows = _Notification.objects.filter(user_id=user_id).order_by("-created_at")
-    return [
-        {"title": r.title, "body": r.body, "link": r.link, "created_at": r.created_at}
-        for r in rows[:limit]
-    ]
 
 
 def send_notification_email(notification_id: int) -> bool:

@@ -31,3 +31,9 @@ enrollment_withdrawn = Signal()
 # A learner did something that counts as activity (viewed a lesson, answered an
 # activity, attended a session). Sent at most once per learner, course and day.
 learner_active = Signal()
+
+# A notice was made (``notification_id: int``), sent after commit in the schema of
+# the locality that made it. The learning records' own handlers queue its email;
+# the notice rows are made deep in the topic modules, which cannot import the
+# Celery tasks that sit above them.
+notification_created = Signal()
