@@ -1,11 +1,13 @@
-"""What the learning records hold about one person in the active locality, for the
-person's own data download (Ley 1581 de 2012: the holder may know their data).
+"""What the learning records hold about one person, for the person's data rights
+(ADR 0006; Ley 1581 de 2012): their download lists it, anonymization erases it.
 
-Private to the app: other apps call ``api.export_learner``. Every table with the
-person's id is listed here; a test seeds each one and finds it in the download,
-so a new table with personal data must be added here too (and to
-``api.erase_learner``). Labels are Spanish, dates are Bogotá's local time, and
-courses, lessons, sessions and quizzes are named by their titles, not keys.
+``PERSONAL_TABLES`` is the one list of the app's tables that hold a person's id;
+both ``export_learner`` and ``erase_learner`` act on each of them, and a test
+fails when a model with ``user_id`` is missing from it, so a new table with
+personal data must be added here (and given a section in the download). Labels
+are Spanish, dates are Bogotá's local time, and courses, lessons, sessions and
+quizzes are named by their titles, not keys. The app's ``handlers`` answer the
+accounts' data-rights signals with these functions, in every locality.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
+
+from .enrollment import promote_waiting
 from .models import (
     ActiveDay,
     ActivityState,
@@ -28,6 +33,29 @@ from .models import (
     QuizAttempt,
     XapiStatement,
 )
+
+__all__ = ["erase_learner", "export_learner"]
+
+#: Every table of the app with a person's id (``user_id``), in erasure order.
+PERSONAL_TABLES = (
+    XapiStatement,
+    ActivityState,
+    LessonProgress,
+    ActiveDay,
+    Attendance,
+    QuizAttempt,
+    Notification,
+    EmailOptOut,
+    Enrollment,
+    CourseCompletion,
+)
+
+#: Kept on anonymization, without the person's results: the program's counts and
+#: issued certificates need the completion (the accounts' rule, ADR 0006).
+KEPT_ON_ERASURE = (CourseCompletion,)
+
+# The person's own results inside a completion's rule (blanked on erasure).
+_PERSONAL_RESULTS = ("score_percent", "attendance_percent")
 
 BOGOTA = ZoneInfo("America/Bogota")
 
@@ -132,13 +160,18 @@ class _Names:
         return key
 
 
-def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
-    """Every learning record of the person here, as titled sections of rows.
+def export_learner(
+    user_id: int, *, activity_titles: Mapping[str, str] | None = None
+) -> Sections:
+    """Everything the learning records hold about the person in this locality,
+    for their data download: ``{"section title": [row, ...]}``, Spanish labels,
+    Bogotá dates, titles instead of keys; ``{}`` if they never studied here
+    (sections without rows are left out).
 
-    Sections without rows are left out, so a person who never studied in this
-    locality gets ``{}``.
+    ``activity_titles`` names activities this app only knows by key (the caller
+    that owns them, e.g. H5P, passes ``{"h5p:<key>": "title"}``).
     """
-    names = _Names(activity_titles)
+    names = _Names(activity_titles or {})
     sections: Sections = {}
 
     sections["Inscripciones"] = [
@@ -302,3 +335,45 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
     ]
 
     return {title: rows for title, rows in sections.items() if rows}
+
+
+@transaction.atomic
+def erase_learner(user_id: int) -> int:
+    """Erase the person's learning records in this locality (anonymization).
+
+    Deleted: statements, activity states (with saved answers), lesson progress,
+    active days, every enrollment (with its history), attendance, quiz attempts
+    (with their answers), notices and the email opt-out. A course completion
+    stays, because the accounts' rule for anonymization keeps the rows that
+    aggregate counts and issued certificates need, without personal data
+    (ADR 0006, ``lms.accounts.signals.person_anonymized``): it keeps the course,
+    version, date and rule under the account id that anonymization left without
+    name, email or document, and loses the person's results (score, attendance).
+    A place the person held in a cohort goes to the first one waiting.
+    Idempotent; returns how many rows were deleted or blanked.
+    """
+    freed_cohorts = set(
+        Enrollment.objects.filter(
+            user_id=user_id,
+            status=Enrollment.Status.ACTIVE,
+            cohort__isnull=False,
+        ).values_list("cohort_id", flat=True)
+    )
+    changed = 0
+    for model in PERSONAL_TABLES:
+        if model in KEPT_ON_ERASURE:
+            continue
+        count, _ = model.objects.filter(user_id=user_id).delete()
+        changed += count
+    for completion in CourseCompletion.objects.select_for_update().filter(
+        user_id=user_id
+    ):
+        blanked = completion.rule | dict.fromkeys(_PERSONAL_RESULTS)
+        if blanked != completion.rule:
+            completion.rule = blanked
+            completion.save(update_fields=["rule"])
+            changed += 1
+    for cohort_id in sorted(freed_cohorts):
+        promote_waiting(cohort_id)
+    # A cohort they facilitated keeps running; only the person's id is theirs.
+    return changed

@@ -1,0 +1,102 @@
+"""The learning records' public door and the promises its modules keep: every name
+other apps used stays exported, the one list of personal tables is complete, and
+the email body from the template reads as before."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core import mail
+
+from lms.learning import api, personal_data
+from lms.learning.models import Notification
+
+# Every name ``lms.learning.api`` exported before it was split into topic modules.
+EXPORTED_BEFORE = {
+    "MAX_BATCH",
+    "ActivityStateData",
+    "AttendanceImport",
+    "CohortData",
+    "CompletionCheck",
+    "CourseProgress",
+    "EnrollmentData",
+    "InvalidStatement",
+    "LearningError",
+    "LessonRef",
+    "LrsUnavailable",
+    "QuizResult",
+    "RecordResult",
+    "SessionData",
+    "check_in_with_qr",
+    "count_quiz_attempts",
+    "create_cohort",
+    "enroll",
+    "erase_learner",
+    "evaluate_completion",
+    "export_learner",
+    "forward_statements",
+    "get_activity_state",
+    "get_cohort",
+    "get_course_progress",
+    "get_course_rule_version",
+    "get_enrollment",
+    "get_quiz",
+    "get_session",
+    "import_attendance_csv",
+    "list_activity_states",
+    "list_cohort_roster",
+    "list_cohorts",
+    "list_my_courses",
+    "list_notifications",
+    "list_session_attendance",
+    "list_sessions",
+    "list_upcoming_sessions",
+    "qr_token",
+    "record_attendance",
+    "record_lesson_view",
+    "record_statements",
+    "reporting_activity_days",
+    "reporting_enrollments",
+    "save_quiz",
+    "save_resume_state",
+    "schedule_session",
+    "send_daily_notifications",
+    "send_notification_email",
+    "set_course_rule",
+    "submit_quiz",
+    "unsubscribe",
+    "unsubscribe_token",
+    "withdraw",
+}
+
+
+def test_api_exports_every_name_once_and_each_resolves():
+    assert EXPORTED_BEFORE <= set(api.__all__)
+    assert len(api.__all__) == len(set(api.__all__))  # one topic owns each name
+    assert [name for name in api.__all__ if not hasattr(api, name)] == []
+
+
+def test_personal_tables_list_every_learning_table_with_a_person_id():
+    with_person = {
+        model
+        for model in apps.get_app_config("learning").get_models()
+        if any(field.name == "user_id" for field in model._meta.get_fields())
+    }
+    assert set(personal_data.PERSONAL_TABLES) == with_person
+
+
+def test_notification_email_body_from_the_template(
+    course, make_person, django_capture_on_commit_callbacks
+):
+    learner = make_person(email="rosa@example.org")
+    api.enroll(learner.pk, course)
+    [notice] = api.list_notifications(learner.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.send_notification_email(Notification.objects.get().pk)
+    [email] = mail.outbox
+    unsubscribe = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert email.body == (
+        f"{notice['body']}\n\n"
+        "Entre aquí: https://kennedy.test/aprendizaje/\n\n"
+        "Para no recibir más correos de aprendizaje de esta localidad: "
+        f"{unsubscribe}"
+    )
