@@ -1,14 +1,17 @@
 """The learning records' public door and the promises its modules keep: every name
-other apps used stays exported, the one list of personal tables is complete, and
-the email body from the template reads as before."""
+other apps used stays exported, the one list of personal tables is complete, the
+email body from the template reads as before, and QR codes are signed per session."""
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 from django.core import mail
 
 from lms.learning import api, personal_data
 from lms.learning.models import Notification
+
+from .test_sessions_and_quizzes import make_cohort, make_session
 
 # Every name ``lms.learning.api`` exported before it was split into topic modules.
 EXPORTED_BEFORE = {
@@ -100,3 +103,24 @@ def test_notification_email_body_from_the_template(
         "Para no recibir más correos de aprendizaje de esta localidad: "
         f"{unsubscribe}"
     )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        # The hand-made HMAC format used before TimestampSigner: refused.
+        "{session}.1700000000.0123456789abcdef0123456789abcdef",
+        "{session}.{other_token}",
+    ],
+)
+def test_qr_codes_of_the_old_format_or_another_session_are_refused(
+    token, course, make_person
+):
+    facilitator, learner = make_person(), make_person()
+    cohort = make_cohort(course, facilitator)
+    api.enroll(learner.pk, course, cohort_id=cohort.cohort_id)
+    mine, other = make_session(cohort), make_session(cohort, days=2)
+    other_token = api.qr_token(other.session_id).split(".", 1)[1]
+    forged = token.format(session=mine.session_id, other_token=other_token)
+    with pytest.raises(api.LearningError, match="no es válido"):
+        api.check_in_with_qr(learner.pk, forged)
