@@ -55,6 +55,7 @@ from .importer import rejected_rows_csv as _rejected_rows_csv
 from .models import ConsentRecord as _ConsentRecord
 from .models import SensitiveAnswer as _SensitiveAnswer
 from .models import User as _User
+from .people import find_people_by_email as find_people_by_email  # re-exported
 from .signals import people_changed, person_anonymized, person_data_requested
 from .tokens import email_verification_token
 

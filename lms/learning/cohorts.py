@@ -20,10 +20,11 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+
+from lms.accounts import api as accounts_api
 
 from .completion import evaluate_completion, mark_active
 from .data import AttendanceImport, CohortData, SessionData
@@ -330,14 +331,7 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
         for n, row in enumerate(reader, start=2)
     ]
     emails = {r["correo"].lower() for _, r in rows if r.get("correo")}
-    # The account table is city-wide (public schema, on every search path);
-    # the user model is reached through Django, not the accounts app.
-    people = {
-        email.lower(): pk
-        for pk, email in get_user_model()
-        .objects.filter(email__in=emails)
-        .values_list("pk", "email")
-    }
+    people = accounts_api.find_people_by_email(emails)
     enrolled = set(
         _Enrollment.objects.filter(
             cohort_id=session.cohort_id, status="active"

@@ -12,13 +12,13 @@ Invariants:
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
 
 from .models import EmailOptOut as _EmailOptOut
@@ -41,12 +41,8 @@ def send_notification_email(notification_id: int) -> bool:
         )
         if row is None or _EmailOptOut.objects.filter(user_id=row.user_id).exists():
             return False
-        email = (
-            get_user_model()
-            .objects.filter(pk=row.user_id)
-            .values_list("email", flat=True)
-            .first()
-        )
+        people = accounts_api.list_people([row.user_id])
+        email = people[0].email if people else None
         if not email:
             return False
         site = _site_url()
