@@ -1,6 +1,7 @@
 """The learning records' public door and the promises its modules keep: every name
 other apps used stays exported, the one list of personal tables is complete, the
-email body from the template reads as before, and QR codes are signed per session."""
+email body from the template reads as before, QR codes are signed per session, and
+the data rights are answered by the learning records themselves."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import pytest
 from django.apps import apps
 from django.core import mail
 
-from lms.learning import api, personal_data
+from h5p import handlers as h5p_handlers
+from lms.accounts import api as accounts_api
+from lms.learning import api, personal_data, signals
 from lms.learning.models import Notification
+from tenants import api as tenants_api
 
 from .test_sessions_and_quizzes import make_cohort, make_session
 
@@ -124,3 +128,19 @@ def test_qr_codes_of_the_old_format_or_another_session_are_refused(
     forged = token.format(session=mine.session_id, other_token=other_token)
     with pytest.raises(api.LearningError, match="no es válido"):
         api.check_in_with_qr(learner.pk, forged)
+
+
+def test_learning_answers_the_data_rights_without_h5p(course, make_person):
+    """The learning records erase and export themselves: with H5P's receivers
+    disconnected, the download still lists them and anonymization erases them."""
+    learner = make_person()
+    api.enroll(learner.pk, course)
+    accounts_api.person_anonymized.disconnect(dispatch_uid="h5p.anon")
+    signals.activity_titles_requested.disconnect(dispatch_uid="h5p.titles")
+    try:
+        exported = accounts_api.export_person_data(learner.pk)["localidades"]
+        assert "Inscripciones" in exported[tenants_api.current_schema()]
+        accounts_api.anonymize_person(learner.pk)
+    finally:
+        h5p_handlers.connect()
+    assert api.export_learner(learner.pk) == {}
