@@ -51,51 +51,12 @@ def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
     done = _CourseCompletion.objects.filter(
         user_id=user_id, course_key=course_key
     ).first()
-    missing: list[str] = []
-    required = rule.required_lesson_keys
-    completed = set(
-        _LessonProgress.objects.filter(
-            user_id=user_id, lesson_key__in=required, completed_at__isnull=False
-        ).values_list("lesson_key", flat=True)
-    )
-    pending = [k for k in required if k not in completed]
-    if pending:
-        missing.append(f"Completar {len(pending)} lección(es) obligatoria(s).")
-    score = None
-    graded = rule.graded_activity_keys
-    if graded:
-        states = {
-            s.activity_key: s
-            for s in _ActivityState.objects.filter(
-                user_id=user_id, activity_key__in=graded
-            )
-        }
-        unfinished = [k for k in graded if not (k in states and states[k].completed)]
-        if unfinished:
-            missing.append(f"Terminar {len(unfinished)} actividad(es) calificada(s).")
-        scores = [
-            (states[k].best_score_scaled or 0) if k in states else 0 for k in graded
-        ]
-        score = round(100 * sum(scores) / len(scores), 1)
-        if rule.min_score is not None and score < rule.min_score:
-            missing.append(
-                f"Subir el promedio de las actividades calificadas a {rule.min_score} % "
-                f"(lleva {score:g} %)."
-            )
-    attendance = None
     enrollment = open_enrollment(user_id, course_key)
-    if rule.min_attendance:
-        attendance = _attendance_percent(user_id, enrollment)
-        if attendance is None:
-            missing.append(
-                "Inscribirse en un grupo con sesiones presenciales "
-                f"y asistir al menos al {rule.min_attendance} %."
-            )
-        elif attendance < rule.min_attendance:
-            missing.append(
-                f"Asistir al menos al {rule.min_attendance} % de las sesiones "
-                f"(lleva {attendance:g} %)."
-            )
+    # What is still missing, in the order the learner reads it.
+    missing = _missing_lessons(user_id, rule)
+    score, missing_score = _score(user_id, rule)
+    attendance, missing_attendance = _attendance(user_id, rule, enrollment)
+    missing += missing_score + missing_attendance
     if enrollment is None or enrollment.status != "active":
         missing.append("Estar inscrita en el curso.")
     met = not missing
@@ -112,6 +73,64 @@ def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
         completed_at=done.completed_at if done else None,
         newly_completed=newly,
     )
+
+
+def _missing_lessons(user_id: int, rule: _CourseRule) -> list[str]:
+    required = rule.required_lesson_keys
+    completed = set(
+        _LessonProgress.objects.filter(
+            user_id=user_id, lesson_key__in=required, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+    pending = [k for k in required if k not in completed]
+    if pending:
+        return [f"Completar {len(pending)} lección(es) obligatoria(s)."]
+    return []
+
+
+def _score(user_id: int, rule: _CourseRule) -> tuple[float | None, list[str]]:
+    """The average best score over the graded activities (missing ones count 0),
+    and what is missing on that side; ``None`` when nothing is graded."""
+    graded = rule.graded_activity_keys
+    if not graded:
+        return None, []
+    states = {
+        s.activity_key: s
+        for s in _ActivityState.objects.filter(user_id=user_id, activity_key__in=graded)
+    }
+    missing = []
+    unfinished = [k for k in graded if not (k in states and states[k].completed)]
+    if unfinished:
+        missing.append(f"Terminar {len(unfinished)} actividad(es) calificada(s).")
+    scores = [(states[k].best_score_scaled or 0) if k in states else 0 for k in graded]
+    score = round(100 * sum(scores) / len(scores), 1)
+    if rule.min_score is not None and score < rule.min_score:
+        missing.append(
+            f"Subir el promedio de las actividades calificadas a {rule.min_score} % "
+            f"(lleva {score:g} %)."
+        )
+    return score, missing
+
+
+def _attendance(
+    user_id: int, rule: _CourseRule, enrollment: _Enrollment | None
+) -> tuple[float | None, list[str]]:
+    """Attendance to the learner's cohort sessions, when the rule asks for it,
+    and what is missing on that side."""
+    if not rule.min_attendance:
+        return None, []
+    attendance = _attendance_percent(user_id, enrollment)
+    if attendance is None:
+        return None, [
+            "Inscribirse en un grupo con sesiones presenciales "
+            f"y asistir al menos al {rule.min_attendance} %."
+        ]
+    if attendance < rule.min_attendance:
+        return attendance, [
+            f"Asistir al menos al {rule.min_attendance} % de las sesiones "
+            f"(lleva {attendance:g} %)."
+        ]
+    return attendance, []
 
 
 def _attendance_percent(user_id: int, enrollment: _Enrollment | None) -> float | None:

@@ -8,6 +8,8 @@ email. Runs in Celery (``tasks``), never in a learner's request.
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 from django.conf import settings
 from django.db import transaction
@@ -51,35 +53,42 @@ def forward_statements(*, batch_size: int = 100, max_batches: int = 50) -> int:
             )
             if not rows:
                 break
-            payload = [
-                {
-                    **row.statement,
-                    "id": str(row.statement_id),
-                    "actor": {
-                        "objectType": "Agent",
-                        "account": {"homePage": home, "name": str(row.user_id)},
-                    },
-                    "stored": row.stored_at.isoformat(),
-                }
-                for row in rows
-            ]
-            try:
-                response = requests.post(
-                    url,
-                    json=payload,
-                    auth=auth,
-                    headers={"X-Experience-API-Version": "1.0.3"},
-                    timeout=15,
-                )
-            except requests.RequestException as exc:
-                raise LrsUnavailable(f"El LRS no respondió: {exc}") from exc
-            if response.status_code >= 300 and response.status_code != 409:
-                raise LrsUnavailable(
-                    f"El LRS rechazó el lote ({response.status_code}): "
-                    f"{response.text[:200]}"
-                )
+            _post(url, [_as_sent(row, home) for row in rows], auth=auth)
             _XapiStatement.objects.filter(pk__in=[r.pk for r in rows]).update(
                 forwarded_at=timezone.now()
             )
             sent += len(rows)
     return sent
+
+
+def _as_sent(row: _XapiStatement, home: str) -> dict[str, Any]:
+    """The statement as the LRS gets it: the actor is the platform account id."""
+    return {
+        **row.statement,
+        "id": str(row.statement_id),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": home, "name": str(row.user_id)},
+        },
+        "stored": row.stored_at.isoformat(),
+    }
+
+
+def _post(
+    url: str, payload: list[dict[str, Any]], *, auth: tuple[str, str] | None
+) -> None:
+    """Send one batch; ``LrsUnavailable`` unless it was accepted (2xx or 409)."""
+    try:
+        response = requests.post(
+            url,
+            json=payload,
+            auth=auth,
+            headers={"X-Experience-API-Version": "1.0.3"},
+            timeout=15,
+        )
+    except requests.RequestException as exc:
+        raise LrsUnavailable(f"El LRS no respondió: {exc}") from exc
+    if response.status_code >= 300 and response.status_code != 409:
+        raise LrsUnavailable(
+            f"El LRS rechazó el lote ({response.status_code}): {response.text[:200]}"
+        )

@@ -91,56 +91,52 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
                 f"Responda las {len(quiz.questions)} preguntas antes de enviar."
             )
         _check_answers(quiz.questions, answers)
-        right = 0
-        feedback = []
-        correct = []
-        for question, answer in zip(quiz.questions, answers, strict=True):
-            ok = _is_right(question, answer)
-            right += ok
-            correct.append(ok)
-            feedback.append(
-                ("Correcto. " if ok else "Incorrecto. ") + question.get("feedback", "")
-            )
-        percent = round(100 * right / len(quiz.questions), 1)
-        passed = percent >= quiz.pass_percent
+        correct = [
+            _is_right(question, answer)
+            for question, answer in zip(quiz.questions, answers, strict=True)
+        ]
+        percent = round(100 * sum(correct) / len(quiz.questions), 1)
         attempt = _QuizAttempt.objects.create(
             quiz=quiz,
             user_id=user_id,
             answers=list(answers),
             score_percent=percent,
-            passed=passed,
+            passed=percent >= quiz.pass_percent,
         )
-        record_statements(
-            user_id,
-            [
-                {
-                    "id": str(
-                        uuid.uuid5(EVENT_NAMESPACE, f"quiz-attempt|{attempt.pk}")
-                    ),
-                    "verb": {"id": VERBS + ("passed" if passed else "failed")},
-                    "object": {"id": f"urn:lms:quiz:{quiz.key}"},
-                    "result": {
-                        "score": {
-                            "raw": right,
-                            "max": len(quiz.questions),
-                            "scaled": right / len(quiz.questions),
-                        },
-                        "success": passed,
-                        "completion": True,
-                    },
-                }
-            ],
-            activity_key=f"quiz:{quiz.key}",
-        )
+        _record_attempt(attempt, right=sum(correct))
     return QuizResult(
         attempt_number=used + 1,
         attempts_left=(
             None if quiz.max_attempts is None else quiz.max_attempts - used - 1
         ),
         score_percent=percent,
-        passed=passed,
-        feedback=tuple(f.strip() for f in feedback),
+        passed=attempt.passed,
+        feedback=tuple(
+            (("Correcto. " if ok else "Incorrecto. ") + q.get("feedback", "")).strip()
+            for q, ok in zip(quiz.questions, correct, strict=True)
+        ),
         correct=tuple(correct),
+    )
+
+
+def _record_attempt(attempt: _QuizAttempt, *, right: int) -> None:
+    """The attempt as the quiz activity's xAPI result (id derived from the attempt)."""
+    quiz, total = attempt.quiz, len(attempt.quiz.questions)
+    record_statements(
+        attempt.user_id,
+        [
+            {
+                "id": str(uuid.uuid5(EVENT_NAMESPACE, f"quiz-attempt|{attempt.pk}")),
+                "verb": {"id": VERBS + ("passed" if attempt.passed else "failed")},
+                "object": {"id": f"urn:lms:quiz:{quiz.key}"},
+                "result": {
+                    "score": {"raw": right, "max": total, "scaled": right / total},
+                    "success": attempt.passed,
+                    "completion": True,
+                },
+            }
+        ],
+        activity_key=f"quiz:{quiz.key}",
     )
 
 

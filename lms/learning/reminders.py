@@ -32,9 +32,13 @@ def send_daily_notifications(*, today: date | None = None) -> tuple[int, int]:
     they have not completed. Returns (reminders, nudges) newly made; running it
     twice makes nothing twice."""
     today = today or timezone.localdate()
-    tomorrow = today + timedelta(days=1)
+    return _remind_sessions(today + timedelta(days=1)), _nudge_idle(today)
+
+
+def _remind_sessions(day: date) -> int:
+    """Remind each active learner of their cohort's sessions on ``day``."""
     reminders = 0
-    sessions = _InPersonSession.objects.filter(starts_at__date=tomorrow).select_related(
+    sessions = _InPersonSession.objects.filter(starts_at__date=day).select_related(
         "cohort"
     )
     for session in sessions:
@@ -55,6 +59,11 @@ def send_daily_notifications(*, today: date | None = None) -> tuple[int, int]:
                 ),
                 link="/aprendizaje/",
             )
+    return reminders
+
+
+def _nudge_idle(today: date) -> int:
+    """Nudge active learners idle for ``NUDGE_AFTER_DAYS`` in a course not completed."""
     nudges = 0
     cutoff = today - timedelta(days=NUDGE_AFTER_DAYS)
     completed = _CourseCompletion.objects.filter(
@@ -90,4 +99,4 @@ def send_daily_notifications(*, today: date | None = None) -> tuple[int, int]:
             ),
             link=urls.get(row.course_key, "/aprendizaje/"),
         )
-    return reminders, nudges
+    return nudges
