@@ -64,6 +64,7 @@ from .importer import rejected_rows_csv as _rejected_rows_csv
 from .models import ConsentRecord as _ConsentRecord
 from .models import SensitiveAnswer as _SensitiveAnswer
 from .models import User as _User
+from .people import find_people_by_email
 from .signals import people_changed, person_anonymized, person_data_requested
 from .tokens import email_verification_token
 
@@ -77,6 +78,7 @@ __all__ = [
     "count_sensitive_answers",
     "export_person_csv",
     "export_person_data",
+    "find_people_by_email",
     "get_person",
     "import_participants",
     "list_people",

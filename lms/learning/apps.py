@@ -6,3 +6,8 @@ class LearningConfig(AppConfig):
     label = "learning"
     verbose_name = "Registros de aprendizaje"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import handlers
+
+        handlers.connect()

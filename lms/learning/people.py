@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from .models import Attendance as _Attendance
 from .models import Enrollment as _Enrollment
 
+__all__ = ["count_sessions_attended", "learner_id_subqueries"]
+
 
 def learner_id_subqueries() -> tuple[QuerySet, ...]:
     """Queries of the ids of people enrolled, and attending, in the active locality.

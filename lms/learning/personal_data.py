@@ -1,20 +1,23 @@
-"""What the learning records hold about one person in the active locality, for the
-person's own data download (Ley 1581 de 2012: the holder may know their data).
+"""What the learning records hold about one person, for their data rights (ADR 0006;
+Ley 1581 de 2012): ``export_learner`` for the download, ``erase_learner`` for
+anonymization; the app's ``handlers`` call them in every locality.
 
-Private to the app: other apps call ``api.export_learner``. Every table with the
-person's id is listed here; a test seeds each one and finds it in the download,
-so a new table with personal data must be added here too (and to
-``api.erase_learner``). Labels are Spanish, dates are Bogotá's local time, and
-courses, lessons, sessions and quizzes are named by their titles, not keys.
+``PERSONAL_TABLES`` is the one list of tables holding a person's id: it is the
+keys of the download's sections, erasure walks it, and a test compares it with
+every model that has ``user_id``. Labels are Spanish, dates Bogotá's wall clock,
+and courses, lessons, sessions and quizzes are named by their titles.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import models, transaction
+
+from .enrollment import promote_waiting
 from .models import (
     ActiveDay,
     ActivityState,
@@ -29,9 +32,19 @@ from .models import (
     XapiStatement,
 )
 
+__all__ = ["erase_learner", "export_learner"]
+
+#: Kept on anonymization, without the person's results: the program's counts and
+#: issued certificates need the completion (the accounts' rule, ADR 0006).
+KEPT_ON_ERASURE = (CourseCompletion,)
+
+# The person's own results inside a completion's rule (blanked on erasure).
+_PERSONAL_RESULTS = ("score_percent", "attendance_percent")
+
 BOGOTA = ZoneInfo("America/Bogota")
 
-Sections = dict[str, list[dict[str, str]]]
+Rows = list[dict[str, str]]
+Sections = dict[str, Rows]
 
 # Verbs of the platform's and H5P's statements, as a person would say them.
 _VERB_LABELS = {
@@ -99,7 +112,7 @@ def _answers(questions: list[dict], answers: list) -> str:
 class _Names:
     """Titles of the courses, lessons, sessions and quizzes a key points to."""
 
-    def __init__(self, activity_titles: Mapping[str, str]) -> None:
+    def __init__(self, user_id: int, activity_titles: Mapping[str, str]) -> None:
         self.activity_titles = dict(activity_titles)
         self.courses: dict[str, str] = {}
         self.lessons: dict[str, str] = {}
@@ -107,8 +120,18 @@ class _Names:
             self.courses[rule.course_key] = rule.title or rule.course_key
             for lesson in rule.lessons:
                 self.lessons[lesson["key"]] = lesson.get("title") or lesson["key"]
-        self.sessions: dict[str, str] = {}
-        self.quizzes: dict[str, str] = {}
+        # Sessions and quizzes only as far as the person attended or answered.
+        self.sessions = {
+            str(session_id): title
+            for session_id, title in Attendance.objects.filter(
+                user_id=user_id
+            ).values_list("session_id", "session__title")
+        }
+        self.quizzes = dict(
+            QuizAttempt.objects.filter(user_id=user_id).values_list(
+                "quiz__key", "quiz__title"
+            )
+        )
 
     def course(self, key: str) -> str:
         return self.courses.get(key, key)
@@ -132,16 +155,24 @@ class _Names:
         return key
 
 
-def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
-    """Every learning record of the person here, as titled sections of rows.
+def export_learner(
+    user_id: int, *, activity_titles: Mapping[str, str] | None = None
+) -> Sections:
+    """Everything the learning records hold about the person in this locality,
+    for their data download: ``{"section title": [row, ...]}``, Spanish labels,
+    Bogotá dates, titles instead of keys; ``{}`` if they never studied here
+    (sections without rows are left out).
 
-    Sections without rows are left out, so a person who never studied in this
-    locality gets ``{}``.
+    ``activity_titles`` names activities this app only knows by key (the caller
+    that owns them, e.g. H5P, passes ``{"h5p:<key>": "title"}``).
     """
-    names = _Names(activity_titles)
-    sections: Sections = {}
+    names = _Names(user_id, activity_titles or {})
+    sections = {title: rows(user_id, names) for title, rows in _SECTIONS.values()}
+    return {title: rows for title, rows in sections.items() if rows}
 
-    sections["Inscripciones"] = [
+
+def _enrollments(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "curso": names.course(row.course_key),
             "grupo": row.cohort.name if row.cohort else "",
@@ -155,7 +186,9 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         .order_by("enrolled_at", "pk")
     ]
 
-    sections["Lecciones"] = [
+
+def _lessons(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "curso": names.course(row.course_key),
             "lección": names.lesson(row.lesson_key),
@@ -168,30 +201,15 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         )
     ]
 
-    attempts = list(
-        QuizAttempt.objects.filter(user_id=user_id)
-        .select_related("quiz")
-        .order_by("submitted_at", "pk")
-    )
-    names.quizzes = {a.quiz.key: a.quiz.title for a in attempts}
-    attendance = list(
-        Attendance.objects.filter(user_id=user_id)
-        .select_related("session__cohort")
-        .order_by("session__starts_at", "pk")
-    )
-    names.sessions = {str(a.session_id): a.session.title for a in attendance}
 
-    sections["Actividades y resultados"] = [
+def _activities(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "actividad": names.activity(state.activity_key),
             "intentada": _yes(state.attempted),
             "completada": _yes(state.completed),
             "aprobada": _yes(state.passed),
-            "mejor puntaje": (
-                f"{state.best_score_raw:g} de {state.best_score_max:g}"
-                if state.best_score_raw is not None and state.best_score_max
-                else ""
-            ),
+            "mejor puntaje": _score(state.best_score_raw, state.best_score_max),
             "declaraciones xAPI": str(state.statements_count),
             "avance guardado para continuar": _yes(bool(state.resume_state)),
             "actualizada el": when(state.updated_at),
@@ -201,11 +219,18 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         )
     ]
 
+
+def _quiz_attempts(user_id: int, names: _Names) -> Rows:
+    attempts = (
+        QuizAttempt.objects.filter(user_id=user_id)
+        .select_related("quiz")
+        .order_by("submitted_at", "pk")
+    )
     number: dict[int, int] = {}
-    quiz_rows = []
+    rows = []
     for attempt in attempts:
         number[attempt.quiz_id] = number.get(attempt.quiz_id, 0) + 1
-        quiz_rows.append(
+        rows.append(
             {
                 "cuestionario": attempt.quiz.title,
                 "intento": str(number[attempt.quiz_id]),
@@ -215,9 +240,11 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
                 "enviado el": when(attempt.submitted_at),
             }
         )
-    sections["Cuestionarios"] = quiz_rows
+    return rows
 
-    sections["Asistencia presencial"] = [
+
+def _attendance(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "curso": names.course(row.session.cohort.course_key),
             "grupo": row.session.cohort.name,
@@ -227,10 +254,14 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
             "registrada con": row.get_method_display(),
             "registrada el": when(row.recorded_at),
         }
-        for row in attendance
+        for row in Attendance.objects.filter(user_id=user_id)
+        .select_related("session__cohort")
+        .order_by("session__starts_at", "pk")
     ]
 
-    sections["Cursos aprobados"] = [
+
+def _completions(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "curso": names.course(row.course_key),
             "versión del curso": str(row.course_version),
@@ -246,12 +277,16 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         )
     ]
 
-    sections["Días con actividad"] = [
+
+def _active_days(user_id: int, names: _Names) -> Rows:
+    return [
         {"curso": names.course(row.course_key), "día": when(row.day)}
         for row in ActiveDay.objects.filter(user_id=user_id).order_by("day", "pk")
     ]
 
-    sections["Avisos"] = [
+
+def _notices(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "tipo": row.get_kind_display(),
             "título": row.title,
@@ -265,7 +300,9 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         )
     ]
 
-    sections["Correos de aprendizaje"] = [
+
+def _opt_outs(user_id: int, names: _Names) -> Rows:
+    return [
         {
             "preferencia": "no recibir correos de aprendizaje de esta localidad",
             "desde": when(row.created_at),
@@ -273,22 +310,10 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
         for row in EmailOptOut.objects.filter(user_id=user_id)
     ]
 
-    sections["Registro de actividad (xAPI)"] = [
-        {
-            "fecha": when(row.stored_at),
-            "acción": _VERB_LABELS.get(
-                row.verb.rsplit("/", 1)[-1], row.verb.rsplit("/", 1)[-1]
-            ),
-            "actividad": names.activity(row.activity_key),
-            "puntaje": (
-                f"{row.score_raw:g} de {row.score_max:g}"
-                if row.score_raw is not None and row.score_max
-                else ""
-            ),
-            "identificador": str(row.statement_id),
-            "enviada al LRS el": when(row.forwarded_at),
-        }
-        for row in XapiStatement.objects.filter(user_id=user_id)
+
+def _statements(user_id: int, names: _Names) -> Rows:
+    rows = (
+        XapiStatement.objects.filter(user_id=user_id)
         .only(
             "statement_id",
             "verb",
@@ -299,6 +324,82 @@ def export(user_id: int, *, activity_titles: Mapping[str, str]) -> Sections:
             "forwarded_at",
         )
         .order_by("stored_at", "pk")
+    )
+    return [
+        {
+            "fecha": when(row.stored_at),
+            "acción": _VERB_LABELS.get(
+                row.verb.rsplit("/", 1)[-1], row.verb.rsplit("/", 1)[-1]
+            ),
+            "actividad": names.activity(row.activity_key),
+            "puntaje": _score(row.score_raw, row.score_max),
+            "identificador": str(row.statement_id),
+            "enviada al LRS el": when(row.forwarded_at),
+        }
+        for row in rows
     ]
 
-    return {title: rows for title, rows in sections.items() if rows}
+
+def _score(raw: float | None, maximum: float | None) -> str:
+    return f"{raw:g} de {maximum:g}" if raw is not None and maximum else ""
+
+
+# The download's sections in order, one per table with a person's id.
+_SECTIONS: dict[type[models.Model], tuple[str, Callable[[int, _Names], Rows]]] = {
+    Enrollment: ("Inscripciones", _enrollments),
+    LessonProgress: ("Lecciones", _lessons),
+    ActivityState: ("Actividades y resultados", _activities),
+    QuizAttempt: ("Cuestionarios", _quiz_attempts),
+    Attendance: ("Asistencia presencial", _attendance),
+    CourseCompletion: ("Cursos aprobados", _completions),
+    ActiveDay: ("Días con actividad", _active_days),
+    Notification: ("Avisos", _notices),
+    EmailOptOut: ("Correos de aprendizaje", _opt_outs),
+    XapiStatement: ("Registro de actividad (xAPI)", _statements),
+}
+
+#: Every table of the app with a person's id (``user_id``): each has a section in
+#: the download and is erased on anonymization (blanked, if ``KEPT_ON_ERASURE``).
+PERSONAL_TABLES = tuple(_SECTIONS)
+
+
+@transaction.atomic
+def erase_learner(user_id: int) -> int:
+    """Erase the person's learning records in this locality (anonymization).
+
+    Deleted: statements, activity states (with saved answers), lesson progress,
+    active days, every enrollment (with its history), attendance, quiz attempts
+    (with their answers), notices and the email opt-out. A course completion
+    stays, because the accounts' rule for anonymization keeps the rows that
+    aggregate counts and issued certificates need, without personal data
+    (ADR 0006, ``lms.accounts.signals.person_anonymized``): it keeps the course,
+    version, date and rule under the account id that anonymization left without
+    name, email or document, and loses the person's results (score, attendance).
+    A place the person held in a cohort goes to the first one waiting.
+    Idempotent; returns how many rows were deleted or blanked.
+    """
+    freed_cohorts = set(
+        Enrollment.objects.filter(
+            user_id=user_id,
+            status=Enrollment.Status.ACTIVE,
+            cohort__isnull=False,
+        ).values_list("cohort_id", flat=True)
+    )
+    changed = 0
+    for model in PERSONAL_TABLES:
+        if model in KEPT_ON_ERASURE:
+            continue
+        count, _ = model.objects.filter(user_id=user_id).delete()
+        changed += count
+    for completion in CourseCompletion.objects.select_for_update().filter(
+        user_id=user_id
+    ):
+        blanked = completion.rule | dict.fromkeys(_PERSONAL_RESULTS)
+        if blanked != completion.rule:
+            completion.rule = blanked
+            completion.save(update_fields=["rule"])
+            changed += 1
+    for cohort_id in sorted(freed_cohorts):
+        promote_waiting(cohort_id)
+    # A cohort they facilitated keeps running; only the person's id is theirs.
+    return changed

@@ -31,3 +31,16 @@ enrollment_withdrawn = Signal()
 # A learner did something that counts as activity (viewed a lesson, answered an
 # activity, attended a session). Sent at most once per learner, course and day.
 learner_active = Signal()
+
+# A notice was made (``notification_id: int``), sent after commit in the schema of
+# the locality that made it. The learning records' own handlers queue its email;
+# the notice rows are made deep in the topic modules, which cannot import the
+# Celery tasks that sit above them.
+notification_created = Signal()
+
+# Sent while a person's data download is built, in one locality's schema, with
+# ``activity_keys: list[str]`` (the activities the person has a state in here).
+# A receiver that owns some of those activities (H5P) returns
+# ``{activity_key: title}`` so the download names them instead of showing keys;
+# the learning records cannot import the apps above them to ask.
+activity_titles_requested = Signal()

@@ -1,4 +1,8 @@
-"""Celery tasks of the learning records: thin callers of ``api``."""
+"""Celery tasks of the learning records: thin callers of the topic modules.
+
+They import the topic modules, not ``api`` (which only re-exports them for other
+apps), so the app's own modules never go through its public door.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ from django.utils import timezone
 
 from tenants import api as tenants_api
 
-from . import api
+from .email import send_notification_email
+from .errors import LrsUnavailable
+from .lrs import forward_statements
+from .reminders import send_daily_notifications
 
 
 @shared_task(
     name="learning.forward_statements",
-    autoretry_for=(api.LrsUnavailable,),
+    autoretry_for=(LrsUnavailable,),
     retry_backoff=15,
     retry_backoff_max=45,
     max_retries=2,
@@ -25,7 +32,7 @@ def forward_statements_task(schema_name: str) -> int:
     which takes up the whole backlog: retrying forever as well only piled up
     tasks while the LRS was down."""
     with tenants_api.in_locality(schema_name):
-        return api.forward_statements()
+        return forward_statements()
 
 
 @shared_task(name="learning.forward_all_statements")
@@ -41,7 +48,7 @@ def forward_all_statements_task() -> dict[str, str]:
 @shared_task(name="learning.send_notification_email")
 def send_notification_email_task(notification_id: int) -> bool:
     """Runs in the schema of the locality that made the notice (tenant-aware app)."""
-    return api.send_notification_email(notification_id)
+    return send_notification_email(notification_id)
 
 
 @shared_task(name="learning.daily_notifications")
@@ -65,5 +72,5 @@ def daily_notifications_in_locality_task(schema_name: str, today: str) -> list[i
     """One locality's reminders and nudges for ``today`` (ISO date): made once,
     so running it again (a redelivery) makes nothing twice."""
     with tenants_api.in_locality(schema_name):
-        made = api.send_daily_notifications(today=date.fromisoformat(today))
+        made = send_daily_notifications(today=date.fromisoformat(today))
     return list(made)

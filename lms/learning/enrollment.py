@@ -1,0 +1,170 @@
+"""Enrollment: learners in courses, alone or in a cohort with a waiting list.
+
+Invariants:
+- rows are never deleted: withdrawing marks the row, re-enrolling adds one
+  (history); at most one open (active or waiting) row per learner and course,
+  enforced by the database;
+- a full cohort puts the learner on its waiting list; a freed place goes to the
+  first one waiting;
+- ``enrollment_created`` and ``enrollment_withdrawn`` are sent after commit, and
+  every placed or withdrawn enrollment is also an xAPI event.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import signals
+from .data import EnrollmentData
+from .errors import LearningError
+from .events import record_event
+from .models import Cohort as _Cohort
+from .models import Enrollment as _Enrollment
+from .models import Notification as _Notification
+from .notifications import notify
+from .rules import course_title, require_rule
+
+__all__ = ["EnrollmentData", "enroll", "get_enrollment", "withdraw"]
+
+
+@transaction.atomic
+def enroll(
+    user_id: int, course_key: str, *, cohort_id: int | None = None
+) -> EnrollmentData:
+    """Enroll the learner in the course, alone or in a cohort ("grupo").
+
+    A full cohort puts the learner on its waiting list (status ``waiting``);
+    withdrawing frees a place for the first one waiting. Enrolling twice is
+    refused with a message. Sends ``enrollment_created`` after commit (not for
+    the waiting list: the learner is not enrolled yet).
+    """
+    require_rule(course_key)
+    cohort = None
+    if cohort_id is not None:
+        # Lock the cohort: two people taking the last place queue here.
+        cohort = _Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+        if cohort is None or cohort.course_key != course_key:
+            raise LearningError(
+                "Ese grupo no existe o es de otro curso; elija uno de la lista."
+            )
+    current = open_enrollment(user_id, course_key)
+    if current is not None:
+        state = "en la lista de espera" if current.status == "waiting" else "inscrita"
+        raise LearningError(
+            f"Ya está {state} en este curso; no hace falta inscribirse otra vez."
+        )
+    status = _Enrollment.Status.ACTIVE
+    if cohort is not None and _taken(cohort) >= cohort.capacity:
+        status = _Enrollment.Status.WAITING
+    now = timezone.now()
+    row = _Enrollment.objects.create(
+        user_id=user_id,
+        course_key=course_key,
+        cohort=cohort,
+        status=status,
+        enrolled_at=now,
+        activated_at=now if status == _Enrollment.Status.ACTIVE else None,
+    )
+    if status == _Enrollment.Status.ACTIVE:
+        _announce_enrollment(row)
+    return enrollment_data(row)
+
+
+@transaction.atomic
+def withdraw(user_id: int, course_key: str) -> EnrollmentData:
+    """Withdraw the learner; the row stays as history and progress is kept."""
+    row = open_enrollment(user_id, course_key, lock=True)
+    if row is None:
+        raise LearningError("No está inscrita en este curso; no hay nada que retirar.")
+    was_active = row.status == _Enrollment.Status.ACTIVE
+    row.status = _Enrollment.Status.WITHDRAWN
+    row.withdrawn_at = timezone.now()
+    row.save(update_fields=["status", "withdrawn_at"])
+    if was_active:
+        record_event(user_id, "withdrew", f"course:{course_key}", ref=f"w{row.pk}")
+        transaction.on_commit(
+            lambda: signals.enrollment_withdrawn.send(
+                sender=None,
+                user_id=user_id,
+                course_key=course_key,
+                enrollment_id=row.pk,
+                occurred_at=row.withdrawn_at,
+            )
+        )
+        if row.cohort_id:
+            promote_waiting(row.cohort_id)
+    return enrollment_data(row)
+
+
+def get_enrollment(user_id: int, course_key: str) -> EnrollmentData | None:
+    """The learner's open (active or waiting) enrollment in the course, if any."""
+    row = open_enrollment(user_id, course_key)
+    return enrollment_data(row) if row else None
+
+
+def open_enrollment(
+    user_id: int, course_key: str, *, lock: bool = False
+) -> _Enrollment | None:
+    """The learner's active or waiting row (locked for update when ``lock``)."""
+    qs = _Enrollment.objects.filter(
+        user_id=user_id, course_key=course_key, status__in=["active", "waiting"]
+    )
+    return (qs.select_for_update() if lock else qs).first()
+
+
+def _taken(cohort: _Cohort) -> int:
+    return _Enrollment.objects.filter(cohort=cohort, status="active").count()
+
+
+def promote_waiting(cohort_id: int) -> None:
+    """Give the cohort's free places to the first ones waiting (in the caller's
+    transaction; the cohort row is locked so two withdrawals do not race)."""
+    cohort = _Cohort.objects.select_for_update().get(pk=cohort_id)
+    free = cohort.capacity - _taken(cohort)
+    waiting = _Enrollment.objects.filter(cohort=cohort, status="waiting").order_by(
+        "enrolled_at", "pk"
+    )[: max(free, 0)]
+    for row in waiting:
+        row.status = _Enrollment.Status.ACTIVE
+        row.activated_at = timezone.now()
+        row.save(update_fields=["status", "activated_at"])
+        _announce_enrollment(row)
+
+
+def _announce_enrollment(row: _Enrollment) -> None:
+    title = course_title(row.course_key)
+    notify(
+        row.user_id,
+        _Notification.Kind.ENROLLED,
+        f"e{row.pk}",
+        title=f"Inscripción confirmada: {title}",
+        body=f"Quedó inscrita en «{title}». Puede empezar cuando quiera.",
+        link="/aprendizaje/",
+    )
+    record_event(
+        row.user_id, "registered", f"course:{row.course_key}", ref=f"e{row.pk}"
+    )
+    transaction.on_commit(
+        lambda: signals.enrollment_created.send(
+            sender=None,
+            user_id=row.user_id,
+            course_key=row.course_key,
+            enrollment_id=row.pk,
+            cohort_id=row.cohort_id,
+            occurred_at=row.activated_at,
+        )
+    )
+
+
+def enrollment_data(row: _Enrollment) -> EnrollmentData:
+    """The value other apps hold for an enrollment row."""
+    return EnrollmentData(
+        enrollment_id=row.pk,
+        user_id=row.user_id,
+        course_key=row.course_key,
+        cohort_id=row.cohort_id,
+        status=row.status,
+        enrolled_at=row.enrolled_at,
+        withdrawn_at=row.withdrawn_at,
+    )

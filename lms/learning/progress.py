@@ -1,0 +1,141 @@
+"""Progress: lessons viewed and how far a learner is in each course.
+
+Invariants: opening a lesson completes it (its content was read; graded
+activities count through the score rule); a learner never enrolled is enrolled
+on the first view (self-enrollment), one who withdrew is not enrolled again by
+reading; progress is keyed by lesson key, so new course versions keep it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .completion import evaluate_completion, mark_active
+from .data import CourseProgress, ModuleProgress
+from .enrollment import enroll
+from .errors import LearningError
+from .events import record_event
+from .models import CourseCompletion as _CourseCompletion
+from .models import CourseRule as _CourseRule
+from .models import Enrollment as _Enrollment
+from .models import LessonProgress as _LessonProgress
+from .rules import require_rule
+
+__all__ = [
+    "CourseProgress",
+    "get_course_progress",
+    "list_my_courses",
+    "record_lesson_view",
+]
+
+
+@transaction.atomic
+def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
+    """The learner opened a lesson: viewed and completed (its content was read).
+
+    Graded activities inside the lesson count separately (score rule). A learner
+    never enrolled is enrolled on the first view (self-enrollment); one who
+    withdrew keeps their views recorded but is not enrolled again by reading.
+    Raises ``LearningError`` for a lesson the course no longer offers.
+    """
+    rule = require_rule(course_key)
+    if lesson_key not in {o["key"] for o in rule.lessons}:
+        raise LearningError(
+            f"La lección «{lesson_key}» ya no forma parte del curso; "
+            "vuelva a la página del curso para seguir."
+        )
+    if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
+        enroll(user_id, course_key)
+    now = timezone.now()
+    row, created = _LessonProgress.objects.get_or_create(
+        user_id=user_id,
+        lesson_key=lesson_key,
+        defaults={
+            "course_key": course_key,
+            "first_viewed_at": now,
+            "last_viewed_at": now,
+            "completed_at": now,
+        },
+    )
+    if not created:
+        row.last_viewed_at = now
+        row.course_key = course_key
+        row.save(update_fields=["last_viewed_at", "course_key"])
+    if created:
+        record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
+    mark_active(user_id, course_key)
+    evaluate_completion(user_id, course_key)
+
+
+def get_course_progress(user_id: int, course_key: str) -> CourseProgress:
+    """Lessons completed over lessons offered, per module and course, and where
+    to continue (the first unfinished lesson after the last one opened)."""
+    return _progress(user_id, require_rule(course_key))
+
+
+def _progress(user_id: int, rule: _CourseRule) -> CourseProgress:
+    rows = {
+        p.lesson_key: p
+        for p in _LessonProgress.objects.filter(
+            user_id=user_id, course_key=rule.course_key
+        )
+    }
+    outline = rule.lessons
+    done = [o for o in outline if o["key"] in rows and rows[o["key"]].completed_at]
+    modules: dict[str, list] = {}
+    titles: dict[str, str] = {}
+    for o in outline:
+        modules.setdefault(o["module_key"], []).append(o)
+        titles[o["module_key"]] = o["module_title"]
+    next_lesson = None
+    if rows:
+        last = max(rows.values(), key=lambda p: p.last_viewed_at).lesson_key
+        keys = [o["key"] for o in outline]
+        start = keys.index(last) if last in keys else 0
+        ordered = outline[start:] + outline[:start]
+        next_lesson = next(
+            (
+                o
+                for o in ordered
+                if not (o["key"] in rows and rows[o["key"]].completed_at)
+            ),
+            None,
+        )
+    completion = _CourseCompletion.objects.filter(
+        user_id=user_id, course_key=rule.course_key
+    ).first()
+    return CourseProgress(
+        course_key=rule.course_key,
+        title=rule.title,
+        url=rule.url,
+        percent=_percent(len(done), len(outline)),
+        lessons_done=len(done),
+        lessons_total=len(outline),
+        modules=tuple(
+            ModuleProgress(
+                key=key,
+                title=titles[key],
+                percent=_percent(sum(1 for o in items if o in done), len(items)),
+            )
+            for key, items in modules.items()
+        ),
+        continue_url=next_lesson["url"] if next_lesson else None,
+        next_lesson_title=next_lesson["title"] if next_lesson else None,
+        completed_at=completion.completed_at if completion else None,
+    )
+
+
+def _percent(part: int, whole: int) -> int:
+    return int(100 * part / whole) if whole else 0
+
+
+def list_my_courses(user_id: int) -> list[CourseProgress]:
+    """«Mi aprendizaje»: the learner's open enrollments with their progress."""
+    keys = list(
+        _Enrollment.objects.filter(user_id=user_id, status__in=["active", "waiting"])
+        .order_by("-enrolled_at")
+        .values_list("course_key", flat=True)
+    )
+    rules = {r.course_key: r for r in _CourseRule.objects.filter(course_key__in=keys)}
+    return [_progress(user_id, rules[k]) for k in keys if k in rules]

@@ -1,0 +1,211 @@
+"""Native quizzes: saved from lesson blocks by ``courses``, answered in the lesson.
+
+Invariants: an attempt with blank answers, a non-number in a numeric question or
+beyond the allowed attempts is refused before anything is stored; a graded
+attempt goes through ``record_statements`` (activity ``quiz:<key>``), so it
+counts toward a course's score rule exactly like an H5P result.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from .data import QuizResult
+from .errors import LearningError
+from .events import EVENT_NAMESPACE, VERBS
+from .models import Quiz as _Quiz
+from .models import QuizAttempt as _QuizAttempt
+from .statements import record_statements
+
+__all__ = [
+    "QuizResult",
+    "count_quiz_attempts",
+    "get_quiz",
+    "save_quiz",
+    "submit_quiz",
+]
+
+_QUESTION_KINDS = {"single", "multiple", "true_false", "numeric"}
+
+
+@transaction.atomic
+def save_quiz(
+    key: str,
+    title: str,
+    *,
+    questions: list[Mapping[str, Any]],
+    max_attempts: int | None = None,
+    pass_percent: int = 60,
+) -> str:
+    """Create or replace a quiz; returns its activity key (``quiz:<key>``).
+
+    Questions: ``kind`` single | multiple | true_false | numeric, ``text``,
+    ``choices`` (choice kinds), ``answer`` (index, list of indexes, bool or
+    number), optional ``tolerance`` (numeric) and ``feedback``.
+    """
+    for n, q in enumerate(questions, start=1):
+        if q.get("kind") not in _QUESTION_KINDS:
+            raise LearningError(
+                f"La pregunta {n} tiene un tipo desconocido; use única, múltiple, "
+                "verdadero/falso o numérica."
+            )
+        if q["kind"] in {"single", "multiple"} and len(q.get("choices") or []) < 2:
+            raise LearningError(f"La pregunta {n} necesita al menos dos opciones.")
+    if not questions:
+        raise LearningError("El cuestionario no tiene preguntas; agregue al menos una.")
+    _Quiz.objects.update_or_create(
+        key=key,
+        defaults={
+            "title": title,
+            "questions": [dict(q) for q in questions],
+            "max_attempts": max_attempts,
+            "pass_percent": pass_percent,
+        },
+    )
+    return f"quiz:{key}"
+
+
+def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
+    """Grade an attempt, keep it, and record it as the quiz activity's result.
+
+    Refused once the attempts are used up. The result goes through
+    ``record_statements`` (activity ``quiz:<key>``), so it counts toward the
+    course's score rule exactly like an H5P result.
+    """
+    with transaction.atomic():
+        quiz = _Quiz.objects.select_for_update().filter(key=quiz_key).first()
+        if quiz is None:
+            raise LearningError("Ese cuestionario no existe; vuelva a la lección.")
+        used = _QuizAttempt.objects.filter(quiz=quiz, user_id=user_id).count()
+        if quiz.max_attempts is not None and used >= quiz.max_attempts:
+            raise LearningError(
+                f"Ya usó sus {quiz.max_attempts} intento(s) de este cuestionario."
+            )
+        if len(answers) != len(quiz.questions):
+            raise LearningError(
+                f"Responda las {len(quiz.questions)} preguntas antes de enviar."
+            )
+        _check_answers(quiz.questions, answers)
+        correct = [
+            _is_right(question, answer)
+            for question, answer in zip(quiz.questions, answers, strict=True)
+        ]
+        percent = round(100 * sum(correct) / len(quiz.questions), 1)
+        attempt = _QuizAttempt.objects.create(
+            quiz=quiz,
+            user_id=user_id,
+            answers=list(answers),
+            score_percent=percent,
+            passed=percent >= quiz.pass_percent,
+        )
+        _record_attempt(attempt, right=sum(correct))
+    return QuizResult(
+        attempt_number=used + 1,
+        attempts_left=(
+            None if quiz.max_attempts is None else quiz.max_attempts - used - 1
+        ),
+        score_percent=percent,
+        passed=attempt.passed,
+        feedback=tuple(
+            (("Correcto. " if ok else "Incorrecto. ") + q.get("feedback", "")).strip()
+            for q, ok in zip(quiz.questions, correct, strict=True)
+        ),
+        correct=tuple(correct),
+    )
+
+
+def _record_attempt(attempt: _QuizAttempt, *, right: int) -> None:
+    """The attempt as the quiz activity's xAPI result (id derived from the attempt)."""
+    quiz, total = attempt.quiz, len(attempt.quiz.questions)
+    record_statements(
+        attempt.user_id,
+        [
+            {
+                "id": str(uuid.uuid5(EVENT_NAMESPACE, f"quiz-attempt|{attempt.pk}")),
+                "verb": {"id": VERBS + ("passed" if attempt.passed else "failed")},
+                "object": {"id": f"urn:lms:quiz:{quiz.key}"},
+                "result": {
+                    "score": {"raw": right, "max": total, "scaled": right / total},
+                    "success": attempt.passed,
+                    "completion": True,
+                },
+            }
+        ],
+        activity_key=f"quiz:{quiz.key}",
+    )
+
+
+def count_quiz_attempts(user_id: int, quiz_key: str) -> int:
+    """How many attempts the learner has submitted (to show the attempts left)."""
+    return _QuizAttempt.objects.filter(quiz__key=quiz_key, user_id=user_id).count()
+
+
+def _check_answers(questions: list[Mapping[str, Any]], answers: list[Any]) -> None:
+    """Refuse, before anything is stored, an attempt with blanks or a non-number."""
+    blank = [
+        n
+        for n, answer in enumerate(answers, start=1)
+        if answer is None or (isinstance(answer, str | list) and not answer)
+    ]
+    if blank:
+        which = _join_numbers(blank)
+        raise LearningError(
+            f"Responda la pregunta {which} antes de enviar."
+            if len(blank) == 1
+            else f"Responda las preguntas {which} antes de enviar."
+        )
+    for n, (question, answer) in enumerate(
+        zip(questions, answers, strict=True), start=1
+    ):
+        if question["kind"] == "numeric" and _to_number(answer) is None:
+            raise LearningError(
+                f"En la pregunta {n} escriba solo un número, por ejemplo 12 o 3,5."
+            )
+
+
+def _join_numbers(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} y {words[-1]}"
+
+
+def _to_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    try:
+        value = float(str(answer).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _is_right(question: Mapping[str, Any], answer: Any) -> bool:
+    kind, expected = question["kind"], question.get("answer")
+    if kind == "multiple":
+        return isinstance(answer, list) and sorted(answer) == sorted(expected)
+    if kind == "numeric":
+        value = _to_number(answer)
+        if value is None:
+            return False
+        return abs(value - float(expected)) <= float(question.get("tolerance", 0))
+    return answer == expected
+
+
+def get_quiz(key: str) -> dict[str, Any] | None:
+    """A quiz to show: title, attempts and questions without their answers."""
+    quiz = _Quiz.objects.filter(key=key).first()
+    if quiz is None:
+        return None
+    return {
+        "key": quiz.key,
+        "title": quiz.title,
+        "max_attempts": quiz.max_attempts,
+        "questions": [
+            {k: v for k, v in q.items() if k in {"kind", "text", "choices"}}
+            for q in quiz.questions
+        ],
+    }

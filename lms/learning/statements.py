@@ -1,0 +1,220 @@
+"""xAPI statements from activities (H5P, quizzes) and each learner's state per activity.
+
+Invariants:
+- a statement is stored at most once per statement id: retrying a request stores
+  nothing twice and does not change the activity's state again;
+- the actor of a statement is whoever the caller says it is (the signed-in
+  learner); the actor sent by the client is never trusted;
+- state only improves: once attempted, completed or passed it stays so, and the
+  best score is the highest ever received;
+- a new result is evaluated at once against every course that grades the
+  activity (same transaction).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from .completion import after_activity_result
+from .data import ActivityStateData, RecordResult
+from .errors import InvalidStatement
+from .events import VERBS
+from .models import ActivityState as _ActivityState
+from .models import XapiStatement as _XapiStatement
+
+__all__ = [
+    "MAX_BATCH",
+    "ActivityStateData",
+    "RecordResult",
+    "get_activity_state",
+    "list_activity_states",
+    "record_statements",
+    "save_resume_state",
+]
+
+MAX_BATCH = 500
+MAX_RESUME_STATE = 256 * 1024
+
+_SUBCONTENT = "http://h5p.org/x-api/h5p-subContentId"
+
+
+def record_statements(
+    user_id: int, statements: Iterable[Mapping[str, Any]], *, activity_key: str
+) -> RecordResult:
+    """Store the learner's statements about one activity and update its state.
+
+    Statements without an ``id`` get a new one (so they cannot be deduplicated);
+    statements whose id is already stored are counted as duplicates and ignored.
+    Raises ``InvalidStatement`` before storing anything if one is malformed.
+    """
+    parsed = [_parse(s, index) for index, s in enumerate(statements)]
+    if len(parsed) > MAX_BATCH:
+        raise InvalidStatement(
+            f"Se recibieron {len(parsed)} declaraciones; envíe como máximo "
+            f"{MAX_BATCH} por solicitud."
+        )
+    return _store(user_id, activity_key, parsed)
+
+
+@transaction.atomic
+def _store(user_id: int, activity_key: str, parsed: list[dict]) -> RecordResult:
+    state, _ = _ActivityState.objects.get_or_create(
+        user_id=user_id, activity_key=activity_key
+    )
+    # Lock the learner's row: concurrent posts for the same activity queue here,
+    # so the duplicate check below cannot race with another insert.
+    state = _ActivityState.objects.select_for_update().get(pk=state.pk)
+    ids = [p["statement_id"] for p in parsed]
+    seen = set(
+        _XapiStatement.objects.filter(statement_id__in=ids).values_list(
+            "statement_id", flat=True
+        )
+    )
+    fresh: list[_XapiStatement] = []
+    for item in parsed:
+        if item["statement_id"] in seen:
+            continue
+        seen.add(item["statement_id"])
+        fresh.append(_XapiStatement(user_id=user_id, activity_key=activity_key, **item))
+    _XapiStatement.objects.bulk_create(fresh, ignore_conflicts=True)
+    if fresh:
+        for row in fresh:
+            _apply(state, row)
+        state.statements_count += len(fresh)
+        state.save()
+        # A new result may complete a course that grades this activity.
+        after_activity_result(user_id, activity_key)
+    return RecordResult(
+        stored=len(fresh), duplicates=len(parsed) - len(fresh), state=_to_data(state)
+    )
+
+
+def get_activity_state(user_id: int, activity_key: str) -> ActivityStateData | None:
+    """The learner's state in the activity, or None if they never touched it."""
+    state = _ActivityState.objects.filter(
+        user_id=user_id, activity_key=activity_key
+    ).first()
+    return _to_data(state) if state else None
+
+
+def list_activity_states(
+    user_id: int, *, key_prefix: str = ""
+) -> list[ActivityStateData]:
+    """All of the learner's activity states in this locality (progress page)."""
+    qs = _ActivityState.objects.filter(
+        user_id=user_id, activity_key__startswith=key_prefix
+    ).order_by("activity_key")
+    return [_to_data(state) for state in qs]
+
+
+@transaction.atomic
+def save_resume_state(
+    user_id: int, activity_key: str, *, state: str
+) -> ActivityStateData:
+    """Keep the player's saved state so the learner resumes where they left off."""
+    if len(state) > MAX_RESUME_STATE:
+        raise InvalidStatement(
+            "El estado guardado de la actividad es demasiado grande "
+            f"(máximo {MAX_RESUME_STATE // 1024} KB)."
+        )
+    row, _ = _ActivityState.objects.get_or_create(
+        user_id=user_id, activity_key=activity_key
+    )
+    row.resume_state = state
+    row.save(update_fields=["resume_state", "updated_at"])
+    return _to_data(row)
+
+
+def _parse(statement: Any, index: int) -> dict:
+    where = f"La declaración {index + 1}"
+    if not isinstance(statement, Mapping):
+        raise InvalidStatement(f"{where} no es un objeto JSON.")
+    raw_id = statement.get("id")
+    try:
+        statement_id = uuid.UUID(str(raw_id)) if raw_id else uuid.uuid4()
+    except ValueError as exc:
+        raise InvalidStatement(
+            f"{where} tiene un id que no es un UUID ({raw_id!r}); use un UUID."
+        ) from exc
+    verb = statement.get("verb")
+    verb_id = verb.get("id") if isinstance(verb, Mapping) else None
+    if not isinstance(verb_id, str) or not verb_id:
+        raise InvalidStatement(f"{where} no tiene verbo (verb.id); agréguelo.")
+    result = statement.get("result") or {}
+    if not isinstance(result, Mapping):
+        raise InvalidStatement(f"{where} tiene un resultado que no es un objeto.")
+    score = result.get("score") or {}
+    if not isinstance(score, Mapping):
+        raise InvalidStatement(f"{where} tiene un puntaje que no es un objeto.")
+    definition = (statement.get("object") or {}).get("definition") or {}
+    extensions = definition.get("extensions") or {}
+    return {
+        "statement_id": statement_id,
+        "verb": verb_id[:200],
+        "counts_for_activity": _SUBCONTENT not in extensions,
+        "score_raw": _number(score.get("raw"), where),
+        "score_max": _number(score.get("max"), where),
+        "score_scaled": _number(score.get("scaled"), where),
+        "success": _flag(result.get("success")),
+        "completion": _flag(result.get("completion")),
+        "statement": dict(statement, id=str(statement_id)),
+    }
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidStatement(f"{where} tiene un puntaje que no es un número.")
+    return float(value)
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _apply(state: _ActivityState, row: _XapiStatement) -> None:
+    """Fold one new statement into the activity's state (state only improves)."""
+    if not row.counts_for_activity:
+        state.attempted = True
+        return
+    verb = row.verb.removeprefix(VERBS)
+    state.attempted = True
+    if verb in {"completed", "passed", "failed"} or row.completion:
+        state.completed = True
+    if verb == "passed" or row.success is True:
+        state.passed = True
+    elif (verb == "failed" or row.success is False) and not state.passed:
+        state.failed = True
+    if state.passed:
+        state.failed = False
+    scaled = row.score_scaled
+    if scaled is None and row.score_raw is not None and row.score_max:
+        scaled = row.score_raw / row.score_max
+    if scaled is not None and (
+        state.best_score_scaled is None or scaled > state.best_score_scaled
+    ):
+        state.best_score_scaled = scaled
+        state.best_score_raw = row.score_raw
+        state.best_score_max = row.score_max
+
+
+def _to_data(state: _ActivityState) -> ActivityStateData:
+    return ActivityStateData(
+        user_id=state.user_id,
+        activity_key=state.activity_key,
+        attempted=state.attempted,
+        completed=state.completed,
+        passed=state.passed,
+        failed=state.failed,
+        best_score_scaled=state.best_score_scaled,
+        best_score_raw=state.best_score_raw,
+        best_score_max=state.best_score_max,
+        statements_count=state.statements_count,
+        resume_state=state.resume_state,
+        updated_at=state.updated_at,
+    )
