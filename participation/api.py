@@ -30,6 +30,7 @@ from .catalog import (
     save_role_template,
 )
 from .data import (
+    ROLE_KIND_LABELS,
     ApplicationData,
     ApplicationStatus,
     Eligibility,
@@ -46,6 +47,7 @@ from .presentation import presentation_definition
 
 __all__ = [
     "DECLARATION_TEXT",
+    "ROLE_KIND_LABELS",
     "ApplicationData",
     "ApplicationStatus",
     "Eligibility",

@@ -66,6 +66,14 @@ class ApplicationStatus(StrEnum):
     WITHDRAWN = "retirada"
 
 
+APPLICATION_STATUS_LABELS: dict[str, str] = {
+    ApplicationStatus.PENDING: "Pendiente de selección",
+    ApplicationStatus.WAITING: "En lista de espera",
+    ApplicationStatus.SELECTED: "Seleccionada",
+    ApplicationStatus.REJECTED: "No seleccionada",
+    ApplicationStatus.WITHDRAWN: "Retirada",
+}
+
 OPEN_STATUSES = (
     ApplicationStatus.PENDING,
     ApplicationStatus.WAITING,
@@ -133,6 +141,11 @@ class RoleData:
     requires_residence: bool
     lottery_quotas: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    @property
+    def line_label(self) -> str:
+        """The investment line in words (empty for roles not tied to a line)."""
+        return INVESTMENT_LINE_LABELS.get(self.investment_line, "")
+
 
 @dataclass(frozen=True, slots=True)
 class ApplicationData:
@@ -145,6 +158,10 @@ class ApplicationData:
     decided_at: datetime | None
     reason: str
     waiting_position: int | None
+
+    @property
+    def status_label(self) -> str:
+        return APPLICATION_STATUS_LABELS[self.status]
 
 
 @dataclass(frozen=True, slots=True)

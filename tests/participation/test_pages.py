@@ -30,7 +30,7 @@ def test_a_certified_person_applies_from_the_pages(make_role, person):
         follow=True,
     )
     assert "Recibimos su postulación" in done.text
-    assert "seleccionada" in done.text
+    assert "Estado: Seleccionada" in done.text
     withdrawn = client.post(
         f"/participacion/roles/{role.role_id}/retirarse/", follow=True
     )

@@ -40,6 +40,10 @@ class Command(BaseCommand):
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
+        from lms.portal.demo_participation import load_demo_participation
+
+        for line in load_demo_participation():
+            self.stdout.write(f"  {line}")
 
     def _load_demo_people(self):
         """A trainer at the campus and a facilitator in Kennedy (issue #3 roles)."""
