@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint check format stop-db clean-data verifier pex-check h5p-player chromium
+.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -56,6 +56,10 @@ pex-check: $(PEX)/node_modules/.installed
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
 test: install verifier pex-check h5p-player chromium
 	$(BIN)/pytest
+
+## The edit-test loop: no browser, no Celery worker, nothing installed with apt or npm.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not worker"
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -26,7 +26,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from courses import api as courses_api
@@ -36,17 +36,33 @@ from . import documents as _documents
 from . import pdf as _pdf
 from . import signing as _signing
 from . import status as _status
-from .data import CertificateData, CertificateState, ReissueJobData, Verification
+from .data import (
+    CertificateData,
+    CertificateError,
+    CertificateState,
+    ReissueJobData,
+    Verification,
+)
 from .models import Certificate as _Certificate
 from .models import ReissueJob as _ReissueJob
-from .models import StatusList as _StatusList
+from .role_credentials import (
+    RoleCredentialData,
+    issue_role_credential,
+    revoke_role_credential,
+    role_credential_state,
+    role_credentials_of,
+)
 from .signals import certificate_issued, certificate_revoked
+from .status_list import domain as _domain
+from .status_list import rebuild_status_list as _rebuild_status_list
+from .status_list import status_list_document
 
 __all__ = [
     "CertificateData",
     "CertificateError",
     "CertificateState",
     "ReissueJobData",
+    "RoleCredentialData",
     "Verification",
     "access_certificate_for_person",
     "certificate_issued",
@@ -55,6 +71,7 @@ __all__ = [
     "get_certificate",
     "get_reissue_job",
     "issue_certificate",
+    "issue_role_credential",
     "issuer_profile_document",
     "key_document",
     "list_certificates_for_person",
@@ -62,6 +79,8 @@ __all__ = [
     "reissue_certificate",
     "reporting_certificates",
     "revoke_certificate",
+    "revoke_role_credential",
+    "role_credentials_of",
     "run_bulk_reissue",
     "search_certificates",
     "start_bulk_reissue",
@@ -77,10 +96,6 @@ _CODE_RE = re.compile(r"^([A-Z0-9-]+)-([A-Z0-9]{4})-([A-Z0-9]{4})$")
 _MAX_CREDENTIAL_BYTES = 256 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SNAPSHOT_TEXT = ("holder_name", "document_type", "course_title", "locality_name")
-
-
-class CertificateError(ValueError):
-    """A certificate operation cannot be done; the message (Spanish) says why."""
 
 
 # --- reading the person and the course (the two outside sources) -----------------
@@ -272,16 +287,6 @@ def _pdf_context(certificate: _Certificate, domain: str) -> dict[str, Any]:
     }
 
 
-def _domain() -> str:
-    locality = tenants_api.get_locality(tenants_api.current_schema())
-    if not locality.domain:
-        raise CertificateError(
-            f"La localidad {locality.name} no tiene dominio; asígnele uno para publicar la "
-            "verificación de certificados."
-        )
-    return locality.domain
-
-
 # --- reading ----------------------------------------------------------------------------
 
 
@@ -443,6 +448,11 @@ def verify_credential(document: Any) -> Verification:
         uuid=_as_uuid(str(credential.get("id", "")).removeprefix("urn:uuid:"))
     ).first()
     if certificate is None:
+        role = role_credential_state(
+            _as_uuid(str(credential.get("id", "")).removeprefix("urn:uuid:")) or ""
+        )
+        if role is not None:
+            return role
         return Verification(
             CertificateState.UNKNOWN,
             "La firma es auténtica pero este certificado no está registrado aquí.",
@@ -594,45 +604,6 @@ def _locked(code: str) -> _Certificate:
 
 
 # --- status list, issuer and keys (published documents) ------------------------------
-
-
-def _rebuild_status_list(*, add_index: int | None = None) -> dict[str, Any]:
-    status_list, _ = _StatusList.objects.select_for_update().get_or_create(pk=1)
-    indexes = set(status_list.revoked_indexes)
-    if add_index is not None:
-        indexes.add(add_index)
-    status_list.revoked_indexes = sorted(indexes)
-    domain = _domain()
-    max_index = _Certificate.objects.aggregate(m=Max("status_index"))["m"] or 0
-    now = timezone.now()
-    status_list.credential = _signing.sign(
-        _documents.build_status_list(
-            domain=domain,
-            revoked_indexes=status_list.revoked_indexes,
-            max_index=max_index,
-            now=now,
-        ),
-        controller=_documents.issuer_url(domain),
-        created=_documents.xsd_datetime(now),
-    )
-    status_list.save()
-    return status_list.credential
-
-
-@transaction.atomic
-def status_list_document() -> dict[str, Any]:
-    """The locality's signed Bitstring Status List credential (revocation)."""
-    status_list = _StatusList.objects.filter(pk=1).first()
-    credential = status_list.credential if status_list else None
-    max_index = _Certificate.objects.aggregate(m=Max("status_index"))["m"] or 0
-    if credential is None or not _fits(credential, max_index):
-        credential = _rebuild_status_list()
-    return credential
-
-
-def _fits(credential: dict[str, Any], max_index: int) -> bool:
-    encoded = credential["credentialSubject"]["encodedList"]
-    return len(_documents.decode_bitstring(encoded)) * 8 > max_index
 
 
 def issuer_profile_document() -> dict[str, Any]:

@@ -8,6 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 
+class CertificateError(ValueError):
+    """A certificate operation cannot be done; the message (Spanish) says why."""
+
+
 class CertificateState(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"

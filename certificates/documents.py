@@ -217,3 +217,70 @@ def key_document(*, domain: str, key_id: str, multibase: str) -> dict[str, Any]:
         "controller": issuer,
         "publicKeyMultibase": multibase,
     }
+
+
+def build_role_credential(
+    *,
+    domain: str,
+    locality_name: str,
+    uuid: str,
+    holder_name: str,
+    role_ref: str,
+    role_title: str,
+    role_detail: str,
+    valid_from: datetime,
+    valid_until: datetime,
+    status_index: int,
+) -> dict[str, Any]:
+    """The unsigned OB 3.0 credential of a civic role: the subject's ``role``, valid
+    until the role's service ends, on the locality's status list."""
+    issuer = issuer_url(domain)
+    return {
+        "@context": [signing.VC_V2, signing.OB_V3],
+        "id": f"urn:uuid:{uuid}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"Rol: {role_title}",
+        "issuer": {
+            "id": issuer,
+            "type": ["Profile"],
+            "name": f"{ISSUER_ORGANIZATION} · {locality_name}",
+        },
+        "validFrom": xsd_datetime(valid_from),
+        "validUntil": xsd_datetime(valid_until),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": holder_name,
+                }
+            ],
+            "role": role_title,
+            "achievement": {
+                "id": f"{site_url(domain)}/participacion/{role_ref}",
+                "type": ["Achievement"],
+                "achievementType": "Membership",
+                "name": role_title,
+                "description": (
+                    f"{role_detail}. Localidad {locality_name}. Seleccionada por la "
+                    "convocatoria de la Escuela de Participación (IDPAC)."
+                    if role_detail
+                    else f"Localidad {locality_name}. Seleccionada por la "
+                    "convocatoria de la Escuela de Participación (IDPAC)."
+                ),
+                "criteria": {
+                    "narrative": "Cumplir los requisitos publicados del rol y ser "
+                    "seleccionada en su convocatoria."
+                },
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_list_url(domain)}#{status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(status_index),
+            "statusListCredential": status_list_url(domain),
+        },
+    }

@@ -134,3 +134,46 @@ class ReissueJob(models.Model):
 
     def __str__(self) -> str:
         return f"Reemisión {self.pk}: {self.done}/{self.total}"
+
+
+class RoleCredential(models.Model):
+    """A civic role a person was selected for, as an Open Badges 3.0 credential.
+
+    Holds personal data (who holds the role). Issued by this locality with the same
+    key and status list as its certificates (the index is unique across both,
+    ``status.py``); valid until the role's service ends. ``role_ref`` names the
+    role in the app that selected the person (``participation``), by its id there.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user_id = models.BigIntegerField("persona (id)", db_index=True)
+    role_ref = models.CharField("rol (referencia)", max_length=80)
+    role_title = models.CharField("rol", max_length=300)
+    role_detail = models.CharField("detalle", max_length=300, blank=True)
+    holder_name = models.CharField("nombre", max_length=300)
+    locality_name = models.CharField("localidad", max_length=120)
+    valid_from = models.DateTimeField("válida desde")
+    valid_until = models.DateTimeField("válida hasta")
+    issued_at = models.DateTimeField("emitida el")
+    status_index = models.PositiveIntegerField(null=True, editable=False)
+    credential = models.JSONField("credencial firmada", null=True, editable=False)
+    revoked_at = models.DateTimeField("revocada el", null=True, blank=True)
+    revocation_reason = models.CharField("motivo", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "credencial de rol"
+        verbose_name_plural = "credenciales de rol"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_index"], name="one_role_status_index_per_list"
+            ),
+            # A person holds a role once at a time.
+            models.UniqueConstraint(
+                fields=["user_id", "role_ref"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_role_credential_per_person_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_title} · {self.holder_name}"

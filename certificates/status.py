@@ -5,8 +5,10 @@ allocating indexes randomly within the list: an index that counts up (the row
 id, as before) tells anyone holding two credentials how many certificates the
 locality issued between them, and lets credentials be correlated.
 
-Each locality has one status list (its schema), so "unique per list" is the
-``one_status_index_per_list`` constraint on the certificate table. An index is
+Each locality has one status list (its schema), shared by its certificates and
+its role credentials. Each table has its own unique constraint; across the two,
+allocation is serialized by a transaction-level advisory lock per schema, so two
+issues can never take the same bit. An index is
 drawn uniformly from the list's current size; the list doubles while at least
 half of it is in use, so a draw finds a free bit in a few tries and the list
 keeps its herd privacy. Certificates issued before this kept their id-based
@@ -17,14 +19,17 @@ name it.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Max
 
 from .documents import STATUS_LIST_BITS
 from .models import Certificate as _Certificate
+from .models import RoleCredential as _RoleCredential
 
 _ATTEMPTS = 32  # at most half the list is in use: 32 misses in a row is ~1 in 4e9
-_CONSTRAINT = "one_status_index_per_list"
+_HOLDERS = (_Certificate, _RoleCredential)  # every table that holds a bit
 
 
 class StatusIndexError(RuntimeError):
@@ -32,33 +37,49 @@ class StatusIndexError(RuntimeError):
 
 
 def list_size() -> int:
-    """Bits the list offers new certificates: the minimum, doubled while half full."""
-    used = _Certificate.objects.filter(status_index__isnull=False).count()
+    """Bits the list offers new credentials: the minimum, doubled while half full."""
+    used = sum(
+        model.objects.filter(status_index__isnull=False).count() for model in _HOLDERS
+    )
     size = STATUS_LIST_BITS
     while used * 2 >= size:
         size *= 2
     return size
 
 
-def allocate_index(certificate: _Certificate) -> int:
-    """Give ``certificate`` a random free index (kept if it already has one)."""
-    if certificate.status_index is not None:
-        return certificate.status_index
+def max_index() -> int:
+    """The highest bit in use, by a certificate or a role credential."""
+    return max(
+        model.objects.aggregate(m=Max("status_index"))["m"] or 0 for model in _HOLDERS
+    )
+
+
+def _taken(candidate: int) -> bool:
+    return any(
+        model.objects.filter(status_index=candidate).exists() for model in _HOLDERS
+    )
+
+
+def allocate_index(credential: Any) -> int:
+    """Give a certificate or role credential a random free index (kept if it has one).
+
+    Call inside the issuing transaction: the advisory lock it takes is released
+    at commit, after the row holds its bit.
+    """
+    if credential.status_index is not None:
+        return credential.status_index
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
     size = list_size()
     for _attempt in range(_ATTEMPTS):
         candidate = secrets.randbelow(size)
-        if _Certificate.objects.filter(status_index=candidate).exists():
+        if _taken(candidate):
             continue
-        try:
-            with transaction.atomic():  # savepoint: a collision must not end the issue
-                _Certificate.objects.filter(pk=certificate.pk).update(
-                    status_index=candidate
-                )
-        except IntegrityError as exc:
-            if _CONSTRAINT not in str(exc):
-                raise
-            continue  # a concurrent issue took the same bit: draw again
-        certificate.status_index = candidate
+        with transaction.atomic():
+            type(credential).objects.filter(pk=credential.pk).update(
+                status_index=candidate
+            )
+        credential.status_index = candidate
         return candidate
     raise StatusIndexError(
         "No se encontró un índice libre en la lista de estado; intente de nuevo."

@@ -29,6 +29,7 @@ from .catalog import (
     open_role,
     save_role_template,
 )
+from .credentials import role_credential_of
 from .data import (
     ROLE_KIND_LABELS,
     ApplicationData,
@@ -71,6 +72,7 @@ __all__ = [
     "lottery_record",
     "open_role",
     "presentation_definition",
+    "role_credential_of",
     "roles_for_person",
     "run_lottery",
     "save_role_template",

@@ -31,6 +31,18 @@ from .data import (
 from .eligibility import eligibility_for
 from .models import Application as _Application
 from .models import CivicRole as _CivicRole
+from .signals import role_left, role_selected
+
+
+def _announce(signal: Any, application: Any) -> None:
+    """Send a role event once the transaction commits (never for a rollback)."""
+    fields = {
+        "application_id": application.pk,
+        "user_id": application.user_id,
+        "role_id": application.role_id,
+    }
+    transaction.on_commit(lambda: signal.send(sender=_Application, **fields))
+
 
 #: The declaration of no impediment (Ley 850 de 2003, art. 19) the person signs.
 DECLARATION_TEXT = (
@@ -100,6 +112,8 @@ def apply(
             )
     except IntegrityError as exc:
         raise ParticipationError(str(_REFUSALS[Verdict.APPLIED])) from exc
+    if application.status == ApplicationStatus.SELECTED:
+        _announce(role_selected, application)
     return application_data(application)
 
 
@@ -134,6 +148,7 @@ def withdraw(user_id: int, role_id: int) -> None:
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
     if freed:
+        _announce(role_left, application)
         _promote_waiting(role)
 
 
@@ -147,6 +162,7 @@ def _promote_waiting(role: _CivicRole) -> None:
         application.decided_at = timezone.now()
         application.waiting_position = None
         application.save(update_fields=["status", "decided_at", "waiting_position"])
+        _announce(role_selected, application)
 
 
 @transaction.atomic
@@ -160,7 +176,8 @@ def decide(
         raise ParticipationError(
             _("Escriba el motivo del rechazo: la persona lo verá.")
         )
-    if decision == ApplicationStatus.SELECTED:
+    was_selected = application.status == ApplicationStatus.SELECTED
+    if decision == ApplicationStatus.SELECTED and not was_selected:
         taken = role.applications.filter(status=ApplicationStatus.SELECTED).count()
         if taken >= role.seats:
             raise ParticipationError(
@@ -174,6 +191,10 @@ def decide(
         _next_position(role) if decision == ApplicationStatus.WAITING else None
     )
     application.save()
+    if decision == ApplicationStatus.SELECTED and not was_selected:
+        _announce(role_selected, application)
+    elif was_selected and decision != ApplicationStatus.SELECTED:
+        _announce(role_left, application)
     return application_data(application)
 
 
@@ -229,6 +250,7 @@ def run_lottery(role_id: int, *, seed: str, by_user_id: int) -> LotteryResult:
         _Application.objects.filter(pk=application_id).update(
             status=ApplicationStatus.SELECTED, decided_at=now, decided_by_id=by_user_id
         )
+        _announce(role_selected, _Application.objects.get(pk=application_id))
     for position, application_id in enumerate(result.waiting, start=1):
         _Application.objects.filter(pk=application_id).update(
             status=ApplicationStatus.WAITING, waiting_position=position

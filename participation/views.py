@@ -60,6 +60,8 @@ def role(request: HttpRequest, role_id: int) -> HttpResponse:
             "role": current,
             "standing": api.eligibility_for(request.user.pk, role_id),
             "application": mine[0] if mine else None,
+            "has_credential": api.role_credential_of(request.user.pk, role_id)
+            is not None,
             "declaration": api.DECLARATION_TEXT,
             "motivation": request.POST.get("motivation", ""),
         },
@@ -76,6 +78,21 @@ def withdraw(request: HttpRequest, role_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Retiró su postulación."))
     return redirect("participation:role", role_id=role_id)
+
+
+@login_required
+def credential(request: HttpRequest, role_id: int) -> JsonResponse:
+    """The person's own role credential (Open Badges 3.0), to keep in a wallet."""
+    _role_or_404(role_id)
+    document = api.role_credential_of(request.user.pk, role_id)
+    if document is None:
+        raise Http404(_("Aún no tiene la credencial de este rol."))
+    response = JsonResponse(
+        document, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Type"] = "application/ld+json"
+    response["Content-Disposition"] = 'attachment; filename="credencial-rol.json"'
+    return response
 
 
 def requirements(request: HttpRequest, role_id: int) -> JsonResponse:

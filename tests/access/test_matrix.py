@@ -314,6 +314,7 @@ OUTSIDE_THE_MATRIX = {
     "participation:roles",
     "participation:role",
     "participation:withdraw",
+    "participation:credential",
     "participation:requirements",
     "participation:lottery",
     # One locality's dashboard read from another site (tests/reporting/test_views.py).

@@ -41,6 +41,7 @@ FLAGS = [
 ]
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.django_db,  # makes pytest-django switch to the test database
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Falta /usr/bin/chromium."),
 ]

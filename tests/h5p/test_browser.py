@@ -46,6 +46,7 @@ HOST = "usme-h5p.localhost"
 PASSWORD = "clave-segura-1"
 
 pytestmark = [
+    pytest.mark.browser,
     needs_fixtures,
     # Without a db-marked test in the run, pytest-django would not switch to the
     # test database at all and the module fixture would hit the real one.

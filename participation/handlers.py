@@ -1,0 +1,21 @@
+"""The role credential follows the role events (connected in ``apps.ready``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .signals import role_left, role_selected
+from .tasks import issue_role_credential_task, revoke_role_credential_task
+
+
+def on_role_selected(sender: Any, *, application_id: int, **kwargs: Any) -> None:
+    issue_role_credential_task.delay(application_id)
+
+
+def on_role_left(sender: Any, *, application_id: int, **kwargs: Any) -> None:
+    revoke_role_credential_task.delay(application_id)
+
+
+def connect() -> None:
+    role_selected.connect(on_role_selected, dispatch_uid="participation.credential")
+    role_left.connect(on_role_left, dispatch_uid="participation.credential_revoked")

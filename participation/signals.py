@@ -1,0 +1,13 @@
+"""Events of civic roles, sent after the transaction that caused them commits,
+in the locality's schema. Keyword arguments: application_id, user_id, role_id.
+
+The role credential follows them (``handlers``); the outgoing webhook and the
+dashboards' funnel will too.
+"""
+
+from django.dispatch import Signal
+
+# A person got a seat: by first come, a committee, a lottery or the waiting list.
+role_selected = Signal()
+# A selected person left the role (withdrew, or was removed by the managers).
+role_left = Signal()
