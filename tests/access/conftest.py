@@ -19,6 +19,7 @@ from courses import api as courses_api
 from lms.learning import api as learning_api
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
+from participation import api as participation_api
 from tenants import api as tenants_api
 
 HOSTS = {"K": "kennedy.test", "B": "bosa.test", "C": "campus.test"}
@@ -43,6 +44,7 @@ class City:
     bosa_learner: Any = None
     session_id: int = 0
     cohort_id: int = 0
+    role_id: int = 0
 
     def client(self, role: str, site: str) -> Client:
         """A client on ``site`` signed in as the person with ``role``."""
@@ -101,7 +103,27 @@ def city(db, make_person) -> City:
             ends_at=start + timedelta(hours=2),
         )
         city.cohort_id, city.session_id = cohort.cohort_id, session.session_id
+        role = _open_civic_role(today)
+        city.role_id = role.role_id
     with tenants_api.in_locality(SCHEMAS["B"]):
         courses_api.create_course("Control social", key="control")
         learning_api.enroll(city.bosa_learner.pk, "control")
     return city
+
+
+def _open_civic_role(today):
+    """A veedor role in Kennedy (call with Kennedy active), from a campus template."""
+    with tenants_api.in_locality(SCHEMAS["C"]):
+        participation_api.save_role_template(
+            "veedor-matriz",
+            kind=participation_api.RoleKind.CITIZEN_MONITOR,
+            title="Veedor/a ciudadano/a",
+        )
+    cycle = participation_api.create_cycle(
+        "Veedurías 2027",
+        applications_open=today,
+        applications_close=today + timedelta(days=10),
+        service_starts=today + timedelta(days=20),
+        service_ends=today + timedelta(days=380),
+    )
+    return participation_api.open_role(cycle.cycle_id, "veedor-matriz", seats=3)

@@ -121,6 +121,14 @@ SURFACES: dict[str, Surface] = {
         ("reporting:save_target",),
         data=lambda c: {},
     ),
+    "civic_roles": Surface(
+        "GET", lambda c: "/admin/participacion/", ("participation_roles",)
+    ),
+    "civic_roster": Surface(
+        "GET",
+        lambda c: f"/admin/participacion/roles/{c.role_id}/",
+        ("participation_roster", "participation_roster_export"),
+    ),
     "verification": Surface(
         "GET",
         lambda c: "/certificados/verificar/",
@@ -159,6 +167,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "participant_import": K,
         "dashboard": K,
         "dashboard_export": K,
+        "civic_roles": K,
+        "civic_roster": K,
         "verification": ALL,
     },
     "locality_admin": {
@@ -172,6 +182,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "certificates": K,
         "certificate_reissue": K,
         "participant_import": K,
+        "civic_roles": K,
+        "civic_roster": K,
         "verification": ALL,
         # Runs the site, does not author courses (page rights: courses app).
     },
@@ -197,6 +209,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "cohort_progress_api": K,
         # City targets are set at the campus.
         "city_targets": C,
+        # The civic role lives in Kennedy.
+        "civic_roster": K,
     },
 }
 

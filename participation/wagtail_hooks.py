@@ -1,0 +1,40 @@
+"""Admin wiring: the «Roles de participación» menu and the roster screens."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def participation_admin_urls():
+    return [
+        path("participacion/", admin_views.roles, name="participation_roles"),
+        path(
+            "participacion/roles/<int:role_id>/",
+            admin_views.role_roster,
+            name="participation_roster",
+        ),
+        path(
+            "participacion/roles/<int:role_id>/lista.<str:fmt>",
+            admin_views.roster_export,
+            name="participation_roster_export",
+        ),
+    ]
+
+
+class _SelectorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.SELECT_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def participation_menu_item():
+    return _SelectorsMenuItem(
+        _("Roles de participación"),
+        reverse("participation_roles"),
+        icon_name="group",
+        order=260,
+    )
