@@ -39,22 +39,18 @@ def draw(
     """Select ``seats`` applicants from ``entries`` with the quotas, by the seed."""
     order = sorted(entries, key=lambda entry: ticket(seed, entry.application_id))
     selected: list[int] = []
+    chosen: set[int] = set()  # the same ids as ``selected``, for fast lookups
     unmet: list[str] = []
     for dimension in sorted(quotas):
         for group, minimum in sorted(quotas[dimension].items()):
-            already = sum(
-                1
-                for entry in order
-                if entry.application_id in selected
-                and entry.groups.get(dimension) == group
-            )
-            for entry in order:
+            members = [e for e in order if e.groups.get(dimension) == group]
+            already = sum(1 for e in members if e.application_id in chosen)
+            for entry in members:
                 if already >= minimum or len(selected) >= seats:
                     break
-                if entry.application_id in selected:
-                    continue
-                if entry.groups.get(dimension) == group:
+                if entry.application_id not in chosen:
                     selected.append(entry.application_id)
+                    chosen.add(entry.application_id)
                     already += 1
             if already < minimum:
                 unmet.append(
@@ -73,9 +69,10 @@ def draw(
     for entry in order:
         if len(selected) >= seats:
             break
-        if entry.application_id not in selected:
+        if entry.application_id not in chosen:
             selected.append(entry.application_id)
-    waiting = tuple(e.application_id for e in order if e.application_id not in selected)
+            chosen.add(entry.application_id)
+    waiting = tuple(e.application_id for e in order if e.application_id not in chosen)
     return LotteryResult(
         seed=seed, selected=tuple(selected), waiting=waiting, unmet_quotas=tuple(unmet)
     )
