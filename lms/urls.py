@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.learning import rest as learning_rest
 from lms.portal import views as portal_views
+from participation import rest as participation_rest
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -36,6 +37,8 @@ urlpatterns = [
     path("aprendizaje/", include("lms.learning.urls")),
     # Civic roles the training opens: requirements, eligibility, applications.
     path("participacion/", include("participation.urls")),
+    # REST API of civic roles (roles, one's eligibility, rosters for staff).
+    path("api/participacion/", participation_rest.rest_api.urls),
     # REST API for enrollments and progress, with its OpenAPI document.
     path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]

@@ -129,6 +129,11 @@ SURFACES: dict[str, Surface] = {
         lambda c: f"/admin/participacion/roles/{c.role_id}/",
         ("participation_roster", "participation_roster_export"),
     ),
+    "civic_roster_api": Surface(
+        "GET",
+        lambda c: f"/api/participacion/roles/{c.role_id}/postulaciones",
+        ("participation_api:role_roster",),
+    ),
     "verification": Surface(
         "GET",
         lambda c: "/certificados/verificar/",
@@ -169,6 +174,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "dashboard_export": K,
         "civic_roles": K,
         "civic_roster": K,
+        "civic_roster_api": K,
         "verification": ALL,
     },
     "locality_admin": {
@@ -184,6 +190,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "participant_import": K,
         "civic_roles": K,
         "civic_roster": K,
+        "civic_roster_api": K,
         "verification": ALL,
         # Runs the site, does not author courses (page rights: courses app).
     },
@@ -211,6 +218,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "city_targets": C,
         # The civic role lives in Kennedy.
         "civic_roster": K,
+        "civic_roster_api": K,
     },
 }
 
@@ -329,6 +337,11 @@ OUTSIDE_THE_MATRIX = {
     "participation:role",
     "participation:withdraw",
     "participation:credential",
+    "participation_api:list_roles",
+    "participation_api:my_eligibility",
+    "participation_api:openapi-json",
+    "participation_api:openapi-view",
+    "participation_api:api-root",
     "participation:requirements",
     "participation:lottery",
     # One locality's dashboard read from another site (tests/reporting/test_views.py).
@@ -349,7 +362,7 @@ def _our_url_names(patterns, namespace=None):
             module = getattr(callback, "view_class", callback).__module__ or ""
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             ours = module.startswith(_OURS) or (namespace or "").startswith(
-                ("learning_api", "wagtailsnippets_h5p")
+                ("learning_api", "participation_api", "wagtailsnippets_h5p")
             )
             if ours:
                 yield name
