@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from lms.accounts import api as accounts_api
 from lms.accounts.data import Question, age_group, age_on
 
-from . import lottery
+from . import lottery, webhooks
 from .catalog import ParticipationError
 from .data import (
     ApplicationData,
@@ -33,9 +33,26 @@ from .models import Application as _Application
 from .models import CivicRole as _CivicRole
 from .signals import role_left, role_selected
 
+_WEBHOOK_EVENTS = {"role_selected": "rol.seleccionada", "role_left": "rol.dejado"}
+
 
 def _announce(signal: Any, application: Any) -> None:
-    """Send a role event once the transaction commits (never for a rollback)."""
+    """Send a role event once the transaction commits (never for a rollback), and
+    store it for the external platform in this same transaction."""
+    role = _CivicRole.objects.get(pk=application.role_id)
+    webhooks.record_event(
+        _WEBHOOK_EVENTS["role_selected" if signal is role_selected else "role_left"],
+        {
+            "postulacion": application.pk,
+            "persona": {"id": application.user_id},
+            "rol": {
+                "id": role.pk,
+                "titulo": role.title,
+                "tipo": role.kind,
+                "linea": role.investment_line,
+            },
+        },
+    )
     fields = {
         "application_id": application.pk,
         "user_id": application.user_id,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.db import transaction
 from django.utils import timezone
 
 from certificates import api as certificates_api
 
+from . import webhooks
 from .data import ApplicationStatus
 from .models import Application as _Application
 
@@ -42,9 +44,21 @@ def issue_for_application(application_id: int) -> str | None:
 def revoke_for_application(application_id: int, *, reason: str) -> bool:
     """Revoke the credential of a person who left the role."""
     application = _Application.objects.get(pk=application_id)
-    return certificates_api.revoke_role_credential(
-        application.user_id, role_ref=role_ref(application.role_id), reason=reason
-    )
+    with transaction.atomic():
+        revoked = certificates_api.revoke_role_credential(
+            application.user_id, role_ref=role_ref(application.role_id), reason=reason
+        )
+        if revoked:
+            webhooks.record_event(
+                "credencial.revocada",
+                {
+                    "postulacion": application.pk,
+                    "persona": {"id": application.user_id},
+                    "rol": {"id": application.role_id},
+                    "motivo": reason,
+                },
+            )
+    return revoked
 
 
 def role_credential_of(user_id: int, role_id: int) -> dict | None:

@@ -129,3 +129,27 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.role_id}"
+
+
+class WebhookDelivery(models.Model):
+    """An event for the outside platform (GAB, Decidim), kept until it is delivered.
+
+    Written in the same transaction as the change it announces (an outbox), so no
+    event is lost if the broker or the receiver is down; ``event_id`` lets the
+    receiver drop a repeated delivery.
+    """
+
+    event_id = models.UUIDField(unique=True)
+    event = models.CharField(max_length=60)
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"

@@ -11,3 +11,6 @@ from django.dispatch import Signal
 role_selected = Signal()
 # A selected person left the role (withdrew, or was removed by the managers).
 role_left = Signal()
+
+# A webhook event was stored and committed: send it (keyword: delivery_id).
+webhook_recorded = Signal()

@@ -7,8 +7,10 @@ project-wide and both tasks are safe to run twice.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+from requests import RequestException
 
-from . import credentials
+from . import credentials, webhooks
 
 
 @shared_task(name="participation.issue_role_credential", acks_late=True)
@@ -21,3 +23,15 @@ def revoke_role_credential_task(application_id: int) -> bool:
     return credentials.revoke_for_application(
         application_id, reason="La persona dejó el rol."
     )
+
+
+@shared_task(
+    name="participation.deliver_webhook",
+    acks_late=True,
+    autoretry_for=(webhooks.WebhookNotDelivered, RequestException),
+    retry_backoff=getattr(settings, "PARTICIPATION_WEBHOOK_BACKOFF", 30),
+    retry_backoff_max=3600,
+    max_retries=48,  # about two days at the hourly ceiling; the row stays for staff
+)
+def deliver_webhook_task(delivery_id: int) -> bool:
+    return webhooks.deliver(delivery_id)

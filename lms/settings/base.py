@@ -339,3 +339,12 @@ H5P_MAX_COMPRESSION_RATIO = 100
 # Optional ClamAV daemon: "tcp://host:3310" or "unix:///run/clamav/clamd.ctl".
 # Empty: packages are not scanned and the admin says so.
 H5P_CLAMAV_URL = os.environ.get("H5P_CLAMAV_URL", "")
+
+# --- Participation --------------------------------------------------------------------
+# Outgoing webhook of role events for an external platform (GAB, Decidim); no URL,
+# no events. Retries back off from this many seconds up to an hour.
+PARTICIPATION_WEBHOOK_URL = os.environ.get("PARTICIPATION_WEBHOOK_URL", "")
+PARTICIPATION_WEBHOOK_SECRET = os.environ.get("PARTICIPATION_WEBHOOK_SECRET", "")
+PARTICIPATION_WEBHOOK_BACKOFF = int(
+    os.environ.get("PARTICIPATION_WEBHOOK_BACKOFF", "30")
+)
