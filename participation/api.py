@@ -45,6 +45,8 @@ from .data import (
 from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
+from .standing import recompute_for_person
+from .standing import store as store_standing
 
 __all__ = [
     "DECLARATION_TEXT",
@@ -72,10 +74,12 @@ __all__ = [
     "lottery_record",
     "open_role",
     "presentation_definition",
+    "recompute_for_person",
     "role_credential_of",
     "roles_for_person",
     "run_lottery",
     "save_role_template",
+    "store_standing",
     "ticket",
     "withdraw",
 ]

@@ -153,3 +153,29 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id}"
+
+
+class EligibilityRecord(models.Model):
+    """A person's last computed standing for a role of this locality.
+
+    Kept so a person is told once when they become eligible, and so the funnel can
+    count eligible people without recomputing everyone. Holds personal data (who
+    may apply for what).
+    """
+
+    user_id = models.BigIntegerField("persona (id)")
+    role = models.ForeignKey(CivicRole, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=32)
+    computed_at = models.DateTimeField()
+    eligible_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "role"], name="one_eligibility_per_person_role"
+            )
+        ]
+        indexes = [models.Index(fields=["role", "verdict"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.role_id}: {self.verdict}"

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from requests import RequestException
 
-from . import credentials, webhooks
+from . import credentials, standing, webhooks
 
 
 @shared_task(name="participation.issue_role_credential", acks_late=True)
@@ -35,3 +35,9 @@ def revoke_role_credential_task(application_id: int) -> bool:
 )
 def deliver_webhook_task(delivery_id: int) -> bool:
     return webhooks.deliver(delivery_id)
+
+
+@shared_task(name="participation.recompute_eligibility", acks_late=True)
+def recompute_eligibility_task(user_id: int, also_in: str | None = None) -> dict:
+    """One person's standing, where they live and where a certificate changed."""
+    return standing.recompute_for_person(user_id, also_in=also_in)

@@ -28,6 +28,7 @@ def roles(request: HttpRequest) -> HttpResponse:
     """Every role of the locality; for a signed-in person, their standing in each."""
     if request.user.is_authenticated:
         rows = api.roles_for_person(request.user.pk)
+        api.store_standing(request.user.pk, rows)
     else:
         rows = [(role, None) for role in api.list_roles()]
     return render(request, "participation/roles.html", {"rows": rows})

@@ -16,7 +16,7 @@ from django.db import transaction
 from . import signals
 from .models import Notification as _Notification
 
-__all__ = ["list_notifications"]
+__all__ = ["list_notifications", "notify"]
 
 
 def notify(

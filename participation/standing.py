@@ -1,0 +1,86 @@
+"""Stored eligibility, recomputed when what it depends on changes, with a notice.
+
+Recomputed for a person when one of their certificates is issued or revoked, when
+their registration data changes (residence, birth date), and when they look at the
+roles. The first time a person becomes eligible for a role they are told once, in
+«Mi aprendizaje» and by email (a learning notice: one per person and role).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.accounts import api as accounts_api
+from lms.learning import api as learning_api
+from tenants import api as tenants_api
+
+from .data import Eligibility, RoleData, Verdict
+from .eligibility import roles_for_person
+from .models import EligibilityRecord as _EligibilityRecord
+
+NOTICE_KIND = "rol_habilitado"
+
+
+@transaction.atomic
+def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[int]:
+    """Keep each standing; returns the roles the person has just become eligible for."""
+    now = timezone.now()
+    newly: list[int] = []
+    for role, standing in standings:
+        record, _created = _EligibilityRecord.objects.select_for_update().get_or_create(
+            user_id=user_id,
+            role_id=role.role_id,
+            defaults={"verdict": standing.verdict, "computed_at": now},
+        )
+        was_eligible = record.eligible_since is not None
+        record.verdict = standing.verdict
+        record.computed_at = now
+        if standing.verdict == Verdict.ELIGIBLE and not was_eligible:
+            record.eligible_since = now
+            newly.append(role.role_id)
+        elif standing.verdict not in (Verdict.ELIGIBLE, Verdict.APPLIED):
+            record.eligible_since = None
+        record.save()
+        if role.role_id in newly:
+            learning_api.notify(
+                user_id,
+                NOTICE_KIND,
+                f"rol-{role.role_id}",
+                title=_("Ya puede postularse: %(role)s") % {"role": role.title},
+                body=_(
+                    "Cumple los requisitos del rol «%(role)s» (%(cycle)s). Las "
+                    "postulaciones cierran el %(close)s."
+                )
+                % {
+                    "role": role.title,
+                    "cycle": role.cycle.name,
+                    "close": role.cycle.applications_close.strftime("%d/%m/%Y"),
+                },
+                link=f"/participacion/roles/{role.role_id}/",
+            )
+    return newly
+
+
+def recompute_here(user_id: int) -> list[int]:
+    """Recompute and store the person's standing for every role of this locality."""
+    return store(user_id, roles_for_person(user_id))
+
+
+def recompute_for_person(
+    user_id: int, *, also_in: str | None = None
+) -> dict[str, list[int]]:
+    """Recompute where it matters: where the person lives (roles ask for
+    residence), ``also_in`` (where a certificate was issued or revoked), and every
+    locality that already keeps a standing for them (so moving away updates the
+    old one). Returns, per locality, the roles they just became eligible for."""
+    person = accounts_api.get_person(user_id)
+    wanted = {s for s in (person.residence_schema, also_in) if s}
+    found = {}
+    for schema in tenants_api.locality_schemas():
+        with tenants_api.in_locality(schema):
+            known = _EligibilityRecord.objects.filter(user_id=user_id).exists()
+            if schema in wanted or known:
+                found[schema] = recompute_here(user_id)
+    return found
