@@ -7,10 +7,13 @@ shows. Downloads are for the holder only (``access_certificate_for_person``).
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +21,42 @@ from . import api
 
 _JSON_LD = "application/ld+json"
 _MAX_UPLOAD = 256 * 1024
+# What a code can contain once normalized (the URL pattern cannot take a «/»).
+_CODE_CHARACTERS = re.compile(r"^[A-Z0-9-]{1,80}$")
+
+
+def code_from_text(text: str) -> str | None:
+    """The certificate code in what a person typed or pasted, or None.
+
+    People paste the whole verification address (from the QR, an email or a
+    chat) as often as they type the code: its last path segment is the code.
+    """
+    text = (text or "").strip()
+    if "/" in text:
+        segments = [s for s in urlsplit(text).path.split("/") if s]
+        text = unquote(segments[-1]) if segments else ""
+    code = api.normalize_code(text)
+    return code if _CODE_CHARACTERS.match(code) else None
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("codigo", "").strip()
-    if code:
-        return redirect("certificates:verify_code", code=api.normalize_code(code))
-    return render(request, "certificates/verify.html", {"result": None})
+    typed = request.GET.get("codigo", "").strip()
+    if not typed:
+        return render(request, "certificates/verify.html", {"result": None})
+    code = code_from_text(typed)
+    if code is not None:
+        return redirect("certificates:verify_code", code=code)
+    error = _(
+        "«%(typed)s» no es un código de certificado válido. Escriba solo el código "
+        "impreso bajo el QR (por ejemplo KENNEDY-7F3K-9QXM) o pegue la dirección "
+        "completa de la página de verificación."
+    ) % {"typed": typed[:80]}
+    return render(
+        request,
+        "certificates/verify.html",
+        {"result": None, "error": error, "code": typed[:80]},
+        status=400,
+    )
 
 
 @never_cache

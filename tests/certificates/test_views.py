@@ -118,3 +118,24 @@ def test_credential_page_reports_altered_json(certificate, holder, client_a):
     assert "Credencial válida" in valid.content.decode()
     assert "alterada" in bad.content.decode()
     assert "no es JSON" in junk.content.decode()
+
+
+def test_pasted_verification_address_finds_the_certificate(certificate, client_a):
+    pasted = f"http://kennedy.test/certificados/verificar/{certificate.code}/"
+
+    response = client_a.get("/certificados/verificar/", {"codigo": pasted})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/certificados/verificar/{certificate.code}/"
+    page = client_a.get(response["Location"]).content.decode()
+    assert "Certificado válido" in page
+
+
+def test_text_with_a_slash_that_is_no_code_is_refused_in_spanish(in_town_a, client_a):
+    for typed in ("https://kennedy.test/", "certificado/<x>", "/ /"):
+        response = client_a.get("/certificados/verificar/", {"codigo": typed})
+
+        page = response.content.decode()
+        assert response.status_code == 400, typed
+        assert "no es un código de certificado válido" in page
+        assert "<x>" not in page  # what was typed is escaped
