@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 from . import api
 
 _JSON_LD = "application/ld+json"
+# Locality staff who may see its certificates (admin list) may open their PDFs.
+VIEW_PERMISSION = "certificates.view_certificate"
 _MAX_UPLOAD = 256 * 1024
 # What a code can contain once normalized (the URL pattern cannot take a «/»).
 _CODE_CHARACTERS = re.compile(r"^[A-Z0-9-]{1,80}$")
@@ -114,11 +116,20 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/mine.html", {"certificates": certificates})
 
 
+@never_cache
 @login_required
 def download_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The PDF, for its holder or the locality's staff who may see certificates.
+
+    PDFs live in private storage (never under a public media path); anyone
+    else gets a 404, so the address does not even confirm the certificate.
+    """
     try:
-        data = api.access_certificate_for_person(str(uuid), user_id=request.user.pk)
-        content = api.certificate_pdf(str(uuid), user_id=request.user.pk)
+        data, content = api.access_certificate_pdf(
+            str(uuid),
+            user_id=request.user.pk,
+            may_view_locality=request.user.has_perm(VIEW_PERMISSION),
+        )
     except api.CertificateError as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(content, content_type="application/pdf")
@@ -126,6 +137,7 @@ def download_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @login_required
 def download_credential(request: HttpRequest, uuid: str) -> HttpResponse:
     try:

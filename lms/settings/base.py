@@ -189,6 +189,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Each locality's uploads go under MEDIA_ROOT/<schema>/ (and /media/<schema>/).
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Files with personal data (certificate PDFs), per locality, outside MEDIA_ROOT:
+# no URL serves this folder; views that check the person read from it.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private-media")
+)
 STORAGES = {
     "default": {"BACKEND": "tenants.storage.LocalityFileSystemStorage"},
     "staticfiles": {
