@@ -12,13 +12,15 @@ a program or a web page renamed ``foto.png`` would pass it. Here the first bytes
   would refuse honest packages. A file of another family, or with no known
   signature, is refused.
 - Text formats (JSON, JS, CSS, SVG, subtitles, ...) must not be a recognised
-  binary (an executable renamed ``.js``).
+  binary (an archive renamed ``.js``). Only binary content counts: a text that
+  happens to start like some format's signature is still text.
 - Anything that looks like an HTML page or a script with a ``#!`` line is named
   as such in the message, wherever it hides.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import filetype
@@ -78,7 +80,7 @@ def content_fault(entry: str, payload: bytes) -> str | None:
         return _mismatch(extension, _describe(found, head))
     if expected is None:
         # A text format: only a recognised binary is out of place.
-        if found is not None:
+        if found is not None and not _is_text(head):
             return _mismatch(extension, _describe(found, head))
         return None
     if found in expected:
@@ -104,6 +106,17 @@ def _signature(head: bytes) -> str | None:
         return "eot"
     kind = filetype.guess(head)
     return kind.extension if kind is not None else None
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 without NUL bytes (a cut multi-byte character at the end is fine)."""
+    if b"\x00" in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_like_html(head: bytes) -> bool:

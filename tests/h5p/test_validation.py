@@ -183,6 +183,21 @@ def test_content_that_is_not_what_its_extension_says_is_refused(entry, payload, 
     assert f"el contenido es {what}" in message
 
 
+def test_text_that_starts_like_a_signature_is_still_text():
+    # "AC10" opens AutoCAD drawings; here it is the first cell of a CSV.
+    files = base_files() | {"content/datos.csv": b"AC10,Kennedy\n"}
+    assert validate_package(build(files), name="prueba.h5p").title
+
+
+def test_a_zip_renamed_as_a_text_format_is_refused():
+    archive = build({"dentro.txt": b"hola"})
+
+    message = refusal(build(base_files() | {"content/datos.json": archive}))
+
+    assert "«content/datos.json»: su nombre termina en .json" in message
+    assert "el contenido es un archivo .zip" in message
+
+
 def test_an_image_with_no_known_signature_is_refused():
     files = base_files() | {"content/images/foto.gif": b"esto no es una imagen"}
 
