@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
+from lms.database import url_for
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -21,6 +25,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        # The server this run already uses (never start an embedded one).
+        "DATABASE_URL": url_for(settings.DATABASES["default"]),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "CERTIFICATE_SIGNING_KEY": f"prueba-1:{seed}",
     }
