@@ -76,6 +76,9 @@ INSTALLED_APPS = (
     list(SHARED_APPS)
     + [app for app in TENANT_APPS if app not in SHARED_APPS]
     + ["django_filters", "django.contrib.humanize"]
+    # django-ninja's API docs from our static files: its fallback loads Swagger UI
+    # from a CDN, which the Content-Security-Policy blocks (ADR 0013).
+    + ["ninja"]
 )
 
 TENANT_MODEL = "tenants.Locality"

@@ -213,6 +213,16 @@ def test_admin_pages_work_under_the_admin_policy(browser, site):
     page.context.close()
 
 
+def test_rest_api_docs_render_from_local_files(browser, site):
+    page = _signed_in(browser, site, site["learner"])
+
+    page.goto(site["url"] + "/api/aprendizaje/docs")
+    page.wait_for_selector("#swagger-ui .opblock", state="attached")
+
+    assert _real(page.problems) == []
+    page.context.close()
+
+
 def test_player_blocks_script_connections_and_frames_to_other_sites(browser, site):
     page = _signed_in(browser, site, site["learner"])
     page.goto(f"{site['url']}/h5p/{site['h5p_key']}/")
