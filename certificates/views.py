@@ -1,7 +1,8 @@
 """HTTP views of the certificates app: thin callers of ``certificates.api``.
 
 Verification pages are public (no login) and show only what the certificate
-shows. Downloads are for the holder only (``access_certificate_for_person``).
+shows. The credential download is for the holder only; the PDF for the holder
+or the locality's staff who may see certificates (checked in ``api``).
 """
 
 from __future__ import annotations
