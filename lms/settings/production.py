@@ -24,7 +24,8 @@ CERTIFICATE_SIGNING_KEY = required(
 )
 CERTIFICATE_ALLOW_DEV_KEY = False
 if not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = [f".{LOCALITY_DOMAIN_SUFFIX}", LOCALITY_DOMAIN_SUFFIX]
+    # ".suffix" matches the bare suffix (the directory) and every locality.
+    ALLOWED_HOSTS = [f".{LOCALITY_DOMAIN_SUFFIX}"]
 
 # --- HTTPS -------------------------------------------------------------------------
 # The proxy in front terminates TLS and says so in X-Forwarded-Proto.
