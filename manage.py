@@ -11,6 +11,7 @@ def main() -> None:
     from django.db import OperationalError
 
     from lms.database import DatabaseSetupError, check_connection
+    from lms.settings.environment import MissingEnvironmentError
 
     try:
         try:
@@ -25,6 +26,10 @@ def main() -> None:
     except DatabaseSetupError as exc:
         # One clear line for whoever sets the project up, not a traceback.
         sys.stderr.write(f"Error de base de datos: {exc}\n")
+        sys.exit(2)
+    except MissingEnvironmentError as exc:
+        # A production secret is missing: one line naming it, no traceback.
+        sys.stderr.write(f"Error de configuración: {exc}\n")
         sys.exit(2)
 
 

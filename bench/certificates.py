@@ -150,7 +150,9 @@ def _with_database(count: int) -> None:
     finally:
         connection.set_schema_to_public()
         teardown_databases(config, verbosity=0)
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "bench_kennedy", ignore_errors=True)
+        # PDFs are in the private folder; anything else in the media one.
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+            shutil.rmtree(Path(root) / "bench_kennedy", ignore_errors=True)
 
 
 def main() -> None:

@@ -343,6 +343,24 @@ def certificate_credential(uuid: str, *, user_id: int) -> dict[str, Any]:
 __all__ += ["certificate_credential"]
 
 
+def access_certificate_pdf(
+    uuid: str, *, user_id: int, may_view_locality: bool
+) -> tuple[CertificateData, bytes]:
+    """The PDF for its holder, or for staff who may view this locality's
+    certificates (``certificates.view_certificate`` here); ``CertificateError``
+    for anyone else. PDFs are in private storage: this is the only way out."""
+    certificate = _Certificate.objects.filter(uuid=_as_uuid(uuid)).first()
+    if certificate is None:
+        raise CertificateError("No encontramos ese certificado.")
+    if certificate.user_id != user_id and not may_view_locality:
+        raise CertificateError("Ese certificado no es suyo.")
+    with certificate.pdf.open("rb") as handle:
+        return _to_data(certificate), handle.read()
+
+
+__all__ += ["access_certificate_pdf"]
+
+
 def _as_uuid(value: str) -> str | None:
     import uuid as _uuid
 

@@ -15,6 +15,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from tenants.api import private_storage
+
 
 class Certificate(models.Model):
     """One person's certificate for one course version in this locality.
@@ -43,7 +45,13 @@ class Certificate(models.Model):
     # Bit of the locality's status list: random and unused (``status.py``).
     status_index = models.PositiveIntegerField(null=True, editable=False)
     credential = models.JSONField("credencial firmada", null=True, editable=False)
-    pdf = models.FileField(upload_to="certificados/", blank=True, editable=False)
+    # Outside the public media folder: only views that check the person serve it.
+    pdf = models.FileField(
+        upload_to="certificados/",
+        storage=private_storage,
+        blank=True,
+        editable=False,
+    )
     reissued_at = models.DateTimeField("reemitido el", null=True, blank=True)
     # --- revocation ---
     revoked_at = models.DateTimeField("revocado el", null=True, blank=True)

@@ -1,30 +1,65 @@
 """HTTP views of the certificates app: thin callers of ``certificates.api``.
 
 Verification pages are public (no login) and show only what the certificate
-shows. Downloads are for the holder only (``access_certificate_for_person``).
+shows. The credential download is for the holder only; the PDF for the holder
+or the locality's staff who may see certificates (checked in ``api``).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import api
 
 _JSON_LD = "application/ld+json"
+# Locality staff who may see its certificates (admin list) may open their PDFs.
+VIEW_PERMISSION = "certificates.view_certificate"
 _MAX_UPLOAD = 256 * 1024
+# What a code can contain once normalized (the URL pattern cannot take a «/»).
+_CODE_CHARACTERS = re.compile(r"^[A-Z0-9-]{1,80}$")
+
+
+def code_from_text(text: str) -> str | None:
+    """The certificate code in what a person typed or pasted, or None.
+
+    People paste the whole verification address (from the QR, an email or a
+    chat) as often as they type the code: its last path segment is the code.
+    """
+    text = (text or "").strip()
+    if "/" in text:
+        segments = [s for s in urlsplit(text).path.split("/") if s]
+        text = unquote(segments[-1]) if segments else ""
+    code = api.normalize_code(text)
+    return code if _CODE_CHARACTERS.match(code) else None
 
 
 def verify_form(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("codigo", "").strip()
-    if code:
-        return redirect("certificates:verify_code", code=api.normalize_code(code))
-    return render(request, "certificates/verify.html", {"result": None})
+    typed = request.GET.get("codigo", "").strip()
+    if not typed:
+        return render(request, "certificates/verify.html", {"result": None})
+    code = code_from_text(typed)
+    if code is not None:
+        return redirect("certificates:verify_code", code=code)
+    error = _(
+        "«%(typed)s» no es un código de certificado válido. Escriba solo el código "
+        "impreso bajo el QR (por ejemplo KENNEDY-7F3K-9QXM) o pegue la dirección "
+        "completa de la página de verificación."
+    ) % {"typed": typed[:80]}
+    return render(
+        request,
+        "certificates/verify.html",
+        {"result": None, "error": error, "code": typed[:80]},
+        status=400,
+    )
 
 
 @never_cache
@@ -82,11 +117,20 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/mine.html", {"certificates": certificates})
 
 
+@never_cache
 @login_required
 def download_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The PDF, for its holder or the locality's staff who may see certificates.
+
+    PDFs live in private storage (never under a public media path); anyone
+    else gets a 404, so the address does not even confirm the certificate.
+    """
     try:
-        data = api.access_certificate_for_person(str(uuid), user_id=request.user.pk)
-        content = api.certificate_pdf(str(uuid), user_id=request.user.pk)
+        data, content = api.access_certificate_pdf(
+            str(uuid),
+            user_id=request.user.pk,
+            may_view_locality=request.user.has_perm(VIEW_PERMISSION),
+        )
     except api.CertificateError as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(content, content_type="application/pdf")
@@ -94,6 +138,7 @@ def download_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @login_required
 def download_credential(request: HttpRequest, uuid: str) -> HttpResponse:
     try:

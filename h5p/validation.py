@@ -2,10 +2,11 @@
 
 Follows the H5P specification (h5p.json, content/content.json, library.json and
 the package layout) and adds the platform's own safety rules: an extension
-allow-list, size and compression-ratio limits, safe entry names and SVG images
-without script. Every fault is reported in Spanish with the file it is in.
+allow-list, size and compression-ratio limits, safe entry names, contents that
+match their extensions (``filetypes``) and SVG images without script. Every
+fault is reported in Spanish with the file it is in.
 
-Pure Python (stdlib + defusedxml): no Django, no storage, so it can be tested and
+No models and no storage (only Django's gettext), so it can be tested and
 benchmarked on its own.
 """
 
@@ -23,6 +24,8 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
+
+from .filetypes import content_fault
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
@@ -172,7 +175,10 @@ def validate_package(
         if (lib := _check_library(directory, lib_files, limits, issues)) is not None
     ]
     for entry, payload in files.items():
-        if entry.lower().endswith(".svg"):
+        fault = content_fault(entry, payload)
+        if fault:
+            issues.append(Issue(entry, fault))
+        elif entry.lower().endswith(".svg"):
             _check_svg(entry, payload, issues)
     if isinstance(content_json, dict):
         _check_content_paths(content_json, content_files, issues)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import mimetypes
 
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.conf import settings
 from django.http import (
     FileResponse,
     Http404,
@@ -30,11 +32,44 @@ from . import api, storage
 from .blocks import H5PActivityBlock
 from .models import H5PContent
 
-# The player document runs package JavaScript. As a sandbox without
-# allow-same-origin it gets an opaque origin: it cannot read the learner's
-# cookies or session, nor script the lesson page or the admin (ADR 0007).
-PLAYER_CSP = "sandbox allow-scripts; frame-ancestors 'self'"
 MAX_XAPI_BODY = 2 * 1024 * 1024
+
+
+def player_policy() -> str:
+    """The Content-Security-Policy of the player document (ADR 0007, 0013).
+
+    It runs package JavaScript. As a sandbox without allow-same-origin it gets
+    an opaque origin: it cannot read the learner's cookies or session, nor
+    script the lesson page or the admin. On top, it may load only the player's
+    own files from this site: a package cannot pull script from, send data to
+    or open frames on another site unless the deployment lists that origin in
+    ``H5P_SCRIPT_ALLOWED_ORIGINS`` / ``H5P_FRAME_ALLOWED_ORIGINS``.
+    """
+    frames = list(settings.H5P_FRAME_ALLOWED_ORIGINS) or [NONE]
+    directives = {
+        "sandbox": ["allow-scripts"],
+        "default-src": [NONE],
+        # Libraries compile templates at run time (EmbeddedJS, used by
+        # MultiChoice). Eval gives package code nothing it lacks: it already
+        # runs here; what this policy limits is where it can reach.
+        "script-src": [SELF, UNSAFE_EVAL, *settings.H5P_SCRIPT_ALLOWED_ORIGINS],
+        # H5P core and libraries style their widgets with style attributes.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": frames,
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [NONE],
+    }
+    # Written here, in this order, and kept by the site's middleware (which
+    # leaves a view's own policy alone).
+    return "; ".join(
+        f"{name} {' '.join(values)}" for name, values in directives.items()
+    )
 
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
@@ -90,7 +125,7 @@ def player(request: HttpRequest, key: str) -> HttpResponse:
     response = render(
         request, "h5p/player.html", {"content": content, "config": config}
     )
-    response["Content-Security-Policy"] = PLAYER_CSP
+    response["Content-Security-Policy"] = player_policy()
     response["Cache-Control"] = "no-store"
     return response
 

@@ -44,6 +44,7 @@ from .data import (
 from .models import Domain as _Domain
 from .models import Locality as _Locality
 from .signals import locality_provisioned
+from .storage import private_storage
 
 __all__ = [
     "LocalityNotFound",
@@ -57,6 +58,7 @@ __all__ = [
     "list_localities",
     "locality_schemas",
     "migrate_everything",
+    "private_storage",
     "provision_locality",
     "provision_reference_localities",
     "read_reference_localities",

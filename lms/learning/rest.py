@@ -11,6 +11,7 @@ OpenAPI: /api/aprendizaje/openapi.json, docs at /api/aprendizaje/docs.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
@@ -66,17 +67,38 @@ class LearnerProgressOut(Schema):
     completed_at: datetime | None
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+# What every operation may answer besides success (refusals carry a Spanish
+# "detail"); declared so clients, and the schema fuzzing test, know them.
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+
+
 def _refuse(exc: api.LearningError) -> HttpError:
     return HttpError(400, str(exc))
 
 
-@rest_api.get("/mis-cursos", response=list[ProgressOut])
+@rest_api.get("/mis-cursos", response={200: list[ProgressOut], **ERRORS})
 def my_courses(request: HttpRequest):
     """The caller's open enrollments with their progress."""
     return api.list_my_courses(request.user.pk)
 
 
-@rest_api.post("/cursos/{course_key}/inscripcion", response={201: EnrollmentOut})
+@rest_api.post(
+    "/cursos/{course_key}/inscripcion", response={201: EnrollmentOut, **ERRORS}
+)
 def enroll(request: HttpRequest, course_key: str, payload: EnrollIn):
     try:
         made = api.enroll(request.user.pk, course_key, cohort_id=payload.cohort_id)
@@ -85,7 +107,9 @@ def enroll(request: HttpRequest, course_key: str, payload: EnrollIn):
         raise _refuse(exc) from exc
 
 
-@rest_api.delete("/cursos/{course_key}/inscripcion", response=EnrollmentOut)
+@rest_api.delete(
+    "/cursos/{course_key}/inscripcion", response={200: EnrollmentOut, **ERRORS}
+)
 def withdraw(request: HttpRequest, course_key: str):
     try:
         return api.withdraw(request.user.pk, course_key)
@@ -93,7 +117,7 @@ def withdraw(request: HttpRequest, course_key: str):
         raise _refuse(exc) from exc
 
 
-@rest_api.get("/cursos/{course_key}/avance", response=ProgressOut)
+@rest_api.get("/cursos/{course_key}/avance", response={200: ProgressOut, **ERRORS})
 def progress(request: HttpRequest, course_key: str):
     try:
         return api.get_course_progress(request.user.pk, course_key)
@@ -101,7 +125,10 @@ def progress(request: HttpRequest, course_key: str):
         raise HttpError(404, str(exc)) from exc
 
 
-@rest_api.get("/grupos/{cohort_id}/avance", response=list[LearnerProgressOut])
+@rest_api.get(
+    "/grupos/{cohort_id}/avance",
+    response={200: list[LearnerProgressOut], **ERRORS},
+)
 def cohort_progress(request: HttpRequest, cohort_id: int):
     """Each learner of the cohort with their progress (facilitator or staff)."""
     cohort = api.get_cohort(cohort_id)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from lms.database import database_config
 
@@ -78,6 +79,9 @@ INSTALLED_APPS = (
     list(SHARED_APPS)
     + [app for app in TENANT_APPS if app not in SHARED_APPS]
     + ["django_filters", "django.contrib.humanize"]
+    # django-ninja's API docs from our static files: its fallback loads Swagger UI
+    # from a CDN, which the Content-Security-Policy blocks (ADR 0013).
+    + ["ninja"]
 )
 
 TENANT_MODEL = "tenants.Locality"
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     # First: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (ADR 0013).
+    "lms.portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.portal.middleware.SpanishFirstLocaleMiddleware",
@@ -195,6 +201,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Each locality's uploads go under MEDIA_ROOT/<schema>/ (and /media/<schema>/).
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Files with personal data (certificate PDFs), per locality, outside MEDIA_ROOT:
+# no URL serves this folder; views that check the person read from it.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private-media")
+)
 STORAGES = {
     "default": {"BACKEND": "tenants.storage.LocalityFileSystemStorage"},
     "staticfiles": {
@@ -306,6 +317,48 @@ LOCALITY_DOMAIN_SUFFIX = os.environ.get("LOCALITY_DOMAIN_SUFFIX", "localhost")
 CITY_CAMPUS_SCHEMA = "campus"
 LOCALITIES_REFERENCE_CSV = BASE_DIR / "tenants" / "data" / "bogota-localidades.csv"
 
+
+# --- Security headers (docs/decisions/0013-security-headers-and-csp.md) ------------
+def _origins(name: str, default: str = "") -> list[str]:
+    """Origins from a variable separated by spaces or commas."""
+    return os.environ.get(name, default).replace(",", " ").split()
+
+
+# Lesson videos (Wagtail embeds) play in frames from these providers.
+SITE_FRAME_ALLOWED_ORIGINS = _origins(
+    "SITE_FRAME_ALLOWED_ORIGINS",
+    "https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com",
+)
+# Scripts only from this site: templates keep no inline script (data goes in
+# json_script). Inline styles stay allowed: templates and H5P content use style
+# attributes, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *SITE_FRAME_ALLOWED_ORIGINS],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Added under /admin/ only: Wagtail 8 still writes inline scripts (date and
+# time pickers, inline panels) and previews uploads from blob: URLs.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": [UNSAFE_INLINE],
+    "img-src": ["blob:"],
+}
+# Wagtail's admin would otherwise ask gravatar.com for each editor's picture
+# (sending a hash of their email) and releases.wagtail.io for updates.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -339,6 +392,13 @@ H5P_MAX_COMPRESSION_RATIO = 100
 # Optional ClamAV daemon: "tcp://host:3310" or "unix:///run/clamav/clamd.ctl".
 # Empty: packages are not scanned and the admin says so.
 H5P_CLAMAV_URL = os.environ.get("H5P_CLAMAV_URL", "")
+# The player (sandboxed iframe) loads scripts, connects and opens frames only on
+# this site. Packages that embed third-party players (e.g. YouTube in
+# Interactive Video) need their origins here, per deployment:
+# H5P_FRAME_ALLOWED_ORIGINS="https://www.youtube.com https://www.youtube-nocookie.com"
+# H5P_SCRIPT_ALLOWED_ORIGINS="https://www.youtube.com" (its iframe API script).
+H5P_FRAME_ALLOWED_ORIGINS = _origins("H5P_FRAME_ALLOWED_ORIGINS")
+H5P_SCRIPT_ALLOWED_ORIGINS = _origins("H5P_SCRIPT_ALLOWED_ORIGINS")
 
 # --- Participation --------------------------------------------------------------------
 # Outgoing webhook of role events for an external platform (GAB, Decidim); no URL,

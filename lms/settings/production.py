@@ -1,23 +1,55 @@
-"""Production: every secret and address comes from the environment."""
+"""Production: every secret and address comes from the environment.
+
+``manage.py check --deploy`` passes with these settings (tested). Secrets have
+no default here: without them the process refuses to start, naming what is
+missing (``lms.settings.environment``). ADR 0013 explains each choice.
+"""
 
 import os
 
-from django.core.exceptions import ImproperlyConfigured
-
 from .base import *
+from .environment import flag, required
 
 DEBUG = False
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        "Falta DJANGO_SECRET_KEY: defina una clave larga y aleatoria en el entorno."
-    )
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY",
+    'defina una clave larga y aleatoria (p. ej. python -c "import secrets; '
+    'print(secrets.token_urlsafe(64))").',
+)
+# Certificates are signed with this key; a development key is never generated.
+CERTIFICATE_SIGNING_KEY = required(
+    "CERTIFICATE_SIGNING_KEY",
+    "defina la clave Ed25519 de los certificados ('id-de-clave:semilla "
+    "base64url', ver certificates/README.md).",
+)
+CERTIFICATE_ALLOW_DEV_KEY = False
 if not ALLOWED_HOSTS:
+    # ".suffix" matches the bare suffix (the directory) and every locality.
     ALLOWED_HOSTS = [f".{LOCALITY_DOMAIN_SUFFIX}"]
+
+# --- HTTPS -------------------------------------------------------------------------
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is redirected; a proxy that already redirects may turn this off.
+SECURE_SSL_REDIRECT = flag("SECURE_SSL_REDIRECT", default=True)
+# One year, and every locality's subdomain: they all live under one suffix and
+# are all served over HTTPS. The preload flag only consents to the browsers'
+# list; joining it is a separate, manual submission of the base domain.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = flag("SECURE_HSTS_PRELOAD", default=True)
+
+# --- Cookies -------------------------------------------------------------------------
+# Only over HTTPS; the session never readable by script; Lax keeps cross-site
+# POSTs from carrying the session while links from email and chat still sign in.
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))

@@ -13,6 +13,9 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = Path(os.environ.get("LMS_TEST_MEDIA_ROOT", DATA_DIR / "test-media"))
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("LMS_TEST_PRIVATE_MEDIA_ROOT", DATA_DIR / "test-private-media")
+)
 
 # Tests get their own broker and result folders, so a `make run` worker on the
 # same checkout never takes a test's task (and vice versa).

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
 
 from certificates import api
+from lms.portal import views as portal_views
+from tenants import api as tenants_api
 
 
 def test_verification_page_shows_a_valid_certificate(certificate, client_a):
@@ -118,3 +125,78 @@ def test_credential_page_reports_altered_json(certificate, holder, client_a):
     assert "Credencial válida" in valid.content.decode()
     assert "alterada" in bad.content.decode()
     assert "no es JSON" in junk.content.decode()
+
+
+def test_pasted_verification_address_finds_the_certificate(certificate, client_a):
+    pasted = f"http://kennedy.test/certificados/verificar/{certificate.code}/"
+
+    response = client_a.get("/certificados/verificar/", {"codigo": pasted})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/certificados/verificar/{certificate.code}/"
+    page = client_a.get(response["Location"]).content.decode()
+    assert "Certificado válido" in page
+
+
+def test_text_with_a_slash_that_is_no_code_is_refused_in_spanish(in_town_a, client_a):
+    for typed in ("https://kennedy.test/", "certificado/<x>", "/ /"):
+        response = client_a.get("/certificados/verificar/", {"codigo": typed})
+
+        page = response.content.decode()
+        assert response.status_code == 400, typed
+        assert "no es un código de certificado válido" in page
+        assert "<x>" not in page  # what was typed is escaped
+
+
+def test_pdf_is_in_private_storage_and_no_media_address_serves_it(
+    certificate, holder, client_a, settings, town_a
+):
+    from django.core.files.storage import default_storage
+
+    from certificates.models import Certificate
+
+    stored = Certificate.objects.get(uuid=certificate.uuid).pdf
+    public_copy = Path(default_storage.path(stored.name))
+    assert Path(stored.path).is_file()
+    assert Path(stored.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT / town_a)
+    assert not public_copy.exists()
+    assert not Path(stored.path).is_relative_to(settings.MEDIA_ROOT)
+    client_a.force_login(holder)
+    # Neither the media address the file would have had nor its private path.
+    for url in (
+        f"/media/{town_a}/{stored.name}",
+        f"/private-media/{town_a}/{stored.name}",
+    ):
+        assert client_a.get(url).status_code == 404
+    # The media view `make run` mounts (DEBUG) does not find it either.
+    request = RequestFactory().get(f"/media/{town_a}/{stored.name}")
+    with pytest.raises(Http404):
+        portal_views.locality_media(request, town_a, stored.name)
+
+
+def test_locality_staff_who_see_certificates_get_the_pdf_others_do_not(
+    certificate, client_a, client_b, make_person, town_a, town_b
+):
+    from django.contrib.auth.models import Permission
+
+    url = f"/certificados/{certificate.uuid}/certificado.pdf"
+    staff = make_person()
+    with tenants_api.in_locality(town_a):  # permissions are per locality
+        staff_a = staff.__class__.objects.get(pk=staff.pk)
+        staff_a.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="certificates", codename="view_certificate"
+            )
+        )
+    anonymous = client_a.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/cuenta/ingresar/")
+
+    client_a.force_login(staff)
+    pdf = client_a.get(url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "no-store" in pdf["Cache-Control"]
+    # The same person in another locality is nobody there; the address is unknown.
+    with tenants_api.in_locality(town_b):  # sessions are kept per locality
+        client_b.force_login(staff)
+    assert client_b.get(url).status_code == 404

@@ -27,6 +27,7 @@ from h5p import api
 from lms.learning import api as learning_api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
+from tests.browser import REPORT_CSP_VIOLATIONS
 
 from .conftest import VALID, needs_fixtures
 
@@ -141,6 +142,8 @@ def browser():
 @pytest.fixture
 def page(site, browser, django_db_blocker):
     context = browser.new_context(locale="es-CO")
+    # CSP violations become console errors, which fail the tests below.
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []

@@ -87,11 +87,15 @@ def test_unreachable_scanner_refuses_rather_than_skips(in_town_a, h5p_media, set
         api.upload_package(path.read_bytes(), name=path.name, may_add_libraries=True)
 
 
-def test_without_scanner_the_virus_fixture_is_not_detected(in_town_a, h5p_media):
-    """Documented limit: with scanning off, only the H5P checks apply."""
+def test_without_scanner_only_the_content_check_stops_the_virus_fixture(
+    in_town_a, h5p_media
+):
+    """Documented limit: with scanning off, only the H5P checks apply. Its EICAR
+    file is refused because it is no JPEG, not because it is recognised."""
     assert not api.scanning_enabled()
     path = next(p for p in INVALID if p.name == "h5p-with-virus.h5p")
-    content = api.upload_package(
-        path.read_bytes(), name=path.name, may_add_libraries=True
-    )
-    assert not content.malware_scanned
+    with pytest.raises(api.PackageRefused) as refused:
+        api.upload_package(path.read_bytes(), name=path.name, may_add_libraries=True)
+    message = str(refused.value)
+    assert "«content/eicar.jpg»: su nombre termina en .jpg" in message
+    assert "antivirus" not in message

@@ -143,3 +143,65 @@ def test_a_newer_patch_replaces_the_stored_library(in_town_a, h5p_media):
     assert api.upload_package(
         build(only_content), name="solo.h5p", may_add_libraries=False
     ).library_folders == ("H5P.GreetingCard-1.0",)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+_ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
+_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
+_HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
+
+
+def test_an_image_named_as_another_image_format_is_accepted():
+    # Browsers show images by content; a PNG saved as .jpg is harmless.
+    files = base_files() | {"content/images/foto.jpg": _png()}
+    assert validate_package(build(files), name="prueba.h5p").title
+
+
+@pytest.mark.parametrize(
+    ("entry", "payload", "what"),
+    [
+        ("content/images/foto.png", _EXE, "un programa ejecutable (exe)"),
+        ("content/images/foto.png", _ELF, "un programa ejecutable (elf)"),
+        ("content/images/foto.png", _HTML, "una página web (HTML)"),
+        ("content/audio/clase.mp3", b"#!/bin/sh\nrm -rf ~\n", "un guion ejecutable"),
+        ("H5P.GreetingCard-1.0/extra.js", _ELF, "un programa ejecutable (elf)"),
+        ("content/fuente.woff", _png(), "un archivo .png"),
+    ],
+)
+def test_content_that_is_not_what_its_extension_says_is_refused(entry, payload, what):
+    message = refusal(build(base_files() | {entry: payload}))
+
+    extension = entry.rsplit(".", 1)[1]
+    assert f"«{entry}»: su nombre termina en .{extension}" in message
+    assert f"el contenido es {what}" in message
+
+
+def test_text_that_starts_like_a_signature_is_still_text():
+    # "AC10" opens AutoCAD drawings; here it is the first cell of a CSV.
+    files = base_files() | {"content/datos.csv": b"AC10,Kennedy\n"}
+    assert validate_package(build(files), name="prueba.h5p").title
+
+
+def test_a_zip_renamed_as_a_text_format_is_refused():
+    archive = build({"dentro.txt": b"hola"})
+
+    message = refusal(build(base_files() | {"content/datos.json": archive}))
+
+    assert "«content/datos.json»: su nombre termina en .json" in message
+    assert "el contenido es un archivo .zip" in message
+
+
+def test_an_image_with_no_known_signature_is_refused():
+    files = base_files() | {"content/images/foto.gif": b"esto no es una imagen"}
+
+    message = refusal(build(files))
+
+    assert "«content/images/foto.gif»" in message
+    assert "el contenido no es un archivo de ese tipo" in message

@@ -46,6 +46,49 @@ def test_player_runs_in_an_opaque_sandbox(truefalse, client_a):
     assert "cdn" not in page.lower()
 
 
+def _directives(policy: str) -> dict[str, str]:
+    parts = (part.strip().split(" ", 1) for part in policy.split(";"))
+    return {part[0]: part[1] if len(part) > 1 else "" for part in parts}
+
+
+def test_player_reaches_only_this_site_by_default(truefalse, client_a):
+    policy = _directives(
+        client_a.get(f"/h5p/{truefalse.key}/reproductor/")["Content-Security-Policy"]
+    )
+
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self' 'unsafe-eval'"
+    assert policy["connect-src"] == "'self'"
+    assert policy["frame-src"] == "'none'"
+    assert policy["form-action"] == "'none'"
+    assert policy["frame-ancestors"] == "'self'"
+
+
+def test_deployment_allow_lists_reach_the_player_policy(truefalse, client_a, settings):
+    settings.H5P_FRAME_ALLOWED_ORIGINS = [
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+    ]
+    settings.H5P_SCRIPT_ALLOWED_ORIGINS = ["https://www.youtube.com"]
+
+    policy = _directives(
+        client_a.get(f"/h5p/{truefalse.key}/reproductor/")["Content-Security-Policy"]
+    )
+
+    assert policy["frame-src"] == (
+        "https://www.youtube.com https://www.youtube-nocookie.com"
+    )
+    assert policy["script-src"] == "'self' 'unsafe-eval' https://www.youtube.com"
+    assert policy["connect-src"] == "'self'"  # still no third-party connections
+
+
+def test_stored_files_keep_their_own_stricter_policy(truefalse, client_a):
+    response = client_a.get(f"/h5p/archivos/content/{truefalse.key}/h5p.json")
+
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"].startswith("sandbox; default-src")
+
+
 def test_activity_page_embeds_the_sandboxed_iframe(truefalse, client_a):
     page = client_a.get(f"/h5p/{truefalse.key}/").content.decode()
     assert 'sandbox="allow-scripts"' in page

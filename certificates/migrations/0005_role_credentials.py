@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0003_random_status_index'),
+        ('certificates', '0004_pdf_in_private_storage'),
     ]
 
     operations = [
