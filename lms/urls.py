@@ -34,6 +34,8 @@ urlpatterns = [
     path("tablero/", include("reporting.urls")),
     # «Mi aprendizaje», enrollment, QR attendance, facilitator roster, quizzes.
     path("aprendizaje/", include("lms.learning.urls")),
+    # Citizen monitoring: the locality's investment projects, public, no sign-in.
+    path("seguimiento/", include("monitoring.urls")),
     # REST API for enrollments and progress, with its OpenAPI document.
     path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]
