@@ -30,7 +30,11 @@ def import_projects(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": ImportForm(), "serves_projects": api.serves_projects()}
     if request.method == "POST" and request.POST.get("action") == "import":
         token, filename, content = _stored_upload(request)
-        context["result"] = api.import_projects(content, filename=filename)
+        result = api.import_projects(content, filename=filename)
+        # Kept as the import saw it: re-reading the file now would call every
+        # imported row a duplicate.
+        (_import_dir() / f"{token}.rejected.csv").write_bytes(result.rejected_csv)
+        context["result"] = result
         context["token"] = token
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -50,8 +54,11 @@ def rejected_rows(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.has_perm(IMPORT_PERMISSION):
         return permission_denied(request)
     token, filename, content = _stored_upload(request, token)
+    after_import = _import_dir() / f"{token}.rejected.csv"
     response = HttpResponse(
-        api.rejected_rows_csv(content, filename=filename),
+        after_import.read_bytes()
+        if after_import.exists()
+        else api.rejected_rows_csv(content, filename=filename),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="proyectos-rechazados.csv"'

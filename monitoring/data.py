@@ -163,6 +163,9 @@ class ImportResult:
     rejected: int
     errors: list[RowError] = field(default_factory=list)
     file_error: str | None = None
+    # The refused rows as the import saw them (CSV bytes): built before writing,
+    # since afterwards every imported row would look like a duplicate.
+    rejected_csv: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ def _all_places() -> dict[int, LocalityPlaces]:
                 code, LocalityPlaces(code, row["locality_name"], {}, {})
             )
             upz = row["upz_code"].strip().upper()
-            locality.upz[upz] = Place(upz, row["upz_name"].strip().title(), upz)
+            locality.upz[upz] = Place(upz, _name(row["upz_name"]), upz)
     sectors = _DATA / "bogota-sectores-catastrales.csv"
     with sectors.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -59,9 +59,21 @@ def _all_places() -> dict[int, LocalityPlaces]:
             barrio = row["barrio_code"].strip()
             name = row["barrio_name_accented_2019"].strip() or row["barrio_name"]
             locality.barrios[barrio] = Place(
-                barrio, name.strip().title(), row["upz_code"].strip().upper()
+                barrio, _name(name), row["upz_code"].strip().upper()
             )
     return places
+
+
+_SMALL_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "en"}
+
+
+def _name(upper: str) -> str:
+    """«CIUDAD DE CALI» → «Ciudad de Cali»; the first word keeps its capital."""
+    words = upper.strip().lower().split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
 
 
 @cache

@@ -130,19 +130,20 @@ def _results_connection(answer: Any, component_id: str) -> dict[str, Any]:
         first = answer["errors"][0]
         message = first.get("message") if isinstance(first, dict) else first
         raise ServiceError(
-            f"Decidim rechazó la consulta: «{str(message)[:200]}». Revise la "
-            "dirección del API y el número del componente."
+            f"Decidim rechazó la consulta: «{str(message)[:200]}». Se conservan "
+            "las últimas cifras; revise la dirección del API y el componente."
         )
     component = (answer.get("data") or {}).get("component")
     if component is None:
         raise ServiceError(
-            f"Decidim no tiene un componente {component_id} publicado. Revise el "
-            "número del componente de rendición de cuentas."
+            f"Decidim no tiene un componente {component_id} publicado. Se conservan "
+            "las últimas cifras; revise el número del componente."
         )
     if component.get("__typename") != "Accountability":
         raise ServiceError(
             f"El componente {component_id} de Decidim es «{component.get('__typename')}», "
-            "no de rendición de cuentas (Accountability)."
+            "no de rendición de cuentas (Accountability). Se conservan las últimas "
+            "cifras; revise el número del componente."
         )
     connection = component.get("results")
     if not isinstance(connection, dict):

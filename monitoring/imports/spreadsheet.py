@@ -100,12 +100,14 @@ def preview_file(content: bytes, *, filename: str) -> ImportPreview:
 def import_file(content: bytes, *, filename: str) -> ImportResult:
     """Add the file's valid rows to the active locality, all or none of them."""
     analysis = _analyse(content, filename)
+    rejected_csv = _rejected_csv(analysis)
     if analysis.file_error or not analysis.valid:
         return ImportResult(
             created=0,
             rejected=len(analysis.rejected),
             errors=analysis.errors,
             file_error=analysis.file_error,
+            rejected_csv=rejected_csv,
         )
     try:
         with transaction.atomic():
@@ -121,17 +123,23 @@ def import_file(content: bytes, *, filename: str) -> ImportResult:
                 "Mientras se importaba, alguien registró un proyecto con uno de los "
                 "códigos del archivo. No se guardó nada: vuelva a importar el archivo."
             ),
+            rejected_csv=rejected_csv,
         )
     return ImportResult(
         created=len(analysis.valid),
         rejected=len(analysis.rejected),
         errors=analysis.errors,
+        rejected_csv=rejected_csv,
     )
 
 
 def rejected_rows_csv(content: bytes, *, filename: str) -> bytes:
-    """The refused rows as they came, with their line and what to correct."""
-    analysis = _analyse(content, filename)
+    """The rows an import of this file would refuse now, as they came, with their
+    line and what to correct (after an import, use ``ImportResult.rejected_csv``)."""
+    return _rejected_csv(_analyse(content, filename))
+
+
+def _rejected_csv(analysis: _Analysis) -> bytes:
     messages: dict[int, list[str]] = {}
     for error in analysis.errors:
         messages.setdefault(error.line, []).append(f"{error.column}: {error.message}")

@@ -19,10 +19,9 @@ def kennedy_project(code: str = "KEN-2025-001", **fields) -> api.ProjectData:
         "status": "en_ejecucion",
         "progress": "35",
     }
+    name = fields.pop("name", "Parque Ciudad de Cali")
     values.update(fields)
-    return api.create_project(
-        code, fields.pop("name", "Parque Ciudad de Cali"), **values
-    )
+    return api.create_project(code, name, **values)
 
 
 @pytest.fixture

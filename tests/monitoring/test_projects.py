@@ -18,7 +18,7 @@ def test_a_project_is_registered_with_its_places_and_official_figure(in_town_a):
     assert project.line is api.InvestmentLine.INFRASTRUCTURE
     assert project.budget == Decimal("450000000.00")
     assert (project.upz_code, project.upz_name) == ("UPZ82", "Patio Bonito")
-    assert (project.barrio_code, project.barrio_name) == ("004607", "Ciudad De Cali")
+    assert (project.barrio_code, project.barrio_name) == ("004607", "Ciudad de Cali")
     assert project.status is api.ProjectStatus.IN_PROGRESS
     assert project.progress == Decimal("35.50")
     assert project.progress_source is api.FigureSource.LOCAL_OFFICE
