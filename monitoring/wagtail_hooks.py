@@ -25,6 +25,8 @@ class InvestmentProjectViewSet(ModelViewSet):
     name = "monitoring_projects"
     # Copying would clash on the code; history and usage are Wagtail's defaults.
     copy_view_enabled = False
+    # Facilitators may only view: the inspect screen shows them a whole project.
+    inspect_view_enabled = True
     list_display = ["code", "name", "line", "status", "progress", "progress_as_of"]
     list_filter = ["line", "status"]
     search_fields = ["code", "name"]
