@@ -8,6 +8,7 @@ of the data directory, under a random name remembered by the session.
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -113,6 +114,10 @@ def _import_dir() -> Path:
         / tenants_api.current_schema()
     )
     folder.mkdir(parents=True, exist_ok=True)
+    # Kept for the preview, the import and the rejected-rows download: a day.
+    for old in folder.iterdir():
+        if old.stat().st_mtime < time.time() - 24 * 3600:
+            old.unlink(missing_ok=True)
     return folder
 
 

@@ -241,7 +241,11 @@ def list_projects(
         queryset = queryset.filter(line=line_value)
     if status_value:
         queryset = queryset.filter(status=status_value)
-    projects = [to_data(p) for p in queryset.order_by("line", "code")]
+    # The lines in their official order (1 to 5), then by code.
+    order = {line: n for n, line in enumerate(InvestmentLine)}
+    projects = sorted(
+        (to_data(p) for p in queryset), key=lambda p: (order[p.line], p.code)
+    )
     return ProjectPage(
         projects=projects, total=len(projects), line=line_value, status=status_value
     )

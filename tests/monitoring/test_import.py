@@ -9,6 +9,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from monitoring import api
+from tenants import api as tenants_api
 
 from .conftest import kennedy_project
 
@@ -118,3 +119,22 @@ def test_windows_excel_csv_with_accents_is_read(in_town_a):
     result = api.import_projects(content.encode("cp1252"), filename="p.csv")
     assert result.created == 1
     assert api.get_project("K-20").name == "Reactivación Timiza"
+
+
+def test_an_import_in_bosa_neither_sees_nor_touches_kennedy(town_a, town_b):
+    with tenants_api.in_locality(town_a):
+        kennedy_project("K-01", name="Parque de Kennedy")
+    with tenants_api.in_locality(town_b):
+        # Kennedy's code is free in Bosa; Kennedy's UPZ is not Bosa's.
+        result = api.import_projects(
+            _csv(
+                "K-01;Parque de Bosa;2;Parques;1.000.000;UPZ85;;;",
+                "K-02;Otro;2;Parques;1.000.000;UPZ82;;;",
+            ),
+            filename="bosa.csv",
+        )
+        assert (result.created, result.rejected) == (1, 1)
+        assert "es de Kennedy, no de Bosa" in result.errors[0].message
+        assert api.get_project("K-01").name == "Parque de Bosa"
+    with tenants_api.in_locality(town_a):
+        assert [p.name for p in api.list_projects().projects] == ["Parque de Kennedy"]
