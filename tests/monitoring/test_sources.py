@@ -16,9 +16,8 @@ import pytest
 import requests
 import responses
 
-from lms.celery import app
 from monitoring import api
-from monitoring.tasks import refresh_all_localities_task, refresh_locality_task
+from monitoring.tasks import refresh_locality_task
 from tenants import api as tenants_api
 
 from .conftest import kennedy_project
@@ -270,26 +269,3 @@ def test_a_locality_refresh_touches_only_that_locality(two_localities, http):
         assert kennedy.decidim_result_id == ""
         decidim = _status(api.OutsideService.DECIDIM)
         assert (decidim.endpoint, decidim.last_attempt_at) == ("", None)
-
-
-def test_the_nightly_task_fans_out_to_every_locality_but_the_campus(
-    two_localities, http, settings
-):
-    """Run eagerly in the test's connection (a direct call: cheap). Each locality
-    task enters the schema it names; the fan-out skips the campus."""
-    with tenants_api.in_locality("test_kennedy"):
-        api.configure_decidim(DECIDIM, "14")
-    http.add(
-        responses.POST, DECIDIM, json=decidim_page([decidim_result("1", "PP-001")])
-    )
-    app.conf.task_always_eager = True
-    try:
-        sent = refresh_all_localities_task.apply().get()
-    finally:
-        app.conf.task_always_eager = False
-    assert sorted(sent) == tenants_api.locality_schemas(include_campus=False)
-    assert "campus" not in sent
-    with tenants_api.in_locality("test_kennedy"):
-        assert api.get_project("PP-001").progress_source is api.FigureSource.DECIDIM
-    with tenants_api.in_locality("test_bosa"):
-        assert api.get_project("PP-001").progress is None
