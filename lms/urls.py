@@ -39,6 +39,8 @@ urlpatterns = [
     path("participacion/", include("participation.urls")),
     # REST API of civic roles (roles, one's eligibility, rosters for staff).
     path("api/participacion/", participation_rest.rest_api.urls),
+    # Citizen monitoring: the locality's investment projects, public, no sign-in.
+    path("seguimiento/", include("monitoring.urls")),
     # REST API for enrollments and progress, with its OpenAPI document.
     path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]

@@ -32,7 +32,7 @@ class InvestmentLine(StrEnum):
     LOCAL_ECONOMY = "economia_local"
     INFRASTRUCTURE = "infraestructura"
     REACTIVATION = "reactivacion"
-    ENVIRONMENT = "ambiente"
+    ENVIRONMENT = "ambiental"
     RURALITY = "ruralidad"
 
 

@@ -66,6 +66,15 @@ _MEDIA_USE = (
     "wagtaildocs.add_document",
     "wagtaildocs.choose_document",
 )
+# The locality's investment projects (citizen monitoring): who keeps the registry
+# and its official figures (create, edit, import, refresh the outside sources).
+_PROJECTS_VIEW = "monitoring.view_investmentproject"
+_PROJECTS_KEEP = (
+    _PROJECTS_VIEW,
+    "monitoring.add_investmentproject",
+    "monitoring.change_investmentproject",
+    "monitoring.import_projects",
+)
 _MEDIA_EDIT = (
     *_MEDIA_USE,
     "wagtailimages.change_image",
@@ -86,6 +95,8 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             FIND_BY_DOCUMENT,
             "learning.view_xapistatement",
             "certificates.view_certificate",
+            # Reads the registry to prepare workshops and monitoring visits.
+            _PROJECTS_VIEW,
         ),
     ),
     # Alcaldía Local staff: the locality's dashboard, rosters, local catalogue,
@@ -103,6 +114,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "certificates.view_certificate",
             "courses.hide_city_course",
             "reporting.view_locality_dashboard",
+            *_PROJECTS_KEEP,
             "participation.select_applicants",
         ),
         may_grant=frozenset({Role.FACILITATOR}),
@@ -150,6 +162,9 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "wagtailredirects.add_redirect",
             "wagtailredirects.change_redirect",
             "wagtailredirects.delete_redirect",
+            *_PROJECTS_KEEP,
+            # Removing a project (one registered by mistake) is the site's call.
+            "monitoring.delete_investmentproject",
             "participation.select_applicants",
         ),
         may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),

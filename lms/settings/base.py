@@ -59,6 +59,8 @@ TENANT_APPS = [
     # Civic roles the certificates open: cycles, rules, applications, selection.
     "participation",
     "open_data_labs",
+    # Citizen monitoring: each locality's investment projects and official figures.
+    "monitoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -298,6 +300,20 @@ CELERY_BEAT_SCHEDULE["learning-daily-notifications"] = {
     "schedule": crontab(hour=7, minute=0),
     "options": {"expires": 60 * 60 * 6},
 }
+# Citizen monitoring: official figures of each locality's investment projects
+# from Decidim (GraphQL) and SECOP II (datos.gov.co, Socrata), every night in
+# Bogotá, one task per locality.
+CELERY_BEAT_SCHEDULE["monitoring-nightly-refresh"] = {
+    "task": "monitoring.refresh_all_localities",
+    "schedule": crontab(hour=3, minute=15),
+    "options": {"expires": 60 * 60 * 6},
+}
+MONITORING_SECOP_CONTRACTS_URL = os.environ.get(
+    "MONITORING_SECOP_CONTRACTS_URL",
+    "https://www.datos.gov.co/resource/jbjy-vk9h.json",
+)
+# Seconds before an outside service counts as down for this run.
+MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "20"))
 # Links in learning emails: the locality's own site.
 LEARNING_SITE_URL = os.environ.get("LEARNING_SITE_URL", "https://{domain}")
 

@@ -19,6 +19,7 @@ from courses import api as courses_api
 from lms.learning import api as learning_api
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
+from monitoring import api as monitoring_api
 from participation import api as participation_api
 from tenants import api as tenants_api
 
@@ -45,6 +46,7 @@ class City:
     session_id: int = 0
     cohort_id: int = 0
     role_id: int = 0
+    project_id: int = 0  # a Kennedy investment project
 
     def client(self, role: str, site: str) -> Client:
         """A client on ``site`` signed in as the person with ``role``."""
@@ -105,6 +107,14 @@ def city(db, make_person) -> City:
         city.cohort_id, city.session_id = cohort.cohort_id, session.session_id
         role = _open_civic_role(today)
         city.role_id = role.role_id
+        city.project_id = monitoring_api.create_project(
+            "KEN-PP-001",
+            "Parque vecinal Patio Bonito",
+            line=monitoring_api.InvestmentLine.INFRASTRUCTURE,
+            spending_concept="Parques vecinales",
+            budget="450.000.000",
+            upz_code="UPZ82",
+        ).project_id
     with tenants_api.in_locality(SCHEMAS["B"]):
         courses_api.create_course("Control social", key="control")
         learning_api.enroll(city.bosa_learner.pk, "control")

@@ -139,6 +139,48 @@ SURFACES: dict[str, Surface] = {
         lambda c: "/certificados/verificar/",
         ("certificates:verify", "certificates:verify_code"),
     ),
+    "projects_admin": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/proyectos/",
+        ("monitoring_projects:index", "monitoring_projects:index_results"),
+    ),
+    "project_add": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/proyectos/new/",
+        ("monitoring_projects:add",),
+    ),
+    "project_edit": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/proyectos/edit/{c.project_id}/",
+        ("monitoring_projects:edit",),
+    ),
+    "project_inspect": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/proyectos/inspect/{c.project_id}/",
+        ("monitoring_projects:inspect",),
+    ),
+    "project_history": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/proyectos/history/{c.project_id}/",
+        (
+            "monitoring_projects:history",
+            "monitoring_projects:history_results",
+            "monitoring_projects:usage",
+        ),
+    ),
+    "project_delete": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/proyectos/delete/{c.project_id}/",
+        ("monitoring_projects:delete",),
+    ),
+    "project_import": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/importar/",
+        ("monitoring_admin_import", "monitoring_admin_rejected"),
+    ),
+    "project_sources": Surface(
+        "GET", lambda c: "/admin/seguimiento/fuentes/", ("monitoring_admin_sources",)
+    ),
 }
 
 K, C = frozenset("K"), frozenset("C")
@@ -157,6 +199,10 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "cohort_progress_api": K,
         "participant_import": K,
         "verification": ALL,
+        # Reads the locality's investment projects (list and inspect); changes
+        # none, so Wagtail's history (an editing screen) is not theirs.
+        "projects_admin": K,
+        "project_inspect": K,
     },
     "locality_manager": {
         "admin_home": K,
@@ -176,6 +222,14 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "civic_roster": K,
         "civic_roster_api": K,
         "verification": ALL,
+        # Keeps the registry of investment projects and its official figures.
+        "projects_admin": K,
+        "project_add": K,
+        "project_edit": K,
+        "project_inspect": K,
+        "project_history": K,
+        "project_import": K,
+        "project_sources": K,
     },
     "locality_admin": {
         "admin_home": K,
@@ -193,6 +247,14 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "civic_roster_api": K,
         "verification": ALL,
         # Runs the site, does not author courses (page rights: courses app).
+        "projects_admin": K,
+        "project_add": K,
+        "project_edit": K,
+        "project_inspect": K,
+        "project_history": K,
+        "project_delete": K,
+        "project_import": K,
+        "project_sources": K,
     },
     "trainer": {
         "admin_home": C,
@@ -219,6 +281,11 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         # The civic role lives in Kennedy.
         "civic_roster": K,
         "civic_roster_api": K,
+        # Only Kennedy has the project (the campus has none at all).
+        "project_edit": K,
+        "project_inspect": K,
+        "project_history": K,
+        "project_delete": K,
     },
 }
 
@@ -286,7 +353,16 @@ def test_granting_a_role_really_grants_it_and_only_there(city):
 
 # --- Every page is in the matrix ------------------------------------------------
 
-_OURS = ("lms.", "courses", "certificates", "h5p", "reporting", "tenants", "open_data")
+_OURS = (
+    "lms.",
+    "courses",
+    "certificates",
+    "h5p",
+    "reporting",
+    "tenants",
+    "open_data",
+    "monitoring",
+)
 # Pages outside the staff matrix, each with where its access is tested.
 OUTSIDE_THE_MATRIX = {
     # Anyone, or the person themself (tests/accounts/test_views.py, test_data_rights.py).
@@ -347,6 +423,10 @@ OUTSIDE_THE_MATRIX = {
     # One locality's dashboard read from another site (tests/reporting/test_views.py).
     "reporting:locality",
     "reporting:locality_export",
+    # Public monitoring pages of a locality, no sign-in; one locality's projects
+    # only, and none at the campus (tests/monitoring/test_pages.py).
+    "monitoring:projects",
+    "monitoring:project",
 }
 
 
@@ -362,7 +442,12 @@ def _our_url_names(patterns, namespace=None):
             module = getattr(callback, "view_class", callback).__module__ or ""
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             ours = module.startswith(_OURS) or (namespace or "").startswith(
-                ("learning_api", "participation_api", "wagtailsnippets_h5p")
+                (
+                    "learning_api",
+                    "participation_api",
+                    "wagtailsnippets_h5p",
+                    "monitoring_projects",
+                )
             )
             if ours:
                 yield name

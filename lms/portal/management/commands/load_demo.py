@@ -1,7 +1,8 @@
 """Demo data for `make run`: an administrator account for trying the admin.
 
 Development only; safe to run again (nothing is duplicated or overwritten).
-Courses are authored at the campus and released to every locality.
+Courses are authored at the campus and released to every locality; Kennedy
+and Bosa get a handful of investment projects (one per line) to follow.
 """
 
 from django.conf import settings
@@ -39,6 +40,10 @@ class Command(BaseCommand):
         from lms.portal.demo_content import load_demo_courses
 
         for line in load_demo_courses():
+            self.stdout.write(f"  {line}")
+        from lms.portal.demo_projects import load_demo_projects
+
+        for line in load_demo_projects():
             self.stdout.write(f"  {line}")
         from lms.portal.demo_participation import load_demo_participation
 

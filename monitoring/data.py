@@ -1,0 +1,195 @@
+"""Values of the monitoring app that other apps may hold (stdlib only).
+
+The five investment lines are the ones the citizen vote decides on (Acuerdo 740
+de 2019 and the OGP commitment CO0089); their codes are stable and their labels
+are the Spanish names people read on the public pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class InvestmentLine(StrEnum):
+    """One of the five lines of the local development funds."""
+
+    LOCAL_ECONOMY = "economia_local"
+    INFRASTRUCTURE = "infraestructura"
+    REACTIVATION = "reactivacion"
+    ENVIRONMENT = "ambiental"
+    RURALITY = "ruralidad"
+
+    @property
+    def label(self) -> str:
+        return INVESTMENT_LINE_LABELS[self]
+
+
+INVESTMENT_LINE_LABELS: dict[InvestmentLine, str] = {
+    InvestmentLine.LOCAL_ECONOMY: "Economía local, micro y pequeñas empresas",
+    InvestmentLine.INFRASTRUCTURE: (
+        "Infraestructura (malla vial, espacio público, parques y equipamientos)"
+    ),
+    InvestmentLine.REACTIVATION: (
+        "Reactivación económica, social y cultural con enfoque de género, "
+        "poblacional, de equidad y diferencial"
+    ),
+    InvestmentLine.ENVIRONMENT: "Inversión ambiental sostenible",
+    InvestmentLine.RURALITY: "Ruralidad",
+}
+
+
+class ProjectStatus(StrEnum):
+    """The official status, in the platform's words; each source's own wording is
+    kept beside it (``status_label``) so nothing the entity said is lost."""
+
+    PLANNED = "por_iniciar"
+    IN_PROGRESS = "en_ejecucion"
+    SUSPENDED = "suspendido"
+    FINISHED = "terminado"
+    CANCELLED = "cancelado"
+
+    @property
+    def label(self) -> str:
+        return PROJECT_STATUS_LABELS[self]
+
+
+PROJECT_STATUS_LABELS: dict[ProjectStatus, str] = {
+    ProjectStatus.PLANNED: "Por iniciar",
+    ProjectStatus.IN_PROGRESS: "En ejecución",
+    ProjectStatus.SUSPENDED: "Suspendido",
+    ProjectStatus.FINISHED: "Terminado",
+    ProjectStatus.CANCELLED: "Cancelado",
+}
+
+
+class FigureSource(StrEnum):
+    """Where the official progress figure came from."""
+
+    LOCAL_OFFICE = "alcaldia_local"  # typed in or imported by the alcaldía's staff
+    DECIDIM = "decidim"
+    SECOP = "secop"
+
+    @property
+    def label(self) -> str:
+        return FIGURE_SOURCE_LABELS[self]
+
+
+FIGURE_SOURCE_LABELS: dict[FigureSource, str] = {
+    FigureSource.LOCAL_OFFICE: "Alcaldía Local",
+    FigureSource.DECIDIM: "Decidim (rendición de cuentas)",
+    FigureSource.SECOP: "SECOP II (datos.gov.co)",
+}
+
+
+class OutsideService(StrEnum):
+    """Outside services whose official figures the nightly refresh reads."""
+
+    DECIDIM = "decidim"
+    SECOP = "secop"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A milestone as the official source published it."""
+
+    entry_date: date | None
+    title: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectData:
+    """One investment project of the active locality, with its official figures."""
+
+    project_id: int
+    code: str
+    name: str
+    line: InvestmentLine
+    spending_concept: str
+    budget: Decimal
+    upz_code: str
+    upz_name: str
+    barrio_code: str
+    barrio_name: str
+    starts_on: date | None
+    ends_on: date | None
+    status: ProjectStatus
+    status_label: str
+    progress: Decimal | None
+    progress_source: FigureSource
+    progress_as_of: date | None
+    secop_contract_id: str
+    secop_url: str
+    contract_value: Decimal | None
+    contract_status: str
+    ocid: str
+    gab_proposal: str
+    decidim_result_id: str
+    timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPage:
+    """A filtered page of the public list."""
+
+    projects: list[ProjectData]
+    total: int
+    line: InvestmentLine | None
+    status: ProjectStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    columns: list[str]
+    valid_count: int
+    errors: list[RowError]
+    rejected_lines: list[int]
+    file_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    rejected: int
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str | None = None
+    # The refused rows as the import saw them (CSV bytes): built before writing,
+    # since afterwards every imported row would look like a duplicate.
+    rejected_csv: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What staff see about one outside service in their locality."""
+
+    service: OutsideService
+    endpoint: str
+    component_id: str
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    last_updated: int
+
+    @property
+    def is_failing(self) -> bool:
+        return bool(self.last_error)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """The result of reading one outside service once."""
+
+    service: OutsideService
+    updated: int
+    error: str = ""
+    skipped: bool = False  # nothing to read (no endpoint, no linked projects)
