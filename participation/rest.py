@@ -9,6 +9,7 @@ OpenAPI: /api/participacion/openapi.json, docs at /api/participacion/docs.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -69,6 +70,15 @@ class Message(Schema):
     detail: str
 
 
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+# What an operation may answer besides success (refusals carry a Spanish
+# "detail"); declared so clients, and the schema fuzzing, know them.
+ERRORS = {401: Message, 403: Message, 404: Message, 422: ValidationErrorOut}
+
+
 def _role_out(role: api.RoleData) -> RoleOut:
     return RoleOut(
         role_id=role.role_id,
@@ -85,7 +95,7 @@ def _role_out(role: api.RoleData) -> RoleOut:
     )
 
 
-@rest_api.get("/roles", response={200: list[RoleOut], 401: Message})
+@rest_api.get("/roles", response={200: list[RoleOut], **ERRORS})
 def list_roles(request: HttpRequest):
     """The civic roles of this locality."""
     return [_role_out(role) for role in api.list_roles()]
@@ -93,7 +103,7 @@ def list_roles(request: HttpRequest):
 
 @rest_api.get(
     "/roles/{role_id}/habilitacion",
-    response={200: EligibilityOut, 401: Message, 404: Message},
+    response={200: EligibilityOut, **ERRORS},
 )
 def my_eligibility(request: HttpRequest, role_id: int):
     """The signed-in person's standing for the role, every rule explained."""
@@ -116,7 +126,7 @@ def my_eligibility(request: HttpRequest, role_id: int):
 
 @rest_api.get(
     "/roles/{role_id}/postulaciones",
-    response={200: list[RosterRowOut], 401: Message, 403: Message, 404: Message},
+    response={200: list[RosterRowOut], **ERRORS},
 )
 def role_roster(request: HttpRequest, role_id: int):
     """The role's applications (staff of this locality who select people)."""
