@@ -34,6 +34,8 @@ urlpatterns = [
     path("tablero/", include("reporting.urls")),
     # «Mi aprendizaje», enrollment, QR attendance, facilitator roster, quizzes.
     path("aprendizaje/", include("lms.learning.urls")),
+    # Open data: datasets, pinned versions and their profiles (public pages).
+    path("datos/", include("open_data_labs.urls")),
     # REST API for enrollments and progress, with its OpenAPI document.
     path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]

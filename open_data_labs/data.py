@@ -41,6 +41,15 @@ class Origin(StrEnum):
     SOCRATA = "socrata"
     DERIVED = "derivada"
 
+    @property
+    def label(self) -> str:
+        return {
+            "archivo": "Archivo subido",
+            "ckan": "Portal CKAN (datosabiertos.bogota.gov.co)",
+            "socrata": "datos.gov.co (Socrata)",
+            "derivada": "Hecha a partir de otra versión",
+        }[self.value]
+
 
 class FlagKind(StrEnum):
     """Kinds of suspicious values the profile points at."""

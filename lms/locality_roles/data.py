@@ -73,6 +73,13 @@ _MEDIA_EDIT = (
     "wagtaildocs.change_document",
     "wagtaildocs.delete_document",
 )
+# Open data: create datasets and add versions (upload, portal import, turning a
+# table, correcting a type). Reading them is public (they are open data).
+_OPEN_DATA = (
+    "open_data_labs.add_dataset",
+    "open_data_labs.change_dataset",
+    "open_data_labs.add_snapshot",
+)
 
 ROLE_POLICY: dict[Role, RolePolicy] = {
     # Runs cohorts and in-person sessions; registers people who arrive without an
@@ -103,6 +110,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "certificates.view_certificate",
             "courses.hide_city_course",
             "reporting.view_locality_dashboard",
+            *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR}),
     ),
@@ -116,6 +124,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "h5p.change_h5pcontent",
             "h5p.view_h5pcontent",
             "h5p.add_library",
+            *_OPEN_DATA,
         ),
         where=frozenset({Where.CAMPUS}),
     ),
@@ -149,6 +158,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "wagtailredirects.add_redirect",
             "wagtailredirects.change_redirect",
             "wagtailredirects.delete_redirect",
+            *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),
     ),

@@ -121,6 +121,24 @@ SURFACES: dict[str, Surface] = {
         ("reporting:save_target",),
         data=lambda c: {},
     ),
+    # Every open-data admin screen checks the same permission (tested one by one
+    # in tests/open_data_labs/test_admin.py); the list and the new-dataset form
+    # stand for them here.
+    "open_data_admin": Surface(
+        "GET",
+        lambda c: "/admin/datos/",
+        (
+            "open_data_admin_list",
+            "open_data_admin_dataset",
+            "open_data_admin_upload",
+            "open_data_admin_import",
+            "open_data_admin_turn",
+            "open_data_admin_retype",
+        ),
+    ),
+    "open_data_create": Surface(
+        "GET", lambda c: "/admin/datos/nuevo/", ("open_data_admin_create",)
+    ),
     "verification": Surface(
         "GET",
         lambda c: "/certificados/verificar/",
@@ -159,6 +177,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "participant_import": K,
         "dashboard": K,
         "dashboard_export": K,
+        "open_data_admin": K,
+        "open_data_create": K,
         "verification": ALL,
     },
     "locality_admin": {
@@ -172,6 +192,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "certificates": K,
         "certificate_reissue": K,
         "participant_import": K,
+        "open_data_admin": K,
+        "open_data_create": K,
         "verification": ALL,
         # Runs the site, does not author courses (page rights: courses app).
     },
@@ -179,6 +201,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "admin_home": C,
         "pages": C,
         "h5p_upload": C,
+        "open_data_admin": C,
+        "open_data_create": C,
         "verification": ALL,
     },
     "program_manager": {
@@ -312,6 +336,12 @@ OUTSIDE_THE_MATRIX = {
     # One locality's dashboard read from another site (tests/reporting/test_views.py).
     "reporting:locality",
     "reporting:locality_export",
+    # Open data: datasets, versions, profiles and Parquet files are public on
+    # every site (tests/open_data_labs/test_views.py, test_isolation.py).
+    "open_data:list",
+    "open_data:dataset",
+    "open_data:profile",
+    "open_data:download",
 }
 
 
