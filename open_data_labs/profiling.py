@@ -117,8 +117,9 @@ def _histogram(
     width = (high - low) / _BINS
     rows = dict(
         con.execute(
-            f"SELECT least(CAST(floor(({col} - ?) / ?) AS INTEGER), {_BINS - 1}) AS b, "
-            f"count(*) FROM {table} WHERE {col} IS NOT NULL GROUP BY b",
+            f"SELECT least(CAST(floor(({col} - ?) / ?) AS INTEGER), {_BINS - 1}) "
+            f"AS _tramo_, count(*) FROM {table} WHERE {col} IS NOT NULL "
+            "GROUP BY _tramo_",
             [low, width],
         ).fetchall()
     )
@@ -133,8 +134,8 @@ def _histogram(
 
 def _by_year(con: duckdb.DuckDBPyConnection, table: str, col: str) -> tuple[Bin, ...]:
     rows = con.execute(
-        f"SELECT year({col}) AS y, count(*) FROM {table} WHERE {col} IS NOT NULL "
-        "GROUP BY y ORDER BY y LIMIT 30"
+        f"SELECT year({col}) AS _anio_, count(*) FROM {table} "
+        f"WHERE {col} IS NOT NULL GROUP BY _anio_ ORDER BY _anio_ LIMIT 30"
     ).fetchall()
     return tuple(Bin(str(y), int(n)) for y, n in rows)
 
@@ -143,8 +144,9 @@ def _top_values(
     con: duckdb.DuckDBPyConnection, table: str, col: str
 ) -> tuple[Bin, ...]:
     rows = con.execute(
-        f"SELECT CAST({col} AS VARCHAR) AS v, count(*) AS n FROM {table} "
-        f"WHERE {col} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT 8"
+        f"SELECT CAST({col} AS VARCHAR) AS _valor_, count(*) AS _filas_ "
+        f"FROM {table} WHERE {col} IS NOT NULL GROUP BY _valor_ "
+        "ORDER BY _filas_ DESC, _valor_ LIMIT 8"
     ).fetchall()
     return tuple(Bin(str(v), int(n)) for v, n in rows)
 
@@ -172,10 +174,10 @@ def _outliers(
     spread = 1.5 * (q3 - q1)
     low, high = q1 - spread, q3 + spread
     count, examples = con.execute(
-        f"SELECT count(*), list(e ORDER BY d DESC)[1:5] FROM (SELECT "
-        f"{col} AS x, abs({col} - ?) AS d, CAST({col} AS VARCHAR) || "
+        f"SELECT count(*), list(_e_ ORDER BY _d_ DESC)[1:5] FROM (SELECT "
+        f"abs({col} - ?) AS _d_, CAST({col} AS VARCHAR) || "
         f"CASE WHEN {_label_sql(labels)} = '' THEN '' ELSE ' (' || "
-        f"{_label_sql(labels)} || ')' END AS e FROM {table} "
+        f"{_label_sql(labels)} || ')' END AS _e_ FROM {table} "
         f"WHERE {col} < ? OR {col} > ?)",
         [(q1 + q3) / 2, low, high],
     ).fetchone()

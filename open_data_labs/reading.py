@@ -144,7 +144,8 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], str]:
             "Ábralo en una hoja de cálculo y guárdelo como «CSV UTF-8»."
         )
     delimiter = _choose_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote is an error, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
         rows = [r for r in reader if any(c.strip() for c in r)]
@@ -153,7 +154,7 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], str]:
     except csv.Error as exc:
         raise DataFileRefused(
             f"El CSV está mal formado cerca de la línea {reader.line_num} ({exc}). "
-            "Revise comillas sin cerrar."
+            "Revise comillas sin cerrar o comillas en medio de un valor."
         ) from exc
     if len(header) < 2:
         raise DataFileRefused(
