@@ -115,7 +115,9 @@ def get_dataset(key: str) -> DatasetData:
 
 def list_datasets() -> list[DatasetData]:
     """Every dataset of the active locality, by title, with its latest version."""
-    rows = _Dataset.objects.annotate(latest=Max("snapshots__version"))
+    rows = _Dataset.objects.annotate(latest=Max("snapshots__version")).order_by(
+        "title", "key"
+    )
     return [_dataset_data(d, latest=d.latest) for d in rows]
 
 
