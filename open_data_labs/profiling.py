@@ -171,6 +171,7 @@ def _outliers(
     ).fetchone()
     if n < 8 or q1 is None or q3 == q1:
         return []
+    q1, q3 = float(q1), float(q3)  # DECIMAL columns of uploaded Parquet
     spread = 1.5 * (q3 - q1)
     low, high = q1 - spread, q3 + spread
     count, examples = con.execute(

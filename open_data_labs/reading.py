@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -94,8 +96,11 @@ def read_file(data: bytes, *, filename: str, folder: Path) -> RawTable:
         )
     text, notes = _decode(data)
     header, rows, delimiter = _parse_csv(text)
-    hint = "," if delimiter == ";" or _has_decimal_commas(rows) else "."
-    table = write_clean_csv(header, rows, folder, decimal_hint=hint)
+    head = list(itertools.islice(rows, 200))
+    hint = "," if delimiter == ";" or _has_decimal_commas(head) else "."
+    table = write_clean_csv(
+        header, itertools.chain(head, rows), folder, decimal_hint=hint
+    )
     table.notes[:0] = [*notes, f"Separador detectado: {_DELIMITER_NAMES[delimiter]}."]
     return table
 
@@ -137,7 +142,7 @@ def _choose_delimiter(text: str) -> str:
     return best
 
 
-def _parse_csv(text: str) -> tuple[list[str], list[list[str]], str]:
+def _parse_csv(text: str) -> tuple[list[str], Iterator[list[str]], str]:
     if "\x00" in text:
         raise DataFileRefused(
             "El archivo tiene caracteres nulos: parece un archivo binario, no un CSV. "
@@ -148,21 +153,27 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], str]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-        rows = [r for r in reader if any(c.strip() for c in r)]
-    except StopIteration as exc:
-        raise DataFileRefused("No se encontró la fila de encabezados.") from exc
-    except csv.Error as exc:
-        raise DataFileRefused(
-            f"El CSV está mal formado cerca de la línea {reader.line_num} ({exc}). "
-            "Revise comillas sin cerrar o comillas en medio de un valor."
-        ) from exc
+    except (StopIteration, csv.Error) as exc:
+        raise DataFileRefused("No se pudo leer la fila de encabezados.") from exc
     if len(header) < 2:
         raise DataFileRefused(
             "Solo se encontró una columna: el separador no es coma, punto y coma, "
             "tabulador ni barra. Guarde el archivo como «CSV UTF-8» o "
             "«CSV (delimitado por punto y coma)» y súbalo de nuevo."
         )
-    return header, rows, delimiter
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for row in reader:
+                if any(c.strip() for c in row):
+                    yield row
+        except csv.Error as exc:
+            raise DataFileRefused(
+                f"El CSV está mal formado cerca de la línea {reader.line_num} ({exc}). "
+                "Revise comillas sin cerrar o comillas en medio de un valor."
+            ) from exc
+
+    return header, rows(), delimiter
 
 
 _DECIMAL_COMMA = re.compile(r"^\s*\$?\s*-?\d+(\.\d{3})*,\d+\s*%?\s*$")
@@ -287,50 +298,57 @@ def _column_names(header: list[str]) -> tuple[list[str], list[str]]:
 
 
 def write_clean_csv(
-    header: list[str], rows: list[list[str]], folder: Path, *, decimal_hint: str
+    header: list[str], rows: Iterable[list[str]], folder: Path, *, decimal_hint: str
 ) -> RawTable:
-    if not rows:
+    """Write the rows as a clean UTF-8 CSV, one row at a time (big files stream)."""
+    width = len(header)
+    if width > int_limit("OPEN_DATA_MAX_COLUMNS"):
         raise DataFileRefused(
-            "El archivo solo tiene encabezados: no hay filas de datos. Agregue los "
-            "datos debajo de la fila de encabezados."
-        )
-    if len(header) > int_limit("OPEN_DATA_MAX_COLUMNS"):
-        raise DataFileRefused(
-            f"El archivo tiene {len(header)} columnas; el máximo es "
+            f"El archivo tiene {width} columnas; el máximo es "
             f"{int_limit('OPEN_DATA_MAX_COLUMNS')}. Quite las que no necesite."
         )
-    if len(rows) > int_limit("OPEN_DATA_MAX_ROWS"):
-        raise DataFileRefused(
-            f"El archivo tiene {len(rows):,} filas; el máximo es "
-            f"{int_limit('OPEN_DATA_MAX_ROWS'):,}. Filtre las filas que necesita."
-        )
-    for row in rows:
-        # A delimiter at the end of every line (common in exports) adds empty cells.
-        while len(row) > len(header) and not row[-1].strip():
-            row.pop()
-    long_rows = [i for i, r in enumerate(rows, start=2) if len(r) > len(header)]
+    names, notes = _column_names(header)
+    maximum = int_limit("OPEN_DATA_MAX_ROWS")
+    count = short = 0
+    long_rows: list[int] = []
+    path = folder / "clean.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(names)
+        for line, row in enumerate(rows, start=2):
+            # A delimiter at the end of every line (common in exports) adds empty
+            # cells.
+            while len(row) > width and not row[-1].strip():
+                row.pop()
+            count += 1
+            if count > maximum:
+                raise DataFileRefused(
+                    f"El archivo tiene más de {maximum:,} filas, el máximo. Filtre "
+                    "las filas que necesita y súbalo de nuevo."
+                )
+            if len(row) > width:
+                long_rows.append(line)
+                continue
+            short += len(row) < width
+            writer.writerow([c.strip() for c in row] + [""] * (width - len(row)))
     if long_rows:
         lines = ", ".join(str(n) for n in long_rows[:5])
         raise DataFileRefused(
             f"{len(long_rows)} filas tienen más valores que columnas el encabezado "
-            f"({len(header)}), por ejemplo las líneas {lines}. Suele ser un separador "
+            f"({width}), por ejemplo las líneas {lines}. Suele ser un separador "
             "de más dentro de un valor: encierre ese valor entre comillas o quite el "
             "separador, y súbalo de nuevo."
         )
-    names, notes = _column_names(header)
-    short = sum(1 for r in rows if len(r) < len(header))
+    if not count:
+        raise DataFileRefused(
+            "El archivo solo tiene encabezados: no hay filas de datos. Agregue los "
+            "datos debajo de la fila de encabezados."
+        )
     if short:
         notes.append(
             f"{short} filas tenían menos valores que columnas: se completaron con "
             "valores vacíos."
         )
-    path = folder / "clean.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(names)
-        width = len(names)
-        for row in rows:
-            writer.writerow([c.strip() for c in row] + [""] * (width - len(row)))
     return RawTable(
         path=path, kind="csv", columns=names, decimal_hint=decimal_hint, notes=notes
     )

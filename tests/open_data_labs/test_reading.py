@@ -254,3 +254,18 @@ def test_truncated_parquet(dataset, tmp_path):
     data = path.read_bytes()
     broken = data[:4] + data[len(data) // 2 :]
     assert "dañado" in _refused(dataset.key, broken, "datos.parquet")
+
+
+def test_types_hold_for_values_beyond_the_first_thousands(dataset):
+    """Typing looks at a sample first; a late value still decides the type."""
+    lines = ["codigo;monto;nota"]
+    lines += [f"{n};1.234;{n}" for n in range(100, 2600)]
+    lines += ["0999;1.234,5;ver anexo"]
+    snapshot = upload(dataset.key, "\n".join(lines) + "\n")
+    assert _types(snapshot) == {
+        "codigo": ColumnType.TEXT,  # one leading zero at the end keeps codes text
+        "monto": ColumnType.DECIMAL,  # Colombian: 1.234 is one thousand two hundred…
+        "nota": ColumnType.TEXT,
+    }
+    assert _rows(dataset.key)[-1] == ("0999", 1234.5, "ver anexo")
+    assert _rows(dataset.key)[0][1] == 1234.0
