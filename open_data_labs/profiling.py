@@ -165,9 +165,9 @@ def _outliers(
     labels: list[str],
 ) -> list[Flag]:
     col = ident(column.name)
-    q1, q3, n = con.execute(
+    q1, q3, n, smallest, largest = con.execute(
         f"SELECT quantile_cont({col}, 0.25), quantile_cont({col}, 0.75), "
-        f"count({col}) FROM {table}"
+        f"count({col}), min({col}), max({col}) FROM {table}"
     ).fetchone()
     if n < 8 or q1 is None or q3 == q1:
         return []
@@ -190,13 +190,21 @@ def _outliers(
             FlagKind.OUTLIER,
             column.name,
             f"{format_number(count)} valores de «{column.name}» están lejos del resto "
-            f"(fuera de {format_number(low)} a {format_number(high)}, la regla de "
-            "1,5 veces el rango intercuartílico). Pueden ser errores de digitación, "
+            f"({_fence(low, high, float(smallest), float(largest))}, según la regla "
+            "de 1,5 veces el rango intercuartílico). Pueden ser errores de digitación, "
             "totales mezclados con las partes o casos reales: revíselos antes de "
             "sacar promedios.",
             shown,
         )
     ]
+
+
+def _fence(low: float, high: float, smallest: float, largest: float) -> str:
+    if smallest >= low:
+        return f"mayores que {format_number(round(high, 2))}"
+    if largest <= high:
+        return f"menores que {format_number(round(low, 2))}"
+    return f"fuera de {format_number(round(low, 2))} a {format_number(round(high, 2))}"
 
 
 def _pretty_example(example: str) -> str:
