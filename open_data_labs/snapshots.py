@@ -118,7 +118,7 @@ def list_datasets() -> list[DatasetData]:
     rows = _Dataset.objects.annotate(latest=Max("snapshots__version")).order_by(
         "title", "key"
     )
-    return [_dataset_data(d, latest=d.latest) for d in rows]
+    return [_dataset_data(d) for d in rows]
 
 
 def list_snapshots(dataset_key: str) -> list[SnapshotData]:
@@ -334,8 +334,11 @@ def _write_row(
     return _snapshot_data(snapshot)
 
 
-def _dataset_data(dataset: _Dataset, *, latest: int | None = None) -> DatasetData:
-    if latest is None and not hasattr(dataset, "latest"):
+def _dataset_data(dataset: _Dataset) -> DatasetData:
+    # ``list_datasets`` annotates ``latest``; a single dataset asks for it.
+    if hasattr(dataset, "latest"):
+        latest = dataset.latest
+    else:
         latest = dataset.snapshots.aggregate(v=Max("version"))["v"]
     return DatasetData(
         key=dataset.key,
@@ -344,9 +347,7 @@ def _dataset_data(dataset: _Dataset, *, latest: int | None = None) -> DatasetDat
         licence=dataset.licence,
         source_url=dataset.source_url,
         publisher=dataset.publisher,
-        latest_version=latest
-        if latest is not None
-        else getattr(dataset, "latest", None),
+        latest_version=latest,
         created_at=dataset.created_at,
     )
 
