@@ -41,6 +41,8 @@ urlpatterns = [
     path("api/participacion/", participation_rest.rest_api.urls),
     # Citizen monitoring: the locality's investment projects, public, no sign-in.
     path("seguimiento/", include("monitoring.urls")),
+    # Open data: datasets, pinned versions and their profiles (public pages).
+    path("datos/", include("open_data_labs.urls")),
     # REST API for enrollments and progress, with its OpenAPI document.
     path("api/aprendizaje/", learning_rest.rest_api.urls),
 ]

@@ -82,6 +82,13 @@ _MEDIA_EDIT = (
     "wagtaildocs.change_document",
     "wagtaildocs.delete_document",
 )
+# Open data: create datasets and add versions (upload, portal import, turning a
+# table, correcting a type). Reading them is public (they are open data).
+_OPEN_DATA = (
+    "open_data_labs.add_dataset",
+    "open_data_labs.change_dataset",
+    "open_data_labs.add_snapshot",
+)
 
 ROLE_POLICY: dict[Role, RolePolicy] = {
     # Runs cohorts and in-person sessions; registers people who arrive without an
@@ -116,6 +123,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "reporting.view_locality_dashboard",
             *_PROJECTS_KEEP,
             "participation.select_applicants",
+            *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR}),
     ),
@@ -129,6 +137,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "h5p.change_h5pcontent",
             "h5p.view_h5pcontent",
             "h5p.add_library",
+            *_OPEN_DATA,
         ),
         where=frozenset({Where.CAMPUS}),
     ),
@@ -166,6 +175,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             # Removing a project (one registered by mistake) is the site's call.
             "monitoring.delete_investmentproject",
             "participation.select_applicants",
+            *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),
     ),

@@ -134,6 +134,24 @@ SURFACES: dict[str, Surface] = {
         lambda c: f"/api/participacion/roles/{c.role_id}/postulaciones",
         ("participation_api:role_roster",),
     ),
+    # Every open-data admin screen checks the same permission (tested one by one
+    # in tests/open_data_labs/test_admin.py); the list and the new-dataset form
+    # stand for them here.
+    "open_data_admin": Surface(
+        "GET",
+        lambda c: "/admin/datos/",
+        (
+            "open_data_admin_list",
+            "open_data_admin_dataset",
+            "open_data_admin_upload",
+            "open_data_admin_import",
+            "open_data_admin_turn",
+            "open_data_admin_retype",
+        ),
+    ),
+    "open_data_create": Surface(
+        "GET", lambda c: "/admin/datos/nuevo/", ("open_data_admin_create",)
+    ),
     "verification": Surface(
         "GET",
         lambda c: "/certificados/verificar/",
@@ -221,6 +239,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "civic_roles": K,
         "civic_roster": K,
         "civic_roster_api": K,
+        "open_data_admin": K,
+        "open_data_create": K,
         "verification": ALL,
         # Keeps the registry of investment projects and its official figures.
         "projects_admin": K,
@@ -245,6 +265,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "civic_roles": K,
         "civic_roster": K,
         "civic_roster_api": K,
+        "open_data_admin": K,
+        "open_data_create": K,
         "verification": ALL,
         # Runs the site, does not author courses (page rights: courses app).
         "projects_admin": K,
@@ -260,6 +282,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "admin_home": C,
         "pages": C,
         "h5p_upload": C,
+        "open_data_admin": C,
+        "open_data_create": C,
         "verification": ALL,
     },
     "program_manager": {
@@ -427,6 +451,12 @@ OUTSIDE_THE_MATRIX = {
     # only, and none at the campus (tests/monitoring/test_pages.py).
     "monitoring:projects",
     "monitoring:project",
+    # Open data: datasets, versions, profiles and Parquet files are public on
+    # every site (tests/open_data_labs/test_views.py, test_isolation.py).
+    "open_data:list",
+    "open_data:dataset",
+    "open_data:profile",
+    "open_data:download",
 }
 
 

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             + (" (creada)" if created else " (ya existía)")
         )
         self._load_demo_people()
-        from lms.portal.demo_content import load_demo_courses
+        from lms.portal.demo_content import load_demo_courses, load_demo_datasets
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
@@ -48,6 +48,8 @@ class Command(BaseCommand):
         from lms.portal.demo_participation import load_demo_participation
 
         for line in load_demo_participation():
+            self.stdout.write(f"  {line}")
+        for line in load_demo_datasets():
             self.stdout.write(f"  {line}")
 
     def _load_demo_people(self):

@@ -1,0 +1,46 @@
+"""Configurable limits of the open-data labs, with their defaults.
+
+Read from Django settings when set (``OPEN_DATA_*``), so a deployment or a test
+changes them without touching code. The defaults fit the 2-core, 24 GB machine
+the platform was measured on (bench/open_data_profile.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+_DEFAULTS: dict[str, object] = {
+    # Bigger uploads are refused before they are read.
+    "OPEN_DATA_MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    # An XLSX is a zip: its parts are checked before opening (zip bombs).
+    "OPEN_DATA_MAX_XLSX_UNCOMPRESSED": 200 * 1024 * 1024,
+    "OPEN_DATA_MAX_XLSX_RATIO": 200,
+    "OPEN_DATA_MAX_ROWS": 2_000_000,
+    "OPEN_DATA_MAX_COLUMNS": 500,
+    # DuckDB inside the web or worker process: bounded memory and threads.
+    "OPEN_DATA_DUCKDB_MEMORY": "512MB",
+    "OPEN_DATA_DUCKDB_THREADS": 2,
+    # Portals (CKAN, Socrata): seconds per request, rows per page, rows in all.
+    "OPEN_DATA_PORTAL_TIMEOUT": 20,
+    "OPEN_DATA_PORTAL_PAGE_SIZE": 5_000,
+    "OPEN_DATA_PORTAL_MAX_ROWS": 1_000_000,
+}
+
+
+def limit(name: str) -> object:
+    """The configured value of ``OPEN_DATA_<...>`` or its default."""
+    return getattr(settings, name, _DEFAULTS[name])
+
+
+def int_limit(name: str) -> int:
+    return int(limit(name))  # type: ignore[call-overload]
+
+
+def cache_dir() -> Path:
+    """Local folder of read-only copies of stored snapshots (by hash)."""
+    configured = getattr(settings, "OPEN_DATA_CACHE_DIR", None)
+    folder = Path(configured or Path(settings.DATA_DIR) / "open-data-cache")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

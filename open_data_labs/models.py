@@ -1,0 +1,81 @@
+"""Datasets and their pinned snapshots, per locality (and at the city campus).
+
+A ``Dataset`` is what a learner recognises ("Participación electoral 2018"); each
+``Snapshot`` is one immutable version of its table, stored as a Parquet file in
+the locality's media storage and identified by its SHA-256, so an exercise that
+names a snapshot always runs on the same rows. Rows here are written only after
+the file is stored; see ``snapshots.py`` for the order and the clean-up.
+"""
+
+from django.db import models
+
+
+class Dataset(models.Model):
+    """Open data published by someone (``publisher``) under a licence.
+
+    Has many ``Snapshot`` versions; the latest is what pages show by default.
+    """
+
+    key = models.SlugField("clave", max_length=80, unique=True)
+    title = models.CharField("título", max_length=255)
+    description = models.TextField("descripción", blank=True)
+    licence = models.CharField("licencia", max_length=255, blank=True)
+    source_url = models.URLField("dirección de la fuente", max_length=1000, blank=True)
+    publisher = models.CharField("quién publica", max_length=255, blank=True)
+    created_at = models.DateTimeField("creado", auto_now_add=True)
+    # Id of the city-wide account (public schema), not a foreign key (as in h5p).
+    created_by_id = models.BigIntegerField("creado por (id)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "conjunto de datos"
+        verbose_name_plural = "conjuntos de datos"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Snapshot(models.Model):
+    """Version ``version`` of a dataset: one Parquet file and what describes it.
+
+    ``storage_name`` is a name in Django's default storage (per-locality prefix);
+    ``columns`` is the list of ``{"name", "type", "unit"}``; ``profile`` caches the
+    computed profile (snapshots never change, so neither does their profile).
+    ``derived_from`` links a turned or re-typed table to the version it came from.
+    """
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.PROTECT, related_name="snapshots"
+    )
+    version = models.PositiveIntegerField("versión")
+    storage_name = models.CharField("archivo", max_length=500, unique=True)
+    sha256 = models.CharField("SHA-256 del Parquet", max_length=64)
+    size_bytes = models.PositiveBigIntegerField("tamaño (bytes)")
+    row_count = models.PositiveBigIntegerField("filas")
+    column_count = models.PositiveIntegerField("columnas")
+    columns = models.JSONField("columnas y tipos")
+    source_url = models.URLField("dirección de la fuente", max_length=1000, blank=True)
+    licence = models.CharField("licencia", max_length=255, blank=True)
+    retrieved_on = models.DateField("fecha de obtención")
+    origin = models.CharField("origen", max_length=20)
+    origin_detail = models.CharField("detalle del origen", max_length=500, blank=True)
+    notes = models.JSONField("notas", default=list)
+    derived_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    profile = models.JSONField("perfil calculado", null=True, blank=True)
+    created_at = models.DateTimeField("creado", auto_now_add=True)
+    created_by_id = models.BigIntegerField("creado por (id)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "versión de datos"
+        verbose_name_plural = "versiones de datos"
+        ordering = ["dataset", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "version"], name="unique_snapshot_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.title} v{self.version}"
