@@ -45,6 +45,8 @@ from .data import (
 from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
+from .reporting_facts import role_holder_ids
+from .signals import role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
 
@@ -76,6 +78,9 @@ __all__ = [
     "presentation_definition",
     "recompute_for_person",
     "role_credential_of",
+    "role_holder_ids",
+    "role_left",
+    "role_selected",
     "roles_for_person",
     "run_lottery",
     "save_role_template",

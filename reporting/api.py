@@ -61,6 +61,7 @@ __all__ = [
     "record_certification_since",
     "record_completion",
     "record_enrollment",
+    "record_participation_role",
     "record_person_profile",
     "record_withdrawal",
     "recount",
@@ -264,6 +265,35 @@ def record_person_profile(
     )
 
 
+def record_participation_role(user_id: int, *, holds_a_role: bool) -> None:
+    """Keep whether the person holds a civic role anywhere («En rol de
+    participación» on the dashboards). Leaves the rest of the profile alone."""
+    with tenants_api.in_public_schema():
+        updated = _PersonProfile.objects.filter(user_id=user_id).update(
+            has_participation_role=holds_a_role
+        )
+        if not updated:
+            _PersonProfile.objects.create(
+                user_id=user_id, has_participation_role=holds_a_role
+            )
+
+
+def _fix_roles(holders: set[int]) -> int:
+    """Make the profiles' role flags say exactly ``holders``; rows changed."""
+    wrong_on = _PersonProfile.objects.filter(has_participation_role=True).exclude(
+        user_id__in=holders
+    )
+    changed = wrong_on.update(has_participation_role=False)
+    missing = holders - set(
+        _PersonProfile.objects.filter(
+            user_id__in=holders, has_participation_role=True
+        ).values_list("user_id", flat=True)
+    )
+    for user_id in missing:
+        record_participation_role(user_id, holds_a_role=True)
+    return changed + len(missing)
+
+
 # --- targets ---------------------------------------------------------------------
 
 
@@ -454,8 +484,10 @@ def recount(*, now: datetime | None = None) -> RecountResult:
     since -= timedelta(days=ACTIVITY_WINDOW_DAYS)
     drift = {"active_days": 0, "certified": 0, "enrolled": 0, "completed": 0}
     schemas = tenants_api.locality_schemas()
+    holders: set[int] = set()
     for schema in schemas:
         with tenants_api.in_locality(schema):
+            holders |= sources.role_holders()
             days = sources.activity_days(since)
             certs = sources.certificates()
             enrolls = sources.enrollments()
@@ -465,6 +497,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
                 drift[name] += n
     with tenants_api.in_public_schema(), transaction.atomic():
         drift["summaries"] = _rebuild_summaries()
+        drift["roles"] = _fix_roles(holders)
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)

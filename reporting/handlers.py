@@ -75,6 +75,34 @@ def on_learner_active(
         )
 
 
+def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
+    try:
+        api.record_participation_role(user_id, holds_a_role=True)
+    except DatabaseError:
+        logger.exception("Reporte: no se registró un rol; el recuento lo corregirá.")
+
+
+def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
+    """The person may still hold a role elsewhere: ask every locality (a few
+    indexed queries, after commit)."""
+    from participation import api as participation_api
+
+    here = tenants_api.current_schema()
+    holds = False
+    for schema in tenants_api.locality_schemas():
+        with tenants_api.in_locality(schema):
+            if user_id in participation_api.role_holder_ids():
+                holds = True
+                break
+    with tenants_api.in_locality(here):
+        try:
+            api.record_participation_role(user_id, holds_a_role=holds)
+        except DatabaseError:
+            logger.exception(
+                "Reporte: no se registró un retiro de rol; el recuento lo corregirá."
+            )
+
+
 def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -> None:
     """Keep the breakdown profiles in step with the accounts.
 
@@ -96,6 +124,7 @@ def connect() -> None:
     from certificates import api as certificates_api
     from lms.accounts import api as accounts_api
     from lms.learning import signals as learning
+    from participation import api as participation_api
 
     receivers = [
         (accounts_api.people_changed, on_people_changed, "people_changed"),
@@ -105,6 +134,8 @@ def connect() -> None:
         (learning.course_completed, on_course_completed, "completed"),
         (certificates_api.certificate_issued, on_certificate_issued, "certified"),
         (certificates_api.certificate_revoked, on_certificate_revoked, "revoked"),
+        (participation_api.role_selected, on_role_selected, "role_selected"),
+        (participation_api.role_left, on_role_left, "role_left"),
     ]
     for signal, receiver, name in receivers:
         signal.connect(receiver, dispatch_uid=f"reporting.{name}")

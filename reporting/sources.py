@@ -12,8 +12,15 @@ from datetime import date, datetime
 
 from certificates import api as certificates_api
 from lms.learning import api as learning_api
+from participation import api as participation_api
 
-__all__ = ["Enrollments", "activity_days", "certificates", "enrollments"]
+__all__ = [
+    "Enrollments",
+    "activity_days",
+    "certificates",
+    "enrollments",
+    "role_holders",
+]
 
 # (person, course) → (first enrolled, enrolled now, last change, completed)
 Enrollments = dict[
@@ -34,3 +41,8 @@ def certificates() -> dict[tuple[int, str], datetime]:
 def enrollments() -> Enrollments:
     """Every person's standing in each course of the locality."""
     return dict(learning_api.reporting_enrollments())
+
+
+def role_holders() -> set[int]:
+    """People holding a civic role (selected) in this locality."""
+    return participation_api.role_holder_ids()

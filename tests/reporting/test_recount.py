@@ -25,6 +25,7 @@ NO_DRIFT = {
     "enrolled": 0,
     "completed": 0,
     "summaries": 0,
+    "roles": 0,
 }
 
 
@@ -144,6 +145,7 @@ def test_recount_corrects_missed_and_phantom_events(
         "enrolled": 2,  # ana's row made, beto's emptied
         "completed": 1,
         "summaries": 4,  # ana's city and Kennedy rows made, beto's two emptied
+        "roles": 0,  # nobody holds a civic role here
     }
     assert (
         _figures() == _from_schemas() == {"enrolled": 1, "completed": 1, "certified": 0}
