@@ -328,4 +328,5 @@ def application_data(row: Any) -> ApplicationData:
         decided_at=row.decided_at,
         reason=row.reason,
         waiting_position=row.waiting_position,
+        requirements_note=row.requirements_note if row.requirements_lost_at else "",
     )

@@ -158,6 +158,7 @@ class ApplicationData:
     decided_at: datetime | None
     reason: str
     waiting_position: int | None
+    requirements_note: str = ""
 
     @property
     def status_label(self) -> str:

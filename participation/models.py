@@ -116,6 +116,10 @@ class Application(models.Model):
     decided_by_id = models.BigIntegerField(null=True, blank=True)
     reason = models.TextField(blank=True)
     waiting_position = models.PositiveIntegerField(null=True, blank=True)
+    # A selected person who no longer meets a requirement (a certificate revoked,
+    # a move): the managers are told and decide; nothing is removed by itself.
+    requirements_lost_at = models.DateTimeField(null=True, blank=True)
+    requirements_note = models.TextField(blank=True)
 
     class Meta:
         constraints = [

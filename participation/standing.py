@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
 from lms.learning import api as learning_api
+from lms.locality_roles import api as roles_api
 from tenants import api as tenants_api
 
-from .data import Eligibility, RoleData, Verdict
+from .data import ApplicationStatus, Eligibility, RoleData, Verdict
 from .eligibility import roles_for_person
+from .models import Application as _Application
 from .models import EligibilityRecord as _EligibilityRecord
 
 NOTICE_KIND = "rol_habilitado"
@@ -43,6 +45,8 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
         elif standing.verdict not in (Verdict.ELIGIBLE, Verdict.APPLIED):
             record.eligible_since = None
         record.save()
+        if standing.verdict == Verdict.APPLIED:
+            _watch_selected(user_id, role, standing)
         if role.role_id in newly:
             learning_api.notify(
                 user_id,
@@ -61,6 +65,46 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
                 link=f"/participacion/roles/{role.role_id}/",
             )
     return newly
+
+
+def _watch_selected(user_id: int, role: RoleData, standing: Eligibility) -> None:
+    """A selected person who stops meeting a requirement is flagged on the roster
+    and the locality's selectors are told once; they decide what happens."""
+    application = _Application.objects.filter(
+        user_id=user_id, role_id=role.role_id, status=ApplicationStatus.SELECTED
+    ).first()
+    if application is None:
+        return
+    unmet = [r.explanation for r in standing.results if not r.is_met]
+    if not unmet:
+        if application.requirements_lost_at is not None:
+            application.requirements_lost_at = None
+            application.requirements_note = ""
+            application.save(
+                update_fields=["requirements_lost_at", "requirements_note"]
+            )
+        return
+    if application.requirements_lost_at is not None:
+        return
+    application.requirements_lost_at = timezone.now()
+    application.requirements_note = " ".join(unmet)
+    application.save(update_fields=["requirements_lost_at", "requirements_note"])
+    for manager_id in {
+        *roles_api.holders_of(roles_api.Role.LOCALITY_MANAGER),
+        *roles_api.holders_of(roles_api.Role.ADMINISTRATOR),
+    }:
+        learning_api.notify(
+            manager_id,
+            "rol_no_cumple",
+            f"postulacion-{application.pk}-{application.requirements_lost_at:%Y%m%d%H%M}",
+            title=_("Una persona seleccionada ya no cumple: %(role)s")
+            % {"role": role.title},
+            body=_(
+                "Postulación %(id)d: %(why)s Revise la lista del rol y decida si sigue."
+            )
+            % {"id": application.pk, "why": application.requirements_note},
+            link=f"/admin/participacion/roles/{role.role_id}/",
+        )
 
 
 def recompute_here(user_id: int) -> list[int]:

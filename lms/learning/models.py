@@ -348,6 +348,10 @@ class Notification(models.Model):
         REMINDER = "reminder", "Recordatorio de sesión"
         NUDGE = "nudge", "Lo extrañamos"
         COMPLETED = "completed", "Curso aprobado"
+        # Civic roles (participation): told once when eligible; selectors told
+        # when a selected person stops meeting a requirement.
+        ROLE_ELIGIBLE = "rol_habilitado", "Puede postularse a un rol"
+        ROLE_REQUIREMENT_LOST = "rol_no_cumple", "Persona seleccionada ya no cumple"
 
     user_id = models.BigIntegerField("persona (id)")
     kind = models.CharField(max_length=16, choices=Kind.choices)

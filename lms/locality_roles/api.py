@@ -31,6 +31,7 @@ from .data import (
 from .roles import (
     apply_role_permissions,
     grant_role,
+    holders_of,
     revoke_role,
     role_holder_ids,
     roles_of,
@@ -51,6 +52,7 @@ __all__ = [
     "apply_role_permissions",
     "grant_role",
     "grantable_roles",
+    "holders_of",
     "may_manage_person",
     "revoke_role",
     "role_holder_ids",

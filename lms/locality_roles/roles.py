@@ -75,3 +75,12 @@ def roles_of(user_id: int) -> set[Role]:
 def role_holder_ids():
     """Ids of the people holding any role in the active schema (a subquery)."""
     return _GroupMembership.objects.values("user_id")
+
+
+def holders_of(role: Role) -> list[int]:
+    """Ids of the people holding ``role`` in the active schema."""
+    return list(
+        _GroupMembership.objects.filter(group__name=role.value).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -100,3 +100,43 @@ def test_moving_to_another_locality_is_recomputed_there(
     record = _record(user, role)
     assert record.verdict == api.Verdict.OTHER_LOCALITY
     assert record.eligible_since is None
+
+
+def test_a_revoked_certificate_after_selection_is_flagged_and_managers_told(
+    make_role,
+    person,
+    make_person,
+    recompute_in_process,
+    django_capture_on_commit_callbacks,
+):
+    from lms.locality_roles import api as roles_api
+    from lms.locality_roles.data import Role
+
+    from .conftest import apply
+
+    role = make_role(seats=1)
+    holder = person()
+    manager = make_person()
+    with tenants_api.in_locality("test_kennedy"):
+        roles_api.grant_role(manager.pk, Role.LOCALITY_MANAGER)
+    apply(holder, role)
+    with tenants_api.in_locality("test_kennedy"):
+        [certificate] = certificates_api.list_certificates_for_person(holder.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            certificates_api.revoke_certificate(certificate.code, reason="Fraude")
+        [application] = api.list_applications(role.role_id)
+        told = list(
+            Notification.objects.filter(user_id=manager.pk, kind="rol_no_cumple")
+        )
+    # Still selected: the managers decide; nothing was removed by itself.
+    assert application.status == api.ApplicationStatus.SELECTED
+    assert "Presupuestos participativos" in application.requirements_note
+    assert len(told) == 1 and role.title in told[0].title
+    api.recompute_for_person(holder.pk)  # seen again: not told twice
+    with tenants_api.in_locality("test_kennedy"):
+        assert (
+            Notification.objects.filter(
+                user_id=manager.pk, kind="rol_no_cumple"
+            ).count()
+            == 1
+        )
