@@ -34,6 +34,11 @@ CERTIFICATE_ALLOW_DEV_KEY = False
 if flag("DATABASE_TRANSACTION_POOLER", default=True):
     DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
 
+# Sessions: read from the cache (Redis), written through to the locality's
+# database, so a Redis restart signs nobody out (issue #19).
+if os.environ.get("REDIS_CACHE_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 if not ALLOWED_HOSTS:
     # ".suffix" matches the bare suffix (the directory) and every locality.
     ALLOWED_HOSTS = [f".{LOCALITY_DOMAIN_SUFFIX}"]
