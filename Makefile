@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium
+.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -30,9 +30,26 @@ h5p-player: node_modules/.installed
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# Debian's PgBouncer for the transaction-pooling test (ADR 0018); run by the test itself.
+pgbouncer:
+	@test -x /usr/sbin/pgbouncer || command -v pgbouncer >/dev/null || (apt-get update -qq && apt-get install -y -qq pgbouncer)
+
 ## The platform with demo data: database, 21 sites, web server and worker.
 run: install h5p-player
 	$(BIN)/python -m lms.devserver
+
+## The production topology on this machine: nginx :8080, two gunicorn nodes,
+## PgBouncer (transaction mode), Redis, two Celery workers and beat (README).
+prod-local: install h5p-player
+	$(BIN)/python deploy/prodlocal.py up
+
+## Stop everything `make prod-local` started (the database stays).
+prod-local-stop:
+	$(BIN)/python deploy/prodlocal.py down
+
+## Stop, then drop the prod-local database and empty its Redis databases.
+prod-local-drop:
+	$(BIN)/python deploy/prodlocal.py drop
 
 # The independent verifier the certificate tests run (Node; npm ci from the lock).
 # Debian's nodejs only if Node is missing (most machines already have it).
@@ -54,7 +71,7 @@ $(PEX)/node_modules/.installed: $(PEX)/package.json $(PEX)/package-lock.json
 pex-check: $(PEX)/node_modules/.installed
 
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
-test: install verifier pex-check h5p-player chromium
+test: install verifier pex-check h5p-player chromium pgbouncer
 	$(BIN)/pytest
 
 ## The edit-test loop: no browser, no Celery worker, nothing installed with apt or npm.

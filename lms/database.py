@@ -45,6 +45,19 @@ def database_config(env: dict[str, str] | None = None) -> dict[str, Any]:
     return config
 
 
+def behind_transaction_pooler(config: dict[str, Any]) -> dict[str, Any]:
+    """The same database, safe behind PgBouncer in transaction mode (ADR 0018).
+
+    Every statement carries its own ``search_path`` (``tenants.pooled_backend``),
+    and server-side cursors, which cannot outlive a pooled transaction, are off.
+    """
+    return {
+        **config,
+        "ENGINE": "tenants.pooled_backend",
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+    }
+
+
 def url_for(settings_dict: dict[str, Any]) -> str:
     """A ``DATABASE_URL`` that reaches the database of a Django connection, for a
     child process (a Celery worker, gunicorn) started by tests or benchmarks."""

@@ -101,7 +101,10 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
-    # First: everything below runs in the schema of the requested host.
+    # /healthz and /readyz answer on any host, before locality routing and the
+    # HTTPS redirect: load balancers probe nodes by IP over plain HTTP.
+    "lms.portal.health.HealthCheckMiddleware",
+    # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (ADR 0013).

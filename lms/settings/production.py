@@ -7,6 +7,8 @@ missing (``lms.settings.environment``). ADR 0013 explains each choice.
 
 import os
 
+from lms.database import behind_transaction_pooler
+
 from .base import *
 from .environment import flag, required
 
@@ -23,6 +25,20 @@ CERTIFICATE_SIGNING_KEY = required(
     "base64url', ver certificates/README.md).",
 )
 CERTIFICATE_ALLOW_DEV_KEY = False
+
+# --- Database behind PgBouncer (transaction mode) ------------------------------------
+# Each statement sets its own locality schema, so no pooler can hand it another
+# locality's search_path (ADR 0018). Also right on a direct connection; set
+# DATABASE_TRANSACTION_POOLER=false only for statements that cannot share a
+# query string with a SET (e.g. CREATE INDEX CONCURRENTLY in a migration).
+if flag("DATABASE_TRANSACTION_POOLER", default=True):
+    DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
+
+# Sessions: read from the cache (Redis), written through to the locality's
+# database, so a Redis restart signs nobody out (issue #19).
+if os.environ.get("REDIS_CACHE_URL"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 if not ALLOWED_HOSTS:
     # ".suffix" matches the bare suffix (the directory) and every locality.
     ALLOWED_HOSTS = [f".{LOCALITY_DOMAIN_SUFFIX}"]
