@@ -173,3 +173,22 @@ def test_publishing_in_the_admin_updates_the_completion_rule(in_town_a, course):
             "Inscribirse en un grupo con sesiones presenciales y asistir al menos al 75 %"
         )
     )
+
+
+def test_my_learning_title_is_plain_text_and_links_to_my_certificates(
+    course, town_a, client_a, make_person
+):
+    learner = make_person()
+    client_a.force_login(learner)
+    client_a.post("/aprendizaje/cursos/control/inscribirse/")
+    with tenants_api.in_locality(town_a):
+        api.notify(learner.pk, "enrolled", "x1", title="Aviso", body="Cuerpo")
+        for lesson in ("cl1", "cl2"):
+            api.record_lesson_view(learner.pk, course, lesson)
+
+    page = client_a.get("/aprendizaje/").text
+
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<" not in title[len("<title>") :] and "Mi aprendizaje" in title
+    assert 'href="/certificados/mis-certificados/">Ver certificados' in page
+    assert 'href="/certificados/"' not in page
