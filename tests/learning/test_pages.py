@@ -68,7 +68,9 @@ def test_enroll_button_and_enrolling_twice_message(
 def test_facilitator_takes_attendance_and_learner_checks_in_by_qr(
     course, town_a, client_a, make_person
 ):
-    facilitator, learner, other = make_person(), make_person(), make_person()
+    facilitator = make_person()
+    learner = make_person(first_name="Zoe", last_name="Ríos")
+    other = make_person(first_name="Ana", last_name="Gómez")
     with tenants_api.in_locality(town_a):
         cohort = api.create_cohort(
             course,
@@ -100,8 +102,16 @@ def test_facilitator_takes_attendance_and_learner_checks_in_by_qr(
     client_a.force_login(facilitator)
     page = client_a.get(page_url)
     assert page.status_code == 200 and "<svg" in page.text
-    assert "1 presentes" in page.text
-    client_a.post(page_url, {"present": [str(other.pk)]})
+    assert "(1 presente)" in page.text
+    # People by name, alphabetically; never an account number.
+    assert page.text.index("Ana Gómez") < page.text.index("Zoe Ríos")
+    assert "Persona #" not in page.text
+    # No self-reload that would throw away ticked boxes: a link asks for a new code.
+    assert 'http-equiv="refresh"' not in page.text
+    assert f'href="{page_url}#qr">Actualizar el código QR' in page.text
+    saved = client_a.post(page_url, {"present": [str(other.pk)]}, follow=True)
+    assert "1 asistencia nueva guardada." in saved.text
+    assert "(2 presentes)" in saved.text
     with tenants_api.in_locality(town_a):
         assert Attendance.objects.filter(session_id=session.session_id).count() == 2
 
