@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .data import CompletionCheck
@@ -58,7 +59,7 @@ def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
     attendance, missing_attendance = _attendance(user_id, rule, enrollment)
     missing += missing_score + missing_attendance
     if enrollment is None or enrollment.status != "active":
-        missing.append("Estar inscrita en el curso.")
+        missing.append(_("Tener la inscripción activa en el curso."))
     met = not missing
     newly = False
     if met and done is None:
@@ -196,7 +197,7 @@ def _complete(
 def mark_active(user_id: int, course_key: str) -> None:
     """Send ``learner_active`` after commit, once per learner, course and day."""
     now = timezone.now()
-    _, created = _ActiveDay.objects.get_or_create(
+    _row, created = _ActiveDay.objects.get_or_create(
         user_id=user_id, course_key=course_key, day=timezone.localdate(now)
     )
     if created:

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -45,7 +46,7 @@ def enroll(request: HttpRequest, course_key: str) -> HttpResponse:
     except api.LearningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Listo: quedó inscrita en el curso.")
+        messages.success(request, _("Listo: su inscripción en el curso quedó hecha."))
     return redirect(_course_url(request, course_key))
 
 
@@ -58,7 +59,7 @@ def withdraw(request: HttpRequest, course_key: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "Se retiró del curso. Su avance se conserva si vuelve."
+            request, _("Se retiró del curso. Su avance se conserva si vuelve.")
         )
     return redirect(reverse("learning:mine"))
 
@@ -92,7 +93,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     if session is None or not (
         request.user.pk == session.facilitator_id or request.user.is_superuser
     ):
-        raise Http404("Solo el facilitador del grupo toma asistencia.")
+        raise Http404(_("Solo quien facilita el grupo toma asistencia."))
     if request.method == "POST":
         try:
             if "sheet" in request.FILES:

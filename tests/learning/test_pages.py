@@ -34,7 +34,7 @@ def test_reading_a_lesson_enrolls_and_the_course_page_says_where_to_continue(
     page = client_a.get(course_url)
     assert "Lleva 33 % del curso." in page.text
     assert f'href="{lessons["cl2"]}">Continuar donde quedé' in page.text
-    assert "Está inscrita en este curso." in page.text
+    assert "Su inscripción en este curso está activa." in page.text
 
     mine = client_a.get("/aprendizaje/")
     assert mine.status_code == 200
@@ -60,8 +60,9 @@ def test_enroll_button_and_enrolling_twice_message(
     learner = make_person()
     client_a.force_login(learner)
     first = client_a.post("/aprendizaje/cursos/control/inscribirse/", follow=True)
-    assert "quedó inscrita" in first.text
+    assert "su inscripción en el curso quedó hecha" in first.text
     second = client_a.post("/aprendizaje/cursos/control/inscribirse/", follow=True)
+    assert "Su inscripción en este curso ya está hecha" in second.text
     assert "no hace falta inscribirse otra vez" in second.text
 
 
@@ -202,3 +203,52 @@ def test_my_learning_title_is_plain_text_and_links_to_my_certificates(
     assert "<" not in title[len("<title>") :] and "Mi aprendizaje" in title
     assert 'href="/certificados/mis-certificados/">Ver certificados' in page
     assert 'href="/certificados/"' not in page
+
+
+GENDERED = ("inscrita", "inscrito", "bienvenida o", "bienvenido", "el facilitador")
+
+
+def test_the_learner_journey_speaks_to_everyone_without_assuming_a_gender(
+    course, town_a, client_a, make_person
+):
+    learner, stranger = make_person(), make_person()
+    texts = []
+    client_a.force_login(learner)
+    texts.append(
+        client_a.post(f"/aprendizaje/cursos/{course}/inscribirse/", follow=True).text
+    )
+    texts.append(
+        client_a.post(f"/aprendizaje/cursos/{course}/inscribirse/", follow=True).text
+    )
+    texts.append(client_a.get("/aprendizaje/").text)  # the enrollment notice
+    texts.append(
+        client_a.post(f"/aprendizaje/cursos/{course}/retirarse/", follow=True).text
+    )
+    texts.append(
+        client_a.post(f"/aprendizaje/cursos/{course}/retirarse/", follow=True).text
+    )
+    with tenants_api.in_locality(town_a):
+        cohort = api.create_cohort(
+            course,
+            "Grupo",
+            facilitator_id=learner.pk,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+            capacity=5,
+        )
+        start = timezone.now()
+        session = api.schedule_session(
+            cohort.cohort_id,
+            "Taller",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+        token = api.qr_token(session.session_id)
+        texts.append(api.evaluate_completion(stranger.pk, course).missing[-1])
+    client_a.force_login(stranger)
+    texts.append(client_a.post(f"/aprendizaje/asistencia/{token}/").text)
+    texts.append(client_a.post("/aprendizaje/asistencia/1.2.3/").text)
+
+    found = [word for text in texts for word in GENDERED if word in text.lower()]
+    assert found == []
+    assert "no hace parte de «Grupo»" in texts[-2]
