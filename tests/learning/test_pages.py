@@ -32,8 +32,8 @@ def test_reading_a_lesson_enrolls_and_the_course_page_says_where_to_continue(
     assert page.status_code == 200 and "Inscribirme" in page.text
     assert client_a.get(lessons["cl1"]).status_code == 200
     page = client_a.get(course_url)
-    assert "Lleva 33 % del curso." in page.text
-    assert f'href="{lessons["cl2"]}">Continuar donde quedé' in page.text
+    assert "Lleva 33 % del curso (1 de 3 lecciones)." in page.text
+    assert f'href="{lessons["cl2"]}">Continuar</a>' in page.text
     assert "Su inscripción en este curso está activa." in page.text
 
     mine = client_a.get("/aprendizaje/")
