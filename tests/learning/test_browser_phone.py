@@ -123,6 +123,9 @@ def test_home_and_course_page_fit_a_phone_and_show_the_account_menu(site):
         page.context.close()
 
         wide = _signed_in(browser, site, {"width": 1280, "height": 800})
+        wide.goto(site["url"] + "/")
+        assert not wide.evaluate(SCROLLS)
+        wide.screenshot(path=SCREENSHOTS / "menu-inicio-1280.png", full_page=True)
         wide.goto(site["url"] + site["course_url"])
         wide.locator("details.account-menu summary").click()
         assert not wide.evaluate(SCROLLS)
