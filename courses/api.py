@@ -299,16 +299,41 @@ def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
 
 
 def learner_course_context(course_key: str, user) -> dict[str, object]:
-    """What the course page shows a learner: enrollment, progress, where to go on."""
+    """What the course page shows a learner: enrollment, progress, where to go on,
+    and ``state``, the one thing the page offers next:
+
+    - ``visitor``: not signed in (sign in to enroll);
+    - ``not_enrolled``: «Inscribirme» (also after withdrawing);
+    - ``waiting``: on a cohort's waiting list;
+    - ``in_progress``: «Continuar» to the next lesson;
+    - ``missing``: every lesson read but not passed; ``missing`` says why, in
+      Spanish (a required score or attendance);
+    - ``passed``: the course is approved (its certificate follows).
+    """
     if not getattr(user, "is_authenticated", False):
-        return {}
+        return {"state": "visitor"}
     _ensure_rule(course_key)
     enrollment = learning_api.get_enrollment(user.pk, course_key)
     progress = learning_api.get_course_progress(user.pk, course_key)
+    missing: tuple[str, ...] = ()
+    if progress.completed_at is not None:
+        state = "passed"
+    elif enrollment is None:
+        state = "not_enrolled"
+    elif enrollment.status == "waiting":
+        state = "waiting"
+    elif progress.lessons_done and progress.continue_url is None:
+        # Nothing left to read: say what else the rule asks, without recording.
+        state = "missing"
+        missing = learning_api.check_completion(user.pk, course_key).missing
+    else:
+        state = "in_progress"
     return {
         "enrollment": enrollment,
         "progress": progress if enrollment or progress.lessons_done else None,
         "continue_url": progress.continue_url if progress.lessons_done else None,
+        "state": state,
+        "missing": missing,
     }
 
 

@@ -85,9 +85,10 @@ def chromium():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def new_context(browser):
-    """A Spanish browser context whose frames report CSP violations."""
-    context = browser.new_context(locale="es-CO")
+def new_context(browser, **options):
+    """A Spanish browser context whose frames report CSP violations; ``options``
+    go to Playwright (a phone's ``viewport``, for instance)."""
+    context = browser.new_context(locale="es-CO", **options)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     return context
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
@@ -59,8 +60,10 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=_BACKEND)
             messages.success(
                 request,
-                "¡Bienvenida o bienvenido! Le enviamos un correo para confirmar su "
-                "dirección; abra el enlace cuando pueda.",
+                _(
+                    "Le damos la bienvenida. Le enviamos un correo para confirmar "
+                    "su dirección; abra el enlace cuando pueda."
+                ),
             )
             return redirect("my_data")
     return render(

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
 
@@ -266,26 +267,36 @@ def check_in_with_qr(user_id: int, token: str) -> SessionData:
         session = _InPersonSession.objects.select_related("cohort").get(pk=int(raw_id))
     except (ValueError, _InPersonSession.DoesNotExist) as exc:
         raise LearningError(
-            "Este código no es de una sesión de la plataforma; escanee el código "
-            "que muestra el facilitador."
+            _(
+                "Este código no es de una sesión de la plataforma; escanee el "
+                "código que muestra quien facilita la sesión."
+            )
         ) from exc
     try:
         _QrSigner(session).unsign(token, max_age=QR_MAX_AGE_SECONDS)
     except signing.SignatureExpired as exc:
         raise LearningError(
-            "El código venció; pida al facilitador que muestre el código actual "
-            "y escanéelo de nuevo."
+            _(
+                "El código venció; pida a quien facilita la sesión que muestre el "
+                "código actual y escanéelo de nuevo."
+            )
         ) from exc
     except signing.BadSignature as exc:
         raise LearningError(
-            "El código no es válido; escanee el código que muestra el facilitador."
+            _(
+                "El código no es válido; escanee el código que muestra quien "
+                "facilita la sesión."
+            )
         ) from exc
     if not _Enrollment.objects.filter(
         user_id=user_id, cohort_id=session.cohort_id, status="active"
     ).exists():
         raise LearningError(
-            "Este código es de una sesión de otro grupo; usted no está inscrita en "
-            f"«{session.cohort.name}». Hable con el facilitador."
+            _(
+                "Este código es de una sesión de otro grupo; usted no hace parte de "
+                "«%(group)s». Hable con quien facilita la sesión."
+            )
+            % {"group": session.cohort.name}
         )
     _attend(session, user_id, _Attendance.Method.QR)
     return _session_data(session, session.cohort.course_key)
@@ -330,7 +341,7 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
         (n, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()})
         for n, row in enumerate(reader, start=2)
     ]
-    emails = {r["correo"].lower() for _, r in rows if r.get("correo")}
+    emails = {r["correo"].lower() for _line, r in rows if r.get("correo")}
     people = accounts_api.find_people_by_email(emails)
     enrolled = set(
         _Enrollment.objects.filter(
@@ -348,7 +359,10 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
                 f"Fila {number}: nadie tiene la cuenta «{email}»; revise el correo."
             )
         elif people[email] not in enrolled:
-            errors.append(f"Fila {number}: «{email}» no está inscrita en este grupo.")
+            errors.append(
+                _("Fila %(number)s: «%(email)s» no hace parte de este grupo.")
+                % {"number": number, "email": email}
+            )
         elif _attend(session, people[email], _Attendance.Method.CSV):
             recorded += 1
         else:
@@ -357,7 +371,7 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
 
 
 def _attend(session: _InPersonSession, user_id: int, method: str) -> bool:
-    _, created = _Attendance.objects.get_or_create(
+    _row, created = _Attendance.objects.get_or_create(
         session=session, user_id=user_id, defaults={"method": method}
     )
     if created:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import signals
 from .data import CompletionCheck
@@ -33,7 +35,7 @@ from .models import Notification as _Notification
 from .notifications import notify
 from .rules import require_rule
 
-__all__ = ["CompletionCheck", "evaluate_completion"]
+__all__ = ["CompletionCheck", "check_completion", "evaluate_completion"]
 
 
 @transaction.atomic
@@ -51,14 +53,7 @@ def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
     done = _CourseCompletion.objects.filter(
         user_id=user_id, course_key=course_key
     ).first()
-    enrollment = open_enrollment(user_id, course_key)
-    # What is still missing, in the order the learner reads it.
-    missing = _missing_lessons(user_id, rule)
-    score, missing_score = _score(user_id, rule)
-    attendance, missing_attendance = _attendance(user_id, rule, enrollment)
-    missing += missing_score + missing_attendance
-    if enrollment is None or enrollment.status != "active":
-        missing.append("Estar inscrita en el curso.")
+    missing, score, attendance = _assess(user_id, rule)
     met = not missing
     newly = False
     if met and done is None:
@@ -75,6 +70,44 @@ def evaluate_completion(user_id: int, course_key: str) -> CompletionCheck:
     )
 
 
+def check_completion(user_id: int, course_key: str) -> CompletionCheck:
+    """What ``evaluate_completion`` would say, recording nothing.
+
+    For pages that show, on every visit, what the learner still needs (the
+    course page at 100 % of lessons): reading must not write or send signals.
+    ``newly_completed`` is always false.
+    """
+    rule = require_rule(course_key)
+    done = _CourseCompletion.objects.filter(
+        user_id=user_id, course_key=course_key
+    ).first()
+    missing, score, attendance = _assess(user_id, rule)
+    return CompletionCheck(
+        course_key=course_key,
+        met=not missing or done is not None,
+        missing=tuple(missing) if done is None else (),
+        score_percent=score,
+        attendance_percent=attendance,
+        completed_at=done.completed_at if done else None,
+        newly_completed=False,
+    )
+
+
+def _assess(
+    user_id: int, rule: _CourseRule
+) -> tuple[list[str], float | None, float | None]:
+    """What is still missing (in the order the learner reads it), the score and
+    the attendance."""
+    enrollment = open_enrollment(user_id, rule.course_key)
+    missing = _missing_lessons(user_id, rule)
+    score, missing_score = _score(user_id, rule)
+    attendance, missing_attendance = _attendance(user_id, rule, enrollment)
+    missing += missing_score + missing_attendance
+    if enrollment is None or enrollment.status != "active":
+        missing.append(_("Tener la inscripción activa en el curso."))
+    return missing, score, attendance
+
+
 def _missing_lessons(user_id: int, rule: _CourseRule) -> list[str]:
     required = rule.required_lesson_keys
     completed = set(
@@ -84,7 +117,14 @@ def _missing_lessons(user_id: int, rule: _CourseRule) -> list[str]:
     )
     pending = [k for k in required if k not in completed]
     if pending:
-        return [f"Completar {len(pending)} lección(es) obligatoria(s)."]
+        return [
+            ngettext(
+                "Completar %(n)d lección obligatoria.",
+                "Completar %(n)d lecciones obligatorias.",
+                len(pending),
+            )
+            % {"n": len(pending)}
+        ]
     return []
 
 
@@ -101,13 +141,23 @@ def _score(user_id: int, rule: _CourseRule) -> tuple[float | None, list[str]]:
     missing = []
     unfinished = [k for k in graded if not (k in states and states[k].completed)]
     if unfinished:
-        missing.append(f"Terminar {len(unfinished)} actividad(es) calificada(s).")
+        missing.append(
+            ngettext(
+                "Terminar %(n)d actividad calificada.",
+                "Terminar %(n)d actividades calificadas.",
+                len(unfinished),
+            )
+            % {"n": len(unfinished)}
+        )
     scores = [(states[k].best_score_scaled or 0) if k in states else 0 for k in graded]
     score = round(100 * sum(scores) / len(scores), 1)
     if rule.min_score is not None and score < rule.min_score:
         missing.append(
-            f"Subir el promedio de las actividades calificadas a {rule.min_score} % "
-            f"(lleva {score:g} %)."
+            _(
+                "Subir el promedio de las actividades calificadas a %(min)s %% "
+                "(lleva %(score)s %%)."
+            )
+            % {"min": rule.min_score, "score": f"{score:g}"}
         )
     return score, missing
 
@@ -122,13 +172,16 @@ def _attendance(
     attendance = _attendance_percent(user_id, enrollment)
     if attendance is None:
         return None, [
-            "Inscribirse en un grupo con sesiones presenciales "
-            f"y asistir al menos al {rule.min_attendance} %."
+            _(
+                "Inscribirse en un grupo con sesiones presenciales y asistir al "
+                "menos al %(min)s %%."
+            )
+            % {"min": rule.min_attendance}
         ]
     if attendance < rule.min_attendance:
         return attendance, [
-            f"Asistir al menos al {rule.min_attendance} % de las sesiones "
-            f"(lleva {attendance:g} %)."
+            _("Asistir al menos al %(min)s %% de las sesiones (lleva %(att)s %%).")
+            % {"min": rule.min_attendance, "att": f"{attendance:g}"}
         ]
     return attendance, []
 
@@ -196,7 +249,7 @@ def _complete(
 def mark_active(user_id: int, course_key: str) -> None:
     """Send ``learner_active`` after commit, once per learner, course and day."""
     now = timezone.now()
-    _, created = _ActiveDay.objects.get_or_create(
+    _row, created = _ActiveDay.objects.get_or_create(
         user_id=user_id, course_key=course_key, day=timezone.localdate(now)
     )
     if created:

@@ -124,6 +124,15 @@ class SessionData:
 
 
 @dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One learner on a session's attendance list, by name (personal data)."""
+
+    user_id: int
+    name: str
+    is_present: bool
+
+
+@dataclass(frozen=True, slots=True)
 class AttendanceImport:
     """Outcome of importing an attendance sheet: rows recorded and rows refused."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .data import EnrollmentData
@@ -50,9 +51,16 @@ def enroll(
             )
     current = open_enrollment(user_id, course_key)
     if current is not None:
-        state = "en la lista de espera" if current.status == "waiting" else "inscrita"
         raise LearningError(
-            f"Ya está {state} en este curso; no hace falta inscribirse otra vez."
+            _(
+                "Ya está en la lista de espera de este curso; no hace falta "
+                "inscribirse otra vez."
+            )
+            if current.status == "waiting"
+            else _(
+                "Su inscripción en este curso ya está hecha; no hace falta "
+                "inscribirse otra vez."
+            )
         )
     status = _Enrollment.Status.ACTIVE
     if cohort is not None and _taken(cohort) >= cohort.capacity:
@@ -76,7 +84,9 @@ def withdraw(user_id: int, course_key: str) -> EnrollmentData:
     """Withdraw the learner; the row stays as history and progress is kept."""
     row = open_enrollment(user_id, course_key, lock=True)
     if row is None:
-        raise LearningError("No está inscrita en este curso; no hay nada que retirar.")
+        raise LearningError(
+            _("No tiene inscripción en este curso; no hay nada que retirar.")
+        )
     was_active = row.status == _Enrollment.Status.ACTIVE
     row.status = _Enrollment.Status.WITHDRAWN
     row.withdrawn_at = timezone.now()
@@ -138,8 +148,11 @@ def _announce_enrollment(row: _Enrollment) -> None:
         row.user_id,
         _Notification.Kind.ENROLLED,
         f"e{row.pk}",
-        title=f"Inscripción confirmada: {title}",
-        body=f"Quedó inscrita en «{title}». Puede empezar cuando quiera.",
+        title=_("Inscripción confirmada: %(title)s") % {"title": title},
+        body=_(
+            "Su inscripción en «%(title)s» quedó hecha. Puede empezar cuando quiera."
+        )
+        % {"title": title},
         link="/aprendizaje/",
     )
     record_event(

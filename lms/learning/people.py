@@ -9,11 +9,22 @@ Returned as a query of ids so callers can filter the accounts table in one query
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from lms.accounts import api as accounts_api
+from lms.accounts.data import PersonData
+
+from .cohorts import list_cohort_roster, list_session_attendance
+from .data import RosterEntry
 from .models import Attendance as _Attendance
 from .models import Enrollment as _Enrollment
 
-__all__ = ["count_sessions_attended", "learner_id_subqueries"]
+__all__ = [
+    "RosterEntry",
+    "count_sessions_attended",
+    "learner_id_subqueries",
+    "list_session_roster",
+]
 
 
 def learner_id_subqueries() -> tuple[QuerySet, ...]:
@@ -30,3 +41,31 @@ def learner_id_subqueries() -> tuple[QuerySet, ...]:
 def count_sessions_attended(user_id: int) -> int:
     """In-person sessions the person attended in the active locality."""
     return _Attendance.objects.filter(user_id=user_id).count()
+
+
+def list_session_roster(cohort_id: int, session_id: int) -> list[RosterEntry]:
+    """The cohort's active learners by name, alphabetically, each marked present
+    or not at the session: what a facilitator ticks on the attendance page.
+
+    Names come from accounts in one query; a facilitator recognises people by
+    name, never by an account number.
+    """
+    ids = [uid for uid, status in list_cohort_roster(cohort_id) if status == "active"]
+    present = list_session_attendance(session_id)
+    people = {person.user_id: person for person in accounts_api.list_people(ids)}
+    entries = [
+        RosterEntry(
+            user_id=uid,
+            name=_display_name(people.get(uid)),
+            is_present=uid in present,
+        )
+        for uid in ids
+    ]
+    return sorted(entries, key=lambda entry: (entry.name.casefold(), entry.user_id))
+
+
+def _display_name(person: PersonData | None) -> str:
+    if person is None or person.is_anonymized:
+        return _("Cuenta eliminada")
+    full = f"{person.first_name} {person.last_name}".strip()
+    return full or person.username

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -138,7 +139,7 @@ def cohort_progress(request: HttpRequest, cohort_id: int):
     )
     if not allowed:
         raise HttpError(
-            403, "Solo el facilitador del grupo o el equipo de la localidad lo ven."
+            403, _("Solo quien facilita el grupo o el equipo de la localidad lo ven.")
         )
     rows = []
     for user_id, status in api.list_cohort_roster(cohort_id):

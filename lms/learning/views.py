@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import api
@@ -44,7 +46,7 @@ def enroll(request: HttpRequest, course_key: str) -> HttpResponse:
     except api.LearningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Listo: quedó inscrita en el curso.")
+        messages.success(request, _("Listo: su inscripción en el curso quedó hecha."))
     return redirect(_course_url(request, course_key))
 
 
@@ -57,7 +59,7 @@ def withdraw(request: HttpRequest, course_key: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, "Se retiró del curso. Su avance se conserva si vuelve."
+            request, _("Se retiró del curso. Su avance se conserva si vuelve.")
         )
     return redirect(reverse("learning:mine"))
 
@@ -91,7 +93,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     if session is None or not (
         request.user.pk == session.facilitator_id or request.user.is_superuser
     ):
-        raise Http404("Solo el facilitador del grupo toma asistencia.")
+        raise Http404(_("Solo quien facilita el grupo toma asistencia."))
     if request.method == "POST":
         try:
             if "sheet" in request.FILES:
@@ -99,34 +101,45 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
                 result = api.import_attendance_csv(session_id, text)
                 messages.success(
                     request,
-                    f"Planilla: {result.recorded} asistencias nuevas, "
-                    f"{result.already} ya estaban.",
+                    ngettext(
+                        "Planilla: %(recorded)d asistencia nueva, %(already)d ya "
+                        "estaban.",
+                        "Planilla: %(recorded)d asistencias nuevas, %(already)d ya "
+                        "estaban.",
+                        result.recorded,
+                    )
+                    % {"recorded": result.recorded, "already": result.already},
                 )
                 for error in result.errors:
                     messages.error(request, error)
             else:
                 ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
                 added = api.record_attendance(session_id, ids)
-                messages.success(request, f"{added} asistencias nuevas guardadas.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(added)d asistencia nueva guardada.",
+                        "%(added)d asistencias nuevas guardadas.",
+                        added,
+                    )
+                    % {"added": added},
+                )
         except api.LearningError as exc:
             messages.error(request, str(exc))
         return redirect(request.path)
     token = api.qr_token(session_id)
     url = request.build_absolute_uri(reverse("learning:check_in", args=[token]))
-    present = api.list_session_attendance(session_id)
+    # No self-reload: a refresh would throw away boxes ticked but not saved. The
+    # facilitator asks for a fresh code with a plain link when it is about to expire.
     return render(
         request,
         "learning/session_attendance.html",
         {
             "session": session,
             "qr_svg": segno.make(url, error="m").svg_inline(scale=5),
-            "roster": [
-                (uid, status, uid in present)
-                for uid, status in api.list_cohort_roster(session.cohort_id)
-                if status == "active"
-            ],
-            "present_count": len(present),
-            "refresh_seconds": api.QR_MAX_AGE_SECONDS - 20,
+            "roster": api.list_session_roster(session.cohort_id, session_id),
+            "present_count": len(api.list_session_attendance(session_id)),
+            "qr_minutes": api.QR_MAX_AGE_SECONDS // 60,
         },
     )
 

@@ -34,6 +34,9 @@ def test_register_verify_and_sign_in_with_email(
         response = client_a.post("/cuenta/registro/", FORM)
     assert response.status_code == 302 and response["Location"] == "/cuenta/mis-datos/"
     assert len(mail.outbox) == 1
+    # Welcomed without assuming a gender («Bienvenida o bienvenido» did).
+    welcome = client_a.get("/cuenta/mis-datos/").text
+    assert "Le damos la bienvenida." in welcome and "o bienvenido" not in welcome
     link = re.search(
         r"http://kennedy\.test(/cuenta/verificar/\S+/)", mail.outbox[0].body
     )

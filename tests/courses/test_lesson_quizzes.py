@@ -208,7 +208,7 @@ def test_the_lesson_page_shows_the_form_and_a_submission_shows_feedback(
         assert QuizAttempt.objects.filter(user_id=learner.pk).count() == 1
         check = learning_api.evaluate_completion(learner.pk, "acceso")
         assert check.score_percent == 75.0
-        assert check.missing == ("Completar 1 lección(es) obligatoria(s).",)
+        assert check.missing == ("Completar 1 lección obligatoria.",)
 
 
 @pytest.mark.parametrize(

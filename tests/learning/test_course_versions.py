@@ -48,7 +48,7 @@ def test_progress_survives_a_new_version_and_the_rule_follows_it(
         assert (progress.lessons_done, progress.lessons_total) == (2, 3)
         assert progress.next_lesson_title == "Cuatro"
         check = api.evaluate_completion(learner.pk, "veedurias")
-        assert check.missing == ("Completar 1 lección(es) obligatoria(s).",)
+        assert check.missing == ("Completar 1 lección obligatoria.",)
         api.record_lesson_view(learner.pk, "veedurias", "v4")
         assert api.evaluate_completion(learner.pk, "veedurias").completed_at
         # The retired lesson is not an offered lesson any more.

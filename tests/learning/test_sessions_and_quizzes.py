@@ -120,7 +120,7 @@ def test_roster_and_csv_sheet_count_each_person_once(course, make_person):
     assert (result.recorded, result.already) == (1, 1)
     assert result.errors == (
         "Fila 4: nadie tiene la cuenta «nadie@example.org»; revise el correo.",
-        "Fila 5: «otra@example.org» no está inscrita en este grupo.",
+        "Fila 5: «otra@example.org» no hace parte de este grupo.",
         "Fila 6: falta el correo.",
     )
     assert Attendance.objects.count() == 2
