@@ -15,11 +15,15 @@ from courses.models import CoursePage, LessonPage
 from tenants import api as tenants_api
 
 # Measured on a signed-in learner who is enrolled and has opened a lesson.
+# Counts include the SAVEPOINT/RELEASE pair of each transaction (the test's own
+# transaction turns BEGIN/COMMIT into them; in production they are round trips
+# too). Set at today's counts (#18): course page 19, home 10, «Mi aprendizaje» 9,
+# lesson first view 50, repeat view 39 -> 27 (no write within LAST_VIEWED_EVERY).
 COURSE_PAGE = 19
 LOCALITY_HOME = 10
 MY_LEARNING = 9
 LESSON_FIRST_VIEW = 50
-LESSON_REPEAT_VIEW = 39
+LESSON_REPEAT_VIEW = 27
 
 
 @pytest.fixture
@@ -73,3 +77,28 @@ def test_lesson_repeat_view_budget(learner_in_course, django_assert_max_num_quer
     with django_assert_max_num_queries(LESSON_REPEAT_VIEW):
         response = client.get(lessons["cl1"])
     assert response.status_code == 200
+
+
+def test_a_repeat_view_within_minutes_writes_nothing(course, make_person):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.learning import api
+    from lms.learning.models import LessonProgress
+    from lms.learning.progress import LAST_VIEWED_EVERY
+
+    learner = make_person()
+    api.record_lesson_view(learner.pk, "control", "cl1")
+    with CaptureQueriesContext(connection) as seen:
+        api.record_lesson_view(learner.pk, "control", "cl1")
+    assert [q["sql"].split()[0] for q in seen.captured_queries] == ["SELECT"]
+
+    # Past the window, "last viewed" moves again (and the write path runs).
+    row = LessonProgress.objects.get(user_id=learner.pk, lesson_key="cl1")
+    earlier = row.last_viewed_at - LAST_VIEWED_EVERY - timedelta(seconds=1)
+    LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=earlier)
+    api.record_lesson_view(learner.pk, "control", "cl1")
+    row.refresh_from_db()
+    assert row.last_viewed_at > earlier + LAST_VIEWED_EVERY
