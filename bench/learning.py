@@ -52,6 +52,34 @@ def statement(score: float = 0.9) -> dict:
     }
 
 
+def signin_backend(backends: list[str]) -> str:
+    """The backend a real sign-in records in the session: the project's own.
+
+    django-axes' backend only checks lock-outs and never authenticates anyone.
+    """
+    own = [path for path in backends if not path.startswith("axes.")]
+    if not own:
+        sys.exit("AUTHENTICATION_BACKENDS no tiene un backend que inicie sesión.")
+    return own[0]
+
+
+def check_signed_in(port: int, entry: dict) -> None:
+    """Stop the bench if a planned session would load the lesson anonymously."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{entry['urls'][0]}",
+        headers={"Host": entry["host"], "Cookie": f"sessionid={entry['cookie']}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        page = response.read().decode()
+    if entry["signed_in_marker"] not in page:
+        sys.exit(
+            f"La sesión de {entry['host']} no quedó iniciada: la página de la "
+            "lección se sirvió como anónima. Las cifras no valdrían."
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=50_000)
@@ -66,11 +94,13 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
+    from django.urls import reverse
     from django.utils import timezone
 
     from bench.server import start_gunicorn
@@ -85,6 +115,25 @@ def main() -> None:
     )
     from tenants import api as tenants_api
     from tenants.data import LocalitySpec
+
+    # Only a signed-in page has the sign-out form; an anonymous one has the
+    # sign-in link instead. The Locust check and the pre-flight look for it.
+    signed_in_marker = f'action="{reverse("logout")}"'
+    backend = signin_backend(settings.AUTHENTICATION_BACKENDS)
+
+    def signed_in_session(user) -> str:
+        """A session as a real sign-in leaves it, in the active locality's schema.
+
+        Django only honours a session whose backend is listed in
+        ``AUTHENTICATION_BACKENDS``; naming another one (as this bench once did
+        with ``ModelBackend``) silently makes every request anonymous.
+        """
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = backend
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
 
     config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     server = None
@@ -189,15 +238,15 @@ def main() -> None:
                         batch = []
                 XapiStatement.objects.bulk_create(batch)
                 urls = [p.url for p in LessonPage.objects.order_by("path")]
-                session = SessionStore()
-                session["_auth_user_id"] = str(people[0])
-                session["_auth_user_backend"] = (
-                    "django.contrib.auth.backends.ModelBackend"
-                )
                 user = User.objects.get(pk=people[0])
-                session["_auth_user_hash"] = user.get_session_auth_hash()
-                session.create()
-                plan.append({"host": host, "cookie": session.session_key, "urls": urls})
+                plan.append(
+                    {
+                        "host": host,
+                        "cookie": signed_in_session(user),
+                        "urls": urls,
+                        "signed_in_marker": signed_in_marker,
+                    }
+                )
             connection.set_schema_to_public()
         seeded = time.perf_counter() - t0
         with tenants_api.in_locality("bench_l0"):
@@ -272,6 +321,12 @@ def main() -> None:
         bin_dir = Path(sys.executable).parent
         workers = os.cpu_count() or 2
         server = start_gunicorn(args.port, LEARNING_BENCH_PLAN=str(plan_file))
+        for entry in plan:
+            check_signed_in(args.port, entry)
+        print(
+            f"Sesiones comprobadas: las {len(plan)} personas de la carga ven la "
+            "lección con su sesión iniciada."
+        )
         prefix = media / "locust"
         subprocess.run(
             [

@@ -1,7 +1,8 @@
 """Locust: signed-in learners opening lesson pages in 20 localities.
 
 Driven by bench/learning.py, which writes the sessions and lesson URLs to the
-file named by LEARNING_BENCH_PLAN (JSON: [{"host", "cookie", "urls"}]).
+file named by LEARNING_BENCH_PLAN (JSON: [{"host", "cookie", "urls",
+"signed_in_marker"}]). A page without the marker (anonymous) is a failure.
 Each simulated learner keeps one locality, one session and walks its lessons.
 """
 
@@ -35,5 +36,11 @@ class Learner(HttpUser):
             name="lección",
             catch_response=True,
         ) as response:
-            if response.status_code != 200 or "Lección" not in response.text:
+            if response.status_code != 200:
                 response.failure(f"{response.status_code}")
+            elif "Lección" not in response.text:
+                response.failure("no es la página de la lección")
+            # An anonymous page passes the check above too: only a signed-in
+            # learner's page has the sign-out form.
+            elif self.plan["signed_in_marker"] not in response.text:
+                response.failure("página anónima: la sesión no está iniciada")

@@ -26,7 +26,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from lms.learning.api import MAX_BATCH, InvalidStatement
+from lms.learning.api import MAX_BATCH, InvalidStatement, StatementConflict
 
 from . import api, storage
 from .blocks import H5PActivityBlock
@@ -153,10 +153,16 @@ def _refuse(message: str, status: int) -> JsonResponse:
 
 @require_POST
 def xapi(request: HttpRequest, key: str) -> JsonResponse:
-    """Receive one statement or a list of statements from the player relay."""
+    """Receive one statement or a list of statements from the player relay.
+
+    An exact replay of a stored statement answers 200 (counted as a duplicate,
+    stored once); a known id with different content answers 409 Conflict and
+    stores nothing of the request (xAPI 1.0.3).
+    """
     if not request.user.is_authenticated:
         return _refuse("Inicie sesión para guardar su progreso.", 403)
-    if api.get_content(key) is None:
+    # ``content_id``: one query, where ``get_content`` also reads the libraries.
+    if api.content_id(key) is None:
         return _refuse("Actividad H5P no encontrada.", 404)
     if len(request.body) > MAX_XAPI_BODY:
         return _refuse(
@@ -175,6 +181,8 @@ def xapi(request: HttpRequest, key: str) -> JsonResponse:
         result = api.record_xapi(request.user.pk, key, statements)
     except InvalidStatement as exc:
         return _refuse(str(exc), 400)
+    except StatementConflict as exc:
+        return _refuse(str(exc), 409)
     state = result.state
     return JsonResponse(
         {

@@ -7,7 +7,12 @@ raise them without importing another topic.
 
 from __future__ import annotations
 
-__all__ = ["InvalidStatement", "LearningError", "LrsUnavailable"]
+__all__ = [
+    "InvalidStatement",
+    "LearningError",
+    "LrsUnavailable",
+    "StatementConflict",
+]
 
 
 class LearningError(ValueError):
@@ -20,3 +25,19 @@ class InvalidStatement(ValueError):
 
 class LrsUnavailable(RuntimeError):
     """The external LRS did not accept a batch; it is retried later, nothing is lost."""
+
+
+class StatementConflict(ValueError):
+    """A statement id is already stored with different content (xAPI: 409 Conflict).
+
+    Nothing of the request was stored. ``statement_ids`` names the conflicting ids.
+    """
+
+    def __init__(self, statement_ids: list[str]) -> None:
+        self.statement_ids = tuple(statement_ids)
+        super().__init__(
+            "Ya hay una declaración guardada con el id "
+            f"{', '.join(statement_ids)} y un contenido distinto; las declaraciones "
+            "no se pueden cambiar. Envíela con un id nuevo. No se guardó ninguna "
+            "declaración de esta solicitud."
+        )

@@ -3,12 +3,15 @@
 Invariants: opening a lesson completes it (its content was read; graded
 activities count through the score rule); a learner never enrolled is enrolled
 on the first view (self-enrollment), one who withdrew is not enrolled again by
-reading; progress is keyed by lesson key, so new course versions keep it.
+reading; progress is keyed by lesson key, so new course versions keep it; a
+repeat view within ``LAST_VIEWED_EVERY`` of the last recorded one writes nothing.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .completion import evaluate_completion, mark_active
@@ -30,40 +33,78 @@ __all__ = [
 ]
 
 
-@transaction.atomic
+# A repeat view inside this window writes nothing: the lesson is already
+# completed, the day already counted active (the view that set ``last_viewed_at``
+# marked it) and completion already evaluated after that view. Campaign peaks are
+# learners paging back and forth inside one sitting.
+LAST_VIEWED_EVERY = timedelta(minutes=5)
+
+
 def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
     """The learner opened a lesson: viewed and completed (its content was read).
 
     Graded activities inside the lesson count separately (score rule). A learner
     never enrolled is enrolled on the first view (self-enrollment); one who
     withdrew keeps their views recorded but is not enrolled again by reading.
-    Raises ``LearningError`` for a lesson the course no longer offers.
+    ``last_viewed_at`` moves at most once per ``LAST_VIEWED_EVERY``: a repeat
+    view within it writes nothing (no transaction). Raises ``LearningError`` for
+    a lesson the course no longer offers.
     """
+    now = timezone.now()
+    seen = _LessonProgress.objects.filter(
+        user_id=user_id, lesson_key=lesson_key
+    ).first()
+    if (
+        seen is not None
+        and seen.course_key == course_key
+        and timezone.localdate(seen.last_viewed_at) == timezone.localdate(now)
+        and now - seen.last_viewed_at < LAST_VIEWED_EVERY
+    ):
+        # Recorded minutes ago, so offered then: nothing to record or refuse.
+        return
     rule = require_rule(course_key)
     if lesson_key not in {o["key"] for o in rule.lessons}:
         raise LearningError(
             f"La lección «{lesson_key}» ya no forma parte del curso; "
             "vuelva a la página del curso para seguir."
         )
+    _record_view(user_id, course_key, lesson_key, seen=seen, now=now)
+
+
+@transaction.atomic
+def _record_view(
+    user_id: int,
+    course_key: str,
+    lesson_key: str,
+    *,
+    seen: _LessonProgress | None,
+    now: datetime,
+) -> None:
     if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
         enroll(user_id, course_key)
-    now = timezone.now()
-    row, created = _LessonProgress.objects.get_or_create(
-        user_id=user_id,
-        lesson_key=lesson_key,
-        defaults={
-            "course_key": course_key,
-            "first_viewed_at": now,
-            "last_viewed_at": now,
-            "completed_at": now,
-        },
-    )
-    if not created:
-        row.last_viewed_at = now
-        row.course_key = course_key
-        row.save(update_fields=["last_viewed_at", "course_key"])
-    if created:
-        record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
+    if seen is None:
+        # ``seen`` was read outside this transaction: a concurrent first view may
+        # have stored the row since (the unique constraint says so); then this
+        # one is a repeat view. Cheaper than get_or_create's extra read.
+        try:
+            with transaction.atomic():
+                _LessonProgress.objects.create(
+                    user_id=user_id,
+                    lesson_key=lesson_key,
+                    course_key=course_key,
+                    first_viewed_at=now,
+                    last_viewed_at=now,
+                    completed_at=now,
+                )
+            created = True
+        except IntegrityError:
+            created = False
+        if created:
+            record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
+    else:
+        seen.last_viewed_at = now
+        seen.course_key = course_key
+        seen.save(update_fields=["last_viewed_at", "course_key"])
     mark_active(user_id, course_key)
     evaluate_completion(user_id, course_key)
 

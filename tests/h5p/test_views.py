@@ -199,3 +199,91 @@ def test_files_answer_the_cors_preflight(truefalse, client_a):
         client_a.post(f"/h5p/archivos/content/{truefalse.key}/h5p.json").status_code
         == 405
     )
+
+
+def _stored(activity_key: str) -> list:
+    from lms.learning.models import XapiStatement
+
+    return list(
+        XapiStatement.objects.filter(activity_key=activity_key).order_by("stored_at")
+    )
+
+
+def test_xapi_exact_replay_is_accepted_and_stored_once(
+    truefalse, client_a, make_person
+):
+    client_a.force_login(make_person())
+    url = f"/h5p/{truefalse.key}/xapi/"
+    statement = answered(1) | {"timestamp": "2026-03-01T10:00:00-05:00"}
+    assert (
+        client_a.post(url, statement, content_type="application/json").json()["stored"]
+        == 1
+    )
+    # The same statement as an LRS may hand it back: fields it assigns, the
+    # verb's display, the timestamp in another time zone.
+    replay = statement | {
+        "stored": "2026-03-01T15:00:01Z",
+        "version": "1.0.3",
+        "authority": {"mbox": "mailto:lrs@example.org"},
+        "verb": statement["verb"] | {"display": {"es": "respondió"}},
+        "timestamp": "2026-03-01T15:00:00Z",
+    }
+    again = client_a.post(url, replay, content_type="application/json")
+    assert again.status_code == 200
+    assert again.json()["stored"] == 0 and again.json()["duplicates"] == 1
+    assert len(_stored(truefalse.activity_key)) == 1
+
+
+def test_xapi_conflicting_replay_is_409_and_keeps_the_old_data(
+    truefalse, client_a, make_person
+):
+    learner = make_person()
+    client_a.force_login(learner)
+    url = f"/h5p/{truefalse.key}/xapi/"
+    first = answered(0)
+    client_a.post(url, first, content_type="application/json")
+    changed = answered(1) | {"id": first["id"]}
+
+    response = client_a.post(url, changed, content_type="application/json")
+
+    assert response.status_code == 409
+    assert first["id"] in response.json()["error"]
+    assert "contenido distinto" in response.json()["error"]
+    rows = _stored(truefalse.activity_key)
+    assert len(rows) == 1 and rows[0].score_raw == 0
+    state = learning_api.get_activity_state(learner.pk, truefalse.activity_key)
+    assert not state.passed and state.statements_count == 1
+
+
+def test_xapi_conflict_inside_a_batch_refuses_the_whole_batch(
+    truefalse, client_a, make_person
+):
+    learner = make_person()
+    client_a.force_login(learner)
+    url = f"/h5p/{truefalse.key}/xapi/"
+    first = answered(0)
+    client_a.post(url, first, content_type="application/json")
+    batch = [answered(1), answered(1) | {"id": first["id"]}, answered(1)]
+
+    response = client_a.post(url, batch, content_type="application/json")
+
+    assert response.status_code == 409
+    assert [r.statement_id for r in _stored(truefalse.activity_key)] == [
+        uuid.UUID(first["id"])
+    ]
+    state = learning_api.get_activity_state(learner.pk, truefalse.activity_key)
+    assert not state.passed and state.statements_count == 1
+
+
+def test_xapi_same_id_from_another_learner_is_a_conflict(
+    truefalse, client_a, make_person
+):
+    url = f"/h5p/{truefalse.key}/xapi/"
+    statement = answered(1)
+    client_a.force_login(make_person())
+    client_a.post(url, statement, content_type="application/json")
+    client_a.force_login(make_person())
+    assert (
+        client_a.post(url, statement, content_type="application/json").status_code
+        == 409
+    )

@@ -1,0 +1,50 @@
+"""Query budget of the xAPI endpoint: one statement per POST, signed in.
+
+The player posts one statement per answer, so this is the request a campaign
+peak multiplies. See ``tests/learning/test_query_budgets.py`` for why budgets
+are tests.
+"""
+
+from __future__ import annotations
+
+from courses import api as courses_api
+from courses.models import LessonPage
+from h5p import api
+
+from .conftest import needs_fixtures
+from .test_views import answered, truefalse  # noqa: F401  (fixture)
+
+pytestmark = needs_fixtures
+
+XAPI_SINGLE_STATEMENT = 10
+
+
+def test_single_statement_post_budget(
+    truefalse,  # noqa: F811
+    client_a,
+    make_person,
+    django_assert_max_num_queries,
+):
+    # The activity is graded by a course the learner is enrolled in (opened its
+    # lesson), so every result is evaluated against the course's rule.
+    courses_api.create_course("Fondos", key="fondos", completion_min_score=60)
+    courses_api.add_module("fondos", "Módulo", key="fm")
+    courses_api.add_lesson(
+        "fm",
+        "Verdadero o falso",
+        key="fvf",
+        body=[("h5p", api.content_id(truefalse.key))],
+    )
+    client_a.force_login(make_person())
+    assert client_a.get(LessonPage.objects.get(key="fvf").url).status_code == 200
+    url = f"/h5p/{truefalse.key}/xapi/"
+    # The learner's first statement for the activity makes its state row; the
+    # budget is for the statements after it, the common case.
+    first = client_a.post(url, answered(0), content_type="application/json")
+    assert first.status_code == 200
+    # Another result that does not complete the course: the common case (the
+    # one post that completes it also writes the completion and its notice).
+    with django_assert_max_num_queries(XAPI_SINGLE_STATEMENT):
+        response = client_a.post(url, answered(0), content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["stored"] == 1

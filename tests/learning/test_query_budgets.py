@@ -1,0 +1,104 @@
+"""Query budgets of the learner's pages, signed in, on a locality host.
+
+A budget is the number of SQL queries a page may make. Counts do not depend on
+the machine's speed, so CI can gate on them: a change that adds a query per
+request fails here instead of showing up at the next campaign peak. Each budget
+is the count measured when it was set (or lower, once reduced); lower it when a
+change saves queries, never raise it without saying why in the commit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from courses.models import CoursePage, LessonPage
+from tenants import api as tenants_api
+
+# Measured on a signed-in learner who is enrolled and has opened a lesson.
+# Counts include the SAVEPOINT/RELEASE pair of each transaction (the test's own
+# transaction turns BEGIN/COMMIT into them; in production they are round trips
+# too). Set at today's counts (#18): course page 19, home 10, «Mi aprendizaje» 9,
+# lesson first view 50, repeat view 39 -> 27 (no write within LAST_VIEWED_EVERY).
+COURSE_PAGE = 19
+LOCALITY_HOME = 10
+MY_LEARNING = 9
+LESSON_FIRST_VIEW = 50
+LESSON_REPEAT_VIEW = 27
+
+
+@pytest.fixture
+def learner_in_course(course, town_a, client_a, make_person):
+    """A signed-in learner who already opened the first lesson (enrolled by it)."""
+    learner = make_person()
+    client_a.force_login(learner)
+    with tenants_api.in_locality(town_a):
+        course_url = CoursePage.objects.get(key="control").url
+        lessons = {
+            key: LessonPage.objects.get(key=key).url for key in ("cl1", "cl2", "cl3")
+        }
+    assert client_a.get(lessons["cl1"]).status_code == 200
+    # Warm what every request after the first one finds ready (site root, etc.).
+    assert client_a.get(course_url).status_code == 200
+    return client_a, course_url, lessons
+
+
+def test_course_page_budget(learner_in_course, django_assert_max_num_queries):
+    client, course_url, _ = learner_in_course
+    with django_assert_max_num_queries(COURSE_PAGE):
+        response = client.get(course_url)
+    assert response.status_code == 200
+    assert "Está inscrita en este curso." in response.text
+
+
+def test_locality_home_budget(learner_in_course, django_assert_max_num_queries):
+    client, _, _ = learner_in_course
+    with django_assert_max_num_queries(LOCALITY_HOME):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+def test_my_learning_budget(learner_in_course, django_assert_max_num_queries):
+    client, _, _ = learner_in_course
+    with django_assert_max_num_queries(MY_LEARNING):
+        response = client.get("/aprendizaje/")
+    assert response.status_code == 200
+    assert "Control social" in response.text
+
+
+def test_lesson_first_view_budget(learner_in_course, django_assert_max_num_queries):
+    client, _, lessons = learner_in_course
+    with django_assert_max_num_queries(LESSON_FIRST_VIEW):
+        response = client.get(lessons["cl2"])
+    assert response.status_code == 200
+
+
+def test_lesson_repeat_view_budget(learner_in_course, django_assert_max_num_queries):
+    client, _, lessons = learner_in_course
+    with django_assert_max_num_queries(LESSON_REPEAT_VIEW):
+        response = client.get(lessons["cl1"])
+    assert response.status_code == 200
+
+
+def test_a_repeat_view_within_minutes_writes_nothing(course, make_person):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.learning import api
+    from lms.learning.models import LessonProgress
+    from lms.learning.progress import LAST_VIEWED_EVERY
+
+    learner = make_person()
+    api.record_lesson_view(learner.pk, "control", "cl1")
+    with CaptureQueriesContext(connection) as seen:
+        api.record_lesson_view(learner.pk, "control", "cl1")
+    assert [q["sql"].split()[0] for q in seen.captured_queries] == ["SELECT"]
+
+    # Past the window, "last viewed" moves again (and the write path runs).
+    row = LessonProgress.objects.get(user_id=learner.pk, lesson_key="cl1")
+    earlier = row.last_viewed_at - LAST_VIEWED_EVERY - timedelta(seconds=1)
+    LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=earlier)
+    api.record_lesson_view(learner.pk, "control", "cl1")
+    row.refresh_from_db()
+    assert row.last_viewed_at > earlier + LAST_VIEWED_EVERY
