@@ -52,7 +52,9 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
                 user_id,
                 NOTICE_KIND,
                 f"rol-{role.role_id}",
-                title=_("Ya puede postularse: %(role)s") % {"role": role.title},
+                # Two delegate roles differ only by their line: name it.
+                title=_("Ya puede postularse: %(role)s") % {"role": role.title}
+                + (f" ({role.line_label})" if role.line_label else ""),
                 body=_(
                     "Cumple los requisitos del rol «%(role)s» (%(cycle)s). Las "
                     "postulaciones cierran el %(close)s."
