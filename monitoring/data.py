@@ -12,33 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-
-class InvestmentLine(StrEnum):
-    """One of the five lines of the local development funds."""
-
-    LOCAL_ECONOMY = "economia_local"
-    INFRASTRUCTURE = "infraestructura"
-    REACTIVATION = "reactivacion"
-    ENVIRONMENT = "ambiental"
-    RURALITY = "ruralidad"
-
-    @property
-    def label(self) -> str:
-        return INVESTMENT_LINE_LABELS[self]
-
-
-INVESTMENT_LINE_LABELS: dict[InvestmentLine, str] = {
-    InvestmentLine.LOCAL_ECONOMY: "Economía local, micro y pequeñas empresas",
-    InvestmentLine.INFRASTRUCTURE: (
-        "Infraestructura (malla vial, espacio público, parques y equipamientos)"
-    ),
-    InvestmentLine.REACTIVATION: (
-        "Reactivación económica, social y cultural con enfoque de género, "
-        "poblacional, de equidad y diferencial"
-    ),
-    InvestmentLine.ENVIRONMENT: "Inversión ambiental sostenible",
-    InvestmentLine.RURALITY: "Ruralidad",
-}
+# The five lines have one definition, in participation (the layer below); its data
+# module is stdlib-only too, so this one stays free of Django. Re-exported here.
+from participation.data import INVESTMENT_LINE_LABELS as INVESTMENT_LINE_LABELS
+from participation.data import InvestmentLine as InvestmentLine
 
 
 class ProjectStatus(StrEnum):

@@ -27,7 +27,8 @@ ROLE_KIND_LABELS: dict[str, str] = {
 
 
 class InvestmentLine(StrEnum):
-    """The five lines of the Local Development Funds (PARTICIPATION.md)."""
+    """The five lines of the Local Development Funds (PARTICIPATION.md): the one
+    definition, also used by ``monitoring`` for its projects."""
 
     LOCAL_ECONOMY = "economia_local"
     INFRASTRUCTURE = "infraestructura"
@@ -35,11 +36,20 @@ class InvestmentLine(StrEnum):
     ENVIRONMENT = "ambiental"
     RURALITY = "ruralidad"
 
+    @property
+    def label(self) -> str:
+        return INVESTMENT_LINE_LABELS[self]
+
 
 INVESTMENT_LINE_LABELS: dict[str, str] = {
     InvestmentLine.LOCAL_ECONOMY: "Economía local, micro y pequeñas empresas",
-    InvestmentLine.INFRASTRUCTURE: "Infraestructura",
-    InvestmentLine.REACTIVATION: "Reactivación económica, social y cultural",
+    InvestmentLine.INFRASTRUCTURE: (
+        "Infraestructura (malla vial, espacio público, parques y equipamientos)"
+    ),
+    InvestmentLine.REACTIVATION: (
+        "Reactivación económica, social y cultural con enfoque de género, "
+        "poblacional, de equidad y diferencial"
+    ),
     InvestmentLine.ENVIRONMENT: "Inversión ambiental sostenible",
     InvestmentLine.RURALITY: "Ruralidad",
 }
