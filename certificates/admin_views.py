@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.auth import permission_denied
 
 from . import api
@@ -19,16 +21,20 @@ REVOKE_PERMISSION = "certificates.revoke_certificate"
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Motivo",
+        label=gettext_lazy("Motivo"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Escriba el motivo: queda en el registro."},
+        error_messages={
+            "required": gettext_lazy("Escriba el motivo: queda en el registro.")
+        },
     )
 
 
 class BulkReissueForm(ReasonForm):
     course_key = forms.CharField(
-        label="Solo el curso (clave, opcional)", max_length=120, required=False
+        label=gettext_lazy("Solo el curso (clave, opcional)"),
+        max_length=120,
+        required=False,
     )
 
 
@@ -48,7 +54,7 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
         return permission_denied(request)
     certificate = api.get_certificate(code)
     if certificate is None:
-        raise Http404("No existe un certificado con ese código.")
+        raise Http404(_("No existe un certificado con ese código."))
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReasonForm(request.POST if action else None)
     if action and not request.user.has_perm(REVOKE_PERMISSION):
@@ -58,13 +64,15 @@ def certificate_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             if action == "revoke":
                 api.revoke_certificate(code, reason=reason)
-                messages.success(request, "Certificado revocado.")
+                messages.success(request, _("Certificado revocado."))
                 return redirect("certificates_admin_detail", code=code)
             result = api.reissue_certificate(code, reason=reason)
         except api.CertificateError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Certificado reemitido: {result.code}.")
+            messages.success(
+                request, _("Certificado reemitido: %(code)s.") % {"code": result.code}
+            )
             return redirect("certificates_admin_detail", code=result.code)
     return render(
         request,
@@ -88,8 +96,14 @@ def bulk_reissue(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Reemisión en cola: {job.total} certificados. "
-                "Esta página muestra el avance.",
+                ngettext(
+                    "Reemisión en cola: %(count)s certificado. Esta página muestra "
+                    "el avance.",
+                    "Reemisión en cola: %(count)s certificados. Esta página muestra "
+                    "el avance.",
+                    job.total,
+                )
+                % {"count": job.total},
             )
             return redirect("certificates_admin_job", job_id=job.job_id)
     return render(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class CertificateError(ValueError):
@@ -16,6 +17,15 @@ class CertificateState(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
     UNKNOWN = "unknown"
+
+
+class ReissueStatus(StrEnum):
+    """Where a bulk re-issue stands; the model's choices use these codes."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # finished, but some certificates could not be re-issued
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +74,29 @@ class Verification:
     def is_valid(self) -> bool:
         return self.state is CertificateState.VALID
 
+    @property
+    def is_revoked(self) -> bool:
+        return self.state is CertificateState.REVOKED
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCredentialData:
+    """A civic role's signed credential, as the selecting app holds it."""
+
+    uuid: str
+    user_id: int
+    role_ref: str
+    role_title: str
+    valid_until: datetime
+    revoked_at: datetime | None
+    credential: dict[str, Any]
+
 
 @dataclass(frozen=True, slots=True)
 class ReissueJobData:
     job_id: int
     reason: str
-    status: str
+    status: ReissueStatus
     total: int
     done: int
     failed: int
@@ -81,5 +108,13 @@ class ReissueJobData:
         return 100 if not self.total else int(self.done * 100 / self.total)
 
     @property
+    def is_pending(self) -> bool:
+        return self.status is ReissueStatus.PENDING
+
+    @property
     def is_active(self) -> bool:
-        return self.status in ("pending", "running")
+        return self.status in (ReissueStatus.PENDING, ReissueStatus.RUNNING)
+
+    @property
+    def has_failures(self) -> bool:
+        return self.status is ReissueStatus.FAILED

@@ -7,6 +7,10 @@
 
 URLs are the locality's public site (``CERTIFICATE_SITE_URL``), so each locality is
 its own issuer at a stable address: ``/certificados/emisor/``.
+
+A signed credential is a document of record: its texts are in the platform's
+language (``LANGUAGE_CODE``, Spanish), whatever the language of the page or the
+worker that issued it, so the same certificate never reads differently.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import signing
 
@@ -89,11 +95,24 @@ def build_credential(
                 "identityHash": f"{document_type} ****{document_last_digits}",
             }
         )
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Certificado: %(course)s") % {"course": course_title}
+        description = _(
+            "Curso de %(hours)s horas de la Escuela de Participación (IDPAC), "
+            "localidad %(locality)s. Finalizado el %(date)s."
+        ) % {
+            "hours": hours_text(hours),
+            "locality": locality_name,
+            "date": f"{completed_at.astimezone():%Y-%m-%d}",
+        }
+        narrative = _(
+            "Completar el curso con los requisitos de la versión %(version)s."
+        ) % {"version": course_version}
     return {
         "@context": [signing.VC_V2, signing.OB_V3],
         "id": f"urn:uuid:{uuid}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Certificado: {course_title}",
+        "name": name,
         "issuer": {
             "id": issuer,
             "type": ["Profile"],
@@ -109,15 +128,8 @@ def build_credential(
                 "achievementType": "Certificate",
                 "name": course_title,
                 "humanCode": code,
-                "description": (
-                    f"Curso de {hours_text(hours)} horas de la Escuela de "
-                    f"Participación (IDPAC), localidad {locality_name}. "
-                    f"Finalizado el {completed_at.astimezone():%Y-%m-%d}."
-                ),
-                "criteria": {
-                    "narrative": "Completar el curso con los requisitos de la versión "
-                    f"{course_version}."
-                },
+                "description": description,
+                "criteria": {"narrative": narrative},
             },
         },
         "credentialStatus": {
@@ -141,7 +153,9 @@ def encode_bitstring(revoked_indexes: list[int], *, size: int) -> str:
 
 def decode_bitstring(encoded: str) -> bytes:
     if not encoded.startswith("u"):
-        raise signing.ProofError("La lista de estado no está en base64url multibase.")
+        raise signing.ProofError(
+            _("La lista de estado no está en base64url multibase.")
+        )
     body = encoded[1:]
     return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
@@ -235,11 +249,22 @@ def build_role_credential(
     """The unsigned OB 3.0 credential of a civic role: the subject's ``role``, valid
     until the role's service ends, on the locality's status list."""
     issuer = issuer_url(domain)
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Rol: %(role)s") % {"role": role_title}
+        selected = _(
+            "Localidad %(locality)s. Seleccionada por la convocatoria de la Escuela "
+            "de Participación (IDPAC)."
+        ) % {"locality": locality_name}
+        description = f"{role_detail}. {selected}" if role_detail else selected
+        narrative = _(
+            "Cumplir los requisitos publicados del rol y ser seleccionada en su "
+            "convocatoria."
+        )
     return {
         "@context": [signing.VC_V2, signing.OB_V3],
         "id": f"urn:uuid:{uuid}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Rol: {role_title}",
+        "name": name,
         "issuer": {
             "id": issuer,
             "type": ["Profile"],
@@ -263,17 +288,8 @@ def build_role_credential(
                 "type": ["Achievement"],
                 "achievementType": "Membership",
                 "name": role_title,
-                "description": (
-                    f"{role_detail}. Localidad {locality_name}. Seleccionada por la "
-                    "convocatoria de la Escuela de Participación (IDPAC)."
-                    if role_detail
-                    else f"Localidad {locality_name}. Seleccionada por la "
-                    "convocatoria de la Escuela de Participación (IDPAC)."
-                ),
-                "criteria": {
-                    "narrative": "Cumplir los requisitos publicados del rol y ser "
-                    "seleccionada en su convocatoria."
-                },
+                "description": description,
+                "criteria": {"narrative": narrative},
             },
         },
         "credentialStatus": {

@@ -1,4 +1,9 @@
-"""Receivers of signals from lower layers, connected in ``CertificatesConfig.ready``."""
+"""Receivers of signals from lower layers, connected in ``CertificatesConfig.ready``.
+
+- ``course_completed`` (learning records): issue the certificate, by a task
+  queued after the completion commits, in its schema.
+- ``person_anonymized`` / ``person_data_requested`` (accounts' data rights).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,13 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lms.accounts import api as accounts_api
+from lms.learning import signals as learning_signals
+
+from .lookup import list_certificates_for_person
+from .tasks import issue_certificate_task
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +32,6 @@ def on_course_completed(
     **kwargs: object,
 ) -> None:
     """Schedule the certificate after the completion commits (in its schema)."""
-    from .tasks import issue_certificate_task
-
     transaction.on_commit(
         lambda: issue_certificate_task.delay(
             user_id, course_key, course_version, completed_at.isoformat()
@@ -44,8 +54,6 @@ def on_person_data_requested(
     sender: object, *, user_id: int, **kwargs: object
 ) -> dict[str, list[dict[str, str]]]:
     """What this locality's certificates hold about the person (data download)."""
-    from . import api
-
     rows = [
         {
             "código": c.code,
@@ -54,25 +62,20 @@ def on_person_data_requested(
             "nombre impreso": c.holder_name,
             "documento impreso": f"{c.document_type} {c.document_last_digits}".strip(),
             "emitido": c.issued_at.isoformat(),
-            "estado": "revocado" if c.is_revoked else "válido",
+            "estado": _("revocado") if c.is_revoked else _("válido"),
         }
-        for c in api.list_certificates_for_person(user_id)
+        for c in list_certificates_for_person(user_id)
     ]
     return {"Certificados": rows} if rows else {}
 
 
 def connect() -> None:
-    try:  # defined by the learning-records issue (#6)
-        from lms.learning.signals import course_completed
-    except ImportError:
-        logger.warning("lms.learning no está instalado: no se emitirán certificados.")
-    else:
-        course_completed.connect(on_course_completed, dispatch_uid="certificates.issue")
-    try:  # defined by the accounts issue (#3); absent until it lands
-        from lms.accounts.api import person_anonymized, person_data_requested
-    except ImportError:
-        return
-    person_anonymized.connect(on_person_anonymized, dispatch_uid="certificates.anon")
-    person_data_requested.connect(
+    learning_signals.course_completed.connect(
+        on_course_completed, dispatch_uid="certificates.issue"
+    )
+    accounts_api.person_anonymized.connect(
+        on_person_anonymized, dispatch_uid="certificates.anon"
+    )
+    accounts_api.person_data_requested.connect(
         on_person_data_requested, dispatch_uid="certificates.data"
     )

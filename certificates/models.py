@@ -14,8 +14,11 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tenants.api import private_storage
+
+from .data import ReissueStatus
 
 
 class Certificate(models.Model):
@@ -28,23 +31,25 @@ class Certificate(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    code = models.CharField("código", max_length=80, unique=True, editable=False)
-    user_id = models.BigIntegerField("persona (id)", db_index=True)
-    course_key = models.CharField("clave del curso", max_length=120)
-    course_version = models.PositiveIntegerField("versión del curso")
-    completed_at = models.DateTimeField("finalizó el")
-    issued_at = models.DateTimeField("emitido el")
+    code = models.CharField(_("código"), max_length=80, unique=True, editable=False)
+    user_id = models.BigIntegerField(_("persona (id)"), db_index=True)
+    course_key = models.CharField(_("clave del curso"), max_length=120)
+    course_version = models.PositiveIntegerField(_("versión del curso"))
+    completed_at = models.DateTimeField(_("finalizó el"))
+    issued_at = models.DateTimeField(_("emitido el"))
     # --- snapshot: exactly what the PDF, the credential and the page show ---
-    holder_name = models.CharField("nombre", max_length=300)
-    document_type = models.CharField("tipo de documento", max_length=20, blank=True)
-    document_last_digits = models.CharField("últimos dígitos", max_length=4, blank=True)
-    course_title = models.CharField("curso", max_length=300)
-    hours = models.DecimalField("horas", max_digits=6, decimal_places=1)
-    locality_name = models.CharField("localidad", max_length=120)
+    holder_name = models.CharField(_("nombre"), max_length=300)
+    document_type = models.CharField(_("tipo de documento"), max_length=20, blank=True)
+    document_last_digits = models.CharField(
+        _("últimos dígitos"), max_length=4, blank=True
+    )
+    course_title = models.CharField(_("curso"), max_length=300)
+    hours = models.DecimalField(_("horas"), max_digits=6, decimal_places=1)
+    locality_name = models.CharField(_("localidad"), max_length=120)
     # --- artefacts ---
     # Bit of the locality's status list: random and unused (``status.py``).
     status_index = models.PositiveIntegerField(null=True, editable=False)
-    credential = models.JSONField("credencial firmada", null=True, editable=False)
+    credential = models.JSONField(_("credencial firmada"), null=True, editable=False)
     # Outside the public media folder: only views that check the person serve it.
     pdf = models.FileField(
         upload_to="certificados/",
@@ -52,25 +57,25 @@ class Certificate(models.Model):
         blank=True,
         editable=False,
     )
-    reissued_at = models.DateTimeField("reemitido el", null=True, blank=True)
+    reissued_at = models.DateTimeField(_("reemitido el"), null=True, blank=True)
     # --- revocation ---
-    revoked_at = models.DateTimeField("revocado el", null=True, blank=True)
-    revocation_reason = models.CharField("motivo", max_length=500, blank=True)
+    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True)
+    revocation_reason = models.CharField(_("motivo"), max_length=500, blank=True)
     replaces = models.OneToOneField(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaced_by",
-        verbose_name="reemplaza a",
+        verbose_name=_("reemplaza a"),
     )
 
     class Meta:
-        verbose_name = "certificado"
-        verbose_name_plural = "certificados"
+        verbose_name = _("certificado")
+        verbose_name_plural = _("certificados")
         ordering = ["-issued_at"]
         permissions = [
-            ("revoke_certificate", "Puede revocar y reemitir certificados"),
+            ("revoke_certificate", _("Puede revocar y reemitir certificados")),
         ]
         constraints = [
             # The completion path issues at most one per person and course version,
@@ -110,7 +115,7 @@ class StatusList(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "lista de estado"
+        verbose_name = _("lista de estado")
 
     def __str__(self) -> str:
         return f"Lista de estado ({len(self.revoked_indexes)} revocados)"
@@ -120,14 +125,16 @@ class ReissueJob(models.Model):
     """A background bulk re-issue (e.g. after a template fix), with its progress."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "En cola"
-        RUNNING = "running", "En curso"
-        DONE = "done", "Terminado"
-        FAILED = "failed", "Con errores"
+        PENDING = ReissueStatus.PENDING.value, _("En cola")
+        RUNNING = ReissueStatus.RUNNING.value, _("En curso")
+        DONE = ReissueStatus.DONE.value, _("Terminado")
+        FAILED = ReissueStatus.FAILED.value, _("Con errores")
 
-    reason = models.CharField("motivo", max_length=500)
-    course_key = models.CharField("solo el curso", max_length=120, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default="pending")
+    reason = models.CharField(_("motivo"), max_length=500)
+    course_key = models.CharField(_("solo el curso"), max_length=120, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
@@ -136,8 +143,8 @@ class ReissueJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "reemisión masiva"
-        verbose_name_plural = "reemisiones masivas"
+        verbose_name = _("reemisión masiva")
+        verbose_name_plural = _("reemisiones masivas")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -154,23 +161,23 @@ class RoleCredential(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user_id = models.BigIntegerField("persona (id)", db_index=True)
-    role_ref = models.CharField("rol (referencia)", max_length=80)
-    role_title = models.CharField("rol", max_length=300)
-    role_detail = models.CharField("detalle", max_length=300, blank=True)
-    holder_name = models.CharField("nombre", max_length=300)
-    locality_name = models.CharField("localidad", max_length=120)
-    valid_from = models.DateTimeField("válida desde")
-    valid_until = models.DateTimeField("válida hasta")
-    issued_at = models.DateTimeField("emitida el")
+    user_id = models.BigIntegerField(_("persona (id)"), db_index=True)
+    role_ref = models.CharField(_("rol (referencia)"), max_length=80)
+    role_title = models.CharField(_("rol"), max_length=300)
+    role_detail = models.CharField(_("detalle"), max_length=300, blank=True)
+    holder_name = models.CharField(_("nombre"), max_length=300)
+    locality_name = models.CharField(_("localidad"), max_length=120)
+    valid_from = models.DateTimeField(_("válida desde"))
+    valid_until = models.DateTimeField(_("válida hasta"))
+    issued_at = models.DateTimeField(_("emitida el"))
     status_index = models.PositiveIntegerField(null=True, editable=False)
-    credential = models.JSONField("credencial firmada", null=True, editable=False)
-    revoked_at = models.DateTimeField("revocada el", null=True, blank=True)
-    revocation_reason = models.CharField("motivo", max_length=500, blank=True)
+    credential = models.JSONField(_("credencial firmada"), null=True, editable=False)
+    revoked_at = models.DateTimeField(_("revocada el"), null=True, blank=True)
+    revocation_reason = models.CharField(_("motivo"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "credencial de rol"
-        verbose_name_plural = "credenciales de rol"
+        verbose_name = _("credencial de rol")
+        verbose_name_plural = _("credenciales de rol")
         constraints = [
             models.UniqueConstraint(
                 fields=["status_index"], name="one_role_status_index_per_list"

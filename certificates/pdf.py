@@ -2,7 +2,8 @@
 
 Template lookup, first found wins, so trainers can adapt one course without
 touching the others: ``certificates/pdf/<course_key>.html``, then
-``certificates/pdf/default.html``. The template receives the certificate snapshot
+``certificates/pdf/default.html``. It is rendered in the platform's language
+(``LANGUAGE_CODE``). The template receives the certificate snapshot
 and a QR code (PNG data URI) pointing at the public verification page. xhtml2pdf
 is pure Python (``make`` installs it; WeasyPrint would need system libraries).
 """
@@ -13,7 +14,10 @@ import io
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.template.loader import select_template
+from django.utils import translation
+from django.utils.translation import gettext as _
 from xhtml2pdf import pisa
 
 from .documents import hours_text
@@ -32,18 +36,24 @@ def render_pdf(*, course_key: str, context: dict[str, Any]) -> bytes:
     template = select_template(
         [f"certificates/pdf/{course_key}.html", "certificates/pdf/default.html"]
     )
-    html = template.render(
-        {
-            **context,
-            "hours_text": hours_text(context["hours"]),
-            "qr": qr_data_uri(context["verification_url"]),
-        }
-    )
+    # A document of record: printed in the platform's language, whoever
+    # (a worker, an admin browsing in English) renders it.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = template.render(
+            {
+                **context,
+                "hours_text": hours_text(context["hours"]),
+                "qr": qr_data_uri(context["verification_url"]),
+            }
+        )
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
         raise PdfError(
-            "La plantilla del certificado no se pudo convertir a PDF; revise el HTML "
-            f"de la plantilla del curso {course_key}."
+            _(
+                "La plantilla del certificado no se pudo convertir a PDF; revise el "
+                "HTML de la plantilla del curso %(course_key)s."
+            )
+            % {"course_key": course_key}
         )
     return out.getvalue()

@@ -8,9 +8,7 @@ verifier check it the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,21 +20,21 @@ from tenants import api as tenants_api
 from . import documents as _documents
 from . import signing as _signing
 from . import status as _status
-from .data import CertificateError, CertificateState, Verification
+from .data import (
+    CertificateError,
+    CertificateState,
+    RoleCredentialData,
+    Verification,
+)
 from .models import RoleCredential as _RoleCredential
 from .status_list import domain as _domain
 from .status_list import rebuild_status_list as _rebuild_status_list
 
-
-@dataclass(frozen=True, slots=True)
-class RoleCredentialData:
-    uuid: str
-    user_id: int
-    role_ref: str
-    role_title: str
-    valid_until: datetime
-    revoked_at: datetime | None
-    credential: dict[str, Any]
+__all__ = [
+    "issue_role_credential",
+    "revoke_role_credential",
+    "role_credentials_of",
+]
 
 
 @transaction.atomic

@@ -84,7 +84,7 @@ def b58decode(text: str) -> bytes:
     for char in text:
         index = _B58.find(char)
         if index < 0:
-            raise ProofError("El valor no está en base58 (carácter inválido).")
+            raise ProofError(_("El valor no está en base58 (carácter inválido)."))
         number = number * 58 + index
     body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
     pad = len(text) - len(text.lstrip("1"))
@@ -98,10 +98,10 @@ def public_key_multibase(public_key: Ed25519PublicKey) -> str:
 
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     if not value.startswith("z"):
-        raise ProofError("La clave pública no está en multibase base58btc.")
+        raise ProofError(_("La clave pública no está en multibase base58btc."))
     raw = b58decode(value[1:])
     if not raw.startswith(_ED25519_PUB_PREFIX) or len(raw) != 34:
-        raise ProofError("La clave pública no es una clave Ed25519 (Multikey).")
+        raise ProofError(_("La clave pública no es una clave Ed25519 (Multikey)."))
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
@@ -201,8 +201,11 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
     """Serve bundled contexts only; anything else is refused, never fetched."""
     if url not in BUNDLED_CONTEXTS:
         raise ProofError(
-            f"El documento usa un contexto JSON-LD desconocido ({url[:200]}); solo se "
-            "aceptan los contextos de Verifiable Credentials 2.0 y Open Badges 3.0."
+            _(
+                "El documento usa un contexto JSON-LD desconocido (%(url)s); solo se "
+                "aceptan los contextos de Verifiable Credentials 2.0 y Open Badges 3.0."
+            )
+            % {"url": url[:200]}
         )
     return {
         "contentType": "application/ld+json",
@@ -223,9 +226,8 @@ def canonicalize(document: dict[str, Any]) -> str:
                 raise cause from exc
             cause = cause.__cause__
         raise ProofError(
-            "El documento no es JSON-LD válido para un certificado ({kind}).".format(
-                kind=getattr(exc, "type", "error")
-            )
+            _("El documento no es JSON-LD válido para un certificado (%(kind)s).")
+            % {"kind": getattr(exc, "type", "error")}
         ) from exc
 
 
@@ -311,37 +313,43 @@ def verify(document: Any, *, controller: str) -> str:
     Only proofs made by this issuer's keys (active or retired) are accepted.
     """
     if not isinstance(document, dict):
-        raise ProofError("La credencial debe ser un objeto JSON.")
+        raise ProofError(_("La credencial debe ser un objeto JSON."))
     proof = _single_proof(document)
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != (
         CRYPTOSUITE
     ):
         raise ProofError(
-            "La prueba no es DataIntegrityProof con eddsa-rdfc-2022; no se puede "
-            "verificar."
+            _(
+                "La prueba no es DataIntegrityProof con eddsa-rdfc-2022; no se puede "
+                "verificar."
+            )
         )
     if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofError("La prueba no tiene el propósito assertionMethod.")
+        raise ProofError(_("La prueba no tiene el propósito assertionMethod."))
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or "#" not in method:
-        raise ProofError("La prueba no indica la clave que la firmó.")
-    method_controller, _, key_id = method.rpartition("#")
+        raise ProofError(_("La prueba no indica la clave que la firmó."))
+    method_controller, _hash, key_id = method.rpartition("#")
     if method_controller != controller:
         raise ProofError(
-            f"La credencial fue firmada por otro emisor ({method_controller[:200]}), no por esta "
-            "localidad."
+            _(
+                "La credencial fue firmada por otro emisor (%(issuer)s), no por esta "
+                "localidad."
+            )
+            % {"issuer": method_controller[:200]}
         )
     multibase = keyring().public_keys.get(key_id)
     if multibase is None:
         raise ProofError(
-            f"La clave que firmó la credencial ({key_id[:80]}) no es de este emisor."
+            _("La clave que firmó la credencial (%(key)s) no es de este emisor.")
+            % {"key": key_id[:80]}
         )
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("La firma (proofValue) falta o no está en base58btc.")
+        raise ProofError(_("La firma (proofValue) falta o no está en base58btc."))
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if "@context" not in unsecured:
-        raise ProofError("La credencial no tiene @context.")
+        raise ProofError(_("La credencial no tiene @context."))
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     options.pop("@context", None)
     try:
@@ -350,7 +358,9 @@ def verify(document: Any, *, controller: str) -> str:
         )
     except InvalidSignature as exc:
         raise ProofError(
-            "La firma no corresponde al contenido: la credencial fue alterada o la "
-            "firma no es de este emisor."
+            _(
+                "La firma no corresponde al contenido: la credencial fue alterada o "
+                "la firma no es de este emisor."
+            )
         ) from exc
     return key_id

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from .documents import STATUS_LIST_BITS
 from .models import Certificate as _Certificate
@@ -82,5 +83,5 @@ def allocate_index(credential: Any) -> int:
         credential.status_index = candidate
         return candidate
     raise StatusIndexError(
-        "No se encontró un índice libre en la lista de estado; intente de nuevo."
+        _("No se encontró un índice libre en la lista de estado; intente de nuevo.")
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
@@ -17,14 +18,19 @@ from . import status as _status
 from .data import CertificateError
 from .models import StatusList as _StatusList
 
+__all__ = ["status_list_document"]
+
 
 def domain() -> str:
     """The active locality's host, which names its issuer and its lists."""
     locality = tenants_api.get_locality(tenants_api.current_schema())
     if not locality.domain:
         raise CertificateError(
-            f"La localidad {locality.name} no tiene dominio; asígnele uno para publicar la "
-            "verificación de certificados."
+            _(
+                "La localidad %(locality)s no tiene dominio; asígnele uno para "
+                "publicar la verificación de certificados."
+            )
+            % {"locality": locality.name}
         )
     return locality.domain
 

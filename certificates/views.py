@@ -102,7 +102,7 @@ def issuer(request: HttpRequest) -> HttpResponse:
 def key(request: HttpRequest, key_id: str) -> HttpResponse:
     document = api.key_document(key_id)
     if document is None:
-        raise Http404("Clave desconocida.")
+        raise Http404(_("Clave desconocida."))
     return _json(document)
 
 

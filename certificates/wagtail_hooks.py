@@ -1,6 +1,7 @@
 """Admin wiring: the Certificates menu item and its views' URLs."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -41,7 +42,7 @@ class _CertificatesMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def certificates_menu_item():
     return _CertificatesMenuItem(
-        "Certificados",
+        _("Certificados"),
         reverse("certificates_admin_list"),
         icon_name="doc-full",
         order=450,

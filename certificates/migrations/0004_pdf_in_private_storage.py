@@ -11,12 +11,12 @@ import shutil
 from django.core.files.storage import default_storage
 from django.db import migrations, models
 
-import tenants.storage
+from tenants import api as tenants_api
 
 
 def move_pdfs_to_private_storage(apps, schema_editor):
     Certificate = apps.get_model("certificates", "Certificate")
-    private = tenants.storage.private_storage()
+    private = tenants_api.private_storage()
     for name in Certificate.objects.exclude(pdf="").values_list("pdf", flat=True):
         source = default_storage.path(name)
         target = private.path(name)
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 editable=False,
-                storage=tenants.storage.private_storage,
+                storage=tenants_api.private_storage,
                 upload_to="certificados/",
             ),
         ),

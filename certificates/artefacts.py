@@ -1,0 +1,99 @@
+"""A certificate's artefacts: its signed credential and its PDF (internal).
+
+Both are made from the row's snapshot, in the transaction that issues or
+re-issues it, so what the PDF, the credential and the verification page show
+never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from . import documents as _documents
+from . import pdf as _pdf
+from . import signing as _signing
+from . import status as _status
+from .models import Certificate as _Certificate
+from .status_list import domain as _domain
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SNAPSHOT_TEXT = ("holder_name", "document_type", "course_title", "locality_name")
+
+
+def plain(text: str) -> str:
+    """Text for the snapshot: control characters become spaces, runs of spaces one.
+
+    Names, titles and locality names are refused with control characters at
+    entry; this cleans what was stored before that rule (on issue and re-issue),
+    so the PDF, the page and the credential show the same visible text and the
+    signer, which refuses control characters, can sign it.
+    """
+    return " ".join(_CONTROL.sub(" ", text or "").split())
+
+
+def make_artefacts(certificate: _Certificate) -> None:
+    """Sign the credential and render the PDF from the certificate's snapshot."""
+    domain = _domain()
+    for field in SNAPSHOT_TEXT:
+        setattr(certificate, field, plain(getattr(certificate, field)))
+    _status.allocate_index(certificate)
+    credential = _documents.build_credential(
+        domain=domain,
+        locality_name=certificate.locality_name,
+        uuid=str(certificate.uuid),
+        code=certificate.code,
+        holder_name=certificate.holder_name,
+        document_type=certificate.document_type,
+        document_last_digits=certificate.document_last_digits,
+        course_key=certificate.course_key,
+        course_version=certificate.course_version,
+        course_title=certificate.course_title,
+        hours=certificate.hours,
+        completed_at=certificate.completed_at,
+        issued_at=certificate.issued_at,
+        status_index=certificate.status_index,
+    )
+    certificate.credential = _signing.sign(
+        credential,
+        controller=_documents.issuer_url(domain),
+        created=_documents.xsd_datetime(timezone.now()),
+    )
+    pdf_bytes = _pdf.render_pdf(
+        course_key=certificate.course_key,
+        context=_pdf_context(certificate, domain),
+    )
+    old_name = certificate.pdf.name
+    # A random name: if the worker dies before commit the file is an orphan,
+    # never a file that a later certificate would be confused with.
+    certificate.pdf.save(
+        f"{certificate.uuid}-{secrets.token_hex(4)}.pdf",
+        ContentFile(pdf_bytes),
+        save=False,
+    )
+    certificate.save(
+        update_fields=["status_index", "credential", "pdf", *SNAPSHOT_TEXT]
+    )
+    if old_name:
+        storage = certificate.pdf.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
+def _pdf_context(certificate: _Certificate, domain: str) -> dict[str, Any]:
+    return {
+        "code": certificate.code,
+        "holder_name": certificate.holder_name,
+        "document_type": certificate.document_type,
+        "document_last_digits": certificate.document_last_digits,
+        "course_title": certificate.course_title,
+        "hours": certificate.hours,
+        "locality_name": certificate.locality_name,
+        "issued_at": timezone.localtime(certificate.issued_at),
+        "completed_at": timezone.localtime(certificate.completed_at),
+        "verification_url": _documents.verification_url(domain, certificate.code),
+    }

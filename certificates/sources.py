@@ -1,0 +1,59 @@
+"""What a certificate snapshots from outside the app: the person and the course.
+
+The person is read through ``lms.accounts.api`` (public schema), the course
+through ``courses.api`` (the active locality); nothing else in the app reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from courses import api as courses_api
+from lms.accounts import api as accounts_api
+
+from .data import CertificateError
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The person as the certificate prints them."""
+
+    name: str
+    document_type: str
+    document_last_digits: str
+
+
+def read_holder(user_id: int) -> Holder:
+    """Name and document tail of the person, or ``CertificateError``."""
+    people = accounts_api.list_people([user_id])
+    if not people:
+        raise CertificateError(
+            _("La persona %(user_id)s no existe; no se puede emitir su certificado.")
+            % {"user_id": user_id}
+        )
+    person = people[0]
+    number = re.sub(r"\W", "", person.document_number or "")
+    name = f"{person.first_name} {person.last_name}".strip() or person.username
+    return Holder(
+        name=name,
+        document_type=(person.document_type or "")[:20],
+        document_last_digits=number[-4:],
+    )
+
+
+def read_course(course_key: str) -> tuple[str, Decimal]:
+    """Title and hours of the course offered in the active locality."""
+    for course in courses_api.list_catalog():
+        if course.key == course_key:
+            return course.title, Decimal(str(course.estimated_hours))
+    raise CertificateError(
+        _(
+            "El curso %(course_key)s no está publicado en esta localidad; publíquelo "
+            "antes de emitir certificados."
+        )
+        % {"course_key": course_key}
+    )
