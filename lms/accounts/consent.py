@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from .models import PolicyAcceptance as _PolicyAcceptance
 
+__all__ = ["PolicyAcceptanceData", "policy_acceptances_of"]
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyAcceptanceData:

@@ -2,6 +2,10 @@
 
 Questions and answers of the differential approach are defined here once, so the
 forms, the export and the dashboards (reporting) speak the same codes.
+
+Labels are Spanish source texts marked with ``gettext_noop`` (this module
+imports only the stdlib, so it cannot translate): whoever shows one passes it
+through ``gettext`` (``{% translate label %}`` in a template).
 """
 
 from __future__ import annotations
@@ -9,6 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+
+def gettext_noop(text: str) -> str:
+    """Mark ``text`` for the translation catalogs; it is translated when shown."""
+    return text
+
 
 PREFER_NOT_TO_SAY = "prefiero_no_decir"
 
@@ -24,11 +34,11 @@ class DocumentType(StrEnum):
 
 
 DOCUMENT_TYPE_LABELS: dict[str, str] = {
-    DocumentType.CC: "Cédula de ciudadanía",
-    DocumentType.TI: "Tarjeta de identidad",
-    DocumentType.CE: "Cédula de extranjería",
-    DocumentType.PPT: "Permiso por protección temporal (PPT)",
-    DocumentType.PASSPORT: "Pasaporte",
+    DocumentType.CC: gettext_noop("Cédula de ciudadanía"),
+    DocumentType.TI: gettext_noop("Tarjeta de identidad"),
+    DocumentType.CE: gettext_noop("Cédula de extranjería"),
+    DocumentType.PPT: gettext_noop("Permiso por protección temporal (PPT)"),
+    DocumentType.PASSPORT: gettext_noop("Pasaporte"),
 }
 
 
@@ -43,25 +53,29 @@ class Question(StrEnum):
     RURAL = "rural"
 
 
-_YES_NO = {"si": "Sí", "no": "No", PREFER_NOT_TO_SAY: "Prefiero no decir"}
+_YES_NO = {
+    "si": gettext_noop("Sí"),
+    "no": gettext_noop("No"),
+    PREFER_NOT_TO_SAY: gettext_noop("Prefiero no decir"),
+}
 
 #: Allowed answers per question: code → label shown to the person.
 ANSWER_CHOICES: dict[Question, dict[str, str]] = {
     Question.GENDER: {
-        "mujer": "Mujer",
-        "hombre": "Hombre",
-        "no_binario": "Persona no binaria",
-        "otro": "Otro",
-        PREFER_NOT_TO_SAY: "Prefiero no decir",
+        "mujer": gettext_noop("Mujer"),
+        "hombre": gettext_noop("Hombre"),
+        "no_binario": gettext_noop("Persona no binaria"),
+        "otro": gettext_noop("Otro"),
+        PREFER_NOT_TO_SAY: gettext_noop("Prefiero no decir"),
     },
     Question.ETHNIC_GROUP: {
-        "indigena": "Indígena",
-        "afrocolombiano": "Negro, afrocolombiano o afrodescendiente",
-        "raizal": "Raizal",
-        "palenquero": "Palenquero",
-        "rrom": "Rrom (gitano)",
-        "ninguno": "Ninguno",
-        PREFER_NOT_TO_SAY: "Prefiero no decir",
+        "indigena": gettext_noop("Indígena"),
+        "afrocolombiano": gettext_noop("Negro, afrocolombiano o afrodescendiente"),
+        "raizal": gettext_noop("Raizal"),
+        "palenquero": gettext_noop("Palenquero"),
+        "rrom": gettext_noop("Rrom (gitano)"),
+        "ninguno": gettext_noop("Ninguno"),
+        PREFER_NOT_TO_SAY: gettext_noop("Prefiero no decir"),
     },
     Question.DISABILITY: dict(_YES_NO),
     Question.CONFLICT_VICTIM: dict(_YES_NO),
@@ -70,16 +84,16 @@ ANSWER_CHOICES: dict[Question, dict[str, str]] = {
 }
 
 QUESTION_LABELS: dict[Question, str] = {
-    Question.GENDER: "¿Con qué género se identifica?",
-    Question.ETHNIC_GROUP: "¿Se reconoce como parte de un grupo étnico?",
-    Question.DISABILITY: "¿Tiene alguna discapacidad?",
-    Question.CONFLICT_VICTIM: "¿Es víctima del conflicto armado?",
-    Question.LGBTIQ: "¿Se reconoce como persona LGBTIQ+?",
-    Question.RURAL: "¿Vive en zona rural?",
+    Question.GENDER: gettext_noop("¿Con qué género se identifica?"),
+    Question.ETHNIC_GROUP: gettext_noop("¿Se reconoce como parte de un grupo étnico?"),
+    Question.DISABILITY: gettext_noop("¿Tiene alguna discapacidad?"),
+    Question.CONFLICT_VICTIM: gettext_noop("¿Es víctima del conflicto armado?"),
+    Question.LGBTIQ: gettext_noop("¿Se reconoce como persona LGBTIQ+?"),
+    Question.RURAL: gettext_noop("¿Vive en zona rural?"),
 }
 
 #: Why each answer is asked; shown next to the question and stored with consent.
-_PURPOSE = (
+_PURPOSE = gettext_noop(
     "Dato sensible (Ley 1581 de 2012). Es opcional y puede responder "
     "«Prefiero no decir». Lo usamos solo para medir, en cifras agregadas y "
     "sin nombres, si la Escuela de Participación llega a todas las poblaciones "
@@ -100,6 +114,10 @@ class AgeGroup(StrEnum):
 
 MIN_AGE = 14
 MAX_AGE = 110
+
+#: Cells with fewer people than this are suppressed in aggregate tables, so a
+#: small group (e.g. two Rrom people in Sumapaz) cannot be singled out.
+MIN_CELL = 5
 
 
 def age_on(birth_date: date, today: date) -> int:

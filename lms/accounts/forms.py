@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tenants import api as tenants_api
 
@@ -14,26 +15,26 @@ from .models import User
 
 
 def _localities() -> list[tuple[str, str]]:
-    return [("", "Elija su localidad")] + [
+    return [("", _("Elija su localidad"))] + [
         (loc.schema_name, loc.name)
         for loc in tenants_api.list_localities(include_campus=False)
     ]
 
 
 class _PersonFields(forms.Form):
-    first_name = forms.CharField(label="Nombres", max_length=150)
-    last_name = forms.CharField(label="Apellidos", max_length=150)
+    first_name = forms.CharField(label=_("Nombres"), max_length=150)
+    last_name = forms.CharField(label=_("Apellidos"), max_length=150)
     email = forms.EmailField(
-        label="Correo electrónico",
+        label=_("Correo electrónico"),
         error_messages={
-            "invalid": "Escriba un correo completo, como nombre@dominio.com."
+            "invalid": _("Escriba un correo completo, como nombre@dominio.com.")
         },
     )
-    residence = forms.ChoiceField(label="Localidad donde vive")
+    residence = forms.ChoiceField(label=_("Localidad donde vive"))
     birth_date = forms.DateField(
-        label="Fecha de nacimiento",
+        label=_("Fecha de nacimiento"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Escriba la fecha como AAAA-MM-DD."},
+        error_messages={"invalid": _("Escriba la fecha como AAAA-MM-DD.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -43,24 +44,28 @@ class _PersonFields(forms.Form):
 
 class RegistrationForm(_PersonFields):
     document_type = forms.ChoiceField(
-        label="Tipo de documento", choices=list(DOCUMENT_TYPE_LABELS.items())
+        label=_("Tipo de documento"), choices=list(DOCUMENT_TYPE_LABELS.items())
     )
     document_number = forms.CharField(
-        label="Número de documento", max_length=30, help_text="Sin puntos ni espacios."
+        label=_("Número de documento"),
+        max_length=30,
+        help_text=_("Sin puntos ni espacios."),
     )
-    password1 = forms.CharField(label="Contraseña", widget=forms.PasswordInput)
+    password1 = forms.CharField(label=_("Contraseña"), widget=forms.PasswordInput)
     password2 = forms.CharField(
-        label="Repita la contraseña", widget=forms.PasswordInput
+        label=_("Repita la contraseña"), widget=forms.PasswordInput
     )
     accepts_policy = forms.BooleanField(
-        label=(
+        label=_(
             "Autorizo al IDPAC a tratar mis datos personales para gestionar mi "
             "formación y certificados, según la política de tratamiento de datos "
             "enlazada abajo (Ley 1581 de 2012)."
         ),
         error_messages={
-            "required": "Sin esta autorización no podemos crear la cuenta. Márquela "
-            "para continuar."
+            "required": _(
+                "Sin esta autorización no podemos crear la cuenta. Márquela "
+                "para continuar."
+            )
         },
     )
     field_order = [
@@ -81,7 +86,7 @@ class RegistrationForm(_PersonFields):
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error(
-                "password2", "Las dos contraseñas no coinciden. Escríbalas de nuevo."
+                "password2", _("Las dos contraseñas no coinciden. Escríbalas de nuevo.")
             )
         elif one:
             probe = User(
@@ -102,23 +107,27 @@ class ProfileForm(_PersonFields):
 class SensitiveAnswerForm(forms.Form):
     """One sensitive question with its own consent box."""
 
-    answer = forms.ChoiceField(label="Respuesta")
+    answer = forms.ChoiceField(label=_("Respuesta"))
     consent = forms.BooleanField(
-        label="Autorizo el tratamiento de este dato sensible para la finalidad descrita.",
+        label=_(
+            "Autorizo el tratamiento de este dato sensible para la finalidad descrita."
+        ),
         required=False,
     )
 
     def __init__(self, question: Question, *args, **kwargs):
         super().__init__(*args, prefix=question.value, **kwargs)
         self.question = question
-        self.fields["answer"].label = QUESTION_LABELS[question]
-        self.fields["answer"].choices = list(ANSWER_CHOICES[question].items())
+        self.fields["answer"].label = _(QUESTION_LABELS[question])
+        self.fields["answer"].choices = [
+            (code, _(label)) for code, label in ANSWER_CHOICES[question].items()
+        ]
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Archivo CSV o XLSX",
-        error_messages={"required": "Elija el archivo de participantes para subir."},
+        label=_("Archivo CSV o XLSX"),
+        error_messages={"required": _("Elija el archivo de participantes para subir.")},
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import secrets
 
+__all__ = ["mask_document", "normalize_document_login"]
+
 _SEPARATORS = re.compile(r"[\s.\-,]")
 _TYPED_DOCUMENT = re.compile(r"^(CC|TI|CE|PPT|PA)?([0-9A-Z]{3,20})$")
 

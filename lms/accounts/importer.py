@@ -1,10 +1,12 @@
-"""Bulk import of participants from CSV (UTF-8 or Latin-1) or XLSX (internal).
+"""Bulk import of participants from a CSV or XLSX file (staff, in a locality).
 
-Reached only through ``lms.accounts.api``. The file is read whole and checked
-before anything is written; valid new rows are inserted in batches inside one
-transaction, so a failure stores nothing. Imported accounts get an unusable
-password: hashing 50,000 Argon2 passwords would take hours, and people choose
-their own through the password-reset mail anyway.
+The file is read whole and checked before anything is written; valid new rows
+are inserted in batches inside one transaction, so a failure stores nothing.
+Rows whose person already has an account (same document and email) are
+counted, not duplicated, so importing a file twice creates nothing the second
+time. Imported accounts get an unusable password: hashing 50,000 Argon2
+passwords would take hours, and people choose their own through the
+password-reset mail («¿Olvidó su contraseña?») anyway.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,11 +23,19 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants import api as tenants_api
 
 from . import validation
+from .changes import announce_changed
 from .data import ImportPreview, ImportResult, RowError
 from .identity_keys import new_username
-from .models import User
+from .models import User as _User
+from .residence import resolve_locality
+from .spreadsheets import FileProblem, read_table
+
+__all__ = ["import_participants", "preview_participants", "rejected_rows_csv"]
 
 COLUMNS = [
     "nombres",
@@ -54,10 +64,6 @@ _LOOKUP_CHUNK = 5000
 Resolver = Callable[[str], str]
 
 
-class FileProblem(Exception):
-    """The whole file is refused (Spanish message); nothing is imported."""
-
-
 @dataclass
 class _Analysis:
     header: list[str] = field(default_factory=list)
@@ -72,10 +78,10 @@ class _Analysis:
         self.rejected.setdefault(line, cells)
 
 
-def preview_file(
-    content: bytes, *, filename: str, resolve_locality: Resolver
-) -> ImportPreview:
-    analysis = _analyse(content, filename, resolve_locality)
+def preview_participants(content: bytes, *, filename: str) -> ImportPreview:
+    """Check a CSV/XLSX file of participants without storing anything."""
+    with tenants_api.in_public_schema():
+        analysis = _analyse(content, filename)
     return ImportPreview(
         columns=analysis.header,
         valid_count=len(analysis.new),
@@ -86,11 +92,39 @@ def preview_file(
     )
 
 
-@transaction.atomic
-def import_file(
-    content: bytes, *, filename: str, resolve_locality: Resolver, batch_size: int
+def import_participants(
+    content: bytes, *, filename: str, batch_size: int = 2000
 ) -> ImportResult:
-    analysis = _analyse(content, filename, resolve_locality)
+    """Create accounts for the valid rows of a file, in one transaction.
+
+    Imported accounts have no usable password: people activate them with
+    «¿Olvidó su contraseña?» using their email.
+    """
+    with tenants_api.in_public_schema():
+        result = _import(content, filename, batch_size)
+    if result.created:
+        announce_changed(None)  # many people at once: receivers resync later
+    return result
+
+
+def rejected_rows_csv(content: bytes, *, filename: str) -> bytes:
+    """The rows an import refuses, as CSV (UTF-8 with BOM, for Excel), with why."""
+    with tenants_api.in_public_schema():
+        analysis = _analyse(content, filename)
+    messages: dict[int, list[str]] = {}
+    for error in analysis.errors:
+        messages.setdefault(error.line, []).append(f"{error.column}: {error.message}")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*analysis.header, "linea", "errores"])
+    for line in sorted(analysis.rejected):
+        writer.writerow([*analysis.rejected[line], line, " | ".join(messages[line])])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@transaction.atomic
+def _import(content: bytes, filename: str, batch_size: int) -> ImportResult:
+    analysis = _analyse(content, filename)
     result = ImportResult(
         created=0,
         already_registered=analysis.existing,
@@ -104,7 +138,7 @@ def import_file(
     try:
         with transaction.atomic():
             for start in range(0, len(analysis.new), batch_size):
-                User.objects.bulk_create(
+                _User.objects.bulk_create(
                     [
                         _new_user(fields, now)
                         for fields in analysis.new[start : start + batch_size]
@@ -118,7 +152,7 @@ def import_file(
             already_registered=analysis.existing,
             rejected=len(analysis.rejected),
             errors=analysis.errors,
-            file_error=(
+            file_error=_(
                 "Mientras se importaba, alguien se registró con un documento o correo "
                 "del archivo. No se guardó nada: vuelva a importar el mismo archivo."
             ),
@@ -131,23 +165,8 @@ def import_file(
     )
 
 
-def rejected_rows_csv(
-    content: bytes, *, filename: str, resolve_locality: Resolver
-) -> bytes:
-    analysis = _analyse(content, filename, resolve_locality)
-    messages: dict[int, list[str]] = {}
-    for error in analysis.errors:
-        messages.setdefault(error.line, []).append(f"{error.column}: {error.message}")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*analysis.header, "linea", "errores"])
-    for line in sorted(analysis.rejected):
-        writer.writerow([*analysis.rejected[line], line, " | ".join(messages[line])])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _new_user(fields: dict[str, Any], now: datetime) -> User:
-    return User(
+def _new_user(fields: dict[str, Any], now: datetime) -> _User:
+    return _User(
         username=new_username(),
         # Unusable, and different per person (as make_password(None) does).
         password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
@@ -156,10 +175,10 @@ def _new_user(fields: dict[str, Any], now: datetime) -> User:
     )
 
 
-def _analyse(content: bytes, filename: str, resolve_locality: Resolver) -> _Analysis:
+def _analyse(content: bytes, filename: str) -> _Analysis:
     analysis = _Analysis()
     try:
-        header, rows = _read(content, filename)
+        header, rows = read_table(content, filename)
         analysis.header = header
         columns = _map_header(header)
     except FileProblem as exc:
@@ -178,8 +197,11 @@ def _analyse(content: bytes, filename: str, resolve_locality: Resolver) -> _Anal
                 line,
                 cells,
                 "(fila)",
-                f"La fila tiene {len(cells)} valores y el encabezado {len(header)} "
-                "columnas. Quite los valores de más o revise separadores sueltos.",
+                _(
+                    "La fila tiene %(cells)s valores y el encabezado %(columns)s "
+                    "columnas. Quite los valores de más o revise separadores sueltos."
+                )
+                % {"cells": len(cells), "columns": len(header)},
             )
             continue
         cells = cells + [""] * (len(header) - len(cells))
@@ -193,8 +215,11 @@ def _analyse(content: bytes, filename: str, resolve_locality: Resolver) -> _Anal
                 line,
                 cells,
                 "numero_documento",
-                f"Documento repetido: ya está en la línea {seen_documents[key]}. "
-                "Deje una sola fila por persona.",
+                _(
+                    "Documento repetido: ya está en la línea %(line)s. Deje una sola "
+                    "fila por persona."
+                )
+                % {"line": seen_documents[key]},
             )
             continue
         if fields["email"] in seen_emails:
@@ -202,15 +227,18 @@ def _analyse(content: bytes, filename: str, resolve_locality: Resolver) -> _Anal
                 line,
                 cells,
                 "correo",
-                f"Correo repetido: ya está en la línea {seen_emails[fields['email']]}. "
-                "Cada persona necesita su propio correo.",
+                _(
+                    "Correo repetido: ya está en la línea %(line)s. Cada persona "
+                    "necesita su propio correo."
+                )
+                % {"line": seen_emails[fields["email"]]},
             )
             continue
         seen_documents[key] = line
         seen_emails[fields["email"]] = line
         candidates.append((line, cells, fields))
     if not any_row:
-        analysis.file_error = (
+        analysis.file_error = _(
             "El archivo solo tiene la fila de encabezados: no hay participantes "
             "para importar. Agregue una fila por persona debajo de los encabezados."
         )
@@ -219,7 +247,14 @@ def _analyse(content: bytes, filename: str, resolve_locality: Resolver) -> _Anal
     return analysis
 
 
-def _check_row(values, today, resolve, line, cells, analysis) -> dict[str, Any] | None:
+def _check_row(
+    values: dict[str, str],
+    today: date,
+    resolve: Resolver,
+    line: int,
+    cells: list[str],
+    analysis: _Analysis,
+) -> dict[str, Any] | None:
     fields: dict[str, Any] = {}
     ok = True
 
@@ -234,12 +269,12 @@ def _check_row(values, today, resolve, line, cells, analysis) -> dict[str, Any] 
     run(
         "nombres",
         "first_name",
-        lambda: validation.clean_name(values["nombres"], what="nombres"),
+        lambda: validation.clean_name(values["nombres"], what=_("nombres")),
     )
     run(
         "apellidos",
         "last_name",
-        lambda: validation.clean_name(values["apellidos"], what="apellidos"),
+        lambda: validation.clean_name(values["apellidos"], what=_("apellidos")),
     )
     run("correo", "email", lambda: validation.clean_email(values["correo"]))
     run(
@@ -266,7 +301,9 @@ def _check_row(values, today, resolve, line, cells, analysis) -> dict[str, Any] 
     return fields if ok else None
 
 
-def _split_existing(candidates, analysis: _Analysis) -> None:
+def _split_existing(
+    candidates: list[tuple[int, list[str], dict[str, Any]]], analysis: _Analysis
+) -> None:
     """Rows already registered (same document, same email) are counted, not added;
     a document or an email held by a different account is an error."""
     for start in range(0, len(candidates), _LOOKUP_CHUNK):
@@ -275,12 +312,12 @@ def _split_existing(candidates, analysis: _Analysis) -> None:
         emails = {fields["email"] for _, _, fields in chunk}
         by_document = {
             (t, n): (e or "").lower()
-            for t, n, e in User.objects.filter(document_number__in=numbers).values_list(
-                "document_type", "document_number", "email"
-            )
+            for t, n, e in _User.objects.filter(
+                document_number__in=numbers
+            ).values_list("document_type", "document_number", "email")
         }
         taken_emails = set(
-            User.objects.filter(email__in=emails).values_list("email", flat=True)
+            _User.objects.filter(email__in=emails).values_list("email", flat=True)
         )
         for line, cells, fields in chunk:
             key = (fields["document_type"], fields["document_number"])
@@ -292,17 +329,21 @@ def _split_existing(candidates, analysis: _Analysis) -> None:
                         line,
                         cells,
                         "numero_documento",
-                        "Ya existe una cuenta con este documento y otro correo. Una "
-                        "persona tiene una sola cuenta: si es la misma, corrija el "
-                        "correo en el archivo; si no, revise el número.",
+                        _(
+                            "Ya existe una cuenta con este documento y otro correo. "
+                            "Una persona tiene una sola cuenta: si es la misma, "
+                            "corrija el correo en el archivo; si no, revise el número."
+                        ),
                     )
             elif fields["email"] in taken_emails:
                 analysis.reject(
                     line,
                     cells,
                     "correo",
-                    "Este correo ya pertenece a otra cuenta (con otro documento). "
-                    "Use el correo propio de esta persona.",
+                    _(
+                        "Este correo ya pertenece a otra cuenta (con otro documento). "
+                        "Use el correo propio de esta persona."
+                    ),
                 )
             else:
                 analysis.new.append(fields)
@@ -327,8 +368,11 @@ def _map_header(header: list[str]) -> dict[str, int]:
         name = _ALIASES.get(name, name)
         if name in columns:
             raise FileProblem(
-                f"La columna «{raw}» aparece dos veces. Deje una sola y vuelva a subir "
-                "el archivo."
+                _(
+                    "La columna «%(column)s» aparece dos veces. Deje una sola y vuelva "
+                    "a subir el archivo."
+                )
+                % {"column": raw}
             )
         if name in COLUMNS:
             columns[name] = index
@@ -338,128 +382,18 @@ def _map_header(header: list[str]) -> dict[str, int]:
     missing = [c for c in COLUMNS if c not in columns]
     if missing:
         raise FileProblem(
-            f"Faltan columnas: {', '.join(missing)}. La primera fila debe tener "
-            f"exactamente estos encabezados: {expected}."
+            _(
+                "Faltan columnas: %(missing)s. La primera fila debe tener exactamente "
+                "estos encabezados: %(expected)s."
+            )
+            % {"missing": ", ".join(missing), "expected": expected}
         )
     if unknown:
         raise FileProblem(
-            f"Columnas que no se reconocen: {', '.join(unknown)}. Quítelas del archivo "
-            f"(no guardamos datos que no necesitamos); las columnas son: {expected}."
+            _(
+                "Columnas que no se reconocen: %(unknown)s. Quítelas del archivo (no "
+                "guardamos datos que no necesitamos); las columnas son: %(expected)s."
+            )
+            % {"unknown": ", ".join(unknown), "expected": expected}
         )
     return columns
-
-
-def _read(
-    content: bytes, filename: str
-) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    if not content or not content.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise FileProblem(
-            "El archivo está vacío. Suba un CSV o XLSX con una fila de encabezados y "
-            "una fila por participante."
-        )
-    lower = filename.lower()
-    if lower.endswith(".xls"):
-        raise FileProblem(
-            "Los archivos .xls (Excel 97-2003) no se pueden leer. En Excel use "
-            "«Guardar como» → «Libro de Excel (.xlsx)» o «CSV UTF-8» y súbalo de nuevo."
-        )
-    if lower.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content)
-    if not lower.endswith((".csv", ".txt")):
-        raise FileProblem(
-            f"El archivo «{filename}» no es CSV ni XLSX. Guárdelo en uno de esos "
-            "formatos y súbalo de nuevo."
-        )
-    return _read_csv(content)
-
-
-def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in Spanish saves "CSV" as Windows-1252 (Latin-1 plus a few signs).
-        text = (
-            content.decode("cp1252", errors="strict")
-            if _is_cp1252(content)
-            else content.decode("latin-1")
-        )
-    if "\x00" in text:
-        raise FileProblem(
-            "El archivo tiene caracteres nulos: parece UTF-16 o un archivo binario. "
-            "Guárdelo como «CSV UTF-8» y súbalo de nuevo."
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise FileProblem("No se pudo leer la fila de encabezados del CSV.") from exc
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        line = 1
-        try:
-            for cells in reader:
-                line = reader.line_num
-                if any(c.strip() for c in cells):
-                    yield line, [c.strip() for c in cells]
-        except csv.Error as exc:
-            raise FileProblem(
-                f"El CSV está mal formado cerca de la línea {line + 1} ({exc}). "
-                "Revise comillas sin cerrar."
-            ) from exc
-
-    return header, rows()
-
-
-def _is_cp1252(content: bytes) -> bool:
-    try:
-        content.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook  # only needed for spreadsheets
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise FileProblem(
-            "El archivo XLSX está dañado o no es un libro de Excel. Ábralo en Excel "
-            "o LibreOffice, guárdelo de nuevo como .xlsx y súbalo."
-        ) from exc
-    sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell_text(v) for v in next(iterator)]
-    except StopIteration as exc:
-        raise FileProblem(
-            "La primera hoja del XLSX está vacía. Ponga los encabezados en la fila 1."
-        ) from exc
-    while header and not header[-1]:
-        header.pop()
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for line, values in enumerate(iterator, start=2):
-            cells = [_cell_text(v) for v in values]
-            while len(cells) > len(header) and not cells[-1]:
-                cells.pop()
-            if any(cells):
-                yield line, cells
-        book.close()
-
-    return header, rows()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

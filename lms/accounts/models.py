@@ -17,6 +17,7 @@ Invariants:
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from .data import ANSWER_CHOICES, DOCUMENT_TYPE_LABELS, QUESTION_LABELS
 
@@ -31,35 +32,39 @@ class User(AbstractUser):
     ``group__user``) see only the active locality's rows.
     """
 
-    email = models.EmailField("correo electrónico", unique=True, null=True, blank=True)
+    email = models.EmailField(
+        _("correo electrónico"), unique=True, null=True, blank=True
+    )
     groups = models.ManyToManyField(
         "auth.Group",
         through="locality_roles.GroupMembership",
-        verbose_name="grupos",
+        verbose_name=_("grupos"),
         blank=True,
         related_name="user_set",
         related_query_name="user",
-        help_text="Grupos (roles) de la persona en esta localidad.",
+        help_text=_("Grupos (roles) de la persona en esta localidad."),
     )
     user_permissions = models.ManyToManyField(
         "auth.Permission",
         through="locality_roles.PermissionGrant",
-        verbose_name="permisos",
+        verbose_name=_("permisos"),
         blank=True,
         related_name="user_set",
         related_query_name="user",
     )
     # Blank only for platform accounts created by hand (e.g. the dev "admin").
     document_type = models.CharField(
-        "tipo de documento",
+        _("tipo de documento"),
         max_length=3,
         choices=list(DOCUMENT_TYPE_LABELS.items()),
         blank=True,
     )
-    document_number = models.CharField("número de documento", max_length=20, blank=True)
+    document_number = models.CharField(
+        _("número de documento"), max_length=20, blank=True
+    )
     residence_locality = models.ForeignKey(
         "tenants.Locality",
-        verbose_name="localidad de residencia",
+        verbose_name=_("localidad de residencia"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -69,7 +74,7 @@ class User(AbstractUser):
         limit_choices_to={"kind": "locality"},
         related_name="+",
     )
-    birth_date = models.DateField("fecha de nacimiento", null=True, blank=True)
+    birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # The site where the account was created (a locality's or the campus's schema;
@@ -77,17 +82,17 @@ class User(AbstractUser):
     registered_in = models.CharField(max_length=63, blank=True, default="")
 
     class Meta:
-        verbose_name = "persona"
-        verbose_name_plural = "personas"
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
         # Given through the roles table (lms.locality_roles.data.ROLE_POLICY).
         permissions = [
             (
                 "find_person_by_document",
-                "Buscar una persona por su número de documento completo",
+                _("Buscar una persona por su número de documento completo"),
             ),
             (
                 "view_person_document",
-                "Ver el número de documento completo de una persona",
+                _("Ver el número de documento completo de una persona"),
             ),
         ]
         constraints = [
@@ -129,8 +134,8 @@ class SensitiveAnswer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "respuesta sensible"
-        verbose_name_plural = "respuestas sensibles"
+        verbose_name = _("respuesta sensible")
+        verbose_name_plural = _("respuestas sensibles")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "question"], name="one_answer_per_question"
@@ -157,8 +162,8 @@ class ConsentRecord(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "autorización de dato sensible"
-        verbose_name_plural = "autorizaciones de datos sensibles"
+        verbose_name = _("autorización de dato sensible")
+        verbose_name_plural = _("autorizaciones de datos sensibles")
         indexes = [models.Index(fields=["user", "question"])]
 
     def __str__(self) -> str:
@@ -182,8 +187,8 @@ class PolicyAcceptance(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "autorización de tratamiento de datos"
-        verbose_name_plural = "autorizaciones de tratamiento de datos"
+        verbose_name = _("autorización de tratamiento de datos")
+        verbose_name_plural = _("autorizaciones de tratamiento de datos")
         indexes = [models.Index(fields=["user", "accepted_at"])]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Checks shared by registration, corrections and bulk import (internal).
 
-Every message is in Spanish and says what is wrong and how to fix it.
+Every message (translated; Spanish first) says what is wrong and how to fix it.
 """
 
 from __future__ import annotations
@@ -52,10 +52,11 @@ def clean_document_type(raw: str) -> str:
     doc_type = _DOCUMENT_ALIASES.get(fold(raw or ""))
     if doc_type is None:
         options = ", ".join(
-            f"{code} ({label})" for code, label in DOCUMENT_TYPE_LABELS.items()
+            f"{code} ({_(label)})" for code, label in DOCUMENT_TYPE_LABELS.items()
         )
         raise ValidationError(
-            f"El tipo de documento «{raw}» no existe. Use uno de: {options}."
+            _("El tipo de documento «%(raw)s» no existe. Use uno de: %(options)s.")
+            % {"raw": raw, "options": options}
         )
     return doc_type.value
 
@@ -64,27 +65,42 @@ def clean_document_number(doc_type: str, raw: str) -> str:
     """The number without dots, spaces or dashes, uppercase; or a Spanish error."""
     number = _SEPARATORS.sub("", raw or "").upper()
     kind, shortest, longest = _DOCUMENT_RULES[doc_type]
-    label = DOCUMENT_TYPE_LABELS[doc_type].lower()
+    facts = {"label": _(DOCUMENT_TYPE_LABELS[doc_type]).lower(), "raw": raw}
     if not number:
-        raise ValidationError("Falta el número de documento. Escríbalo sin puntos.")
+        raise ValidationError(_("Falta el número de documento. Escríbalo sin puntos."))
     if kind == "digits" and not number.isdigit():
         raise ValidationError(
-            f"El número de {label} «{raw}» tiene caracteres que no son dígitos. "
-            "Escriba solo números, sin letras."
+            _(
+                "El número de %(label)s «%(raw)s» tiene caracteres que no son "
+                "dígitos. Escriba solo números, sin letras."
+            )
+            % facts
         )
     if kind == "alnum" and not (number.isascii() and number.isalnum()):
         raise ValidationError(
-            f"El número de {label} «{raw}» solo puede tener letras y números."
+            _("El número de %(label)s «%(raw)s» solo puede tener letras y números.")
+            % facts
         )
     if not shortest <= len(number) <= longest:
         raise ValidationError(
-            f"El número de {label} debe tener entre {shortest} y {longest} "
-            f"caracteres; «{raw}» tiene {len(number)}. Revíselo en el documento."
+            _(
+                "El número de %(label)s debe tener entre %(shortest)s y %(longest)s "
+                "caracteres; «%(raw)s» tiene %(length)s. Revíselo en el documento."
+            )
+            % {
+                **facts,
+                "shortest": shortest,
+                "longest": longest,
+                "length": len(number),
+            }
         )
     if kind == "digits" and (number.startswith("0") or len(set(number)) == 1):
         raise ValidationError(
-            f"El número de {label} «{raw}» no es válido (empieza por cero o repite "
-            "un solo dígito). Revíselo en el documento."
+            _(
+                "El número de %(label)s «%(raw)s» no es válido (empieza por cero o "
+                "repite un solo dígito). Revíselo en el documento."
+            )
+            % facts
         )
     return number
 
@@ -92,34 +108,46 @@ def clean_document_number(doc_type: str, raw: str) -> str:
 def clean_email(raw: str) -> str:
     email = (raw or "").strip().lower()
     if not email:
-        raise ValidationError("Falta el correo electrónico.")
+        raise ValidationError(_("Falta el correo electrónico."))
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError(
-            f"El correo «{raw}» no es válido. Escríbalo completo, como "
-            "nombre@dominio.com."
+            _(
+                "El correo «%(raw)s» no es válido. Escríbalo completo, como "
+                "nombre@dominio.com."
+            )
+            % {"raw": raw}
         ) from None
     return email
 
 
 def clean_birth_date(value: date | None, *, today: date) -> date:
     if value is None:
-        raise ValidationError("Falta la fecha de nacimiento (AAAA-MM-DD).")
+        raise ValidationError(_("Falta la fecha de nacimiento (AAAA-MM-DD)."))
+    # The date as it was typed (year first), so the person recognises it.
+    facts = {"date": f"{value:%Y-%m-%d}", "minimum": MIN_AGE}
     if value > today:
         raise ValidationError(
-            f"La fecha de nacimiento {value:%Y-%m-%d} está en el futuro. Revise el año."
+            _("La fecha de nacimiento %(date)s está en el futuro. Revise el año.")
+            % facts
         )
     age = age_on(value, today)
     if age < MIN_AGE:
         raise ValidationError(
-            f"La Escuela recibe personas desde los {MIN_AGE} años; con la fecha "
-            f"{value:%Y-%m-%d} la persona tiene {age}. Revise la fecha."
+            _(
+                "La Escuela recibe personas desde los %(minimum)s años; con la fecha "
+                "%(date)s la persona tiene %(age)s. Revise la fecha."
+            )
+            % {**facts, "age": age}
         )
     if age > MAX_AGE:
         raise ValidationError(
-            f"La fecha {value:%Y-%m-%d} da una edad de {age} años, que no es "
-            "plausible. Revise el año."
+            _(
+                "La fecha %(date)s da una edad de %(age)s años, que no es plausible. "
+                "Revise el año."
+            )
+            % {**facts, "age": age}
         )
     return value
 
@@ -142,8 +170,11 @@ def parse_date(raw: str) -> date:
             except ValueError:
                 break
     raise ValidationError(
-        f"La fecha «{raw}» no se entiende o no existe. Use AAAA-MM-DD "
-        "(por ejemplo 1990-05-31) o DD/MM/AAAA."
+        _(
+            "La fecha «%(raw)s» no se entiende o no existe. Use AAAA-MM-DD "
+            "(por ejemplo 1990-05-31) o DD/MM/AAAA."
+        )
+        % {"raw": raw}
     )
 
 
@@ -162,7 +193,9 @@ def clean_name(raw: str, *, what: str) -> str:
         )
     name = " ".join((raw or "").split())
     if not name:
-        raise ValidationError(f"Faltan los {what}.")
+        raise ValidationError(_("Faltan los %(what)s.") % {"what": what})
     if len(name) > 150:
-        raise ValidationError(f"Los {what} tienen más de 150 caracteres; acórtelos.")
+        raise ValidationError(
+            _("Los %(what)s tienen más de 150 caracteres; acórtelos.") % {"what": what}
+        )
     return name

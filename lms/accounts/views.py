@@ -106,7 +106,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         except api.RegistrationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Sus datos quedaron corregidos.")
+            messages.success(request, _("Sus datos quedaron corregidos."))
             return redirect("my_data")
     return render(
         request,
@@ -125,7 +125,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and api.send_verification_email(
         request.user.pk, base_url=request.build_absolute_uri("/")
     ):
-        messages.success(request, "Le enviamos un enlace nuevo; revise su correo.")
+        messages.success(request, _("Le enviamos un enlace nuevo; revise su correo."))
     return redirect("my_data")
 
 
@@ -164,7 +164,7 @@ def sensitive_data(request: HttpRequest) -> HttpResponse:
         if bound and request.POST.get("action") == "withdraw":
             api.withdraw_consent(request.user.pk, question)
             messages.success(
-                request, "Retiramos su autorización y borramos la respuesta."
+                request, _("Retiramos su autorización y borramos la respuesta.")
             )
             return redirect("sensitive_data")
         if bound and form.is_valid():
@@ -178,7 +178,7 @@ def sensitive_data(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("consent", exc.messages[0])
             else:
-                messages.success(request, "Guardamos su respuesta.")
+                messages.success(request, _("Guardamos su respuesta."))
                 return redirect("sensitive_data")
         forms.append((form, question in held, PURPOSE_TEXT[question]))
     return render(request, "accounts/sensitive_data.html", {"forms": forms})
@@ -189,7 +189,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm", "").strip().upper() != "ELIMINAR":
             messages.error(
-                request, "Para eliminar su cuenta escriba ELIMINAR en la casilla."
+                request, _("Para eliminar su cuenta escriba ELIMINAR en la casilla.")
             )
             return redirect("delete_account")
         user_id = request.user.pk
@@ -218,7 +218,7 @@ def _check_import_permission(request: HttpRequest) -> None:
         raise PermissionDenied
     if not request.user.has_perm(_IMPORT_PERMISSION):
         raise PermissionDenied(
-            "Su rol en esta localidad no permite importar participantes."
+            _("Su rol en esta localidad no permite importar participantes.")
         )
 
 
@@ -268,7 +268,7 @@ def _stored_upload(
         or not token.replace("-", "").replace("_", "").isalnum()
         or not path.exists()
     ):
-        raise Http404("Ese archivo ya no está disponible. Súbalo de nuevo.")
+        raise Http404(_("Ese archivo ya no está disponible. Súbalo de nuevo."))
     return token, filename, path.read_bytes()
 
 
