@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.query import PageQuerySet
 
 from lms.learning import api as learning_api
 from lms.locality_roles import api as roles_api
@@ -551,7 +551,7 @@ def _set_hidden(course_key: str, hidden: bool) -> None:
 # --- Catalog and navigation --------------------------------------------------------------
 
 
-def _offered() -> QuerySet[_CoursePage]:
+def _offered() -> PageQuerySet:
     return _CoursePage.objects.live().public().filter(is_hidden_locally=False)
 
 

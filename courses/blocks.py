@@ -10,7 +10,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from h5p.blocks import H5PActivityBlock
+from h5p.api import H5PActivityBlock
 
 from .quiz_blocks import QuizBlock
 

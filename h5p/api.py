@@ -26,6 +26,7 @@ from django.db import transaction
 from lms.learning import api as learning_api
 
 from . import scanning, storage
+from .blocks import H5PActivityBlock
 from .data import H5PContentData, PlayerPaths
 from .models import H5PContent as _H5PContent
 from .models import H5PLibrary as _H5PLibrary
@@ -39,6 +40,8 @@ from .validation import (
 
 __all__ = [
     "ADD_LIBRARY_PERMISSION",
+    # The lesson body's block (courses builds lesson StreamFields with it).
+    "H5PActivityBlock",
     "H5PContentData",
     "Issue",
     "PackageRefused",
@@ -71,12 +74,13 @@ def may_add_libraries(user: Any) -> bool:
 
 
 def _limits() -> Limits:
+    major, minor = settings.H5P_CORE_API_VERSION
     return Limits(
         max_files=settings.H5P_MAX_FILES,
         max_file_size=settings.H5P_MAX_FILE_SIZE,
         max_total_size=settings.H5P_MAX_TOTAL_SIZE,
         max_compression_ratio=settings.H5P_MAX_COMPRESSION_RATIO,
-        core_api=tuple(settings.H5P_CORE_API_VERSION),
+        core_api=(major, minor),
     )
 
 
