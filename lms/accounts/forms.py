@@ -44,7 +44,8 @@ class _PersonFields(forms.Form):
 
 class RegistrationForm(_PersonFields):
     document_type = forms.ChoiceField(
-        label=_("Tipo de documento"), choices=list(DOCUMENT_TYPE_LABELS.items())
+        label=_("Tipo de documento"),
+        choices=[(code, _(label)) for code, label in DOCUMENT_TYPE_LABELS.items()],
     )
     document_number = forms.CharField(
         label=_("Número de documento"),
