@@ -30,6 +30,7 @@ from typing import Any
 from .builder_url import builder_from_params, builder_to_params
 from .data import (
     MEASURE_SORT,
+    TABLE_NAME,
     BuilderQuery,
     ColumnData,
     ColumnType,
@@ -61,6 +62,7 @@ from .portals import (
 from .profiling import format_number
 from .queries import compile_query, run_query
 from .reading import DataFileRefused, check_upload_size
+from .refusals import QueryRefused
 from .reshaping import (
     ReshapeRefused,
     get_profile,
@@ -70,7 +72,6 @@ from .reshaping import (
     suggest_turn,
     turn_table,
 )
-from .sandbox import TABLE_NAME, QueryRefused
 from .snapshots import (
     DatasetNotFound,
     create_dataset,

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from .data import (
     MEASURE_SORT,
+    TABLE_NAME,
     BuilderQuery,
     ColumnData,
     ColumnType,
@@ -32,7 +33,7 @@ from .data import (
 )
 from .engine import ident, literal
 from .labels import column_type_label, filter_op_label
-from .sandbox import TABLE_NAME, QueryRefused
+from .refusals import QueryRefused
 
 __all__ = ["MAX_BUILDER_ROWS", "compile_builder", "measure_alias", "output_columns"]
 

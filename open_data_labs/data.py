@@ -241,6 +241,8 @@ class BuilderQuery:
 
 
 MEASURE_SORT = "__medida__"
+# The table a learner query reads: the pinned version, and nothing else.
+TABLE_NAME = "datos"
 
 
 @dataclass(frozen=True, slots=True)

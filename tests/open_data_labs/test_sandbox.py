@@ -265,3 +265,16 @@ def test_a_busy_process_asks_to_retry(published, settings):
     assert "Espere unos segundos" in str(error)
     assert outcome == [QueryProblem.TIMEOUT]
     assert api.run_query(published.key, 1, "SELECT 1").rows == ((1,),)
+
+
+def test_the_next_query_on_the_same_version_is_just_as_locked(published):
+    # Prepared databases are reused between queries on one version (opening one
+    # costs more than the query): the second query meets the same walls.
+    for _ in range(3):
+        assert api.run_query(published.key, 1, "SELECT count(*) FROM datos").rows
+        error = refused(published, "SELECT * FROM read_csv('/etc/passwd')")
+        assert error.problem is QueryProblem.FILE_OR_NETWORK
+    locked = api.run_query(
+        published.key, 1, "SELECT current_setting('lock_configuration')"
+    )
+    assert locked.rows == ((True,),)
