@@ -8,7 +8,8 @@ from enum import StrEnum
 
 
 class ColumnType(StrEnum):
-    """The few types a learner needs to tell apart (stored in Spanish, shown too)."""
+    """The few types a learner needs to tell apart (stable codes; the words shown
+    for them come from ``labels.py``, in the reader's language)."""
 
     TEXT = "texto"
     INTEGER = "entero"
@@ -16,17 +17,6 @@ class ColumnType(StrEnum):
     DATE = "fecha"
     TIMESTAMP = "fecha_hora"
     BOOLEAN = "booleano"
-
-    @property
-    def label(self) -> str:
-        return {
-            "texto": "Texto",
-            "entero": "Número entero",
-            "decimal": "Número con decimales",
-            "fecha": "Fecha",
-            "fecha_hora": "Fecha y hora",
-            "booleano": "Sí / no",
-        }[self.value]
 
     @property
     def is_numeric(self) -> bool:
@@ -41,15 +31,6 @@ class Origin(StrEnum):
     SOCRATA = "socrata"
     DERIVED = "derivada"
 
-    @property
-    def label(self) -> str:
-        return {
-            "archivo": "Archivo subido",
-            "ckan": "Portal CKAN (datosabiertos.bogota.gov.co)",
-            "socrata": "datos.gov.co (Socrata)",
-            "derivada": "Hecha a partir de otra versión",
-        }[self.value]
-
 
 class FlagKind(StrEnum):
     """Kinds of suspicious values the profile points at."""
@@ -60,17 +41,6 @@ class FlagKind(StrEnum):
     TOTAL_AMONG_PARTS = "total_mezclado"
     NOT_A_LOCALITY = "no_es_localidad"
     MISSING_LOCALITIES = "localidades_faltantes"
-
-    @property
-    def label(self) -> str:
-        return {
-            "atipico": "Valores atípicos",
-            "porcentaje_imposible": "Porcentaje imposible",
-            "parte_mayor_que_total": "Parte mayor que su total",
-            "total_mezclado": "Total mezclado con las partes",
-            "no_es_localidad": "Lugares que no son localidades",
-            "localidades_faltantes": "Localidades que faltan",
-        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
