@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.test import Client
 
 from open_data_labs import api
 from open_data_labs.models import Dataset, Snapshot
@@ -64,11 +67,30 @@ def turned(django_db_setup, django_db_blocker, tmp_path_factory):
                 names_to="lugar",
                 values_to="votos",
             )
+        # A signed-in learner for the SQL editor: a committed session in Kennedy.
+        with tenants_api.in_public_schema():
+            learner = get_user_model().objects.create_user(
+                username=f"lab-{key}", email=f"{key}@example.org", password="x-1-y-2-z"
+            )
+        with tenants_api.in_locality("test_kennedy"):
+            client = Client(HTTP_HOST=HOST)
+            client.force_login(learner)
+            session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
         connection.set_schema_to_public()
         try:
             with live_server() as port:
-                yield {"url": f"http://{HOST}:{port}", "key": key, "folder": folder}
+                yield {
+                    "url": f"http://{HOST}:{port}",
+                    "key": key,
+                    "folder": folder,
+                    "session": session,
+                }
         finally:
+            with tenants_api.in_locality("test_kennedy"):
+                SessionStore(session_key=session).delete()
+                get_user_model().objects.filter(pk=learner.pk).delete()
+            with tenants_api.in_public_schema():
+                get_user_model().objects.filter(pk=learner.pk).delete()
             with tenants_api.in_locality("test_kennedy"):
                 # Version 2 points at version 1 (derived_from is protected).
                 Snapshot.objects.filter(dataset__key=key, version=2).delete()
@@ -153,3 +175,49 @@ def test_a_learner_builds_the_null_votes_ranking_on_a_phone(turned, settings):
             p for p in problems if "favicon" not in p and "404 (Not Found)" not in p
         ]
         assert not real, problems
+
+
+def test_a_signed_in_learner_writes_sql_on_a_phone(turned, settings):
+    settings.MEDIA_ROOT = str(turned["folder"] / "media")
+    settings.OPEN_DATA_CACHE_DIR = turned["folder"] / "cache"
+    url = f"{turned['url']}/datos/{turned['key']}/v2/sql/"
+    sql = (
+        "SELECT lugar, votos FROM datos\n"
+        "WHERE columna_1 = 'Nulos' AND lugar <> 'Total Bogota'\n"
+        "ORDER BY votos DESC LIMIT 5"
+    )
+    with chromium() as browser:
+        context = new_context(browser, viewport={"width": 360, "height": 740})
+        context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": turned["session"],
+                    "url": turned["url"],
+                }
+            ]
+        )
+        page = context.new_page()
+        problems = collect_problems(page)
+        page.goto(url)
+        page.fill("textarea[name=q]", sql)
+        with page.expect_navigation():
+            page.click("form.lab-form button[type=submit]")
+        assert _first_cells(page)[0] == "KENNEDY"
+        assert page.locator(".lab-chart svg").count() == 5
+        assert _fits(page)
+        page.screenshot(path=str(SCREENSHOTS / "sql-360.png"), full_page=True)
+
+        # A hostile query: refused in Spanish, the page still works.
+        page.fill("textarea[name=q]", "SELECT * FROM read_csv('/etc/passwd')")
+        with page.expect_navigation():
+            page.click("form.lab-form button[type=submit]")
+        alert = page.locator(".lab-error").inner_text()
+        assert "no pueden abrir archivos" in alert
+        assert _fits(page)
+        page.screenshot(path=str(SCREENSHOTS / "sql-360-refused.png"), full_page=True)
+        real = [
+            p for p in problems if "favicon" not in p and "404 (Not Found)" not in p
+        ]
+        # The refused query answers 400 (a page with the message, not a failure).
+        assert all("400" in p for p in real), problems
