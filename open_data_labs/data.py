@@ -282,4 +282,5 @@ class QueryResult:
     rows: tuple[tuple[object, ...], ...]
     is_truncated: bool
     max_rows: int
-    elapsed_ms: float
+    elapsed_ms: float  # of the run that computed it
+    is_cached: bool = False  # kept from an earlier run on the same version

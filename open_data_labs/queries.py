@@ -7,12 +7,25 @@ whose rows are plain Python values. Everything runs in the sandbox
 file, so the same query on the same version gives the same rows, whoever runs it
 and whenever (a lab's answer check, a monitoring report's evidence, a shared
 address).
+
+Because a version never changes, an answer can be kept: results are cached
+(Django's cache, ``OPEN_DATA_QUERY_CACHE_SECONDS``) under the version's SHA-256,
+the query, its parameters, the row cap and the sandbox's limits. A class that
+opens the same shared address runs the query once. Refusals are never cached.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+
+from django.core.cache import cache
+
 from .builder import compile_builder
 from .data import BuilderQuery, CompiledQuery, QueryResult
+from .limits import int_limit, limit
 from .sandbox import run_sandboxed
 from .snapshots import get_snapshot, snapshot_path
 
@@ -48,10 +61,13 @@ def run_query(
         sql, params, shown = compiled.sql, compiled.params, compiled.display_sql
     else:
         sql, params, shown = query, (), query.strip()
+    key = _cache_key(snapshot.sha256, sql, params, max_rows)
+    if (kept := cache.get(key)) is not None:
+        return dataclasses.replace(kept, is_cached=True)
     answer = run_sandboxed(
         snapshot_path(dataset_key, version), sql, params=params, max_rows=max_rows
     )
-    return QueryResult(
+    result = QueryResult(
         dataset_key=dataset_key,
         version=version,
         sha256=snapshot.sha256,
@@ -62,3 +78,22 @@ def run_query(
         max_rows=answer.max_rows,
         elapsed_ms=answer.elapsed_ms,
     )
+    if seconds := int_limit("OPEN_DATA_QUERY_CACHE_SECONDS"):
+        cache.set(key, result, seconds)
+    return result
+
+
+def _cache_key(
+    sha256: str, sql: str, params: Sequence[object], max_rows: int | None
+) -> str:
+    # The limits are part of the answer (a row cap, or a query that reads them).
+    limits_now = [
+        str(limit(name))
+        for name in (
+            "OPEN_DATA_QUERY_MEMORY",
+            "OPEN_DATA_QUERY_THREADS",
+            "OPEN_DATA_QUERY_MAX_ROWS",
+        )
+    ]
+    text = json.dumps([sha256, sql, [repr(p) for p in params], max_rows, limits_now])
+    return "open_data:query:" + hashlib.sha256(text.encode()).hexdigest()

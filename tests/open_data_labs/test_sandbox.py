@@ -258,7 +258,8 @@ def test_a_busy_process_asks_to_retry(published, settings):
     worker.start()
     time.sleep(0.3)
     try:
-        error = refused(published, "SELECT 1")
+        # A query no earlier test ran: a kept answer would need no slot.
+        error = refused(published, "SELECT 'ocupado' AS estado")
     finally:
         worker.join()
     assert error.problem is QueryProblem.BUSY
@@ -278,3 +279,17 @@ def test_the_next_query_on_the_same_version_is_just_as_locked(published):
         published.key, 1, "SELECT current_setting('lock_configuration')"
     )
     assert locked.rows == ((True,),)
+
+
+def test_a_kept_answer_is_the_same_and_refusals_are_not_kept(published, settings):
+    sql = "SELECT localidad FROM datos WHERE votos >= 12 ORDER BY 1 -- guardada"
+    first = api.run_query(published.key, 1, sql)
+    again = api.run_query(published.key, 1, sql)
+    assert again.is_cached and not first.is_cached
+    assert again.rows == first.rows == (("Bosa",), ("Suba",), ("TOTAL",))
+    # Another row cap is another answer.
+    assert not api.run_query(published.key, 1, sql, max_rows=1).is_cached
+    settings.OPEN_DATA_QUERY_SECONDS = 1
+    slow = "SELECT count(*) FROM datos, range(1000000000000) -- nunca guardada"
+    for _ in range(2):
+        assert refused(published, slow).problem is QueryProblem.TIMEOUT
