@@ -42,7 +42,7 @@ def make_artefacts(certificate: _Certificate) -> None:
     domain = _domain()
     for field in SNAPSHOT_TEXT:
         setattr(certificate, field, plain(getattr(certificate, field)))
-    _status.allocate_index(certificate)
+    status_index = _status.allocate_index(certificate)
     credential = _documents.build_credential(
         domain=domain,
         locality_name=certificate.locality_name,
@@ -57,7 +57,7 @@ def make_artefacts(certificate: _Certificate) -> None:
         hours=certificate.hours,
         completed_at=certificate.completed_at,
         issued_at=certificate.issued_at,
-        status_index=certificate.status_index,
+        status_index=status_index,
     )
     certificate.credential = _signing.sign(
         credential,

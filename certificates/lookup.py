@@ -85,7 +85,8 @@ def access_certificate_pdf(
 
 
 def _held_by(uuid: str, *, user_id: int, may_view_locality: bool) -> _Certificate:
-    certificate = _Certificate.objects.filter(uuid=as_uuid(uuid)).first()
+    wanted = as_uuid(uuid)
+    certificate = _Certificate.objects.filter(uuid=wanted).first() if wanted else None
     if certificate is None:
         raise CertificateError(_("No encontramos ese certificado."))
     if certificate.user_id != user_id and not may_view_locality:

@@ -92,5 +92,10 @@ def to_data(certificate: _Certificate) -> CertificateData:
         revoked_at=certificate.revoked_at,
         revocation_reason=certificate.revocation_reason,
         verification_url=_documents.verification_url(domain, certificate.code),
-        replaces_code=certificate.replaces.code if certificate.replaces_id else None,
+        # The id first: a certificate that replaces none costs no query.
+        replaces_code=(
+            certificate.replaces.code
+            if certificate.replaces_id and certificate.replaces
+            else None
+        ),
     )

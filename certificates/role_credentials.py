@@ -75,7 +75,7 @@ def issue_role_credential(
                 user_id=user_id, role_ref=role_ref, revoked_at__isnull=True
             )
         )
-    _status.allocate_index(row)
+    status_index = _status.allocate_index(row)
     domain = _domain()
     row.credential = _signing.sign(
         _documents.build_role_credential(
@@ -88,7 +88,7 @@ def issue_role_credential(
             role_detail=role_detail,
             valid_from=row.valid_from,
             valid_until=valid_until,
-            status_index=row.status_index,
+            status_index=status_index,
         ),
         controller=_documents.issuer_url(domain),
         created=_documents.xsd_datetime(now),

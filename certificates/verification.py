@@ -133,12 +133,13 @@ def verify_credential(document: Any) -> Verification:
             _("Credencial no válida: su contenido no se pudo interpretar."),
         )
     uuid = as_uuid(str(credential.get("id", "")).removeprefix("urn:uuid:"))
-    certificate = _Certificate.objects.filter(uuid=uuid).first()
-    if certificate is not None:
-        return _state_of(certificate)
-    role = role_credential_state(uuid or "")
-    if role is not None:
-        return role
+    if uuid is not None:
+        certificate = _Certificate.objects.filter(uuid=uuid).first()
+        if certificate is not None:
+            return _state_of(certificate)
+        role = role_credential_state(uuid)
+        if role is not None:
+            return role
     return Verification(
         CertificateState.UNKNOWN,
         _("La firma es auténtica pero este certificado no está registrado aquí."),

@@ -40,7 +40,8 @@ def count_sensitive_answers(
     with tenants_api.in_public_schema():
         answers = _SensitiveAnswer.objects.filter(question=question)
         if residence:
-            answers = answers.filter(user__residence_locality_id=residence)
+            # By the key the foreign key holds (the schema name): no join.
+            answers = answers.filter(user__residence_locality__schema_name=residence)
         counts = Counter(answers.values_list("answer", flat=True))
     return [
         _cell(code, counts.get(code, 0), min_cell) for code in ANSWER_CHOICES[question]
@@ -57,10 +58,11 @@ def count_by_age_group(
             birth_date__isnull=False, anonymized_at__isnull=True
         )
         if residence:
-            people = people.filter(residence_locality_id=residence)
+            people = people.filter(residence_locality__schema_name=residence)
         counts = Counter(
             age_group(age_on(born, today))
             for born in people.values_list("birth_date", flat=True)
+            if born is not None
         )
     return [_cell(group.value, counts.get(group, 0), min_cell) for group in AgeGroup]
 

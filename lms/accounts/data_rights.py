@@ -111,7 +111,7 @@ def _locality_sections(user: _User) -> dict[str, dict[str, Any]]:
             for _receiver, answer in person_data_requested.send(
                 sender=_User, user_id=user.pk, schema_name=schema
             ):
-                if answer:
+                if isinstance(answer, dict):
                     section.update(answer)
             if section:
                 sections[schema] = section

@@ -29,7 +29,8 @@ def send_verification_email(user_id: int, *, base_url: str) -> bool:
     """
     with tenants_api.in_public_schema():
         user = _User.objects.get(pk=user_id)
-    if not user.email or user.email_verified_at is not None:
+    address = user.email
+    if not address or user.email_verified_at is not None:
         return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_verification_token.make_token(user)
@@ -39,7 +40,7 @@ def send_verification_email(user_id: int, *, base_url: str) -> bool:
         "accounts/email/verify_email.txt", {"user": user, "link": link}
     )
     transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     )
     return True
 

@@ -42,7 +42,7 @@ def find_people_by_email(emails: Iterable[str]) -> dict[str, int]:
         return {}
     with tenants_api.in_public_schema():
         return {
-            email.lower(): pk
+            (email or "").lower(): pk
             for pk, email in _User.objects.filter(email__in=wanted).values_list(
                 "pk", "email"
             )
