@@ -11,7 +11,7 @@ class CoursesConfig(AppConfig):
 
         from tenants.signals import locality_provisioned
 
-        from . import page_permissions, quizzes
+        from . import handlers, page_permissions, quizzes
         from .models import LessonPage
 
         # Every publish of a lesson (admin, API, scheduled, a release applied in
@@ -21,6 +21,8 @@ class CoursesConfig(AppConfig):
             sender=LessonPage,
             dispatch_uid="courses.quizzes.on_lesson_published",
         )
+
+        handlers.connect()
 
         # Runs after lms.portal's receiver (app order), so the home page exists.
         locality_provisioned.connect(

@@ -230,11 +230,11 @@ class CoursePage(_CityCopyAware, Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from . import api
+        from . import catalog, learner
 
         context = super().get_context(request, *args, **kwargs)
-        context["syllabus"] = api.get_syllabus(self.key)
-        context.update(api.learner_course_context(self.key, request.user))
+        context["syllabus"] = catalog.get_syllabus(self.key)
+        context.update(learner.learner_course_context(self.key, request.user))
         return context
 
 
@@ -354,13 +354,13 @@ class LessonPage(_CityCopyAware, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from . import api
+        from . import catalog, learner
 
         context = super().get_context(request, *args, **kwargs)
-        context["navigation"] = api.get_lesson_navigation(self.key)
+        context["navigation"] = catalog.get_lesson_navigation(self.key)
         # An editor's preview in the admin is not studying: it records nothing.
         if not self.is_retired and not getattr(request, "is_preview", False):
-            api.record_lesson_view(
+            learner.record_lesson_view(
                 context["navigation"].course_key, self.key, request.user
             )
         return context

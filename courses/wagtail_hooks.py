@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from tenants import api as tenants_api
 
-from . import admin_views, cohort_views
+from . import admin_views
+from .learning_rule import sync_learning_rule
 from .models import CoursePage
 
 
@@ -30,26 +30,7 @@ def course_admin_urls():
             admin_views.toggle_hidden,
             name="courses_toggle_hidden",
         ),
-        path("grupos/", cohort_views.cohorts, name="courses_cohorts"),
-        path("grupos/nuevo/", cohort_views.cohort_create, name="courses_cohort_create"),
-        path(
-            "grupos/<int:cohort_id>/sesiones/nueva/",
-            cohort_views.session_create,
-            name="courses_session_create",
-        ),
     ]
-
-
-class _FacilitatorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return cohort_views.is_facilitator(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def cohorts_menu_item():
-    return _FacilitatorMenuItem(
-        "Grupos y sesiones", reverse("courses_cohorts"), icon_name="group", order=250
-    )
 
 
 def _course_buttons(page, user):
@@ -86,8 +67,6 @@ def course_listing_buttons(page, user, next_url=None):
 @hooks.register("after_publish_page")
 def sync_learning_rule_after_publish(request, page):
     """An edit published in the admin (rule, lessons) reaches the learning records."""
-    from . import api
-
     specific = page.specific
     course = (
         specific
@@ -95,4 +74,4 @@ def sync_learning_rule_after_publish(request, page):
         else CoursePage.objects.ancestor_of(specific).first()
     )
     if course is not None:
-        api.sync_learning_rule(course.key)
+        sync_learning_rule(course.key)
