@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from .models import CoursePage, LearningPathCourse, LearningPathPage, ModulePage
@@ -44,8 +45,11 @@ def upsert_child(course, parent, model, data: dict[str, Any], names: list[str]):
     if page is not None and not page.is_descendant_of(course):
         # Never take over a page of another course (e.g. a local one).
         raise KeyConflict(
-            f"La clave «{data['key']}» ya la usa otra página de esta localidad "
-            f"({page.title}). Cambie esa clave para recibir el curso de la ciudad."
+            _(
+                "La clave «%(key)s» ya la usa otra página de esta localidad "
+                "(%(title)s). Cambie esa clave para recibir el curso de la ciudad."
+            )
+            % {"key": data["key"], "title": page.title}
         )
     values = {name: data[name] for name in names}
     if "body" in data:

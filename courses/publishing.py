@@ -22,6 +22,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -253,8 +254,11 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
         home.add_child(instance=course)
     elif not course.is_city_copy:
         raise KeyConflict(
-            f"Esta localidad ya tiene un curso propio con la clave «{course.key}». "
-            "Cambie la clave del curso local para recibir el de la ciudad."
+            _(
+                "Esta localidad ya tiene un curso propio con la clave «%(key)s». "
+                "Cambie la clave del curso local para recibir el de la ciudad."
+            )
+            % {"key": course.key}
         )
     else:
         set_fields(course, snapshot["fields"])

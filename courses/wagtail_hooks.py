@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
@@ -40,14 +41,16 @@ def _course_buttons(page, user):
     at_campus = tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA
     if at_campus and user.has_perm(admin_views.RELEASE_PERMISSION):
         yield Button(
-            "Publicar en localidades",
+            _("Publicar en localidades"),
             url=reverse("courses_release", args=[course.pk]),
             icon_name="upload",
             priority=25,
         )
     if course.is_city_copy and user.has_perm(admin_views.HIDE_PERMISSION):
         yield Button(
-            "Mostrar aquí" if course.is_hidden_locally else "Ocultar en esta localidad",
+            _("Mostrar aquí")
+            if course.is_hidden_locally
+            else _("Ocultar en esta localidad"),
             url=reverse("courses_toggle_hidden", args=[course.pk]),
             icon_name="view",
             priority=26,
