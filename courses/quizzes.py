@@ -25,12 +25,8 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 
 from lms.learning import api as learning_api
 
-from .quiz_blocks import (
-    QuizValue,
-    answer_field,
-    new_quiz_key,
-    outcome_session_key,
-)
+from .quiz_blocks import QuizValue, new_quiz_key
+from .quiz_display import answer_field, outcome_session_key
 
 if TYPE_CHECKING:
     from .models import LessonPage
