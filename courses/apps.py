@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
-    verbose_name = "Cursos"
+    verbose_name = gettext_lazy("Cursos")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

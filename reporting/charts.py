@@ -8,6 +8,7 @@ it (the accessible alternative). Text is escaped and translated; numbers follow 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from django.utils import formats
@@ -45,6 +46,11 @@ TILES = {
     5: (3, 5),  # Usme
     20: (2, 6),  # Sumapaz
 }
+
+
+def _day(day: date) -> str:
+    """A date in the active language's short format (es-CO: 30/11/2026)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _n(value: float) -> str:
@@ -97,11 +103,11 @@ def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> Safe
     body = [
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" '
         f'y2="{height - pad}" stroke="{INK}"/>',
-        f'<text x="{pad}" y="{height - pad + 16}">{points[0].week:%d/%m/%Y}</text>'
+        f'<text x="{pad}" y="{height - pad + 16}">{_day(points[0].week)}</text>'
         if points
         else "",
         f'<text x="{width - pad}" y="{height - pad + 16}" text-anchor="end">'
-        f"{points[-1].week:%d/%m/%Y}</text>"
+        f"{_day(points[-1].week)}</text>"
         if points
         else "",
         f'<text x="4" y="{pad - 6}">{_n(top)}</text>',
