@@ -110,6 +110,19 @@ def _count(person_id: int, course_key: str) -> int:
         ).count()
 
 
+def test_a_redelivered_issuing_task_issues_nothing_new(in_town_a, make_person):
+    """What a redelivery does once the first run committed: the same code, one
+    certificate. (Its ``db`` fixture also makes pytest-django set up the test
+    database when this module runs alone.)"""
+    person = make_person()
+    course = courses_api.create_course("Control social", key="control-redelivery")
+    args = (person.pk, course.key, course.version, datetime.now(UTC).isoformat())
+    first = issue_certificate_task.apply(args).get()
+    again = issue_certificate_task.apply(args).get()
+    assert again == first
+    assert _count(person.pk, course.key) == 1
+
+
 def test_killed_worker_leaves_exactly_one_certificate(
     committed_course, django_db_blocker, tmp_path
 ):
