@@ -7,15 +7,21 @@ when. Outside services are read into ``SourceSync`` rows that keep the last
 attempt, the last success and the last error, so a failing service never
 erases the last good figures and staff see what went wrong.
 
-No personal data: projects are public facts about public spending.
+Projects are public facts about public spending. Veedurías, assignments and
+citizen reports hold personal data: who watches, who wrote a report and what
+they saw (photos may show people); only a reviewed, published report is public.
 """
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenants.api import private_storage
 
 from .data import (
     FIGURE_SOURCE_LABELS,
@@ -24,6 +30,9 @@ from .data import (
     FigureSource,
     OutsideService,
     ProjectStatus,
+    RegistrationBody,
+    ReportStatus,
+    Verdict,
 )
 
 
@@ -150,3 +159,187 @@ class SourceSync(models.Model):
 
     def __str__(self) -> str:
         return self.service
+
+
+class Veeduria(models.Model):
+    """A veeduría ciudadana registered in this locality (Ley 850 de 2003, art. 3).
+
+    Keeps the founding record's facts (object watched, territorial level,
+    duration, residence, date) and the registration at the Personería or the
+    Cámara de Comercio. Personal data: its members (``VeeduriaMember``, account
+    ids; names and documents stay in the city-wide accounts).
+    """
+
+    name = models.CharField(_("nombre"), max_length=200, unique=True)
+    purpose = models.TextField(_("objeto de la vigilancia"))
+    territorial_level = models.CharField(_("nivel territorial"), max_length=80)
+    duration = models.CharField(_("duración"), max_length=80)
+    residence = models.CharField(_("lugar de residencia"), max_length=200)
+    founded_on = models.DateField(_("fecha del acta de constitución"))
+    registered_with = models.CharField(
+        _("inscrita en"),
+        max_length=20,
+        choices=[(b.value, b.value) for b in RegistrationBody],
+    )
+    registration_number = models.CharField(_("número de inscripción"), max_length=60)
+    registered_on = models.DateField(_("fecha de inscripción"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("veeduría ciudadana")
+        verbose_name_plural = _("veedurías ciudadanas")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VeeduriaMember(models.Model):
+    """A person (city-wide account id) who reports on behalf of a veeduría."""
+
+    veeduria = models.ForeignKey(
+        Veeduria, on_delete=models.CASCADE, related_name="members"
+    )
+    user_id = models.BigIntegerField(_("persona (id)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["veeduria", "user_id"], name="one_membership_per_veeduria"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.veeduria_id}"
+
+
+class Assignment(models.Model):
+    """A project watched by one selected veedor (``user_id``) or by a registered
+    veeduría, never both. Ending it (``ended_at``) keeps the history."""
+
+    project = models.ForeignKey(
+        InvestmentProject, on_delete=models.CASCADE, related_name="assignments"
+    )
+    user_id = models.BigIntegerField(_("veedor/a (id)"), null=True, blank=True)
+    veeduria = models.ForeignKey(
+        Veeduria,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    assigned_by_id = models.BigIntegerField(_("asignado por (id)"))
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("asignación de proyecto")
+        verbose_name_plural = _("asignaciones de proyectos")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user_id__isnull=False, veeduria__isnull=True)
+                | models.Q(user_id__isnull=True, veeduria__isnull=False),
+                name="assigned_to_a_person_or_a_veeduria",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "user_id"],
+                condition=models.Q(ended_at__isnull=True, user_id__isnull=False),
+                name="one_open_assignment_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "veeduria"],
+                condition=models.Q(ended_at__isnull=True, veeduria__isnull=False),
+                name="one_open_assignment_per_veeduria",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} → {self.user_id or self.veeduria_id}"
+
+
+class CitizenReport(models.Model):
+    """What a veedor saw on a visit to a project.
+
+    Personal data: the author's id and what they wrote. ``idempotency_key`` comes
+    from the form the author opened: a retried submission (a phone that resent
+    it) finds the stored report instead of making another. Only a published
+    report is public, and then with the reviewer's ``public_observations``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        InvestmentProject, on_delete=models.PROTECT, related_name="reports"
+    )
+    author_id = models.BigIntegerField(_("autor/a (id)"))
+    veeduria = models.ForeignKey(
+        Veeduria, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    idempotency_key = models.UUIDField(unique=True)
+    observed_progress = models.DecimalField(
+        _("avance observado (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    checklist = models.JSONField(_("lista de chequeo"), default=dict)
+    observations = models.TextField(_("observaciones"), blank=True)
+    public_observations = models.TextField(_("observaciones publicadas"), blank=True)
+    verdict = models.CharField(
+        _("dictamen"), max_length=20, choices=[(v.value, v.value) for v in Verdict]
+    )
+    status = models.CharField(
+        _("estado"),
+        max_length=20,
+        choices=[(s.value, s.value) for s in ReportStatus],
+        default=ReportStatus.SUBMITTED.value,
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewer_id = models.BigIntegerField(_("revisó (id)"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("motivo de la devolución"), blank=True)
+
+    class Meta:
+        verbose_name = _("reporte ciudadano")
+        verbose_name_plural = _("reportes ciudadanos")
+        permissions = [
+            ("review_citizenreport", _("Revisar y publicar reportes ciudadanos"))
+        ]
+        indexes = [
+            models.Index(
+                fields=["project", "status", "-submitted_at"],
+                name="monitoring_report_public",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class ReportPhoto(models.Model):
+    """A photo of a report, re-encoded on the server with no metadata.
+
+    Kept in the locality's private storage: it is served only by a view that
+    checks the report is published (or the viewer wrote or reviews it). The
+    place is kept as two numbers, and only when the author chose to keep it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(
+        CitizenReport, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(storage=private_storage, upload_to="monitoring/fotos/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.uuid)

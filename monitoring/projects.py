@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tenants import api as tenants_api
 
@@ -24,9 +24,10 @@ from .data import (
     ProjectData,
     ProjectPage,
     ProjectStatus,
+    ReportStatus,
     TimelineEntry,
 )
-from .models import InvestmentProject
+from .models import CitizenReport, InvestmentProject
 from .reference import LocalityPlaces, NotALocality, places_of
 
 
@@ -221,8 +222,20 @@ def _required(value: Any, what: str, size: int) -> str:
 
 def get_project(code: str) -> ProjectData | None:
     """One project of the active locality by its code, or None."""
-    project = InvestmentProject.objects.filter(code=code).first()
+    project = _with_observation(InvestmentProject.objects.filter(code=code)).first()
     return to_data(project) if project else None
+
+
+def _with_observation(queryset: QuerySet) -> QuerySet:
+    """Each project with its latest published citizen observation, in the same
+    query (drafts and returned reports never count)."""
+    latest = CitizenReport.objects.filter(
+        project=OuterRef("pk"), status=ReportStatus.PUBLISHED
+    ).order_by("-submitted_at")
+    return queryset.annotate(
+        observed_progress=Subquery(latest.values("observed_progress")[:1]),
+        observed_at=Subquery(latest.values("submitted_at")[:1]),
+    )
 
 
 def list_projects(
@@ -236,7 +249,9 @@ def list_projects(
     """
     line_value = _member(InvestmentLine, line)
     status_value = _member(ProjectStatus, status)
-    queryset: QuerySet[InvestmentProject] = InvestmentProject.objects.all()
+    queryset: QuerySet[InvestmentProject] = _with_observation(
+        InvestmentProject.objects.all()
+    )
     if line_value:
         queryset = queryset.filter(line=line_value)
     if status_value:
@@ -298,4 +313,6 @@ def to_data(project: InvestmentProject) -> ProjectData:
             )
             for e in project.official_timeline or []
         ),
+        observed_progress=getattr(project, "observed_progress", None),
+        observed_at=getattr(project, "observed_at", None),
     )
