@@ -26,6 +26,8 @@
   function show(text) {
     statusNode.textContent = text;
     statusNode.hidden = false;
+    // The button is at the end of a long form: bring the news into view.
+    statusNode.scrollIntoView({ block: "center" });
   }
 
   function readDraft() {
@@ -168,15 +170,16 @@
   }
 
   form.addEventListener("change", function (event) {
-    var draft = currentDraft();
     if (event.target.type === "file") {
       readPhotos(event.target.files).then(function (photos) {
+        // Read again: the person may have sent the form while photos were read.
+        var draft = currentDraft();
         draft.photos = photos;
         draft.photosDropped = false;
         writeDraft(draft);
       });
     } else {
-      writeDraft(draft);
+      writeDraft(currentDraft());
     }
   });
   form.addEventListener("input", function () {
