@@ -18,6 +18,12 @@ from participation.data import INVESTMENT_LINE_LABELS as INVESTMENT_LINE_LABELS
 from participation.data import InvestmentLine as InvestmentLine
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a label for the catalogs (``makemessages`` knows this name) without
+    importing Django here: pages translate the label when they show it."""
+    return message
+
+
 class ProjectStatus(StrEnum):
     """The official status, in the platform's words; each source's own wording is
     kept beside it (``status_label``) so nothing the entity said is lost."""
@@ -34,11 +40,11 @@ class ProjectStatus(StrEnum):
 
 
 PROJECT_STATUS_LABELS: dict[ProjectStatus, str] = {
-    ProjectStatus.PLANNED: "Por iniciar",
-    ProjectStatus.IN_PROGRESS: "En ejecución",
-    ProjectStatus.SUSPENDED: "Suspendido",
-    ProjectStatus.FINISHED: "Terminado",
-    ProjectStatus.CANCELLED: "Cancelado",
+    ProjectStatus.PLANNED: gettext_noop("Por iniciar"),
+    ProjectStatus.IN_PROGRESS: gettext_noop("En ejecución"),
+    ProjectStatus.SUSPENDED: gettext_noop("Suspendido"),
+    ProjectStatus.FINISHED: gettext_noop("Terminado"),
+    ProjectStatus.CANCELLED: gettext_noop("Cancelado"),
 }
 
 
@@ -55,9 +61,9 @@ class FigureSource(StrEnum):
 
 
 FIGURE_SOURCE_LABELS: dict[FigureSource, str] = {
-    FigureSource.LOCAL_OFFICE: "Alcaldía Local",
-    FigureSource.DECIDIM: "Decidim (rendición de cuentas)",
-    FigureSource.SECOP: "SECOP II (datos.gov.co)",
+    FigureSource.LOCAL_OFFICE: gettext_noop("Alcaldía Local"),
+    FigureSource.DECIDIM: gettext_noop("Decidim (rendición de cuentas)"),
+    FigureSource.SECOP: gettext_noop("SECOP II (datos.gov.co)"),
 }
 
 

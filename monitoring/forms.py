@@ -32,36 +32,42 @@ class ProjectForm(WagtailAdminModelForm):
         if starts and ends and ends < starts:
             self.add_error(
                 "ends_on",
-                "La fecha de terminación es anterior a la de inicio: revise las dos.",
+                _(
+                    "La fecha de terminación es anterior a la de inicio: revise las dos."
+                ),
             )
         return cleaned
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Archivo CSV o XLSX",
-        error_messages={"required": "Elija el archivo con los proyectos."},
+        label=_("Archivo CSV o XLSX"),
+        error_messages={"required": _("Elija el archivo con los proyectos.")},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                "El archivo pesa más de 5 MB. Un registro de proyectos cabe en mucho "
-                "menos: quite hojas o columnas que no sean de proyectos."
+                _(
+                    "El archivo pesa más de 5 MB. Un registro de proyectos cabe en "
+                    "mucho menos: quite hojas o columnas que no sean de proyectos."
+                )
             )
         return upload
 
 
 class DecidimForm(forms.Form):
     endpoint = forms.URLField(
-        label="Dirección del API de Decidim",
+        label=_("Dirección del API de Decidim"),
         required=False,
         assume_scheme="https",
-        help_text="Por ejemplo https://decidim.example.org/api. Vacío: no se consulta.",
+        help_text=_(
+            "Por ejemplo https://decidim.example.org/api. Vacío: no se consulta."
+        ),
     )
     component_id = forms.CharField(
-        label="Número del componente de rendición de cuentas",
+        label=_("Número del componente de rendición de cuentas"),
         required=False,
         max_length=20,
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.api import private_storage
 
+from .checklists import REGISTRATION_BODY_LABELS, REPORT_STATUS_LABELS, VERDICT_LABELS
 from .data import (
     FIGURE_SOURCE_LABELS,
     INVESTMENT_LINE_LABELS,
@@ -30,9 +31,7 @@ from .data import (
     FigureSource,
     OutsideService,
     ProjectStatus,
-    RegistrationBody,
     ReportStatus,
-    Verdict,
 )
 
 
@@ -45,38 +44,38 @@ class InvestmentProject(models.Model):
     lists (``monitoring/data/``) for this locality.
     """
 
-    code = models.CharField("código", max_length=40, unique=True)
-    name = models.CharField("nombre", max_length=255)
+    code = models.CharField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=255)
     line = models.CharField(
-        "línea de inversión",
+        _("línea de inversión"),
         max_length=20,
         choices=[(k.value, v) for k, v in INVESTMENT_LINE_LABELS.items()],
     )
-    spending_concept = models.CharField("concepto de gasto", max_length=255)
+    spending_concept = models.CharField(_("concepto de gasto"), max_length=255)
     budget = models.DecimalField(
-        "presupuesto (COP)",
+        _("presupuesto (COP)"),
         max_digits=18,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
-    upz_code = models.CharField("UPZ/UPR (código)", max_length=8)
+    upz_code = models.CharField(_("UPZ/UPR (código)"), max_length=8)
     barrio_code = models.CharField(
-        "barrio (código de sector catastral)", max_length=6, blank=True
+        _("barrio (código de sector catastral)"), max_length=6, blank=True
     )
-    starts_on = models.DateField("fecha de inicio", null=True, blank=True)
-    ends_on = models.DateField("fecha de terminación", null=True, blank=True)
+    starts_on = models.DateField(_("fecha de inicio"), null=True, blank=True)
+    ends_on = models.DateField(_("fecha de terminación"), null=True, blank=True)
     status = models.CharField(
-        "estado oficial",
+        _("estado oficial"),
         max_length=20,
-        choices=[(k.value, v) for k, v in PROJECT_STATUS_LABELS.items()],
+        choices=[(k.value, _(v)) for k, v in PROJECT_STATUS_LABELS.items()],
         default=ProjectStatus.PLANNED.value,
     )
     # The source's own wording ("En ejecución", "Modificado", ...), shown beside ours.
     status_label = models.CharField(
-        "estado según la fuente", max_length=120, blank=True
+        _("estado según la fuente"), max_length=120, blank=True
     )
     progress = models.DecimalField(
-        "avance oficial (%)",
+        _("avance oficial (%)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -84,44 +83,47 @@ class InvestmentProject(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     progress_source = models.CharField(
-        "fuente del avance",
+        _("fuente del avance"),
         max_length=20,
-        choices=[(k.value, v) for k, v in FIGURE_SOURCE_LABELS.items()],
+        choices=[(k.value, _(v)) for k, v in FIGURE_SOURCE_LABELS.items()],
         default=FigureSource.LOCAL_OFFICE.value,
     )
-    progress_as_of = models.DateField("fecha del avance", null=True, blank=True)
+    progress_as_of = models.DateField(_("fecha del avance"), null=True, blank=True)
     secop_contract_id = models.CharField(
-        "contrato SECOP II (id_contrato)", max_length=40, blank=True
+        _("contrato SECOP II (id_contrato)"), max_length=40, blank=True
     )
-    secop_url = models.URLField("enlace al proceso en SECOP II", blank=True)
+    secop_url = models.URLField(_("enlace al proceso en SECOP II"), blank=True)
     contract_value = models.DecimalField(
-        "valor del contrato (COP)",
+        _("valor del contrato (COP)"),
         max_digits=18,
         decimal_places=2,
         null=True,
         blank=True,
     )
     contract_status = models.CharField(
-        "estado del contrato en SECOP II", max_length=60, blank=True
+        _("estado del contrato en SECOP II"), max_length=60, blank=True
     )
-    ocid = models.CharField("OCDS ocid", max_length=80, blank=True)
+    ocid = models.CharField(_("OCDS ocid"), max_length=80, blank=True)
     gab_proposal = models.CharField(
-        "propuesta en Gobierno Abierto Bogotá", max_length=60, blank=True
+        _("propuesta en Gobierno Abierto Bogotá"), max_length=60, blank=True
     )
     decidim_result_id = models.CharField(
-        "resultado en Decidim", max_length=40, blank=True
+        _("resultado en Decidim"), max_length=40, blank=True
     )
     # Milestones as the official source published them: [{date, title, description}].
-    official_timeline = models.JSONField("hitos oficiales", default=list, blank=True)
+    official_timeline = models.JSONField(_("hitos oficiales"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "proyecto de inversión"
-        verbose_name_plural = "proyectos de inversión"
+        verbose_name = _("proyecto de inversión")
+        verbose_name_plural = _("proyectos de inversión")
         ordering = ["code"]
         permissions = [
-            ("import_projects", "Importar proyectos y actualizar cifras oficiales")
+            (
+                "import_projects",
+                _("Importar proyectos y actualizar cifras oficiales"),
+            )
         ]
         indexes = [
             models.Index(fields=["line", "status"], name="monitoring_line_status")
@@ -139,23 +141,25 @@ class SourceSync(models.Model):
     """
 
     service = models.CharField(
-        "servicio",
+        _("servicio"),
         max_length=20,
         unique=True,
         choices=[(s.value, s.name.title()) for s in OutsideService],
     )
-    endpoint = models.URLField("dirección del API", blank=True)
-    component_id = models.CharField("componente (Decidim)", max_length=20, blank=True)
-    last_attempt_at = models.DateTimeField("último intento", null=True, blank=True)
-    last_success_at = models.DateTimeField(
-        "última lectura buena", null=True, blank=True
+    endpoint = models.URLField(_("dirección del API"), blank=True)
+    component_id = models.CharField(
+        _("componente (Decidim)"), max_length=20, blank=True
     )
-    last_error = models.TextField("último error", blank=True)
-    last_updated = models.PositiveIntegerField("proyectos actualizados", default=0)
+    last_attempt_at = models.DateTimeField(_("último intento"), null=True, blank=True)
+    last_success_at = models.DateTimeField(
+        _("última lectura buena"), null=True, blank=True
+    )
+    last_error = models.TextField(_("último error"), blank=True)
+    last_updated = models.PositiveIntegerField(_("proyectos actualizados"), default=0)
 
     class Meta:
-        verbose_name = "fuente oficial"
-        verbose_name_plural = "fuentes oficiales"
+        verbose_name = _("fuente oficial")
+        verbose_name_plural = _("fuentes oficiales")
 
     def __str__(self) -> str:
         return self.service
@@ -179,7 +183,7 @@ class Veeduria(models.Model):
     registered_with = models.CharField(
         _("inscrita en"),
         max_length=20,
-        choices=[(b.value, b.value) for b in RegistrationBody],
+        choices=[(b.value, label) for b, label in REGISTRATION_BODY_LABELS.items()],
     )
     registration_number = models.CharField(_("número de inscripción"), max_length=60)
     registered_on = models.DateField(_("fecha de inscripción"))
@@ -285,12 +289,14 @@ class CitizenReport(models.Model):
     observations = models.TextField(_("observaciones"), blank=True)
     public_observations = models.TextField(_("observaciones publicadas"), blank=True)
     verdict = models.CharField(
-        _("dictamen"), max_length=20, choices=[(v.value, v.value) for v in Verdict]
+        _("dictamen"),
+        max_length=20,
+        choices=[(v.value, label) for v, label in VERDICT_LABELS.items()],
     )
     status = models.CharField(
         _("estado"),
         max_length=20,
-        choices=[(s.value, s.value) for s in ReportStatus],
+        choices=[(s.value, label) for s, label in REPORT_STATUS_LABELS.items()],
         default=ReportStatus.SUBMITTED.value,
     )
     submitted_at = models.DateTimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
@@ -46,8 +47,10 @@ def locality_places() -> LocalityPlaces:
     except (NotALocality, tenants_api.LocalityNotFound) as exc:
         raise ProjectError(
             {
-                "__all__": "Los proyectos de inversión son de una localidad: "
-                "regístrelos en el sitio de la localidad, no en el campus."
+                "__all__": _(
+                    "Los proyectos de inversión son de una localidad: regístrelos "
+                    "en el sitio de la localidad, no en el campus."
+                )
             }
         ) from exc
 
@@ -142,10 +145,10 @@ def create_project(
 
 
 def duplicate_code_message(code: str) -> str:
-    return (
-        f"Ya hay un proyecto con el código {code} en esta localidad. Cada proyecto "
+    return _(
+        "Ya hay un proyecto con el código %(code)s en esta localidad. Cada proyecto "
         "tiene su propio código: corríjalo, o edite el proyecto existente."
-    )
+    ) % {"code": code}
 
 
 def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, Any]:
@@ -159,12 +162,14 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         except ValidationError as exc:
             errors[name] = exc.messages[0]
 
-    run("code", lambda: _required(values.get("code"), "El código", 40))
-    run("name", lambda: _required(values.get("name"), "El nombre", 255))
+    run("code", lambda: _required(values.get("code"), _("El código"), 40))
+    run("name", lambda: _required(values.get("name"), _("El nombre"), 255))
     run("line", lambda: validation.clean_line(values.get("line")).value)
     run(
         "spending_concept",
-        lambda: _required(values.get("spending_concept"), "El concepto de gasto", 255),
+        lambda: _required(
+            values.get("spending_concept"), _("El concepto de gasto"), 255
+        ),
     )
     run("budget", lambda: validation.parse_cop(values.get("budget")))
     run(
@@ -175,9 +180,9 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         run("progress", lambda: validation.parse_percent(progress))
         fields["progress_source"] = FigureSource.LOCAL_OFFICE.value
     for name, what in (
-        ("starts_on", "La fecha de inicio"),
-        ("ends_on", "La fecha de terminación"),
-        ("progress_as_of", "La fecha del avance"),
+        ("starts_on", _("La fecha de inicio")),
+        ("ends_on", _("La fecha de terminación")),
+        ("progress_as_of", _("La fecha del avance")),
     ):
         raw = values.get(name)
         if raw not in (None, ""):
@@ -191,7 +196,7 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
     ):
         fields[name] = str(values.get(name) or "").strip()[:size]
     if fields.get("secop_url") and not fields["secop_url"].startswith("https://"):
-        errors["secop_url"] = (
+        errors["secop_url"] = _(
             "El enlace a SECOP II debe empezar por https:// (cópielo de la barra "
             "de direcciones del proceso)."
         )
@@ -203,7 +208,7 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         errors.update(exc.errors)
     starts, ends = fields.get("starts_on"), fields.get("ends_on")
     if starts and ends and ends < starts:
-        errors["ends_on"] = (
+        errors["ends_on"] = _(
             "La fecha de terminación es anterior a la de inicio: revise las dos."
         )
     if errors:
@@ -214,9 +219,12 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
 def _required(value: Any, what: str, size: int) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        raise ValidationError(f"{what} es obligatorio.")
+        raise ValidationError(_("%(what)s es obligatorio.") % {"what": what})
     if len(text) > size:
-        raise ValidationError(f"{what} es muy largo: máximo {size} caracteres.")
+        raise ValidationError(
+            _("%(what)s es muy largo: máximo %(size)d caracteres.")
+            % {"what": what, "size": size}
+        )
     return text
 
 

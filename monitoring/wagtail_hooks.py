@@ -19,7 +19,7 @@ from .models import InvestmentProject
 class InvestmentProjectViewSet(ModelViewSet):
     model = InvestmentProject
     icon = "site"
-    menu_label = "Proyectos de inversión"
+    menu_label = _("Proyectos de inversión")
     menu_order = 470
     add_to_admin_menu = True
     url_prefix = "seguimiento/proyectos"
@@ -44,7 +44,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldRowPanel([FieldPanel("upz_code"), FieldPanel("barrio_code")]),
                     FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
                 ],
-                heading="Proyecto",
+                heading=_("Proyecto"),
             ),
             MultiFieldPanel(
                 [
@@ -54,7 +54,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldPanel("progress_source"),
                     FieldPanel("progress_as_of"),
                 ],
-                heading="Cifras oficiales",
+                heading=_("Cifras oficiales"),
             ),
             MultiFieldPanel(
                 [
@@ -64,7 +64,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldPanel("gab_proposal"),
                     FieldPanel("decidim_result_id"),
                 ],
-                heading="Enlaces a otras fuentes",
+                heading=_("Enlaces a otras fuentes"),
             ),
         ],
         base_form_class=ProjectForm,
@@ -128,7 +128,7 @@ class _ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def monitoring_import_menu_item():
     return _ImportMenuItem(
-        "Importar proyectos y fuentes",
+        _("Importar proyectos y fuentes"),
         reverse("monitoring_admin_import"),
         icon_name="upload",
         order=471,

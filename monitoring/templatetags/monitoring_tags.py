@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -63,3 +63,9 @@ def long_date(value) -> str:
         return "—"
     text = formats.date_format(value, "DATE_FORMAT")
     return text.lower() if get_language().startswith("es") else text
+
+
+@register.filter
+def translated(value) -> str:
+    """A label kept untranslated in ``data.py`` (stdlib only), translated now."""
+    return gettext(str(value)) if value else ""
