@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .answers import ANSWER_PERMISSION
 from .data import ReportData, ReportStatus
 from .review import REVIEW_PERMISSION
 
@@ -19,6 +20,11 @@ VEEDURIA_PERMISSION = "monitoring.add_veeduria"
 
 def may_review(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm(REVIEW_PERMISSION))
+
+
+def may_answer(user: Any) -> bool:
+    """Entity staff: they answer published reports for the alcaldía local."""
+    return bool(user.is_authenticated and user.has_perm(ANSWER_PERMISSION))
 
 
 def may_assign(user: Any) -> bool:

@@ -256,6 +256,27 @@ class PhotoData:
     longitude: Decimal | None = None
 
 
+class EscalationBody(StrEnum):
+    """Where an overdue answer is escalated (PARTICIPATION.md)."""
+
+    PERSONERIA = "personeria"
+    VEEDURIA_DISTRITAL = "veeduria_distrital"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerData:
+    """The alcaldía local's answer a published report asked for, and its deadline
+    (a petition: 15 business days, Ley 1755 de 2015, art. 14)."""
+
+    requested_on: date
+    due_on: date
+    answer: str
+    answered_at: datetime | None
+    escalated_at: datetime | None
+    escalated_to: str
+    is_overdue: bool
+
+
 @dataclass(frozen=True, slots=True)
 class ReportData:
     """A citizen report. ``observations`` is what the author wrote; the public
@@ -277,6 +298,7 @@ class ReportData:
     reviewed_at: datetime | None
     return_reason: str
     photos: tuple[PhotoData, ...] = ()
+    answer: AnswerData | None = None  # asked for when the report is published
 
 
 @dataclass(frozen=True, slots=True)

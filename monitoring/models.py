@@ -349,3 +349,34 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class AnswerRequest(models.Model):
+    """The answer a published report asks of the alcaldía local, as a petition
+    (derecho de petición): due ``due_on``, 15 Colombian business days later
+    (Ley 1755 de 2015, art. 14). When it passes unanswered the request is
+    escalated and ``letter`` keeps the letter as it was generated.
+    """
+
+    report = models.OneToOneField(
+        CitizenReport, on_delete=models.CASCADE, related_name="answer_request"
+    )
+    requested_on = models.DateField(_("fecha de la solicitud"))
+    due_on = models.DateField(_("vence"))
+    answer = models.TextField(_("respuesta"), blank=True)
+    answered_by_id = models.BigIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.CharField(max_length=30, blank=True)
+    letter = models.TextField(_("carta de escalamiento"), blank=True)
+
+    class Meta:
+        verbose_name = _("solicitud de respuesta")
+        verbose_name_plural = _("solicitudes de respuesta")
+        permissions = [("answer_citizenreport", _("Responder reportes ciudadanos"))]
+        indexes = [
+            models.Index(fields=["answered_at", "due_on"], name="monitoring_answer_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.due_on}"

@@ -139,8 +139,25 @@ def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
             ],
             "verdict": api.VERDICT_LABELS[report.verdict],
             "status": api.REPORT_STATUS_LABELS[report.status],
+            "may_download_letter": is_author
+            or api.may_review(request.user)
+            or api.may_answer(request.user),
         },
     )
+
+
+def escalation_letter(request: HttpRequest, report_uuid: str) -> HttpResponse:
+    """The generated escalation letter, for the author to file (and staff)."""
+    require_locality()
+    report = api.get_report(report_uuid)
+    is_author = bool(report) and request.user.pk == report.author_id
+    allowed = is_author or api.may_review(request.user) or api.may_answer(request.user)
+    letter = api.escalation_letter(report_uuid) if report and allowed else ""
+    if not letter:
+        raise Http404(_("Este reporte no tiene carta de escalamiento."))
+    response = HttpResponse(letter, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="carta-escalamiento.txt"'
+    return response
 
 
 def photo(request: HttpRequest, photo_uuid: str) -> HttpResponse:

@@ -17,12 +17,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import validation
 from .checklists import questions_for
-from .data import Answer, PhotoData, ReportData, ReportStatus, Verdict
-from .models import CitizenReport, InvestmentProject, ReportPhoto
+from .data import Answer, AnswerData, PhotoData, ReportData, ReportStatus, Verdict
+from .models import AnswerRequest, CitizenReport, InvestmentProject, ReportPhoto
 from .photos import MAX_PHOTOS, PhotoError, clean_photo
 from .veedurias import reporting_assignment
 
@@ -120,7 +121,9 @@ def _parse_key(raw: str) -> uuid.UUID:
 
 
 def _stored(key: uuid.UUID, author_id: int, code: str) -> ReportData | None:
-    report = CitizenReport.objects.select_related("project").filter(idempotency_key=key)
+    report = CitizenReport.objects.select_related("project", "answer_request").filter(
+        idempotency_key=key
+    )
     row = report.first()
     if row is None:
         return None
@@ -198,7 +201,7 @@ def get_report(report_uuid: str) -> ReportData | None:
     except ValueError:
         return None
     row = (
-        CitizenReport.objects.select_related("project")
+        CitizenReport.objects.select_related("project", "answer_request")
         .prefetch_related("photos")
         .filter(uuid=key)
         .first()
@@ -209,7 +212,7 @@ def get_report(report_uuid: str) -> ReportData | None:
 def reports_of(author_id: int) -> list[ReportData]:
     """A person's own reports in this locality, newest first (any status)."""
     rows = (
-        CitizenReport.objects.select_related("project")
+        CitizenReport.objects.select_related("project", "answer_request")
         .prefetch_related("photos")
         .filter(author_id=author_id)
         .order_by("-submitted_at")
@@ -220,7 +223,7 @@ def reports_of(author_id: int) -> list[ReportData]:
 def reports_to_review() -> list[ReportData]:
     """Reports waiting for review in this locality, oldest first."""
     rows = (
-        CitizenReport.objects.select_related("project")
+        CitizenReport.objects.select_related("project", "answer_request")
         .prefetch_related("photos")
         .filter(status=ReportStatus.SUBMITTED)
         .order_by("submitted_at")
@@ -231,7 +234,7 @@ def reports_to_review() -> list[ReportData]:
 def published_reports(code: str, *, limit: int = 5) -> list[ReportData]:
     """The project's latest published reports (never drafts or returned ones)."""
     rows = (
-        CitizenReport.objects.select_related("project")
+        CitizenReport.objects.select_related("project", "answer_request")
         .prefetch_related("photos")
         .filter(project__code=code, status=ReportStatus.PUBLISHED)
         .order_by("-submitted_at")
@@ -252,8 +255,24 @@ def photo_file(photo_uuid: str) -> tuple[Any, ReportData] | None:
     return row.image, report_data(row.report)
 
 
+def answer_data(row: AnswerRequest) -> AnswerData:
+    return AnswerData(
+        requested_on=row.requested_on,
+        due_on=row.due_on,
+        answer=row.answer,
+        answered_at=row.answered_at,
+        escalated_at=row.escalated_at,
+        escalated_to=row.escalated_to,
+        is_overdue=row.answered_at is None and row.due_on < timezone.localdate(),
+    )
+
+
 def report_data(row: CitizenReport) -> ReportData:
     photos = row.photos.all() if row.pk else []
+    try:
+        answer = answer_data(row.answer_request)
+    except AnswerRequest.DoesNotExist:
+        answer = None
     return ReportData(
         report_uuid=str(row.uuid),
         project_code=row.project.code,
@@ -280,4 +299,5 @@ def report_data(row: CitizenReport) -> ReportData:
             )
             for p in photos
         ),
+        answer=answer,
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lms.learning import api as learning_api
 
+from .answers import request_answer
 from .data import ProgressComparison, ReportData, ReportStatus
 from .models import CitizenReport, InvestmentProject
 from .reports import ReportError, report_data
@@ -62,6 +63,7 @@ def publish_report(
     row.save(
         update_fields=["public_observations", "status", "reviewer_id", "reviewed_at"]
     )
+    request_answer(row)
     learning_api.notify(
         row.author_id,
         "report_published",

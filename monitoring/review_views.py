@@ -164,3 +164,48 @@ def veedurias(request: HttpRequest) -> HttpResponse:
             "names": api.person_names([m for v in rows for m in v.member_ids]),
         },
     )
+
+
+def answers(request: HttpRequest) -> HttpResponse:
+    """The locality's reports waiting for the alcaldía's answer, due first."""
+    if not api.may_answer(request.user):
+        return permission_denied(request)
+    pending = api.pending_answers()
+    reports = {uuid: api.get_report(uuid) for uuid, _answer in pending}
+    return render(
+        request,
+        "monitoring/admin/answers.html",
+        {"rows": [(reports[uuid], answer) for uuid, answer in pending]},
+    )
+
+
+def answer_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
+    if not api.may_answer(request.user):
+        return permission_denied(request)
+    report = api.get_report(report_uuid)
+    if report is None or report.answer is None:
+        raise Http404(_("Ese reporte no está publicado o no pide respuesta."))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            api.answer_report(
+                report.report_uuid,
+                answered_by=request.user.pk,
+                text=request.POST.get("answer", ""),
+            )
+        except api.ReportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Respuesta registrada."))
+            return redirect("monitoring_admin_answers")
+    return render(
+        request,
+        "monitoring/admin/answer_detail.html",
+        {
+            "report": report,
+            "verdict": api.VERDICT_LABELS[report.verdict],
+            "errors": errors,
+            "general_error": errors.get("__all__", ""),
+        },
+        status=400 if errors else 200,
+    )

@@ -16,4 +16,9 @@ urlpatterns = [
     path("mis-proyectos/", report_views.my_projects, name="my_projects"),
     path("reportes/<str:report_uuid>/", report_views.report_detail, name="report"),
     path("fotos/<str:photo_uuid>.jpg", report_views.photo, name="photo"),
+    path(
+        "reportes/<str:report_uuid>/carta-de-escalamiento.txt",
+        report_views.escalation_letter,
+        name="letter",
+    ),
 ]

@@ -108,6 +108,16 @@ def monitoring_admin_urls():
             name="monitoring_admin_review",
         ),
         path(
+            "seguimiento/respuestas/",
+            review_views.answers,
+            name="monitoring_admin_answers",
+        ),
+        path(
+            "seguimiento/respuestas/<str:report_uuid>/",
+            review_views.answer_detail,
+            name="monitoring_admin_answer",
+        ),
+        path(
             "seguimiento/asignaciones/",
             review_views.assignments,
             name="monitoring_admin_assignments",
@@ -176,4 +186,15 @@ def monitoring_veedurias_menu_item():
         icon_name="group",
         order=474,
         check=api.may_register_veedurias,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def monitoring_answers_menu_item():
+    return _PermissionMenuItem(
+        _("Responder reportes"),
+        reverse("monitoring_admin_answers"),
+        icon_name="mail",
+        order=475,
+        check=api.may_answer,
     )

@@ -78,6 +78,8 @@ _PROJECTS_KEEP = (
 # Citizen monitoring: a second person checks a veedor's report for privacy and
 # publishes it or returns it; managers register veedurías and assign projects.
 _REPORTS_REVIEW = "monitoring.review_citizenreport"
+# The alcaldía local answers published reports (a petition's legal term).
+_REPORTS_ANSWER = "monitoring.answer_citizenreport"
 _VEEDURIAS_KEEP = (
     "monitoring.add_veeduria",
     "monitoring.add_assignment",
@@ -131,6 +133,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "reporting.view_locality_dashboard",
             *_PROJECTS_KEEP,
             _REPORTS_REVIEW,
+            _REPORTS_ANSWER,
             *_VEEDURIAS_KEEP,
             "participation.select_applicants",
             *_OPEN_DATA,

@@ -206,6 +206,13 @@ SURFACES: dict[str, Surface] = {
         lambda c: "/admin/seguimiento/reportes/",
         ("monitoring_admin_reviews", "monitoring_admin_review"),
     ),
+    # The answers queue stands for a report's answer screen (same permission;
+    # tested one by one in tests/monitoring/test_answers.py).
+    "report_answers": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/respuestas/",
+        ("monitoring_admin_answers", "monitoring_admin_answer"),
+    ),
     "project_assignments": Surface(
         "GET",
         lambda c: "/admin/seguimiento/asignaciones/",
@@ -269,8 +276,10 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_history": K,
         "project_import": K,
         "project_sources": K,
-        # Reviews citizen reports, registers veedurías and assigns projects.
+        # Reviews citizen reports, registers veedurías and assigns projects;
+        # answers published reports for the alcaldía local.
         "report_reviews": K,
+        "report_answers": K,
         "project_assignments": K,
         "veedurias": K,
     },
@@ -483,6 +492,7 @@ OUTSIDE_THE_MATRIX = {
     "monitoring:my_projects",
     "monitoring:report",
     "monitoring:photo",
+    "monitoring:letter",
     # Open data: datasets, versions, profiles and Parquet files are public on
     # every site (tests/open_data_labs/test_views.py, test_isolation.py).
     "open_data:list",

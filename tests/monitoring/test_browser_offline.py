@@ -11,12 +11,13 @@ of its own and removed at the end. Screenshots (360 and 1280 px) are kept under
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import timezone
 
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
@@ -173,7 +174,9 @@ def _fill_report(page, site):
     )
 
 
-def test_a_report_filed_offline_is_sent_on_reconnection_and_published(site):
+def test_a_report_filed_offline_is_sent_on_reconnection_and_published(
+    site, monkeypatch
+):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
         phone = _signed_in(browser, site, site["member"], PHONE)
@@ -230,4 +233,24 @@ def test_a_report_filed_offline_is_sent_on_reconnection_and_published(site):
             path=SCREENSHOTS / "proyecto-publico-1280.png", full_page=True
         )
         assert _real(problems) == []
+
+        # Sixteen business days later nobody at the alcaldía has answered: the
+        # morning task escalates it, and the public page says so.
+        published_on = timezone.localdate()
+        later = api.business_days_after(published_on, 16)
+        with monkeypatch.context() as frozen:
+            moment = datetime.combine(
+                later, time(10), tzinfo=timezone.get_current_timezone()
+            )
+            frozen.setattr(timezone, "now", lambda: moment)
+            with tenants_api.in_locality(SPEC.schema_name):
+                assert api.escalate_overdue() == [str(stored[0].uuid)]
+            connection.set_schema_to_public()
+            public.set_viewport_size(PHONE)
+            public.reload()
+            assert "el caso se escaló" in public.locator("main").inner_text()
+            assert not public.evaluate(SCROLLS)
+            public.screenshot(
+                path=SCREENSHOTS / "proyecto-escalado-360.png", full_page=True
+            )
     assert len(_reports()) == 1  # sent once, however the phone retried
