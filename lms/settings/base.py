@@ -311,6 +311,13 @@ CELERY_BEAT_SCHEDULE["monitoring-nightly-refresh"] = {
     "schedule": crontab(hour=3, minute=15),
     "options": {"expires": 60 * 60 * 6},
 }
+# Citizen reports whose 15 business days passed without the alcaldía's answer
+# are escalated (with a letter) each morning in Bogotá, one task per locality.
+CELERY_BEAT_SCHEDULE["monitoring-overdue-answers"] = {
+    "task": "monitoring.escalate_all_localities",
+    "schedule": crontab(hour=6, minute=30),
+    "options": {"expires": 60 * 60 * 6},
+}
 MONITORING_SECOP_CONTRACTS_URL = os.environ.get(
     "MONITORING_SECOP_CONTRACTS_URL",
     "https://www.datos.gov.co/resource/jbjy-vk9h.json",
