@@ -5,7 +5,7 @@
 - The issuer profile (OB 3.0 ``Profile``) listing its keys under
   ``assertionMethod``, and each key as a ``Multikey`` document.
 
-URLs are the locality's public site (``CERTIFICATE_SITE_URL``), so each locality is
+URLs are the locality's public site (``tenants.api.site_url``), so each locality is
 its own issuer at a stable address: ``/certificados/emisor/``.
 
 A signed credential is a document of record: its texts are in the platform's
@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tenants import api as tenants_api
+
 from . import signing
 
 STATUS_LIST_BITS = 131_072  # 16 KiB, the minimum the spec asks for (herd privacy)
@@ -33,7 +35,7 @@ ISSUER_ORGANIZATION = "IDPAC · Escuela de Participación de Bogotá"
 
 
 def site_url(domain: str) -> str:
-    return settings.CERTIFICATE_SITE_URL.format(domain=domain).rstrip("/")
+    return tenants_api.site_url(domain)
 
 
 def issuer_url(domain: str) -> str:
