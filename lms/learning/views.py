@@ -148,7 +148,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 def quiz(request: HttpRequest, key: str) -> HttpResponse:
     data = api.get_quiz(key)
     if data is None:
-        raise Http404("Ese cuestionario no existe.")
+        raise Http404(_("Ese cuestionario no existe."))
     result = error = None
     if request.method == "POST":
         answers = []
