@@ -30,8 +30,9 @@ I18N_APPS := lms tenants courses certificates reporting h5p participation monito
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=.data --ignore=.git
 
 # Compiled catalogs (.mo) are not committed: every install compiles them from the .po.
+# Without settings: compiling needs no database (settings would start the embedded one).
 catalogs: $(INSTALLED) gettext
-	@$(BIN)/python manage.py compilemessages --verbosity 0 $(I18N_IGNORE)
+	@env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --verbosity 0 $(I18N_IGNORE)
 
 ## Refresh every app's catalogs from the code after adding or changing strings.
 messages: $(INSTALLED) gettext
