@@ -35,15 +35,16 @@ catalogs: $(INSTALLED) gettext
 	@env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --verbosity 0 $(I18N_IGNORE)
 
 ## Refresh every app's catalogs from the code after adding or changing strings.
+## Each app's own locale/ receives its strings (`lms` walks its sub-apps too).
 messages: $(INSTALLED) gettext
 	@for app in $(I18N_APPS) $$(dirname lms/*/apps.py); do mkdir -p $$app/locale; done
 	@for app in $(I18N_APPS); do \
-		(cd $$app && DJANGO_SETTINGS_MODULE=lms.settings.dev PYTHONPATH=$(CURDIR) \
-			$(CURDIR)/$(BIN)/django-admin makemessages -l es -l en --no-obsolete \
-			--add-location=file --no-wrap --verbosity 0 $(I18N_IGNORE)) || exit 1; \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin \
+			makemessages -l es -l en --no-obsolete --add-location=file --no-wrap \
+			--verbosity 0 $(I18N_IGNORE)) || exit 1; \
 	done
 	@# Spanish is the source language: each es msgstr is its msgid, never a fuzzy guess.
-	@$(BIN)/python manage.py fill_source_catalogs --verbosity 0
+	@$(BIN)/python -m lms.source_catalogs
 
 # The H5P player (npm h5p-standalone), served as static files: no CDN, works offline.
 node_modules/.installed: package.json package-lock.json
