@@ -4,7 +4,8 @@
 Every ``es`` entry gets its msgid as msgstr (each plural form its msgid or
 msgid_plural) and loses a fuzzy mark, which there could only be a wrong guess from
 a similar string. Both ``es`` and ``en`` catalogs get a clean header (language, no
-fuzzy mark), so msgfmt keeps their plural rule. No Django settings needed: it only
+fuzzy mark, no stamp of the run's hour), so msgfmt keeps their plural rule and a
+run that finds nothing new changes nothing. No Django settings needed: it only
 reads and writes the ``.po`` files of this repository.
 """
 
@@ -26,6 +27,9 @@ def main() -> int:
         language = path.parent.parent.name
         catalog = polib.pofile(str(path), wrapwidth=0)
         catalog.metadata["Language"] = language
+        # makemessages stamps the hour of every run: without it, a run that finds no
+        # new string changes no file, and parallel branches do not conflict on it.
+        catalog.metadata.pop("POT-Creation-Date", None)
         catalog.metadata_is_fuzzy = False
         if language == SOURCE_LANGUAGE:
             repeat_source(catalog)
