@@ -4,8 +4,8 @@
 Every ``es`` entry gets its msgid as msgstr (each plural form its msgid or
 msgid_plural) and loses a fuzzy mark, which there could only be a wrong guess from
 a similar string. Both ``es`` and ``en`` catalogs get a clean header (language, no
-fuzzy mark, no stamp of the run's hour), so msgfmt keeps their plural rule and a
-run that finds nothing new changes nothing. No Django settings needed: it only
+fuzzy mark, no stamp of the run's hour), so a run that finds nothing new changes
+nothing. No Django settings needed: it only
 reads and writes the ``.po`` files of this repository.
 """
 
