@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .enrollment import promote_waiting
+from .events import verb_label
 from .models import (
     ActiveDay,
     ActivityState,
@@ -50,22 +51,6 @@ BOGOTA = ZoneInfo("America/Bogota")
 
 Rows = list[dict[str, str]]
 Sections = dict[str, Rows]
-
-# Verbs of the platform's and H5P's statements, as a person would say them.
-_VERB_LABELS = {
-    "answered": gettext_lazy("respondió"),
-    "attempted": gettext_lazy("intentó"),
-    "attended": gettext_lazy("asistió"),
-    "completed": gettext_lazy("completó"),
-    "experienced": gettext_lazy("vio"),
-    "failed": gettext_lazy("no aprobó"),
-    "interacted": gettext_lazy("interactuó"),
-    "passed": gettext_lazy("aprobó"),
-    "progressed": gettext_lazy("avanzó"),
-    "registered": gettext_lazy("se inscribió"),
-    "scored": gettext_lazy("obtuvo puntaje"),
-    "withdrew": gettext_lazy("se retiró"),
-}
 
 
 def when(value: datetime | date | None) -> str:
@@ -333,11 +318,7 @@ def _statements(user_id: int, names: _Names) -> Rows:
     return [
         {
             _("fecha"): when(row.stored_at),
-            _("acción"): str(
-                _VERB_LABELS.get(
-                    row.verb.rsplit("/", 1)[-1], row.verb.rsplit("/", 1)[-1]
-                )
-            ),
+            _("acción"): verb_label(row.verb),
             _("actividad"): names.activity(row.activity_key),
             _("puntaje"): _score(row.score_raw, row.score_max),
             _("identificador"): str(row.statement_id),
