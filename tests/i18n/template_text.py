@@ -1,11 +1,13 @@
 """Visible text a template shows outside the translation tags.
 
 A template is cut into Django's tokens first: variables, tags and everything
-between ``{% blocktranslate %}`` and its end become a placeholder, so only the
-literal text a translator would never see is left. That text is then read as HTML:
-text nodes and the attributes a person sees or hears (``title``, ``alt``,
-``placeholder``, ``aria-label``, a button's ``value``) must hold no letters.
-Plain-text templates (emails) are read as text.
+between ``{% blocktranslate %}`` and its end become a blank, so only the literal
+text a translator would never see is left (a blank, not a mark: a tag inside an
+HTML tag, ``<td{% if n %} class="n"{% endif %}>``, must leave valid HTML). That
+text is then read as HTML: text nodes and the attributes a person sees or hears
+(``title``, ``alt``, ``placeholder``, ``aria-label``, a button's ``value``) must
+hold no letters, except symbols that read the same in every language (``CSV``,
+``KB``, ``h``). Plain-text templates (emails) are read as text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from pathlib import Path
 from django.template.base import DebugLexer, TokenType
 
 # Stands for a variable, a tag or a whole translated block.
-PLACEHOLDER = "\x00"
+PLACEHOLDER = " "
+# Units, versions and format names: the same in Spanish and English.
+SYMBOLS = re.compile(
+    r"\b(?:CSV|XLSX|JSON|PDF|QR|SQL|xAPI|H5P|SHA-256|KB|MB|GB|h|min|v)\b"
+)
 SPOKEN_OR_SHOWN_ATTRIBUTES = {
     "title",
     "alt",
@@ -95,12 +101,12 @@ def _literal_text(source: str) -> str:
 
 
 def _shown(text: str) -> str:
-    """The text as a person would report it: placeholders as «…», spaces squeezed."""
-    return " ".join(text.replace(PLACEHOLDER, "…").split())
+    """The text as a person would report it, spaces squeezed."""
+    return " ".join(text.split())
 
 
 def _has_letters(text: str) -> bool:
-    return bool(_LETTER.search(text.replace(PLACEHOLDER, "")))
+    return bool(_LETTER.search(SYMBOLS.sub("", text)))
 
 
 class _VisibleTextReader(HTMLParser):

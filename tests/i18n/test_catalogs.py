@@ -29,7 +29,6 @@ PENDING_APPS = {
     "h5p",
     "lms/accounts",
     "monitoring",
-    "open_data_labs",
     "participation",
     "reporting",
 }
