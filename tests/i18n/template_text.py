@@ -21,9 +21,11 @@ from django.template.base import DebugLexer, TokenType
 
 # Stands for a variable, a tag or a whole translated block.
 PLACEHOLDER = " "
-# Units, versions and format names: the same in Spanish and English.
+# Units, versions, format names and the outside systems' own names: the same in
+# Spanish and English.
 SYMBOLS = re.compile(
-    r"\b(?:CSV|XLSX|JSON|PDF|QR|SQL|xAPI|H5P|SHA-256|KB|MB|GB|h|min|v)\b"
+    r"\b(?:CSV|XLSX|JSON|PDF|QR|SQL|xAPI|H5P|SHA-256|KB|MB|GB|h|min|v"
+    r"|Decidim|SECOP II|CKAN|Socrata)\b"
 )
 SPOKEN_OR_SHOWN_ATTRIBUTES = {
     "title",
