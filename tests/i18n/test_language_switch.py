@@ -1,10 +1,8 @@
 """The footer's language switch changes the platform's own pages, not only Django's
 and Wagtail's: the chosen page comes back, in English, and Spanish returns the same
-way. Messages made in Python (a quiz's refusal) follow the choice too."""
+way. Messages made in Python (a check-in's refusal) follow the choice too."""
 
 from __future__ import annotations
-
-from lms.learning import api as learning_api
 
 
 def _choose(client, language: str, page: str):
@@ -37,24 +35,17 @@ def test_switching_to_english_keeps_the_page_and_translates_our_strings(
 def test_messages_made_in_python_follow_the_chosen_language(
     in_town_a, client_a, make_person
 ):
-    learning_api.save_quiz(
-        "idioma",
-        "Repaso",
-        questions=[
-            {"kind": "true_false", "text": "¿Es público?", "answer": True},
-            {"kind": "numeric", "text": "¿Cuántas localidades?", "answer": 20},
-        ],
-    )
+    """A refusal raised by the learning records (a scanned code that is no
+    session's) reads in the language the person chose."""
     client_a.force_login(make_person())
-    _choose(client_a, "en", "/aprendizaje/cuestionarios/idioma/")
-    refused = client_a.post("/aprendizaje/cuestionarios/idioma/", {"q1": "20"})
+    check_in = "/aprendizaje/asistencia/no-es-un-codigo/"
+    _choose(client_a, "en", check_in)
+    refused = client_a.post(check_in)
     assert refused.status_code == 400
-    assert "Answer question 1 before submitting." in refused.text
-    _choose(client_a, "es-co", "/aprendizaje/cuestionarios/idioma/")
-    refused = client_a.post(
-        "/aprendizaje/cuestionarios/idioma/", {"q0": "si", "q1": "veinte"}
-    )
-    assert "En la pregunta 2 escriba solo un número" in refused.text
+    assert "scan the code your facilitator shows." in refused.text
+    _choose(client_a, "es-co", check_in)
+    refused = client_a.post(check_in)
+    assert "escanee el código que muestra quien facilita la sesión" in refused.text
 
 
 def test_an_unknown_language_leaves_spanish(in_town_a, client_a):
