@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop
+.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop gettext catalogs messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -16,7 +16,35 @@ $(INSTALLED): $(BIN)/python pyproject.toml requirements/constraints.txt
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $@
 
-install: $(INSTALLED)
+install: $(INSTALLED) catalogs
+
+# GNU gettext (msgfmt, xgettext, msgmerge) for the translation catalogs (ADR 0021).
+gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+# Our Django apps, each with its own locale/{es,en}/LC_MESSAGES/django.po. `lms`
+# covers its sub-apps (each into its own locale/) and the project-level strings
+# (lms/templates, settings) into lms/locale.
+I18N_APPS := lms tenants courses certificates reporting h5p participation monitoring open_data_labs
+# Folders never scanned for catalogs: dependencies and local data.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=.data --ignore=.git
+
+# Compiled catalogs (.mo) are not committed: every install compiles them from the .po.
+# Without settings: compiling needs no database (settings would start the embedded one).
+catalogs: $(INSTALLED) gettext
+	@env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --verbosity 0 $(I18N_IGNORE)
+
+## Refresh every app's catalogs from the code after adding or changing strings.
+## Each app's own locale/ receives its strings (`lms` walks its sub-apps too).
+messages: $(INSTALLED) gettext
+	@for app in $(I18N_APPS) $$(dirname lms/*/apps.py); do mkdir -p $$app/locale; done
+	@for app in $(I18N_APPS); do \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin \
+			makemessages -l es -l en --no-obsolete --add-location=file --no-wrap \
+			--verbosity 0 $(I18N_IGNORE)) || exit 1; \
+	done
+	@# Spanish is the source language: each es msgstr is its msgid, never a fuzzy guess.
+	@$(BIN)/python -m lms.source_catalogs
 
 # The H5P player (npm h5p-standalone), served as static files: no CDN, works offline.
 node_modules/.installed: package.json package-lock.json
@@ -74,7 +102,7 @@ pex-check: $(PEX)/node_modules/.installed
 test: install verifier pex-check h5p-player chromium pgbouncer
 	$(BIN)/pytest
 
-## The edit-test loop: no browser, no Celery worker, nothing installed with apt or npm.
+## The edit-test loop: no browser, no Celery worker, no npm (apt only for gettext if missing).
 test-fast: install
 	$(BIN)/pytest -m "not browser and not worker"
 

@@ -8,6 +8,7 @@ central school, where courses are authored.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -15,18 +16,18 @@ class Locality(TenantMixin):
     """A tenant: one of Bogotá's 20 localities, or the city campus."""
 
     class Kind(models.TextChoices):
-        LOCALITY = "locality", "Localidad"
-        CITY_CAMPUS = "campus", "Campus de la ciudad"
+        LOCALITY = "locality", _("Localidad")
+        CITY_CAMPUS = "campus", _("Campus de la ciudad")
 
-    name = models.CharField("nombre", max_length=100)
+    name = models.CharField(_("nombre"), max_length=100)
     kind = models.CharField(
-        "tipo", max_length=16, choices=Kind.choices, default=Kind.LOCALITY
+        _("tipo"), max_length=16, choices=Kind.choices, default=Kind.LOCALITY
     )
     # Official number (1 Usaquén ... 20 Sumapaz); empty for the city campus.
-    code = models.PositiveSmallIntegerField("código oficial", null=True, unique=True)
-    abbreviation = models.CharField("abreviatura", max_length=8, blank=True)
+    code = models.PositiveSmallIntegerField(_("código oficial"), null=True, unique=True)
+    abbreviation = models.CharField(_("abreviatura"), max_length=8, blank=True)
     slug = models.SlugField(unique=True)
-    is_fully_rural = models.BooleanField("totalmente rural", default=False)
+    is_fully_rural = models.BooleanField(_("totalmente rural"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # A tenant row is created in a transaction of its own by the provisioning API;
@@ -35,8 +36,8 @@ class Locality(TenantMixin):
     auto_drop_schema = False
 
     class Meta:
-        verbose_name = "localidad"
-        verbose_name_plural = "localidades"
+        verbose_name = _("localidad")
+        verbose_name_plural = _("localidades")
         ordering = ["code", "name"]
 
     def __str__(self) -> str:
@@ -47,5 +48,5 @@ class Domain(DomainMixin):
     """A host name served by one locality (e.g. ``kennedy.localhost``)."""
 
     class Meta:
-        verbose_name = "dominio"
-        verbose_name_plural = "dominios"
+        verbose_name = _("dominio")
+        verbose_name_plural = _("dominios")

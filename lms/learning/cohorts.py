@@ -24,6 +24,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lms.accounts import api as accounts_api
 
@@ -79,9 +80,9 @@ def create_cohort(
     """
     require_rule(course_key)
     if ends_on < starts_on:
-        raise LearningError("La fecha de fin es anterior a la de inicio; corríjala.")
+        raise LearningError(_("La fecha de fin es anterior a la de inicio; corríjala."))
     if capacity < 1:
-        raise LearningError("El cupo debe ser de al menos una persona.")
+        raise LearningError(_("El cupo debe ser de al menos una persona."))
     row = _Cohort.objects.create(
         course_key=course_key,
         name=name,
@@ -152,9 +153,9 @@ def schedule_session(
     """Schedule an in-person session of the cohort."""
     cohort = _Cohort.objects.filter(pk=cohort_id).first()
     if cohort is None:
-        raise LearningError("Ese grupo no existe; elija uno de la lista.")
+        raise LearningError(_("Ese grupo no existe; elija uno de la lista."))
     if ends_at <= starts_at:
-        raise LearningError("La sesión termina antes de empezar; corrija las horas.")
+        raise LearningError(_("La sesión termina antes de empezar; corrija las horas."))
     row = _InPersonSession.objects.create(
         cohort=cohort,
         title=title,
@@ -317,9 +318,16 @@ def record_attendance(session_id: int, user_ids: Iterable[int]) -> int:
         ).values_list("user_id", flat=True)
     )
     if wanted - enrolled:
+        outside = len(wanted - enrolled)
         raise LearningError(
-            f"{len(wanted - enrolled)} persona(s) no están inscritas en este grupo; "
-            "quítelas de la lista o inscríbalas primero."
+            ngettext(
+                "%(n)d persona no está inscrita en este grupo; quítela de la lista "
+                "o inscríbala primero.",
+                "%(n)d personas no están inscritas en este grupo; quítelas de la "
+                "lista o inscríbalas primero.",
+                outside,
+            )
+            % {"n": outside}
         )
     return sum(_attend(session, uid, _Attendance.Method.ROSTER) for uid in wanted)
 
@@ -334,8 +342,10 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
     fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
     if "correo" not in fields:
         raise LearningError(
-            "La planilla no tiene la columna «correo»; agregue esa columna con el "
-            "correo de cada persona presente."
+            _(
+                "La planilla no tiene la columna «correo»; agregue esa columna con "
+                "el correo de cada persona presente."
+            )
         )
     rows = [
         (n, {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()})
@@ -353,10 +363,13 @@ def import_attendance_csv(session_id: int, text: str) -> AttendanceImport:
     for number, row in rows:
         email = row.get("correo", "").lower()
         if not email:
-            errors.append(f"Fila {number}: falta el correo.")
+            errors.append(_("Fila %(number)s: falta el correo.") % {"number": number})
         elif email not in people:
             errors.append(
-                f"Fila {number}: nadie tiene la cuenta «{email}»; revise el correo."
+                _(
+                    "Fila %(number)s: nadie tiene la cuenta «%(email)s»; revise el correo."
+                )
+                % {"number": number, "email": email}
             )
         elif people[email] not in enrolled:
             errors.append(

@@ -15,6 +15,7 @@ Invariants:
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -157,7 +158,7 @@ def _score(user_id: int, rule: _CourseRule) -> tuple[float | None, list[str]]:
                 "Subir el promedio de las actividades calificadas a %(min)s %% "
                 "(lleva %(score)s %%)."
             )
-            % {"min": rule.min_score, "score": f"{score:g}"}
+            % {"min": rule.min_score, "score": floatformat(score, -1)}
         )
     return score, missing
 
@@ -181,7 +182,7 @@ def _attendance(
     if attendance < rule.min_attendance:
         return attendance, [
             _("Asistir al menos al %(min)s %% de las sesiones (lleva %(att)s %%).")
-            % {"min": rule.min_attendance, "att": f"{attendance:g}"}
+            % {"min": rule.min_attendance, "att": floatformat(attendance, -1)}
         ]
     return attendance, []
 
@@ -226,11 +227,12 @@ def _complete(
         user_id,
         _Notification.Kind.COMPLETED,
         rule.course_key,
-        title=f"¡Aprobó {rule.title or rule.course_key}!",
-        body=(
-            f"Completó «{rule.title or rule.course_key}». Su certificado estará en "
-            "«Mi aprendizaje» en unos minutos."
-        ),
+        title=_("¡Aprobó %(title)s!") % {"title": rule.title or rule.course_key},
+        body=_(
+            "Completó «%(title)s». Su certificado estará en «Mi aprendizaje» en "
+            "unos minutos."
+        )
+        % {"title": rule.title or rule.course_key},
         link="/aprendizaje/",
     )
     transaction.on_commit(

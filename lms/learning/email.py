@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
@@ -28,7 +29,7 @@ __all__ = ["send_notification_email", "unsubscribe", "unsubscribe_token"]
 
 
 def send_notification_email(notification_id: int) -> bool:
-    """Email one notice, in Spanish, with an unsubscribe link; at most once.
+    """Email one notice, with an unsubscribe link; at most once.
 
     Skipped (False) when the person unsubscribed here, has no email, or it was
     already sent.
@@ -65,7 +66,7 @@ def send_notification_email(notification_id: int) -> bool:
 
 def _send(title: str, body: str, email: str, unsubscribe_url: str) -> None:
     message = EmailMessage(
-        f"{title} · Escuela de Participación",
+        _("%(title)s · Escuela de Participación") % {"title": title},
         body,
         settings.DEFAULT_FROM_EMAIL,
         [email],

@@ -47,7 +47,7 @@ def enroll(
         cohort = _Cohort.objects.select_for_update().filter(pk=cohort_id).first()
         if cohort is None or cohort.course_key != course_key:
             raise LearningError(
-                "Ese grupo no existe o es de otro curso; elija uno de la lista."
+                _("Ese grupo no existe o es de otro curso; elija uno de la lista.")
             )
     current = open_enrollment(user_id, course_key)
     if current is not None:

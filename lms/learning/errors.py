@@ -1,11 +1,13 @@
 """Errors the learning records raise to their callers.
 
-Each message is Spanish and says what to fix, so views and the REST API can show
+Each message says what to fix, in the active language (Spanish first), so views and the REST API can show
 it as it is. They live apart from the topic modules so that every module can
 raise them without importing another topic.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext as _
 
 __all__ = [
     "InvalidStatement",
@@ -36,8 +38,10 @@ class StatementConflict(ValueError):
     def __init__(self, statement_ids: list[str]) -> None:
         self.statement_ids = tuple(statement_ids)
         super().__init__(
-            "Ya hay una declaración guardada con el id "
-            f"{', '.join(statement_ids)} y un contenido distinto; las declaraciones "
-            "no se pueden cambiar. Envíela con un id nuevo. No se guardó ninguna "
-            "declaración de esta solicitud."
+            _(
+                "Ya hay una declaración guardada con el id %(ids)s y un contenido "
+                "distinto; las declaraciones no se pueden cambiar. Envíela con un "
+                "id nuevo. No se guardó ninguna declaración de esta solicitud."
+            )
+            % {"ids": ", ".join(statement_ids)}
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import XapiStatement as _XapiStatement
 
@@ -22,6 +23,30 @@ VERBS = "http://adlnet.gov/expapi/verbs/"
 #: Namespace of the ids derived from events; changing it would store every event
 #: again under new ids.
 EVENT_NAMESPACE = uuid.UUID("6f1f6a52-3c2e-4a8e-9a55-5b7f0e0c6a06")
+
+
+# Verbs of the platform's and H5P's statements, as a person would say them.
+_VERB_LABELS = {
+    "answered": gettext_lazy("respondió"),
+    "attempted": gettext_lazy("intentó"),
+    "attended": gettext_lazy("asistió"),
+    "completed": gettext_lazy("completó"),
+    "experienced": gettext_lazy("vio"),
+    "failed": gettext_lazy("no aprobó"),
+    "interacted": gettext_lazy("interactuó"),
+    "passed": gettext_lazy("aprobó"),
+    "progressed": gettext_lazy("avanzó"),
+    "registered": gettext_lazy("se inscribió"),
+    "scored": gettext_lazy("obtuvo puntaje"),
+    "withdrew": gettext_lazy("se retiró"),
+}
+
+
+def verb_label(verb_id: str) -> str:
+    """A statement's verb as a person would say it, in the active language; an
+    unknown verb by the last part of its id (``…/verbs/shared`` → ``shared``)."""
+    verb = verb_id.rsplit("/", 1)[-1]
+    return str(_VERB_LABELS.get(verb, verb))
 
 
 def record_event(user_id: int, verb: str, activity_key: str, *, ref: str) -> None:

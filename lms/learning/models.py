@@ -7,6 +7,7 @@ keeps meaning the same activities.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class XapiStatement(models.Model):
@@ -16,14 +17,14 @@ class XapiStatement(models.Model):
     (a retried request) is a no-op, enforced by the unique constraint.
     """
 
-    statement_id = models.UUIDField("id de la declaración", unique=True)
+    statement_id = models.UUIDField(_("id de la declaración"), unique=True)
     # The city-wide account's id (public schema). Not a foreign key: a key from a
     # locality's table to the public user table breaks deleting the person from
     # the public schema (Django looks for these rows there). Erasing a person
     # must delete their rows in every locality (certificates do the same).
-    user_id = models.BigIntegerField("persona (id)")
-    activity_key = models.CharField("actividad", max_length=200, db_index=True)
-    verb = models.CharField("verbo", max_length=200)
+    user_id = models.BigIntegerField(_("persona (id)"))
+    activity_key = models.CharField(_("actividad"), max_length=200, db_index=True)
+    verb = models.CharField(_("verbo"), max_length=200)
     # False for statements about a sub-question (H5P subContentId): they are kept
     # for reports but do not decide the activity's own result.
     counts_for_activity = models.BooleanField(default=True)
@@ -32,14 +33,14 @@ class XapiStatement(models.Model):
     score_scaled = models.FloatField(null=True, blank=True)
     success = models.BooleanField(null=True, blank=True)
     completion = models.BooleanField(null=True, blank=True)
-    statement = models.JSONField("declaración")
+    statement = models.JSONField(_("declaración"))
     stored_at = models.DateTimeField(auto_now_add=True)
     # Set once an external LRS accepted it (``api.forward_statements``).
     forwarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "declaración xAPI"
-        verbose_name_plural = "declaraciones xAPI"
+        verbose_name = _("declaración xAPI")
+        verbose_name_plural = _("declaraciones xAPI")
         indexes = [
             models.Index(fields=["user_id", "activity_key"]),
             # Only the backlog is indexed: forwarding reads it oldest first.
@@ -61,8 +62,8 @@ class ActivityState(models.Model):
     the player's saved state so the learner can resume where they left off.
     """
 
-    user_id = models.BigIntegerField("persona (id)")
-    activity_key = models.CharField("actividad", max_length=200)
+    user_id = models.BigIntegerField(_("persona (id)"))
+    activity_key = models.CharField(_("actividad"), max_length=200)
     attempted = models.BooleanField(default=False)
     completed = models.BooleanField(default=False)
     passed = models.BooleanField(default=False)
@@ -71,12 +72,12 @@ class ActivityState(models.Model):
     best_score_raw = models.FloatField(null=True, blank=True)
     best_score_max = models.FloatField(null=True, blank=True)
     statements_count = models.PositiveIntegerField(default=0)
-    resume_state = models.TextField("estado para continuar", blank=True)
+    resume_state = models.TextField(_("estado para continuar"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "estado de actividad"
-        verbose_name_plural = "estados de actividad"
+        verbose_name = _("estado de actividad")
+        verbose_name_plural = _("estados de actividad")
         constraints = [
             models.UniqueConstraint(
                 fields=["user_id", "activity_key"], name="unique_activity_state"
@@ -103,22 +104,22 @@ class CourseRule(models.Model):
     progress and "continue" without importing courses.
     """
 
-    course_key = models.CharField("curso", max_length=80, unique=True)
-    version = models.PositiveIntegerField("versión", default=0)
-    title = models.CharField("título", max_length=255, blank=True)
-    url = models.CharField("dirección", max_length=500, blank=True)
-    lessons = models.JSONField("lecciones", default=list)
-    required_lesson_keys = models.JSONField("lecciones obligatorias", default=list)
-    graded_activity_keys = models.JSONField("actividades calificadas", default=list)
-    min_score = models.PositiveSmallIntegerField("puntaje mínimo (%)", null=True)
+    course_key = models.CharField(_("curso"), max_length=80, unique=True)
+    version = models.PositiveIntegerField(_("versión"), default=0)
+    title = models.CharField(_("título"), max_length=255, blank=True)
+    url = models.CharField(_("dirección"), max_length=500, blank=True)
+    lessons = models.JSONField(_("lecciones"), default=list)
+    required_lesson_keys = models.JSONField(_("lecciones obligatorias"), default=list)
+    graded_activity_keys = models.JSONField(_("actividades calificadas"), default=list)
+    min_score = models.PositiveSmallIntegerField(_("puntaje mínimo (%)"), null=True)
     min_attendance = models.PositiveSmallIntegerField(
-        "asistencia mínima (%)", null=True
+        _("asistencia mínima (%)"), null=True
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "regla de aprobación"
-        verbose_name_plural = "reglas de aprobación"
+        verbose_name = _("regla de aprobación")
+        verbose_name_plural = _("reglas de aprobación")
 
     def __str__(self) -> str:
         return f"{self.course_key} v{self.version}"
@@ -127,19 +128,19 @@ class CourseRule(models.Model):
 class Cohort(models.Model):
     """A "grupo": a facilitator runs a course with dates, capacity and a place."""
 
-    course_key = models.CharField("curso", max_length=80, db_index=True)
-    name = models.CharField("nombre", max_length=120)
+    course_key = models.CharField(_("curso"), max_length=80, db_index=True)
+    name = models.CharField(_("nombre"), max_length=120)
     # City-wide account id of a person holding the facilitator role here.
-    facilitator_id = models.BigIntegerField("facilitador (id)")
-    starts_on = models.DateField("inicio")
-    ends_on = models.DateField("fin")
-    capacity = models.PositiveIntegerField("cupo")
-    schedule = models.CharField("horario", max_length=200, blank=True)
-    place = models.CharField("lugar", max_length=200, blank=True)
+    facilitator_id = models.BigIntegerField(_("facilitador (id)"))
+    starts_on = models.DateField(_("inicio"))
+    ends_on = models.DateField(_("fin"))
+    capacity = models.PositiveIntegerField(_("cupo"))
+    schedule = models.CharField(_("horario"), max_length=200, blank=True)
+    place = models.CharField(_("lugar"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "grupo"
+        verbose_name = _("grupo")
 
     def __str__(self) -> str:
         return self.name
@@ -154,12 +155,12 @@ class Enrollment(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Inscrita"
-        WAITING = "waiting", "En lista de espera"
-        WITHDRAWN = "withdrawn", "Retirada"
+        ACTIVE = "active", _("Inscrita")
+        WAITING = "waiting", _("En lista de espera")
+        WITHDRAWN = "withdrawn", _("Retirada")
 
-    user_id = models.BigIntegerField("persona (id)")
-    course_key = models.CharField("curso", max_length=80)
+    user_id = models.BigIntegerField(_("persona (id)"))
+    course_key = models.CharField(_("curso"), max_length=80)
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -168,12 +169,12 @@ class Enrollment(models.Model):
     # When the learner got a place (status became active): the enrollment date
     # the reports count. Empty while on the waiting list, and stays empty for a
     # waiting row that was withdrawn before getting a place.
-    activated_at = models.DateTimeField("con cupo desde", null=True, blank=True)
+    activated_at = models.DateTimeField(_("con cupo desde"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "inscripción"
-        verbose_name_plural = "inscripciones"
+        verbose_name = _("inscripción")
+        verbose_name_plural = _("inscripciones")
         constraints = [
             models.UniqueConstraint(
                 fields=["user_id", "course_key"],
@@ -190,9 +191,9 @@ class Enrollment(models.Model):
 class LessonProgress(models.Model):
     """A learner's progress in one lesson (by stable key). Holds personal data."""
 
-    user_id = models.BigIntegerField("persona (id)")
-    course_key = models.CharField("curso", max_length=80)
-    lesson_key = models.CharField("lección", max_length=160)
+    user_id = models.BigIntegerField(_("persona (id)"))
+    course_key = models.CharField(_("curso"), max_length=80)
+    lesson_key = models.CharField(_("lección"), max_length=160)
     first_viewed_at = models.DateTimeField()
     last_viewed_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -234,15 +235,15 @@ class CourseCompletion(models.Model):
     records nothing new once any version was completed (completion is once).
     """
 
-    user_id = models.BigIntegerField("persona (id)")
-    course_key = models.CharField("curso", max_length=80)
-    course_version = models.PositiveIntegerField("versión")
+    user_id = models.BigIntegerField(_("persona (id)"))
+    course_key = models.CharField(_("curso"), max_length=80)
+    course_version = models.PositiveIntegerField(_("versión"))
     completed_at = models.DateTimeField()
-    rule = models.JSONField("regla cumplida")
+    rule = models.JSONField(_("regla cumplida"))
 
     class Meta:
-        verbose_name = "finalización"
-        verbose_name_plural = "finalizaciones"
+        verbose_name = _("finalización")
+        verbose_name_plural = _("finalizaciones")
         constraints = [
             models.UniqueConstraint(
                 fields=["user_id", "course_key", "course_version"],
@@ -258,15 +259,15 @@ class InPersonSession(models.Model):
     """A face-to-face session of a cohort. ``qr_secret`` signs its QR codes."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField("tema", max_length=200)
-    starts_at = models.DateTimeField("inicio")
-    ends_at = models.DateTimeField("fin")
-    place = models.CharField("lugar", max_length=200, blank=True)
+    title = models.CharField(_("tema"), max_length=200)
+    starts_at = models.DateTimeField(_("inicio"))
+    ends_at = models.DateTimeField(_("fin"))
+    place = models.CharField(_("lugar"), max_length=200, blank=True)
     qr_secret = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "sesión presencial"
-        verbose_name_plural = "sesiones presenciales"
+        verbose_name = _("sesión presencial")
+        verbose_name_plural = _("sesiones presenciales")
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
@@ -277,19 +278,19 @@ class Attendance(models.Model):
     """A learner attended a session (roster, QR or CSV). Holds personal data."""
 
     class Method(models.TextChoices):
-        ROSTER = "roster", "Lista"
-        QR = "qr", "Código QR"
-        CSV = "csv", "Planilla"
+        ROSTER = "roster", _("Lista")
+        QR = "qr", _("Código QR")
+        CSV = "csv", _("Planilla")
 
     session = models.ForeignKey(
         InPersonSession, on_delete=models.CASCADE, related_name="+"
     )
-    user_id = models.BigIntegerField("persona (id)")
+    user_id = models.BigIntegerField(_("persona (id)"))
     method = models.CharField(max_length=8, choices=Method.choices)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "asistencia"
+        verbose_name = _("asistencia")
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "user_id"], name="attendance_once_per_session"
@@ -308,14 +309,14 @@ class Quiz(models.Model):
     "tolerance": float}``.
     """
 
-    key = models.SlugField("clave", max_length=120, unique=True)
-    title = models.CharField("título", max_length=200)
-    questions = models.JSONField("preguntas")
-    max_attempts = models.PositiveSmallIntegerField("intentos", null=True)
-    pass_percent = models.PositiveSmallIntegerField("aprueba con (%)", default=60)
+    key = models.SlugField(_("clave"), max_length=120, unique=True)
+    title = models.CharField(_("título"), max_length=200)
+    questions = models.JSONField(_("preguntas"))
+    max_attempts = models.PositiveSmallIntegerField(_("intentos"), null=True)
+    pass_percent = models.PositiveSmallIntegerField(_("aprueba con (%)"), default=60)
 
     class Meta:
-        verbose_name = "cuestionario"
+        verbose_name = _("cuestionario")
 
     def __str__(self) -> str:
         return self.title
@@ -325,7 +326,7 @@ class QuizAttempt(models.Model):
     """One submitted attempt at a quiz. Holds personal data (answers)."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
-    user_id = models.BigIntegerField("persona (id)")
+    user_id = models.BigIntegerField(_("persona (id)"))
     answers = models.JSONField()
     score_percent = models.FloatField()
     passed = models.BooleanField()
@@ -344,16 +345,16 @@ class Notification(models.Model):
     each notice is made once however many times the scheduler runs."""
 
     class Kind(models.TextChoices):
-        ENROLLED = "enrolled", "Inscripción"
-        REMINDER = "reminder", "Recordatorio de sesión"
-        NUDGE = "nudge", "Lo extrañamos"
-        COMPLETED = "completed", "Curso aprobado"
+        ENROLLED = "enrolled", _("Inscripción")
+        REMINDER = "reminder", _("Recordatorio de sesión")
+        NUDGE = "nudge", _("Lo extrañamos")
+        COMPLETED = "completed", _("Curso aprobado")
         # Civic roles (participation): told once when eligible; selectors told
         # when a selected person stops meeting a requirement.
-        ROLE_ELIGIBLE = "rol_habilitado", "Puede postularse a un rol"
-        ROLE_REQUIREMENT_LOST = "rol_no_cumple", "Persona seleccionada ya no cumple"
+        ROLE_ELIGIBLE = "rol_habilitado", _("Puede postularse a un rol")
+        ROLE_REQUIREMENT_LOST = "rol_no_cumple", _("Persona seleccionada ya no cumple")
 
-    user_id = models.BigIntegerField("persona (id)")
+    user_id = models.BigIntegerField(_("persona (id)"))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     ref = models.CharField(max_length=120)
     title = models.CharField(max_length=200)
@@ -363,7 +364,7 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "aviso"
+        verbose_name = _("aviso")
         constraints = [
             models.UniqueConstraint(
                 fields=["user_id", "kind", "ref"], name="notification_once"
@@ -378,7 +379,7 @@ class Notification(models.Model):
 class EmailOptOut(models.Model):
     """The person asked (unsubscribe link) for no learning emails from this locality."""
 
-    user_id = models.BigIntegerField("persona (id)", unique=True)
+    user_id = models.BigIntegerField(_("persona (id)"), unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

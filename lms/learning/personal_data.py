@@ -4,8 +4,9 @@ anonymization; the app's ``handlers`` call them in every locality.
 
 ``PERSONAL_TABLES`` is the one list of tables holding a person's id: it is the
 keys of the download's sections, erasure walks it, and a test compares it with
-every model that has ``user_id``. Labels are Spanish, dates Bogotá's wall clock,
-and courses, lessons, sessions and quizzes are named by their titles.
+every model that has ``user_id``. Labels are in the language of the request (Spanish
+first), dates Bogotá's wall clock, and courses, lessons, sessions and quizzes are
+named by their titles.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
+from django.template.defaultfilters import floatformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .enrollment import promote_waiting
+from .events import verb_label
 from .models import (
     ActiveDay,
     ActivityState,
@@ -46,22 +52,6 @@ BOGOTA = ZoneInfo("America/Bogota")
 Rows = list[dict[str, str]]
 Sections = dict[str, Rows]
 
-# Verbs of the platform's and H5P's statements, as a person would say them.
-_VERB_LABELS = {
-    "answered": "respondió",
-    "attempted": "intentó",
-    "attended": "asistió",
-    "completed": "completó",
-    "experienced": "vio",
-    "failed": "no aprobó",
-    "interacted": "interactuó",
-    "passed": "aprobó",
-    "progressed": "avanzó",
-    "registered": "se inscribió",
-    "scored": "obtuvo puntaje",
-    "withdrew": "se retiró",
-}
-
 
 def when(value: datetime | date | None) -> str:
     """A moment as Bogotá's wall clock (``2026-11-25 09:00``); a day as itself."""
@@ -73,11 +63,11 @@ def when(value: datetime | date | None) -> str:
 
 
 def _yes(flag: bool | None) -> str:
-    return "sí" if flag else "no"
+    return _("sí") if flag else _("no")
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else floatformat(value, -1)
 
 
 def _answers(questions: list[dict], answers: list) -> str:
@@ -93,7 +83,7 @@ def _answers(questions: list[dict], answers: list) -> str:
             return str(choices[index]) if ok and 0 <= index < len(choices) else None
 
         if isinstance(answer, bool):
-            shown = "verdadero" if answer else "falso"
+            shown = _("verdadero") if answer else _("falso")
         elif isinstance(answer, list):
             texts = [choice(i) for i in answer]
             shown = (
@@ -104,7 +94,7 @@ def _answers(questions: list[dict], answers: list) -> str:
         else:
             shown = choice(answer) if question.get("kind") == "single" else None
             shown = shown or str(answer)
-        text = question.get("text") or f"Pregunta {number}"
+        text = question.get("text") or _("Pregunta %(n)d") % {"n": number}
         parts.append(f"{number}. {text} → {shown}")
     return "; ".join(parts)
 
@@ -143,15 +133,15 @@ class _Names:
         """``lesson:cl1`` → «Lección: Qué es…»; unknown keys are shown as they are."""
         if key in self.activity_titles:
             return self.activity_titles[key]
-        kind, _, rest = key.partition(":")
+        kind, _colon, rest = key.partition(":")
         if kind == "course":
-            return f"Curso: {self.course(rest)}"
+            return _("Curso: %(title)s") % {"title": self.course(rest)}
         if kind == "lesson":
-            return f"Lección: {self.lesson(rest)}"
+            return _("Lección: %(title)s") % {"title": self.lesson(rest)}
         if kind == "session" and rest in self.sessions:
-            return f"Sesión presencial: {self.sessions[rest]}"
+            return _("Sesión presencial: %(title)s") % {"title": self.sessions[rest]}
         if kind == "quiz" and rest in self.quizzes:
-            return f"Cuestionario: {self.quizzes[rest]}"
+            return _("Cuestionario: %(title)s") % {"title": self.quizzes[rest]}
         return key
 
 
@@ -167,19 +157,19 @@ def export_learner(
     that owns them, e.g. H5P, passes ``{"h5p:<key>": "title"}``).
     """
     names = _Names(user_id, activity_titles or {})
-    sections = {title: rows(user_id, names) for title, rows in _SECTIONS.values()}
+    sections = {str(title): rows(user_id, names) for title, rows in _SECTIONS.values()}
     return {title: rows for title, rows in sections.items() if rows}
 
 
 def _enrollments(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "curso": names.course(row.course_key),
-            "grupo": row.cohort.name if row.cohort else "",
-            "estado": row.get_status_display(),
-            "se inscribió el": when(row.enrolled_at),
-            "con cupo desde": when(row.activated_at),
-            "se retiró el": when(row.withdrawn_at),
+            _("curso"): names.course(row.course_key),
+            _("grupo"): row.cohort.name if row.cohort else "",
+            _("estado"): row.get_status_display(),
+            _("se inscribió el"): when(row.enrolled_at),
+            _("con cupo desde"): when(row.activated_at),
+            _("se retiró el"): when(row.withdrawn_at),
         }
         for row in Enrollment.objects.filter(user_id=user_id)
         .select_related("cohort")
@@ -190,11 +180,11 @@ def _enrollments(user_id: int, names: _Names) -> Rows:
 def _lessons(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "curso": names.course(row.course_key),
-            "lección": names.lesson(row.lesson_key),
-            "la abrió por primera vez": when(row.first_viewed_at),
-            "la abrió por última vez": when(row.last_viewed_at),
-            "completada el": when(row.completed_at),
+            _("curso"): names.course(row.course_key),
+            _("lección"): names.lesson(row.lesson_key),
+            _("la abrió por primera vez"): when(row.first_viewed_at),
+            _("la abrió por última vez"): when(row.last_viewed_at),
+            _("completada el"): when(row.completed_at),
         }
         for row in LessonProgress.objects.filter(user_id=user_id).order_by(
             "first_viewed_at", "pk"
@@ -205,14 +195,14 @@ def _lessons(user_id: int, names: _Names) -> Rows:
 def _activities(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "actividad": names.activity(state.activity_key),
-            "intentada": _yes(state.attempted),
-            "completada": _yes(state.completed),
-            "aprobada": _yes(state.passed),
-            "mejor puntaje": _score(state.best_score_raw, state.best_score_max),
-            "declaraciones xAPI": str(state.statements_count),
-            "avance guardado para continuar": _yes(bool(state.resume_state)),
-            "actualizada el": when(state.updated_at),
+            _("actividad"): names.activity(state.activity_key),
+            _("intentada"): _yes(state.attempted),
+            _("completada"): _yes(state.completed),
+            _("aprobada"): _yes(state.passed),
+            _("mejor puntaje"): _score(state.best_score_raw, state.best_score_max),
+            _("declaraciones xAPI"): str(state.statements_count),
+            _("avance guardado para continuar"): _yes(bool(state.resume_state)),
+            _("actualizada el"): when(state.updated_at),
         }
         for state in ActivityState.objects.filter(user_id=user_id).order_by(
             "activity_key"
@@ -232,12 +222,12 @@ def _quiz_attempts(user_id: int, names: _Names) -> Rows:
         number[attempt.quiz_id] = number.get(attempt.quiz_id, 0) + 1
         rows.append(
             {
-                "cuestionario": attempt.quiz.title,
-                "intento": str(number[attempt.quiz_id]),
-                "puntaje (%)": _number(attempt.score_percent),
-                "aprobado": _yes(attempt.passed),
-                "respuestas": _answers(attempt.quiz.questions, attempt.answers),
-                "enviado el": when(attempt.submitted_at),
+                _("cuestionario"): attempt.quiz.title,
+                _("intento"): str(number[attempt.quiz_id]),
+                _("puntaje (%)"): _number(attempt.score_percent),
+                _("aprobado"): _yes(attempt.passed),
+                _("respuestas"): _answers(attempt.quiz.questions, attempt.answers),
+                _("enviado el"): when(attempt.submitted_at),
             }
         )
     return rows
@@ -246,13 +236,13 @@ def _quiz_attempts(user_id: int, names: _Names) -> Rows:
 def _attendance(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "curso": names.course(row.session.cohort.course_key),
-            "grupo": row.session.cohort.name,
-            "sesión": row.session.title,
-            "fecha de la sesión": when(row.session.starts_at),
-            "lugar": row.session.place,
-            "registrada con": row.get_method_display(),
-            "registrada el": when(row.recorded_at),
+            _("curso"): names.course(row.session.cohort.course_key),
+            _("grupo"): row.session.cohort.name,
+            _("sesión"): row.session.title,
+            _("fecha de la sesión"): when(row.session.starts_at),
+            _("lugar"): row.session.place,
+            _("registrada con"): row.get_method_display(),
+            _("registrada el"): when(row.recorded_at),
         }
         for row in Attendance.objects.filter(user_id=user_id)
         .select_related("session__cohort")
@@ -263,14 +253,14 @@ def _attendance(user_id: int, names: _Names) -> Rows:
 def _completions(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "curso": names.course(row.course_key),
-            "versión del curso": str(row.course_version),
-            "aprobado el": when(row.completed_at),
-            "versión de la regla cumplida": str(
+            _("curso"): names.course(row.course_key),
+            _("versión del curso"): str(row.course_version),
+            _("aprobado el"): when(row.completed_at),
+            _("versión de la regla cumplida"): str(
                 row.rule.get("version", row.course_version)
             ),
-            "puntaje (%)": _number(row.rule.get("score_percent")),
-            "asistencia (%)": _number(row.rule.get("attendance_percent")),
+            _("puntaje (%)"): _number(row.rule.get("score_percent")),
+            _("asistencia (%)"): _number(row.rule.get("attendance_percent")),
         }
         for row in CourseCompletion.objects.filter(user_id=user_id).order_by(
             "completed_at", "pk"
@@ -288,12 +278,12 @@ def _active_days(user_id: int, names: _Names) -> Rows:
 def _notices(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "tipo": row.get_kind_display(),
-            "título": row.title,
-            "mensaje": row.body,
-            "enlace": row.link,
-            "creado el": when(row.created_at),
-            "enviado por correo el": when(row.emailed_at),
+            _("tipo"): row.get_kind_display(),
+            _("título"): row.title,
+            _("mensaje"): row.body,
+            _("enlace"): row.link,
+            _("creado el"): when(row.created_at),
+            _("enviado por correo el"): when(row.emailed_at),
         }
         for row in Notification.objects.filter(user_id=user_id).order_by(
             "created_at", "pk"
@@ -304,8 +294,8 @@ def _notices(user_id: int, names: _Names) -> Rows:
 def _opt_outs(user_id: int, names: _Names) -> Rows:
     return [
         {
-            "preferencia": "no recibir correos de aprendizaje de esta localidad",
-            "desde": when(row.created_at),
+            _("preferencia"): _("no recibir correos de aprendizaje de esta localidad"),
+            _("desde"): when(row.created_at),
         }
         for row in EmailOptOut.objects.filter(user_id=user_id)
     ]
@@ -327,35 +317,38 @@ def _statements(user_id: int, names: _Names) -> Rows:
     )
     return [
         {
-            "fecha": when(row.stored_at),
-            "acción": _VERB_LABELS.get(
-                row.verb.rsplit("/", 1)[-1], row.verb.rsplit("/", 1)[-1]
-            ),
-            "actividad": names.activity(row.activity_key),
-            "puntaje": _score(row.score_raw, row.score_max),
-            "identificador": str(row.statement_id),
-            "enviada al LRS el": when(row.forwarded_at),
+            _("fecha"): when(row.stored_at),
+            _("acción"): verb_label(row.verb),
+            _("actividad"): names.activity(row.activity_key),
+            _("puntaje"): _score(row.score_raw, row.score_max),
+            _("identificador"): str(row.statement_id),
+            _("enviada al LRS el"): when(row.forwarded_at),
         }
         for row in rows
     ]
 
 
 def _score(raw: float | None, maximum: float | None) -> str:
-    return f"{raw:g} de {maximum:g}" if raw is not None and maximum else ""
+    if raw is None or not maximum:
+        return ""
+    return _("%(raw)s de %(max)s") % {
+        "raw": floatformat(raw, -1),
+        "max": floatformat(maximum, -1),
+    }
 
 
 # The download's sections in order, one per table with a person's id.
-_SECTIONS: dict[type[models.Model], tuple[str, Callable[[int, _Names], Rows]]] = {
-    Enrollment: ("Inscripciones", _enrollments),
-    LessonProgress: ("Lecciones", _lessons),
-    ActivityState: ("Actividades y resultados", _activities),
-    QuizAttempt: ("Cuestionarios", _quiz_attempts),
-    Attendance: ("Asistencia presencial", _attendance),
-    CourseCompletion: ("Cursos aprobados", _completions),
-    ActiveDay: ("Días con actividad", _active_days),
-    Notification: ("Avisos", _notices),
-    EmailOptOut: ("Correos de aprendizaje", _opt_outs),
-    XapiStatement: ("Registro de actividad (xAPI)", _statements),
+_SECTIONS: dict[type[models.Model], tuple[Promise, Callable[[int, _Names], Rows]]] = {
+    Enrollment: (gettext_lazy("Inscripciones"), _enrollments),
+    LessonProgress: (gettext_lazy("Lecciones"), _lessons),
+    ActivityState: (gettext_lazy("Actividades y resultados"), _activities),
+    QuizAttempt: (gettext_lazy("Cuestionarios"), _quiz_attempts),
+    Attendance: (gettext_lazy("Asistencia presencial"), _attendance),
+    CourseCompletion: (gettext_lazy("Cursos aprobados"), _completions),
+    ActiveDay: (gettext_lazy("Días con actividad"), _active_days),
+    Notification: (gettext_lazy("Avisos"), _notices),
+    EmailOptOut: (gettext_lazy("Correos de aprendizaje"), _opt_outs),
+    XapiStatement: (gettext_lazy("Registro de actividad (xAPI)"), _statements),
 }
 
 #: Every table of the app with a person's id (``user_id``): each has a section in
@@ -389,7 +382,7 @@ def erase_learner(user_id: int) -> int:
     for model in PERSONAL_TABLES:
         if model in KEPT_ON_ERASURE:
             continue
-        count, _ = model.objects.filter(user_id=user_id).delete()
+        count, _by_model = model.objects.filter(user_id=user_id).delete()
         changed += count
     for completion in CourseCompletion.objects.select_for_update().filter(
         user_id=user_id

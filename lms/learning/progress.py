@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .completion import evaluate_completion, mark_active
 from .data import CourseProgress, ModuleProgress
@@ -65,8 +66,11 @@ def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
     rule = require_rule(course_key)
     if lesson_key not in {o["key"] for o in rule.lessons}:
         raise LearningError(
-            f"La lección «{lesson_key}» ya no forma parte del curso; "
-            "vuelva a la página del curso para seguir."
+            _(
+                "La lección «%(lesson)s» ya no forma parte del curso; vuelva a la "
+                "página del curso para seguir."
+            )
+            % {"lesson": lesson_key}
         )
     _record_view(user_id, course_key, lesson_key, seen=seen, now=now)
 

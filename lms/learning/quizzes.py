@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .data import QuizResult
 from .errors import LearningError
@@ -51,13 +54,20 @@ def save_quiz(
     for n, q in enumerate(questions, start=1):
         if q.get("kind") not in _QUESTION_KINDS:
             raise LearningError(
-                f"La pregunta {n} tiene un tipo desconocido; use única, múltiple, "
-                "verdadero/falso o numérica."
+                _(
+                    "La pregunta %(n)d tiene un tipo desconocido; use única, "
+                    "múltiple, verdadero/falso o numérica."
+                )
+                % {"n": n}
             )
         if q["kind"] in {"single", "multiple"} and len(q.get("choices") or []) < 2:
-            raise LearningError(f"La pregunta {n} necesita al menos dos opciones.")
+            raise LearningError(
+                _("La pregunta %(n)d necesita al menos dos opciones.") % {"n": n}
+            )
     if not questions:
-        raise LearningError("El cuestionario no tiene preguntas; agregue al menos una.")
+        raise LearningError(
+            _("El cuestionario no tiene preguntas; agregue al menos una.")
+        )
     _Quiz.objects.update_or_create(
         key=key,
         defaults={
@@ -80,15 +90,25 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
     with transaction.atomic():
         quiz = _Quiz.objects.select_for_update().filter(key=quiz_key).first()
         if quiz is None:
-            raise LearningError("Ese cuestionario no existe; vuelva a la lección.")
+            raise LearningError(_("Ese cuestionario no existe; vuelva a la lección."))
         used = _QuizAttempt.objects.filter(quiz=quiz, user_id=user_id).count()
         if quiz.max_attempts is not None and used >= quiz.max_attempts:
             raise LearningError(
-                f"Ya usó sus {quiz.max_attempts} intento(s) de este cuestionario."
+                ngettext(
+                    "Ya usó su único intento de este cuestionario.",
+                    "Ya usó sus %(n)d intentos de este cuestionario.",
+                    quiz.max_attempts,
+                )
+                % {"n": quiz.max_attempts}
             )
         if len(answers) != len(quiz.questions):
             raise LearningError(
-                f"Responda las {len(quiz.questions)} preguntas antes de enviar."
+                ngettext(
+                    "Responda la pregunta antes de enviar.",
+                    "Responda las %(n)d preguntas antes de enviar.",
+                    len(quiz.questions),
+                )
+                % {"n": len(quiz.questions)}
             )
         _check_answers(quiz.questions, answers)
         correct = [
@@ -112,7 +132,7 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
         score_percent=percent,
         passed=attempt.passed,
         feedback=tuple(
-            (("Correcto. " if ok else "Incorrecto. ") + q.get("feedback", "")).strip()
+            f"{_('Correcto.') if ok else _('Incorrecto.')} {q.get('feedback', '')}".strip()
             for q, ok in zip(quiz.questions, correct, strict=True)
         ),
         correct=tuple(correct),
@@ -153,24 +173,22 @@ def _check_answers(questions: list[Mapping[str, Any]], answers: list[Any]) -> No
         if answer is None or (isinstance(answer, str | list) and not answer)
     ]
     if blank:
-        which = _join_numbers(blank)
         raise LearningError(
-            f"Responda la pregunta {which} antes de enviar."
-            if len(blank) == 1
-            else f"Responda las preguntas {which} antes de enviar."
+            ngettext(
+                "Responda la pregunta %(which)s antes de enviar.",
+                "Responda las preguntas %(which)s antes de enviar.",
+                len(blank),
+            )
+            % {"which": get_text_list([str(n) for n in blank], _("y"))}
         )
     for n, (question, answer) in enumerate(
         zip(questions, answers, strict=True), start=1
     ):
         if question["kind"] == "numeric" and _to_number(answer) is None:
             raise LearningError(
-                f"En la pregunta {n} escriba solo un número, por ejemplo 12 o 3,5."
+                _("En la pregunta %(n)d escriba solo un número, por ejemplo 12 o 3,5.")
+                % {"n": n}
             )
-
-
-def _join_numbers(numbers: list[int]) -> str:
-    words = [str(n) for n in numbers]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} y {words[-1]}"
 
 
 def _to_number(answer: Any) -> float | None:

@@ -11,6 +11,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ActiveDay as _ActiveDay
 from .models import CourseCompletion as _CourseCompletion
@@ -45,18 +48,30 @@ def _remind_sessions(day: date) -> int:
         learners = _Enrollment.objects.filter(
             cohort_id=session.cohort_id, status="active"
         ).values_list("user_id", flat=True)
-        when = timezone.localtime(session.starts_at).strftime("%H:%M")
+        details = {
+            "session": session.title,
+            "cohort": session.cohort.name,
+            "time": time_format(timezone.localtime(session.starts_at)),
+            "place": session.place,
+        }
+        body = (
+            _(
+                "Le recordamos la sesión presencial «%(session)s» de %(cohort)s, "
+                "mañana a las %(time)s en %(place)s."
+            )
+            if session.place
+            else _(
+                "Le recordamos la sesión presencial «%(session)s» de %(cohort)s, "
+                "mañana a las %(time)s."
+            )
+        ) % details
         for user_id in learners:
             reminders += notify(
                 user_id,
                 _Notification.Kind.REMINDER,
                 f"s{session.pk}",
-                title=f"Mañana: {session.title}",
-                body=(
-                    f"Le recordamos la sesión presencial «{session.title}» de "
-                    f"{session.cohort.name}, mañana a las {when}"
-                    + (f" en {session.place}." if session.place else ".")
-                ),
+                title=_("Mañana: %(session)s") % details,
+                body=body,
                 link="/aprendizaje/",
             )
     return reminders
@@ -91,12 +106,18 @@ def _nudge_idle(today: date) -> int:
             row.user_id,
             _Notification.Kind.NUDGE,
             f"{row.course_key}:{last.isoformat()}",  # once per idle stretch
-            title="Lo esperamos de vuelta",
-            body=(
-                f"Hace {(today - last).days} días no avanza en "
-                f"«{titles.get(row.course_key, row.course_key)}». "
-                "Siga donde quedó: solo le toma unos minutos."
-            ),
+            title=_("Lo esperamos de vuelta"),
+            body=ngettext(
+                "Hace %(days)d día no avanza en «%(course)s». Siga donde quedó: "
+                "solo le toma unos minutos.",
+                "Hace %(days)d días no avanza en «%(course)s». Siga donde quedó: "
+                "solo le toma unos minutos.",
+                (today - last).days,
+            )
+            % {
+                "days": (today - last).days,
+                "course": titles.get(row.course_key, row.course_key),
+            },
             link=urls.get(row.course_key, "/aprendizaje/"),
         )
     return nudges

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .data import LessonRef
 from .errors import LearningError
@@ -77,8 +78,11 @@ def require_rule(course_key: str) -> _CourseRule:
     rule = _CourseRule.objects.filter(course_key=course_key).first()
     if rule is None:
         raise LearningError(
-            f"El curso «{course_key}» no se ofrece en esta localidad; "
-            "revise la dirección o elija un curso del catálogo."
+            _(
+                "El curso «%(course)s» no se ofrece en esta localidad; revise la "
+                "dirección o elija un curso del catálogo."
+            )
+            % {"course": course_key}
         )
     return rule
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .completion import after_activity_result
 from .data import ActivityStateData, RecordResult
@@ -60,8 +61,11 @@ def record_statements(
     parsed = [_parse(s, index) for index, s in enumerate(statements)]
     if len(parsed) > MAX_BATCH:
         raise InvalidStatement(
-            f"Se recibieron {len(parsed)} declaraciones; envíe como máximo "
-            f"{MAX_BATCH} por solicitud."
+            _(
+                "Se recibieron %(count)d declaraciones; envíe como máximo "
+                "%(max)d por solicitud."
+            )
+            % {"count": len(parsed), "max": MAX_BATCH}
         )
     return _store(user_id, activity_key, parsed)
 
@@ -159,10 +163,13 @@ def save_resume_state(
     """Keep the player's saved state so the learner resumes where they left off."""
     if len(state) > MAX_RESUME_STATE:
         raise InvalidStatement(
-            "El estado guardado de la actividad es demasiado grande "
-            f"(máximo {MAX_RESUME_STATE // 1024} KB)."
+            _(
+                "El estado guardado de la actividad es demasiado grande "
+                "(máximo %(kb)d KB)."
+            )
+            % {"kb": MAX_RESUME_STATE // 1024}
         )
-    row, _ = _ActivityState.objects.get_or_create(
+    row, _created = _ActivityState.objects.get_or_create(
         user_id=user_id, activity_key=activity_key
     )
     row.resume_state = state
@@ -171,46 +178,57 @@ def save_resume_state(
 
 
 def _parse(statement: Any, index: int) -> dict:
-    where = f"La declaración {index + 1}"
+    number = {"n": index + 1}
     if not isinstance(statement, Mapping):
-        raise InvalidStatement(f"{where} no es un objeto JSON.")
+        raise InvalidStatement(_("La declaración %(n)d no es un objeto JSON.") % number)
     raw_id = statement.get("id")
     try:
         statement_id = uuid.UUID(str(raw_id)) if raw_id else uuid.uuid4()
     except ValueError as exc:
         raise InvalidStatement(
-            f"{where} tiene un id que no es un UUID ({raw_id!r}); use un UUID."
+            _(
+                "La declaración %(n)d tiene un id que no es un UUID (%(id)r); use un UUID."
+            )
+            % {**number, "id": raw_id}
         ) from exc
     verb = statement.get("verb")
     verb_id = verb.get("id") if isinstance(verb, Mapping) else None
     if not isinstance(verb_id, str) or not verb_id:
-        raise InvalidStatement(f"{where} no tiene verbo (verb.id); agréguelo.")
+        raise InvalidStatement(
+            _("La declaración %(n)d no tiene verbo (verb.id); agréguelo.") % number
+        )
     result = statement.get("result") or {}
     if not isinstance(result, Mapping):
-        raise InvalidStatement(f"{where} tiene un resultado que no es un objeto.")
+        raise InvalidStatement(
+            _("La declaración %(n)d tiene un resultado que no es un objeto.") % number
+        )
     score = result.get("score") or {}
     if not isinstance(score, Mapping):
-        raise InvalidStatement(f"{where} tiene un puntaje que no es un objeto.")
+        raise InvalidStatement(
+            _("La declaración %(n)d tiene un puntaje que no es un objeto.") % number
+        )
     definition = (statement.get("object") or {}).get("definition") or {}
     extensions = definition.get("extensions") or {}
     return {
         "statement_id": statement_id,
         "verb": verb_id[:200],
         "counts_for_activity": _SUBCONTENT not in extensions,
-        "score_raw": _number(score.get("raw"), where),
-        "score_max": _number(score.get("max"), where),
-        "score_scaled": _number(score.get("scaled"), where),
+        "score_raw": _number(score.get("raw"), number),
+        "score_max": _number(score.get("max"), number),
+        "score_scaled": _number(score.get("scaled"), number),
         "success": _flag(result.get("success")),
         "completion": _flag(result.get("completion")),
         "statement": dict(statement, id=str(statement_id)),
     }
 
 
-def _number(value: Any, where: str) -> float | None:
+def _number(value: Any, number: dict[str, int]) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidStatement(f"{where} tiene un puntaje que no es un número.")
+        raise InvalidStatement(
+            _("La declaración %(n)d tiene un puntaje que no es un número.") % number
+        )
     return float(value)
 
 

@@ -28,6 +28,7 @@ from .data import (
     RolePolicy,
     Where,
 )
+from .labels import role_label
 from .roles import (
     apply_role_permissions,
     grant_role,
@@ -56,6 +57,7 @@ __all__ = [
     "may_manage_person",
     "revoke_role",
     "role_holder_ids",
+    "role_label",
     "roles_for_site",
     "roles_of",
     "set_roles",

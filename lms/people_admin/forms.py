@@ -20,7 +20,11 @@ from tenants import api as tenants_api
 
 def _role_choices(actor: Any) -> list[tuple[str, str]]:
     grantable = roles_api.grantable_roles(actor)
-    return [(role.value, role.value) for role in roles_api.Role if role in grantable]
+    return [
+        (role.value, roles_api.role_label(role))
+        for role in roles_api.Role
+        if role in grantable
+    ]
 
 
 class _ToleratesModelKwargs(forms.Form):

@@ -60,7 +60,10 @@ class IndexView(wagtail_users.IndexView):
             Column(
                 "roles",
                 accessor=lambda person: ", ".join(
-                    sorted(group.name for group in person.groups.all())
+                    sorted(
+                        roles_api.role_label(group.name)
+                        for group in person.groups.all()
+                    )
                 ),
                 label=gettext_lazy("Roles aquí"),
                 width="20%",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from courses import api as courses_api
 
@@ -33,5 +34,5 @@ def catalog_context(request: HttpRequest) -> dict:
         "is_filtered": bool(query or theme or modality or length),
         "themes": choices["themes"],
         "modalities": choices["modalities"],
-        "lengths": [("corto", "Hasta 4 horas"), ("medio", "Hasta 12 horas")],
+        "lengths": [("corto", _("Hasta 4 horas")), ("medio", _("Hasta 12 horas"))],
     }

@@ -3,6 +3,7 @@
 Presentation only: what the page lists comes from the domain apps' ``api.py``.
 """
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -14,7 +15,7 @@ class LocalityHomePage(Page):
     Its children are the courses the locality offers.
     """
 
-    intro = RichTextField("presentación", blank=True)
+    intro = RichTextField(_("presentación"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["courses.CoursePage", "courses.LearningPathPage"]
@@ -22,7 +23,7 @@ class LocalityHomePage(Page):
     max_count_per_parent = 1
 
     class Meta:
-        verbose_name = "página de inicio de la localidad"
+        verbose_name = _("página de inicio de la localidad")
 
     def get_context(self, request, *args, **kwargs):
         from .catalog import catalog_context

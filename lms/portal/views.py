@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.static import serve
 
 from tenants import api as tenants_api
@@ -38,5 +39,5 @@ def locality_media(request: HttpRequest, schema_name: str, path: str) -> HttpRes
     another locality's folder. In production the web server does this.
     """
     if schema_name != tenants_api.current_schema():
-        raise Http404("Archivo no encontrado")
+        raise Http404(_("Archivo no encontrado"))
     return serve(request, path, document_root=settings.MEDIA_ROOT / schema_name)

@@ -253,7 +253,7 @@ def test_used_up_attempts_close_the_form_and_refuse_more(
     assert 'name="cuestionario"' not in closed
 
     client.post(url, {"cuestionario": key, **ALL_RIGHT})
-    assert "Ya usó sus 2 intento(s) de este cuestionario." in client.get(url).text
+    assert "Ya usó sus 2 intentos de este cuestionario." in client.get(url).text
     with tenants_api.in_locality(town_a):
         assert QuizAttempt.objects.count() == 2
 

@@ -109,7 +109,9 @@ def test_roster_and_csv_sheet_count_each_person_once(course, make_person):
         api.enroll(person.pk, course, cohort_id=cohort.cohort_id)
     session = make_session(cohort)
 
-    with pytest.raises(api.LearningError, match="no están inscritas en este grupo"):
+    with pytest.raises(
+        api.LearningError, match="1 persona no está inscrita en este grupo"
+    ):
         api.record_attendance(session.session_id, [ana.pk, stranger.pk])
     assert api.record_attendance(session.session_id, [ana.pk]) == 1
     result = api.import_attendance_csv(
