@@ -40,6 +40,9 @@ SHARED_APPS = [
     # Failed sign-ins are counted city-wide (one account, one address, any host):
     # public schema only (docs/decisions/0006-accounts.md).
     "axes",
+    # Who holds a valid certificate of which course, city-wide: eligibility for a
+    # civic role reads it in one query instead of every locality (ADR 0017).
+    "participation.citywide",
 ]
 
 # One schema per locality (and the city campus): each has its own page tree,
