@@ -23,6 +23,7 @@ from .applications import (
 )
 from .catalog import (
     ParticipationError,
+    change_role_rules,
     create_cycle,
     get_role,
     list_roles,
@@ -36,6 +37,7 @@ from .data import (
     ApplicationStatus,
     Eligibility,
     InvestmentLine,
+    RecomputeResult,
     RoleData,
     RoleKind,
     RuleResult,
@@ -45,6 +47,7 @@ from .data import (
 from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
+from .recompute import recompute_roles
 from .reporting_facts import role_holder_ids
 from .signals import role_left, role_selected
 from .standing import recompute_for_person
@@ -58,6 +61,7 @@ __all__ = [
     "Eligibility",
     "InvestmentLine",
     "ParticipationError",
+    "RecomputeResult",
     "RoleData",
     "RoleKind",
     "RuleResult",
@@ -65,6 +69,7 @@ __all__ = [
     "Verdict",
     "applications_of",
     "apply",
+    "change_role_rules",
     "create_cycle",
     "decide",
     "draw",
@@ -77,6 +82,7 @@ __all__ = [
     "open_role",
     "presentation_definition",
     "recompute_for_person",
+    "recompute_roles",
     "role_credential_of",
     "role_holder_ids",
     "role_left",

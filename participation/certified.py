@@ -89,3 +89,12 @@ def certified_courses_of(user_ids: Iterable[int] | None) -> dict[int, frozenset[
     ):
         found.setdefault(user_id, set()).add(course_key)
     return {user_id: frozenset(keys) for user_id, keys in found.items()}
+
+
+def holders_here() -> set[int]:
+    """People holding a valid certificate issued in the active locality."""
+    return set(
+        _CertifiedCourse.objects.filter(
+            schema_name=tenants_api.current_schema()
+        ).values_list("user_id", flat=True)
+    )

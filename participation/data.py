@@ -189,3 +189,14 @@ class LotteryResult:
     selected: tuple[int, ...]
     waiting: tuple[int, ...]
     unmet_quotas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecomputeResult:
+    """One set-based recompute of a locality's standings."""
+
+    roles: int
+    people: int  # the people considered (residents, certified here, known)
+    changed: int  # standings written (new or with another verdict)
+    newly_eligible: int  # told once, in «Mi aprendizaje» and by email
+    seconds: float

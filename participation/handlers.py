@@ -14,11 +14,12 @@ from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
 
 from . import certified
-from .signals import role_left, role_selected, webhook_recorded
+from .signals import role_left, role_rules_changed, role_selected, webhook_recorded
 from .tasks import (
     deliver_webhook_task,
     issue_role_credential_task,
     recompute_eligibility_task,
+    recompute_role_task,
     revoke_role_credential_task,
 )
 
@@ -64,6 +65,10 @@ def on_certificate_revoked(
     recompute_eligibility_task.delay(user_id, tenants_api.current_schema())
 
 
+def on_role_rules_changed(sender: Any, *, role_id: int, **kwargs: Any) -> None:
+    recompute_role_task.delay(role_id)
+
+
 def on_people_changed(
     sender: Any, *, user_ids: list[int] | None, **kwargs: Any
 ) -> None:
@@ -81,6 +86,9 @@ def connect() -> None:
     )
     accounts_api.people_changed.connect(
         on_people_changed, dispatch_uid="participation.people_changed"
+    )
+    role_rules_changed.connect(
+        on_role_rules_changed, dispatch_uid="participation.rules_changed"
     )
     webhook_recorded.connect(on_webhook_recorded, dispatch_uid="participation.webhook")
     role_selected.connect(on_role_selected, dispatch_uid="participation.credential")

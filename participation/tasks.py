@@ -10,7 +10,10 @@ from celery import shared_task
 from django.conf import settings
 from requests import RequestException
 
-from . import credentials, standing, webhooks
+from lms.accounts import api as accounts_api
+from tenants import api as tenants_api
+
+from . import certified, credentials, recompute, standing, webhooks
 
 
 @shared_task(name="participation.issue_role_credential", acks_late=True)
@@ -41,3 +44,27 @@ def deliver_webhook_task(delivery_id: int) -> bool:
 def recompute_eligibility_task(user_id: int, also_in: str | None = None) -> dict:
     """One person's standing, where they live and where a certificate changed."""
     return standing.recompute_for_person(user_id, also_in=also_in)
+
+
+@shared_task(name="participation.recompute_role", acks_late=True)
+def recompute_role_task(role_id: int) -> dict:
+    """Everyone's standing for one role, after its rules changed (set-based)."""
+    result = recompute.recompute_roles([role_id])
+    return {"people": result.people, "changed": result.changed}
+
+
+@shared_task(name="participation.recount", acks_late=True)
+def recount_task() -> dict:
+    """Nightly: rebuild the city-wide index of certificates from every locality,
+    then recompute every locality's standings (set-based), so a lost event is
+    corrected. Started from the public schema."""
+    schemas = tenants_api.locality_schemas()
+    for schema in schemas:
+        with tenants_api.in_locality(schema):
+            certified.rebuild_here()
+    people = {person.user_id: person for person in accounts_api.list_people()}
+    changed = {}
+    for schema in schemas:
+        with tenants_api.in_locality(schema):
+            changed[schema] = recompute.recompute_roles(people=people).changed
+    return changed

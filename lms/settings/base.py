@@ -290,6 +290,13 @@ CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
     "options": {"expires": 60 * 60 * 6},
 }
+# Civic roles: rebuild the city-wide index of certificates and recompute every
+# locality's standings (set-based), correcting any lost event.
+CELERY_BEAT_SCHEDULE["participation-nightly-recount"] = {
+    "task": "participation.recount",
+    "schedule": crontab(hour=2, minute=50),
+    "options": {"expires": 60 * 60 * 6},
+}
 # Learning records (issue #6): forward xAPI statements to an external LRS (e.g.
 # Ralph's /xAPI/statements) in batches, off the learner's request; empty = off.
 LEARNING_LRS_URL = os.environ.get("LEARNING_LRS_URL", "")
