@@ -35,6 +35,7 @@ from .data import (
     ROLE_KIND_LABELS,
     ApplicationData,
     ApplicationStatus,
+    DeliveryState,
     Eligibility,
     InvestmentLine,
     RecomputeResult,
@@ -42,6 +43,7 @@ from .data import (
     RoleKind,
     RuleResult,
     SelectionMode,
+    UndeliveredEvent,
     Verdict,
 )
 from .eligibility import eligibility_for, roles_for_person
@@ -52,12 +54,14 @@ from .reporting_facts import role_holder_ids
 from .signals import role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
+from .webhooks import WebhookEventNotFound, list_undelivered, retry_now
 
 __all__ = [
     "DECLARATION_TEXT",
     "ROLE_KIND_LABELS",
     "ApplicationData",
     "ApplicationStatus",
+    "DeliveryState",
     "Eligibility",
     "InvestmentLine",
     "ParticipationError",
@@ -66,7 +70,9 @@ __all__ = [
     "RoleKind",
     "RuleResult",
     "SelectionMode",
+    "UndeliveredEvent",
     "Verdict",
+    "WebhookEventNotFound",
     "applications_of",
     "apply",
     "change_role_rules",
@@ -77,12 +83,14 @@ __all__ = [
     "get_role",
     "list_applications",
     "list_roles",
+    "list_undelivered",
     "lottery_entries",
     "lottery_record",
     "open_role",
     "presentation_definition",
     "recompute_for_person",
     "recompute_roles",
+    "retry_now",
     "role_credential_of",
     "role_holder_ids",
     "role_left",

@@ -200,3 +200,25 @@ class RecomputeResult:
     changed: int  # standings written (new or with another verdict)
     newly_eligible: int  # told once, in «Mi aprendizaje» and by email
     seconds: float
+
+
+class DeliveryState(StrEnum):
+    """Where an undelivered webhook event stands."""
+
+    WAITING = "esperando"  # not tried yet (just recorded, or the broker is down)
+    FAILING = "fallando"  # tried and refused; Celery retries it with backoff
+    EXHAUSTED = "agotado"  # every retry used: only staff can send it again
+
+
+@dataclass(frozen=True, slots=True)
+class UndeliveredEvent:
+    """A webhook event the outside platform has not accepted yet (for staff)."""
+
+    delivery_id: int
+    event_id: str
+    event: str
+    created_at: datetime
+    attempts: int
+    last_status: int | None
+    last_error: str
+    state: DeliveryState

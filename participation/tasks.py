@@ -34,7 +34,7 @@ def revoke_role_credential_task(application_id: int) -> bool:
     autoretry_for=(webhooks.WebhookNotDelivered, RequestException),
     retry_backoff=getattr(settings, "PARTICIPATION_WEBHOOK_BACKOFF", 30),
     retry_backoff_max=3600,
-    max_retries=48,  # about two days at the hourly ceiling; the row stays for staff
+    max_retries=webhooks.MAX_RETRIES,
 )
 def deliver_webhook_task(delivery_id: int) -> bool:
     return webhooks.deliver(delivery_id)

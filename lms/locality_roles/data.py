@@ -175,6 +175,9 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             # Removing a project (one registered by mistake) is the site's call.
             "monitoring.delete_investmentproject",
             "participation.select_applicants",
+            # Role events the outside platform has not accepted: the site's
+            # technical side (see them, send one again).
+            "participation.retry_webhookdelivery",
             *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),
