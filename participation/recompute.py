@@ -137,6 +137,7 @@ def _one_role(role: RoleData, state: _Pass) -> tuple[int, int]:
     now = timezone.now()
     rows, newly = [], []
     for uid, person in state.people.items():
+        is_selected = (role.role_id, uid) in state.selected
         standing = evaluate(
             role,
             person,
@@ -144,8 +145,10 @@ def _one_role(role: RoleData, state: _Pass) -> tuple[int, int]:
             today=state.today,
             courses=state.courses,
             has_applied=(role.role_id, uid) in state.applied,
+            # Only the selectors' flag on a selected person quotes the rules.
+            explain=is_selected,
         )
-        if (role.role_id, uid) in state.selected:
+        if is_selected:
             watch_selected(uid, role, standing)
         before = state.stored.get((uid, role.role_id))
         since = before[1] if before else None
