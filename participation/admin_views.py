@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import api, roster
@@ -68,7 +69,11 @@ def _act(request: HttpRequest, role_id: int) -> None:
         )
         messages.success(
             request,
-            _("Sorteo hecho: %(n)d personas seleccionadas.")
+            ngettext(
+                "Sorteo hecho: %(n)d persona seleccionada.",
+                "Sorteo hecho: %(n)d personas seleccionadas.",
+                len(result.selected),
+            )
             % {"n": len(result.selected)},
         )
         for unmet in result.unmet_quotas:

@@ -9,7 +9,7 @@ roles. The first time a person becomes eligible for a role they are told once, i
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
@@ -66,8 +66,12 @@ def eligible_notice(user_id: int, role: RoleData) -> learning_api.NoticeDraft:
         user_id=user_id,
         ref=f"rol-{role.role_id}",
         # Two delegate roles differ only by their line: name it.
-        title=_("Ya puede postularse: %(role)s") % {"role": role.title}
-        + (f" ({role.line_label})" if role.line_label else ""),
+        title=(
+            _("Ya puede postularse: %(role)s · %(line)s")
+            % {"role": role.title, "line": _(role.line_label)}
+            if role.line_label
+            else _("Ya puede postularse: %(role)s") % {"role": role.title}
+        ),
         body=_(
             "Cumple los requisitos del rol «%(role)s» (%(cycle)s). Las "
             "postulaciones cierran el %(close)s."
@@ -75,7 +79,9 @@ def eligible_notice(user_id: int, role: RoleData) -> learning_api.NoticeDraft:
         % {
             "role": role.title,
             "cycle": role.cycle.name,
-            "close": role.cycle.applications_close.strftime("%d/%m/%Y"),
+            "close": formats.date_format(
+                role.cycle.applications_close, "SHORT_DATE_FORMAT"
+            ),
         },
         link=f"/participacion/roles/{role.role_id}/",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.utils.translation import gettext
 from requests import RequestException
 
 from lms.accounts import api as accounts_api
@@ -24,7 +25,7 @@ def issue_role_credential_task(application_id: int) -> str | None:
 @shared_task(name="participation.revoke_role_credential", acks_late=True)
 def revoke_role_credential_task(application_id: int) -> bool:
     return credentials.revoke_for_application(
-        application_id, reason="La persona dejó el rol."
+        application_id, reason=gettext("La persona dejó el rol.")
     )
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ParticipationCitywideConfig(AppConfig):
@@ -6,5 +7,5 @@ class ParticipationCitywideConfig(AppConfig):
 
     name = "participation.citywide"
     label = "participation_citywide"
-    verbose_name = "Participación: índice de la ciudad"
+    verbose_name = gettext_lazy("Participación: índice de la ciudad")
     default_auto_field = "django.db.models.BigAutoField"
