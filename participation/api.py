@@ -37,6 +37,7 @@ from .data import (
     ApplicationStatus,
     DeliveryState,
     Eligibility,
+    FunnelCounts,
     InvestmentLine,
     RecomputeResult,
     RoleData,
@@ -50,7 +51,7 @@ from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
 from .recompute import recompute_roles
-from .reporting_facts import role_holder_ids
+from .reporting_facts import funnel_counts, funnel_counts_here, role_holder_ids
 from .signals import role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
@@ -63,6 +64,7 @@ __all__ = [
     "ApplicationStatus",
     "DeliveryState",
     "Eligibility",
+    "FunnelCounts",
     "InvestmentLine",
     "ParticipationError",
     "RecomputeResult",
@@ -80,6 +82,8 @@ __all__ = [
     "decide",
     "draw",
     "eligibility_for",
+    "funnel_counts",
+    "funnel_counts_here",
     "get_role",
     "list_applications",
     "list_roles",

@@ -235,3 +235,14 @@ class UndeliveredEvent:
     last_status: int | None
     last_error: str
     state: DeliveryState
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelCounts:
+    """People at each stage of the civic funnel in one locality (distinct people,
+    any role of the locality): after «trained» come these four."""
+
+    eligible: int  # may apply now, or already applied (stored standings)
+    applied: int  # applied at least once (any outcome, withdrawn included)
+    selected: int  # hold a seat today (selected, not left)
+    in_role: int  # selected, and their role's service period has started
