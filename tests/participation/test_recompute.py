@@ -122,11 +122,16 @@ def _attend(user, facilitator) -> None:
     assert learning_api.record_attendance(session.session_id, [user.pk]) == 1
 
 
-def _stored() -> dict[tuple[int, int], tuple[str, bool]]:
+def _stored(user_ids=None) -> dict[tuple[int, int], tuple[str, bool]]:
+    """Kennedy's standings (of ``user_ids`` only: committed tests of other apps
+    may have left certified people in Kennedy)."""
     with tenants_api.in_locality(KENNEDY):
+        rows = EligibilityRecord.objects.all()
+        if user_ids is not None:
+            rows = rows.filter(user_id__in=user_ids)
         return {
             (r.user_id, r.role_id): (r.verdict, r.eligible_since is not None)
-            for r in EligibilityRecord.objects.all()
+            for r in rows
         }
 
 
@@ -134,19 +139,20 @@ def test_the_set_based_pass_stores_what_the_per_person_path_computes(
     roles, people, make_person
 ):
     stranger = make_person(residence_locality_id="test_bosa")  # nothing here
+    ours = [user.pk for user in people.values()] + [stranger.pk]
     with tenants_api.in_locality(KENNEDY):
         result = api.recompute_roles()
-    set_based = _stored()
+    set_based = _stored(ours)
 
     # The per-person path, from scratch, for everyone the pass considered.
     with tenants_api.in_locality(KENNEDY):
         EligibilityRecord.objects.all().delete()
     for user in people.values():
         api.recompute_for_person(user.pk, also_in=KENNEDY)
-    per_person = _stored()
+    per_person = _stored(ours)
 
     assert set_based == per_person
-    assert result.roles == 2 and result.people == len(people)
+    assert result.roles == 2 and result.people >= len(people)
     assert not any(user_id == stranger.pk for user_id, _role in set_based)
     delegate, monitor = roles
     verdicts = {
