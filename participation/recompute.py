@@ -27,7 +27,7 @@ from lms.learning import api as learning_api
 from tenants import api as tenants_api
 
 from .catalog import list_roles
-from .certified import certified_courses_of, holders_here
+from .certified import certified_courses_of, holders_here, rebuild_here
 from .data import (
     OPEN_STATUSES,
     ApplicationStatus,
@@ -69,7 +69,11 @@ def recompute_roles(
     roles = [r for r in list_roles() if role_ids is None or r.role_id in role_ids]
     if not roles:
         return RecomputeResult(0, 0, 0, 0, time.perf_counter() - started)
-    everyone = people or {p.user_id: p for p in accounts_api.list_people()}
+    everyone = (
+        people
+        if people is not None
+        else {p.user_id: p for p in accounts_api.list_people()}
+    )
     state = _read(roles, everyone)
     changed = newly = 0
     for role in roles:
@@ -177,3 +181,20 @@ def _one_role(role: RoleData, state: _Pass) -> tuple[int, int]:
     )
     learning_api.notify_many(NOTICE_KIND, (eligible_notice(uid, role) for uid in newly))
     return len(rows), len(newly)
+
+
+def recount_city() -> dict[str, int]:
+    """Rebuild the city-wide index of certificates from every locality, then
+    recompute every locality's standings, so a lost event is corrected (the
+    nightly recount; start it from the public schema). Returns the standings
+    written per locality."""
+    schemas = tenants_api.locality_schemas()
+    for schema in schemas:
+        with tenants_api.in_locality(schema):
+            rebuild_here()
+    people = {person.user_id: person for person in accounts_api.list_people()}
+    changed = {}
+    for schema in schemas:
+        with tenants_api.in_locality(schema):
+            changed[schema] = recompute_roles(people=people).changed
+    return changed

@@ -11,10 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 from requests import RequestException
 
-from lms.accounts import api as accounts_api
-from tenants import api as tenants_api
-
-from . import certified, credentials, recompute, standing, webhooks
+from . import credentials, recompute, standing, webhooks
 
 
 @shared_task(name="participation.issue_role_credential", acks_late=True)
@@ -56,16 +53,5 @@ def recompute_role_task(role_id: int) -> dict:
 
 @shared_task(name="participation.recount", acks_late=True)
 def recount_task() -> dict:
-    """Nightly: rebuild the city-wide index of certificates from every locality,
-    then recompute every locality's standings (set-based), so a lost event is
-    corrected. Started from the public schema."""
-    schemas = tenants_api.locality_schemas()
-    for schema in schemas:
-        with tenants_api.in_locality(schema):
-            certified.rebuild_here()
-    people = {person.user_id: person for person in accounts_api.list_people()}
-    changed = {}
-    for schema in schemas:
-        with tenants_api.in_locality(schema):
-            changed[schema] = recompute.recompute_roles(people=people).changed
-    return changed
+    """Nightly: the certificate index and every locality's standings, rebuilt."""
+    return recompute.recount_city()

@@ -69,7 +69,7 @@ def test_the_draw_is_made_from_the_roster_page(make_role, person, make_person):
     client = _manager(make_person)
     url = f"/admin/participacion/roles/{role.role_id}/"
     done = client.post(url, {"seed": "Baloto 2027-03-01"}, follow=True)
-    assert "Sorteo hecho: 1 personas seleccionadas" in done.text
+    assert "Sorteo hecho: 1 persona seleccionada." in done.text
     assert "Baloto 2027-03-01" in done.text
 
 

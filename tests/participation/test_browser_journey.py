@@ -226,7 +226,7 @@ def test_a_certified_citizen_applies_is_drawn_and_gets_a_credential_that_verifie
         assert "Luz Marina Rojas" in admin.content()
         admin.fill("#seed", seed)
         admin.click("button:has-text('Hacer el sorteo')")
-        admin.get_by_text("Sorteo hecho: 1 personas seleccionadas.").wait_for()
+        admin.get_by_text("Sorteo hecho: 1 persona seleccionada.").wait_for()
         admin.screenshot(path=SCREENSHOTS / "rol-3-sorteo-1280.png", full_page=True)
         assert _real(admin.problems) == []
         admin.context.close()
