@@ -133,11 +133,12 @@ def site(django_db_setup, django_db_blocker):
 
 def _clean_up(people, user_ids: list[int]) -> None:
     from participation.citywide.models import CertifiedCourse
-    from reporting.models import LearnerCourse, LearnerDay, PersonSummary
+    from reporting.models import LearnerCourse, LearnerDay, PersonProfile, PersonSummary
     from tenants.models import Locality
 
     connection.set_schema_to_public()
-    for model in (LearnerCourse, LearnerDay, PersonSummary):
+    # The selection's event marked the citizen «in a role» in the city tables.
+    for model in (LearnerCourse, LearnerDay, PersonSummary, PersonProfile):
         model.objects.filter(user_id__in=user_ids).delete()
     CertifiedCourse.objects.filter(schema_name=SPEC.schema_name).delete()
     with tenants_api.in_locality("campus"):
