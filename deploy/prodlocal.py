@@ -137,8 +137,7 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         # proxy terminates HTTPS and this stays on (ADR 0013).
         "SECURE_SSL_REDIRECT": "false",
         "WAGTAILADMIN_BASE_URL": f"http://campus.{DOMAIN_SUFFIX}:{HTTP_PORT}",
-        "CERTIFICATE_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
-        "LEARNING_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
+        "LOCALITY_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
     }
     if direct:
         # Migrations and provisioning talk to PostgreSQL itself (ADR 0018).

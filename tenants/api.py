@@ -62,6 +62,7 @@ __all__ = [
     "provision_locality",
     "provision_reference_localities",
     "read_reference_localities",
+    "site_url",
     "template_pending_migrations",
 ]
 
@@ -70,6 +71,12 @@ logger = logging.getLogger(__name__)
 
 class LocalityNotFound(LookupError):
     """No locality has that schema name."""
+
+
+def site_url(domain: str) -> str:
+    """The public address of the site at ``domain`` (no trailing slash), from
+    ``LOCALITY_SITE_URL``: every absolute link to a locality is built here."""
+    return settings.LOCALITY_SITE_URL.format(domain=domain).rstrip("/")
 
 
 def current_schema() -> str:
