@@ -11,10 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from . import api, roster
 
 SELECT_PERMISSION = "participation.select_applicants"
+WEBHOOK_PERMISSION = "participation.retry_webhookdelivery"
 _DECISIONS = {
     "select": api.ApplicationStatus.SELECTED,
     "wait": api.ApplicationStatus.WAITING,
@@ -22,8 +25,8 @@ _DECISIONS = {
 }
 
 
-def _require(request: HttpRequest) -> None:
-    if not request.user.has_perm(SELECT_PERMISSION):
+def _require(request: HttpRequest, permission: str = SELECT_PERMISSION) -> None:
+    if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -66,7 +69,11 @@ def _act(request: HttpRequest, role_id: int) -> None:
         )
         messages.success(
             request,
-            _("Sorteo hecho: %(n)d personas seleccionadas.")
+            ngettext(
+                "Sorteo hecho: %(n)d persona seleccionada.",
+                "Sorteo hecho: %(n)d personas seleccionadas.",
+                len(result.selected),
+            )
             % {"n": len(result.selected)},
         )
         for unmet in result.unmet_quotas:
@@ -108,3 +115,31 @@ def roster_export(request: HttpRequest, role_id: int, fmt: str) -> HttpResponse:
         raise Http404(_("Formato desconocido: use csv o xlsx."))
     response["Content-Disposition"] = f'attachment; filename="rol-{role_id}.{fmt}"'
     return response
+
+
+def undelivered_events(request: HttpRequest) -> HttpResponse:
+    """Events the outside platform has not accepted: state, tries, last error."""
+    _require(request, WEBHOOK_PERMISSION)
+    return render(
+        request,
+        "participation/admin/webhooks.html",
+        {"events": api.list_undelivered()},
+    )
+
+
+@require_POST
+def retry_event(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    _require(request, WEBHOOK_PERMISSION)
+    try:
+        event = api.retry_now(delivery_id)
+    except api.WebhookEventNotFound as exc:
+        raise Http404(str(exc)) from exc
+    except api.ParticipationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Evento %(event)s enviado de nuevo; la lista se actualiza al responder.")
+            % {"event": event.event},
+        )
+    return redirect("participation_webhooks")

@@ -23,6 +23,7 @@ from .applications import (
 )
 from .catalog import (
     ParticipationError,
+    change_role_rules,
     create_cycle,
     get_role,
     list_roles,
@@ -34,49 +35,66 @@ from .data import (
     ROLE_KIND_LABELS,
     ApplicationData,
     ApplicationStatus,
+    DeliveryState,
     Eligibility,
+    FunnelCounts,
     InvestmentLine,
+    RecomputeResult,
     RoleData,
     RoleKind,
     RuleResult,
     SelectionMode,
+    UndeliveredEvent,
     Verdict,
 )
 from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
-from .reporting_facts import role_holder_ids
+from .recompute import recompute_roles
+from .reporting_facts import funnel_counts, funnel_counts_here, role_holder_ids
 from .signals import role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
+from .webhooks import WebhookEventNotFound, list_undelivered, retry_now
 
 __all__ = [
     "DECLARATION_TEXT",
     "ROLE_KIND_LABELS",
     "ApplicationData",
     "ApplicationStatus",
+    "DeliveryState",
     "Eligibility",
+    "FunnelCounts",
     "InvestmentLine",
     "ParticipationError",
+    "RecomputeResult",
     "RoleData",
     "RoleKind",
     "RuleResult",
     "SelectionMode",
+    "UndeliveredEvent",
     "Verdict",
+    "WebhookEventNotFound",
     "applications_of",
     "apply",
+    "change_role_rules",
     "create_cycle",
     "decide",
     "draw",
     "eligibility_for",
+    "funnel_counts",
+    "funnel_counts_here",
     "get_role",
     "list_applications",
     "list_roles",
+    "list_undelivered",
     "lottery_entries",
     "lottery_record",
     "open_role",
     "presentation_definition",
     "recompute_for_person",
+    "recompute_roles",
+    "retry_now",
     "role_credential_of",
     "role_holder_ids",
     "role_left",

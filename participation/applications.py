@@ -62,7 +62,7 @@ def _announce(signal: Any, application: Any) -> None:
 
 
 #: The declaration of no impediment (Ley 850 de 2003, art. 19) the person signs.
-DECLARATION_TEXT = (
+DECLARATION_TEXT = gettext_lazy(
     "Declaro que no soy servidor/a público/a relacionado/a con los proyectos que "
     "vigilaría, ni edil/a, concejal/a, diputado/a o congresista, ni contratista, "
     "interventor/a, proveedor/a o trabajador/a de esos proyectos, ni pariente "
@@ -119,7 +119,8 @@ def apply(
                 user_id=user_id,
                 status=status,
                 motivation=motivation.strip(),
-                declaration_text=DECLARATION_TEXT,
+                # As shown to the person, in the language they read it in.
+                declaration_text=str(DECLARATION_TEXT),
                 declared_at=now,
                 guardian_name=guardian_name.strip() if standing.needs_guardian else "",
                 guardian_consent_at=now if standing.needs_guardian else None,

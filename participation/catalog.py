@@ -14,6 +14,7 @@ from .data import CycleData, InvestmentLine, RoleData, RoleKind, SelectionMode
 from .models import CivicRole as _CivicRole
 from .models import Cycle as _Cycle
 from .models import RoleTemplate as _RoleTemplate
+from .signals import role_rules_changed
 
 CAMPUS_SCHEMA = "campus"
 
@@ -130,6 +131,52 @@ def open_role(
             lottery_quotas=lottery_quotas or {},
         )
         return role_data(role)
+
+
+_KEEP: Any = object()
+
+
+@transaction.atomic
+def change_role_rules(
+    role_id: int,
+    *,
+    min_age: int = _KEEP,
+    minors_from: int | None = _KEEP,
+    required_courses: list[str] = _KEEP,
+    min_sessions_attended: int = _KEEP,
+    requires_residence: bool = _KEEP,
+) -> RoleData:
+    """Change the rules of one role of this locality (the arguments given).
+
+    Everyone the locality keeps a standing for is recomputed after commit, in one
+    set-based pass (``role_rules_changed`` → a Celery task).
+    """
+    role = _CivicRole.objects.select_for_update().select_related("cycle")
+    role = role.filter(pk=role_id).first()
+    if role is None:
+        raise ParticipationError(_("Ese rol no existe en esta localidad."))
+    changes = {
+        "min_age": min_age,
+        "minors_from": minors_from,
+        "required_courses": required_courses,
+        "min_sessions_attended": min_sessions_attended,
+        "requires_residence": requires_residence,
+    }
+    changes = {name: value for name, value in changes.items() if value is not _KEEP}
+    for name, value in changes.items():
+        setattr(role, name, value)
+    if not 14 <= role.min_age <= 100:
+        raise ParticipationError(_("La edad mínima debe estar entre 14 y 100 años."))
+    if role.minors_from is not None and not 14 <= role.minors_from < role.min_age:
+        raise ParticipationError(
+            _(
+                "La edad desde la que se admiten menores con autorización debe ser "
+                "de 14 años o más y menor que la edad mínima del rol."
+            )
+        )
+    role.save(update_fields=list(changes))
+    transaction.on_commit(lambda: role_rules_changed.send(sender=None, role_id=role_id))
+    return role_data(role)
 
 
 def list_roles() -> list[RoleData]:

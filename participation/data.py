@@ -11,6 +11,13 @@ from datetime import date, datetime
 from enum import StrEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogs (``makemessages`` knows the
+    name); it is translated where it is shown, as this module imports only the
+    standard library."""
+    return message
+
+
 class RoleKind(StrEnum):
     BUDGET_DELEGATE = "delegado_pp"
     CITIZEN_MONITOR = "veedor"
@@ -19,10 +26,10 @@ class RoleKind(StrEnum):
 
 
 ROLE_KIND_LABELS: dict[str, str] = {
-    RoleKind.BUDGET_DELEGATE: "Delegado/a de presupuestos participativos",
-    RoleKind.CITIZEN_MONITOR: "Veedor/a ciudadano/a",
-    RoleKind.CI_FACILITATOR: "Facilitador/a de inteligencia colectiva",
-    RoleKind.DATA_AUDITOR: "Auditor/a de datos abiertos",
+    RoleKind.BUDGET_DELEGATE: gettext_noop("Delegado/a de presupuestos participativos"),
+    RoleKind.CITIZEN_MONITOR: gettext_noop("Veedor/a ciudadano/a"),
+    RoleKind.CI_FACILITATOR: gettext_noop("Facilitador/a de inteligencia colectiva"),
+    RoleKind.DATA_AUDITOR: gettext_noop("Auditor/a de datos abiertos"),
 }
 
 
@@ -42,16 +49,18 @@ class InvestmentLine(StrEnum):
 
 
 INVESTMENT_LINE_LABELS: dict[str, str] = {
-    InvestmentLine.LOCAL_ECONOMY: "Economía local, micro y pequeñas empresas",
-    InvestmentLine.INFRASTRUCTURE: (
+    InvestmentLine.LOCAL_ECONOMY: gettext_noop(
+        "Economía local, micro y pequeñas empresas"
+    ),
+    InvestmentLine.INFRASTRUCTURE: gettext_noop(
         "Infraestructura (malla vial, espacio público, parques y equipamientos)"
     ),
-    InvestmentLine.REACTIVATION: (
+    InvestmentLine.REACTIVATION: gettext_noop(
         "Reactivación económica, social y cultural con enfoque de género, "
         "poblacional, de equidad y diferencial"
     ),
-    InvestmentLine.ENVIRONMENT: "Inversión ambiental sostenible",
-    InvestmentLine.RURALITY: "Ruralidad",
+    InvestmentLine.ENVIRONMENT: gettext_noop("Inversión ambiental sostenible"),
+    InvestmentLine.RURALITY: gettext_noop("Ruralidad"),
 }
 
 
@@ -62,9 +71,9 @@ class SelectionMode(StrEnum):
 
 
 SELECTION_MODE_LABELS: dict[str, str] = {
-    SelectionMode.COMMITTEE: "Comité (acepta o rechaza con motivo)",
-    SelectionMode.FIRST_COME: "Orden de llegada",
-    SelectionMode.LOTTERY: "Sorteo público con cuotas",
+    SelectionMode.COMMITTEE: gettext_noop("Comité (acepta o rechaza con motivo)"),
+    SelectionMode.FIRST_COME: gettext_noop("Orden de llegada"),
+    SelectionMode.LOTTERY: gettext_noop("Sorteo público con cuotas"),
 }
 
 
@@ -77,11 +86,11 @@ class ApplicationStatus(StrEnum):
 
 
 APPLICATION_STATUS_LABELS: dict[str, str] = {
-    ApplicationStatus.PENDING: "Pendiente de selección",
-    ApplicationStatus.WAITING: "En lista de espera",
-    ApplicationStatus.SELECTED: "Seleccionada",
-    ApplicationStatus.REJECTED: "No seleccionada",
-    ApplicationStatus.WITHDRAWN: "Retirada",
+    ApplicationStatus.PENDING: gettext_noop("Pendiente de selección"),
+    ApplicationStatus.WAITING: gettext_noop("En lista de espera"),
+    ApplicationStatus.SELECTED: gettext_noop("Seleccionada"),
+    ApplicationStatus.REJECTED: gettext_noop("No seleccionada"),
+    ApplicationStatus.WITHDRAWN: gettext_noop("Retirada"),
 }
 
 OPEN_STATUSES = (
@@ -156,6 +165,10 @@ class RoleData:
         """The investment line in words (empty for roles not tied to a line)."""
         return INVESTMENT_LINE_LABELS.get(self.investment_line, "")
 
+    @property
+    def selection_label(self) -> str:
+        return SELECTION_MODE_LABELS[self.selection_mode]
+
 
 @dataclass(frozen=True, slots=True)
 class ApplicationData:
@@ -189,3 +202,47 @@ class LotteryResult:
     selected: tuple[int, ...]
     waiting: tuple[int, ...]
     unmet_quotas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecomputeResult:
+    """One set-based recompute of a locality's standings."""
+
+    roles: int
+    people: int  # the people considered (residents, certified here, known)
+    changed: int  # standings written (new or with another verdict)
+    newly_eligible: int  # told once, in «Mi aprendizaje» and by email
+    seconds: float
+
+
+class DeliveryState(StrEnum):
+    """Where an undelivered webhook event stands."""
+
+    WAITING = "esperando"  # not tried yet (just recorded, or the broker is down)
+    FAILING = "fallando"  # tried and refused; Celery retries it with backoff
+    EXHAUSTED = "agotado"  # every retry used: only staff can send it again
+
+
+@dataclass(frozen=True, slots=True)
+class UndeliveredEvent:
+    """A webhook event the outside platform has not accepted yet (for staff)."""
+
+    delivery_id: int
+    event_id: str
+    event: str
+    created_at: datetime
+    attempts: int
+    last_status: int | None
+    last_error: str
+    state: DeliveryState
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelCounts:
+    """People at each stage of the civic funnel in one locality (distinct people,
+    any role of the locality): after «trained» come these four."""
+
+    eligible: int  # may apply now, or already applied (stored standings)
+    applied: int  # applied at least once (any outcome, withdrawn included)
+    selected: int  # hold a seat today (selected, not left)
+    in_role: int  # selected, and their role's service period has started

@@ -154,6 +154,12 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["delivered_at", "created_at"])]
+        permissions = [
+            (
+                "retry_webhookdelivery",
+                "Ver y reintentar los eventos no entregados a la plataforma externa",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id}"

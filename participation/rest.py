@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -20,9 +21,9 @@ from . import api, roster
 from .admin_views import SELECT_PERMISSION
 
 rest_api = NinjaAPI(
-    title="Escuela de Participación · roles cívicos",
+    title=gettext_lazy("Escuela de Participación · roles cívicos"),
     version="1.0.0",
-    description="Roles, requisitos, habilitación y listas por localidad.",
+    description=gettext_lazy("Roles, requisitos, habilitación y listas por localidad."),
     urls_namespace="participation_api",
     auth=django_auth,
 )
@@ -131,7 +132,9 @@ def my_eligibility(request: HttpRequest, role_id: int):
 def role_roster(request: HttpRequest, role_id: int):
     """The role's applications (staff of this locality who select people)."""
     if not request.user.has_perm(SELECT_PERMISSION):
-        raise HttpError(403, "Solo el equipo que selecciona en esta localidad la ve.")
+        raise HttpError(
+            403, gettext("Solo el equipo que selecciona en esta localidad la ve.")
+        )
     try:
         _role, rows = roster.roster(role_id)
     except api.ParticipationError as exc:

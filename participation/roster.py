@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from lms.accounts import api as accounts_api
@@ -94,7 +95,7 @@ def roster_xlsx(role_id: int) -> bytes:
     role, rows = roster(role_id)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Postulaciones"
+    sheet.title = gettext("Postulaciones")
     sheet.append([f"{role.title} · {role.cycle.name}"])
     sheet.append(_HEADER)
     for row in rows:

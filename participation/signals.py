@@ -14,3 +14,6 @@ role_left = Signal()
 
 # A webhook event was stored and committed: send it (keyword: delivery_id).
 webhook_recorded = Signal()
+
+# A role's rules changed (keyword: role_id): its standings are recomputed.
+role_rules_changed = Signal()

@@ -9,7 +9,7 @@ roles. The first time a person becomes eligible for a role they are told once, i
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
@@ -46,30 +46,48 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
             record.eligible_since = None
         record.save()
         if standing.verdict == Verdict.APPLIED:
-            _watch_selected(user_id, role, standing)
+            watch_selected(user_id, role, standing)
         if role.role_id in newly:
+            notice = eligible_notice(user_id, role)
             learning_api.notify(
                 user_id,
                 NOTICE_KIND,
-                f"rol-{role.role_id}",
-                # Two delegate roles differ only by their line: name it.
-                title=_("Ya puede postularse: %(role)s") % {"role": role.title}
-                + (f" ({role.line_label})" if role.line_label else ""),
-                body=_(
-                    "Cumple los requisitos del rol «%(role)s» (%(cycle)s). Las "
-                    "postulaciones cierran el %(close)s."
-                )
-                % {
-                    "role": role.title,
-                    "cycle": role.cycle.name,
-                    "close": role.cycle.applications_close.strftime("%d/%m/%Y"),
-                },
-                link=f"/participacion/roles/{role.role_id}/",
+                notice.ref,
+                title=notice.title,
+                body=notice.body,
+                link=notice.link,
             )
     return newly
 
 
-def _watch_selected(user_id: int, role: RoleData, standing: Eligibility) -> None:
+def eligible_notice(user_id: int, role: RoleData) -> learning_api.NoticeDraft:
+    """What a person is told the first time they are eligible for a role."""
+    return learning_api.NoticeDraft(
+        user_id=user_id,
+        ref=f"rol-{role.role_id}",
+        # Two delegate roles differ only by their line: name it.
+        title=(
+            _("Ya puede postularse: %(role)s · %(line)s")
+            % {"role": role.title, "line": _(role.line_label)}
+            if role.line_label
+            else _("Ya puede postularse: %(role)s") % {"role": role.title}
+        ),
+        body=_(
+            "Cumple los requisitos del rol «%(role)s» (%(cycle)s). Las "
+            "postulaciones cierran el %(close)s."
+        )
+        % {
+            "role": role.title,
+            "cycle": role.cycle.name,
+            "close": formats.date_format(
+                role.cycle.applications_close, "SHORT_DATE_FORMAT"
+            ),
+        },
+        link=f"/participacion/roles/{role.role_id}/",
+    )
+
+
+def watch_selected(user_id: int, role: RoleData, standing: Eligibility) -> None:
     """A selected person who stops meeting a requirement is flagged on the roster
     and the locality's selectors are told once; they decide what happens."""
     application = _Application.objects.filter(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.utils.translation import gettext
 from requests import RequestException
 
-from . import credentials, standing, webhooks
+from . import credentials, recompute, standing, webhooks
 
 
 @shared_task(name="participation.issue_role_credential", acks_late=True)
@@ -21,7 +22,7 @@ def issue_role_credential_task(application_id: int) -> str | None:
 @shared_task(name="participation.revoke_role_credential", acks_late=True)
 def revoke_role_credential_task(application_id: int) -> bool:
     return credentials.revoke_for_application(
-        application_id, reason="La persona dejó el rol."
+        application_id, reason=gettext("La persona dejó el rol.")
     )
 
 
@@ -31,7 +32,7 @@ def revoke_role_credential_task(application_id: int) -> bool:
     autoretry_for=(webhooks.WebhookNotDelivered, RequestException),
     retry_backoff=getattr(settings, "PARTICIPATION_WEBHOOK_BACKOFF", 30),
     retry_backoff_max=3600,
-    max_retries=48,  # about two days at the hourly ceiling; the row stays for staff
+    max_retries=webhooks.MAX_RETRIES,
 )
 def deliver_webhook_task(delivery_id: int) -> bool:
     return webhooks.deliver(delivery_id)
@@ -41,3 +42,16 @@ def deliver_webhook_task(delivery_id: int) -> bool:
 def recompute_eligibility_task(user_id: int, also_in: str | None = None) -> dict:
     """One person's standing, where they live and where a certificate changed."""
     return standing.recompute_for_person(user_id, also_in=also_in)
+
+
+@shared_task(name="participation.recompute_role", acks_late=True)
+def recompute_role_task(role_id: int) -> dict:
+    """Everyone's standing for one role, after its rules changed (set-based)."""
+    result = recompute.recompute_roles([role_id])
+    return {"people": result.people, "changed": result.changed}
+
+
+@shared_task(name="participation.recount", acks_late=True)
+def recount_task() -> dict:
+    """Nightly: the certificate index and every locality's standings, rebuilt."""
+    return recompute.recount_city()

@@ -22,6 +22,16 @@ def participation_admin_urls():
             admin_views.roster_export,
             name="participation_roster_export",
         ),
+        path(
+            "participacion/eventos/",
+            admin_views.undelivered_events,
+            name="participation_webhooks",
+        ),
+        path(
+            "participacion/eventos/<int:delivery_id>/reintentar/",
+            admin_views.retry_event,
+            name="participation_webhook_retry",
+        ),
     ]
 
 
@@ -37,4 +47,19 @@ def participation_menu_item():
         reverse("participation_roles"),
         icon_name="group",
         order=260,
+    )
+
+
+class _WebhookStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.WEBHOOK_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def undelivered_events_menu_item():
+    return _WebhookStaffMenuItem(
+        _("Eventos no entregados"),
+        reverse("participation_webhooks"),
+        icon_name="warning",
+        order=261,
     )

@@ -22,14 +22,24 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
+from .catalog import ParticipationError
+from .data import DeliveryState, UndeliveredEvent
 from .models import WebhookDelivery as _WebhookDelivery
 from .signals import webhook_recorded
 
 TIMEOUT_SECONDS = 10
+# Celery retries a refused event this many times (about two days at the hourly
+# ceiling); after that the row stays for staff to send again.
+MAX_RETRIES = 48
+
+
+class WebhookEventNotFound(ParticipationError):
+    """No such event in this locality."""
 
 
 class WebhookNotDelivered(RuntimeError):
@@ -109,3 +119,47 @@ def deliver(delivery_id: int) -> bool:
     delivery.last_error = response.text[:2000]
     delivery.save(update_fields=["attempts", "last_status", "last_error"])
     raise WebhookNotDelivered(f"HTTP {response.status_code}")
+
+
+def list_undelivered(*, limit: int = 200) -> list[UndeliveredEvent]:
+    """Events of this locality the receiver has not accepted, oldest first."""
+    rows = _WebhookDelivery.objects.filter(delivered_at__isnull=True).order_by(
+        "created_at"
+    )
+    return [_undelivered(row) for row in rows[:limit]]
+
+
+def retry_now(delivery_id: int) -> UndeliveredEvent:
+    """Send an undelivered event again now (after commit, by the Celery task,
+    with a fresh round of retries). Refused, in Spanish, when it was delivered."""
+    row = _WebhookDelivery.objects.filter(pk=delivery_id).first()
+    if row is None:
+        raise WebhookEventNotFound(_("Ese evento no existe en esta localidad."))
+    if row.delivered_at is not None:
+        raise ParticipationError(
+            _("Ese evento ya fue entregado el %(when)s; no se envía de nuevo.")
+            % {"when": formats.date_format(row.delivered_at, "SHORT_DATETIME_FORMAT")}
+        )
+    transaction.on_commit(
+        lambda: webhook_recorded.send(sender=_WebhookDelivery, delivery_id=row.pk)
+    )
+    return _undelivered(row)
+
+
+def _undelivered(row: _WebhookDelivery) -> UndeliveredEvent:
+    if row.attempts == 0:
+        state = DeliveryState.WAITING
+    elif row.attempts > MAX_RETRIES:
+        state = DeliveryState.EXHAUSTED
+    else:
+        state = DeliveryState.FAILING
+    return UndeliveredEvent(
+        delivery_id=row.pk,
+        event_id=str(row.event_id),
+        event=row.event,
+        created_at=row.created_at,
+        attempts=row.attempts,
+        last_status=row.last_status,
+        last_error=row.last_error,
+        state=state,
+    )

@@ -150,3 +150,14 @@ class QuizResult:
     feedback: tuple[str, ...]
     # Per question, in order: whether the answer was right (feedback says it in words).
     correct: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDraft:
+    """One notice to make with ``notify_many`` (the kind is the batch's)."""
+
+    user_id: int
+    ref: str
+    title: str
+    body: str
+    link: str = ""

@@ -9,14 +9,16 @@ them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import signals
+from .data import NoticeDraft
 from .models import Notification as _Notification
 
-__all__ = ["list_notifications", "notify"]
+__all__ = ["NoticeDraft", "list_notifications", "notify", "notify_many"]
 
 
 def notify(
@@ -37,6 +39,43 @@ def notify(
             )
         )
     return created
+
+
+def notify_many(kind: str, drafts: Iterable[NoticeDraft]) -> int:
+    """``notify`` for many people at once (a rule change can make thousands
+    eligible): the notices not made yet are inserted in bulk and each is emailed
+    after commit, as ``notify`` does. Returns how many were new."""
+    wanted = {(d.user_id, d.ref[:120]): d for d in drafts}
+    if not wanted:
+        return 0
+    made = set(
+        _Notification.objects.filter(
+            kind=kind, user_id__in={user_id for user_id, _ref in wanted}
+        ).values_list("user_id", "ref")
+    )
+    rows = [
+        _Notification(
+            user_id=user_id, kind=kind, ref=ref, title=d.title, body=d.body, link=d.link
+        )
+        for (user_id, ref), d in wanted.items()
+        if (user_id, ref) not in made
+    ]
+    try:
+        with transaction.atomic():  # savepoint: a concurrent notify may win a row
+            created = _Notification.objects.bulk_create(rows, batch_size=2000)
+    except IntegrityError:
+        return sum(
+            notify(r.user_id, kind, r.ref, title=r.title, body=r.body, link=r.link)
+            for r in rows
+        )
+    ids = [row.pk for row in created]
+
+    def announce() -> None:
+        for pk in ids:
+            signals.notification_created.send(sender=None, notification_id=pk)
+
+    transaction.on_commit(announce)
+    return len(ids)
 
 
 def list_notifications(user_id: int, *, limit: int = 10) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ Returned as a query of ids so callers can filter the accounts table in one query
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
@@ -22,6 +22,7 @@ from .models import Enrollment as _Enrollment
 __all__ = [
     "RosterEntry",
     "count_sessions_attended",
+    "count_sessions_attended_by_person",
     "learner_id_subqueries",
     "list_session_roster",
 ]
@@ -41,6 +42,13 @@ def learner_id_subqueries() -> tuple[QuerySet, ...]:
 def count_sessions_attended(user_id: int) -> int:
     """In-person sessions the person attended in the active locality."""
     return _Attendance.objects.filter(user_id=user_id).count()
+
+
+def count_sessions_attended_by_person() -> dict[int, int]:
+    """In-person sessions attended in the active locality, per person (those with
+    none are absent): the bulk form of ``count_sessions_attended``."""
+    rows = _Attendance.objects.values("user_id").annotate(n=Count("pk")).order_by()
+    return {row["user_id"]: row["n"] for row in rows}
 
 
 def list_session_roster(cohort_id: int, session_id: int) -> list[RosterEntry]:

@@ -193,6 +193,9 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             # facilitators' and managers' (a second person close to the ground).
             *_VEEDURIAS_KEEP,
             "participation.select_applicants",
+            # Role events the outside platform has not accepted: the site's
+            # technical side (see them, send one again).
+            "participation.retry_webhookdelivery",
             *_OPEN_DATA,
         ),
         may_grant=frozenset({Role.FACILITATOR, Role.LOCALITY_MANAGER}),

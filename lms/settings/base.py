@@ -40,6 +40,9 @@ SHARED_APPS = [
     # Failed sign-ins are counted city-wide (one account, one address, any host):
     # public schema only (docs/decisions/0006-accounts.md).
     "axes",
+    # Who holds a valid certificate of which course, city-wide: eligibility for a
+    # civic role reads it in one query instead of every locality (ADR 0017).
+    "participation.citywide",
 ]
 
 # One schema per locality (and the city campus): each has its own page tree,
@@ -285,6 +288,13 @@ CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
     "task": "reporting.recount",
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
+    "options": {"expires": 60 * 60 * 6},
+}
+# Civic roles: rebuild the city-wide index of certificates and recompute every
+# locality's standings (set-based), correcting any lost event.
+CELERY_BEAT_SCHEDULE["participation-nightly-recount"] = {
+    "task": "participation.recount",
+    "schedule": crontab(hour=2, minute=50),
     "options": {"expires": 60 * 60 * 6},
 }
 # Learning records (issue #6): forward xAPI statements to an external LRS (e.g.

@@ -7,6 +7,7 @@ administrator is the ``is_superuser`` flag.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from lms.locality_roles.data import Role
 from monitoring import api as monitoring_api
 from open_data_labs import api as open_data_api
 from participation import api as participation_api
+from participation.models import WebhookDelivery
 from tenants import api as tenants_api
 
 HOSTS = {"K": "kennedy.test", "B": "bosa.test", "C": "campus.test"}
@@ -48,6 +50,7 @@ class City:
     cohort_id: int = 0
     role_id: int = 0
     project_id: int = 0  # a Kennedy investment project
+    webhook_id: int = 0  # a Kennedy role event the outside platform refused
     dataset_key: str = "lab-matriz"  # an open dataset with one version on each site
 
     def client(self, role: str, site: str) -> Client:
@@ -117,6 +120,7 @@ def city(db, make_person, settings, tmp_path) -> City:
         city.cohort_id, city.session_id = cohort.cohort_id, session.session_id
         role = _open_civic_role(today)
         city.role_id = role.role_id
+        city.webhook_id = _refused_webhook_event()
         city.project_id = monitoring_api.create_project(
             "KEN-PP-001",
             "Parque vecinal Patio Bonito",
@@ -129,6 +133,19 @@ def city(db, make_person, settings, tmp_path) -> City:
         courses_api.create_course("Control social", key="control")
         learning_api.enroll(city.bosa_learner.pk, "control")
     return city
+
+
+def _refused_webhook_event() -> int:
+    """A role event the receiver answered 500 to (call with Kennedy active)."""
+    return WebhookDelivery.objects.create(
+        event_id=uuid.uuid4(),
+        event="rol.seleccionada",
+        payload={"evento": "rol.seleccionada"},
+        created_at=timezone.now(),
+        attempts=3,
+        last_status=500,
+        last_error="Internal Server Error",
+    ).pk
 
 
 def _open_civic_role(today):

@@ -134,6 +134,14 @@ SURFACES: dict[str, Surface] = {
         lambda c: f"/api/participacion/roles/{c.role_id}/postulaciones",
         ("participation_api:role_roster",),
     ),
+    "civic_webhooks": Surface(
+        "GET", lambda c: "/admin/participacion/eventos/", ("participation_webhooks",)
+    ),
+    "civic_webhook_retry": Surface(
+        "POST",
+        lambda c: f"/admin/participacion/eventos/{c.webhook_id}/reintentar/",
+        ("participation_webhook_retry",),
+    ),
     # Every open-data admin screen checks the same permission (tested one by one
     # in tests/open_data_labs/test_admin.py); the list and the new-dataset form
     # stand for them here.
@@ -314,6 +322,10 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "civic_roles": K,
         "civic_roster": K,
         "civic_roster_api": K,
+        # Role events the outside platform has not accepted: the site's
+        # technical side, not the selectors'.
+        "civic_webhooks": K,
+        "civic_webhook_retry": K,
         "open_data_admin": K,
         "open_data_create": K,
         "verification": ALL,
@@ -360,9 +372,10 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "cohort_progress_api": K,
         # City targets are set at the campus.
         "city_targets": C,
-        # The civic role lives in Kennedy.
+        # The civic role and its undelivered event live in Kennedy.
         "civic_roster": K,
         "civic_roster_api": K,
+        "civic_webhook_retry": K,
         # Only Kennedy has the project (the campus has none at all).
         "project_edit": K,
         "project_inspect": K,

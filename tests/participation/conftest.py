@@ -10,10 +10,24 @@ from django.utils import timezone
 
 from certificates import api as certificates_api
 from courses import api as courses_api
-from participation import api
+from participation import api, handlers
 from tenants import api as tenants_api
 
 _numbers = itertools.count(63_000_001)
+
+
+@pytest.fixture(autouse=True)
+def recompute_not_queued(monkeypatch):
+    """Certificates issued by the fixtures run their after-commit receivers (the
+    city-wide index of certificates is kept by them), but the recompute they
+    queue is not sent to the broker; tests that need it run it in process."""
+    queued = []
+    monkeypatch.setattr(
+        handlers.recompute_eligibility_task,
+        "delay",
+        lambda *args, **kwargs: queued.append(args),
+    )
+    return queued
 
 
 @pytest.fixture
@@ -57,8 +71,9 @@ def make_role(template, open_cycle, town_a):
 
 
 @pytest.fixture
-def person(make_person):
-    """A Kennedy resident aged 30; ``certified`` gives the pp certificate."""
+def person(make_person, django_capture_on_commit_callbacks):
+    """A Kennedy resident aged 30; ``certified`` gives the pp certificate (and its
+    row in the city-wide index, as the after-commit receivers keep it)."""
 
     def make(*, certified=True, residence="test_kennedy", born=date(1996, 3, 1)):
         n = next(_numbers)
@@ -71,7 +86,10 @@ def person(make_person):
             residence_locality_id=residence,
         )
         if certified:
-            with tenants_api.in_locality("test_kennedy"):
+            with (
+                tenants_api.in_locality("test_kennedy"),
+                django_capture_on_commit_callbacks(execute=True),
+            ):
                 certificates_api.issue_certificate(
                     user.pk,
                     course_key="pp",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import uuid
 
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
-from participation import api
+from participation import api, handlers
+from participation.models import WebhookDelivery
 from tenants import api as tenants_api
 
 from .conftest import apply
@@ -66,7 +69,7 @@ def test_the_draw_is_made_from_the_roster_page(make_role, person, make_person):
     client = _manager(make_person)
     url = f"/admin/participacion/roles/{role.role_id}/"
     done = client.post(url, {"seed": "Baloto 2027-03-01"}, follow=True)
-    assert "Sorteo hecho: 1 personas seleccionadas" in done.text
+    assert "Sorteo hecho: 1 persona seleccionada." in done.text
     assert "Baloto 2027-03-01" in done.text
 
 
@@ -79,3 +82,57 @@ def test_a_facilitator_does_not_select(make_role, make_person):
         client.force_login(facilitator)
     response = client.get(f"/admin/participacion/roles/{role.role_id}/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def _locality_admin(make_person) -> Client:
+    admin = make_person(first_name="Administradora", last_name="Local")
+    client = Client(HTTP_HOST="kennedy.test")
+    with tenants_api.in_locality("test_kennedy"):
+        roles_api.grant_role(admin.pk, Role.ADMINISTRATOR)
+        client.force_login(admin)
+    return client
+
+
+def _delivery(**fields) -> int:
+    fields.setdefault("payload", {"evento": "rol.seleccionada"})
+    with tenants_api.in_locality("test_kennedy"):
+        return WebhookDelivery.objects.create(
+            event_id=uuid.uuid4(),
+            event="rol.seleccionada",
+            created_at=timezone.now(),
+            **fields,
+        ).pk
+
+
+def test_undelivered_events_are_listed_with_their_last_error_and_sent_again(
+    make_person, monkeypatch, django_capture_on_commit_callbacks
+):
+    exhausted = _delivery(attempts=49, last_status=503, last_error="Mantenimiento")
+    _delivery(attempts=2, last_error="Connection refused")  # Celery retries it
+    delivered = _delivery(attempts=1, last_status=200, delivered_at=timezone.now())
+    client = _locality_admin(make_person)
+    assert "/admin/participacion/eventos/" in client.get("/admin/").text  # the menu
+    page = client.get("/admin/participacion/eventos/").text
+    assert "Agotado: ya no se reintenta" in page and "HTTP 503: Mantenimiento" in page
+    assert "Fallando: se reintenta solo" in page and "Connection refused" in page
+    assert page.count("Reintentar ahora") == 2  # the delivered one is not listed
+
+    sent = []
+    monkeypatch.setattr(handlers.deliver_webhook_task, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/participacion/eventos/{exhausted}/reintentar/")
+    assert response.status_code == 302 and sent == [exhausted]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/participacion/eventos/{delivered}/reintentar/")
+    assert sent == [exhausted]  # a delivered event is never sent again
+    refused = client.get("/admin/participacion/eventos/").text
+    assert "ya fue entregado" in refused
+
+
+def test_selectors_do_not_see_the_undelivered_events(make_person):
+    _delivery(attempts=49, last_error="Mantenimiento")
+    client = _manager(make_person)
+    assert "/admin/participacion/eventos/" not in client.get("/admin/").text
+    refused = client.get("/admin/participacion/eventos/")
+    # Wagtail answers a refusal in its admin with a redirect to its home.
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
