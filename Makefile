@@ -37,7 +37,7 @@ catalogs: $(INSTALLED) gettext
 ## Refresh every app's catalogs from the code after adding or changing strings.
 ## Each app's own locale/ receives its strings (`lms` walks its sub-apps too).
 messages: $(INSTALLED) gettext
-	@for app in $(I18N_APPS) $$(dirname lms/*/apps.py); do mkdir -p $$app/locale; done
+	@for app in $(I18N_APPS) $$(dirname */*/apps.py); do mkdir -p $$app/locale; done
 	@for app in $(I18N_APPS); do \
 		(cd $$app && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin \
 			makemessages -l es -l en --no-obsolete --add-location=file --no-wrap \

@@ -63,9 +63,9 @@ def extract_from_code(app: str, workdir: Path) -> set[tuple[str, str, str]]:
     """
     source = BASE_DIR / app
     copy = workdir / Path(app).name
-    sub_apps = {
-        path.parent.name for path in source.glob("*/apps.py") if app == PROJECT_APP
-    }
+    # Sub-apps (``lms/accounts``, ``participation/citywide``) keep their own
+    # catalogs, so their strings are not the parent's.
+    sub_apps = {path.parent.name for path in source.glob("*/apps.py")}
 
     def leave_out(folder: str, names: list[str]) -> set[str]:
         skipped = set(_NOT_SOURCE)
