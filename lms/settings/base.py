@@ -11,6 +11,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from lms.database import database_config
+from lms.settings.media import media_storages
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -211,8 +212,10 @@ MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private-media")
 )
+# On disk, or in S3-compatible object storage when MEDIA_S3_BUCKET is set
+# (lms/settings/media.py): every process, on any machine, sees the same files.
 STORAGES = {
-    "default": {"BACKEND": "tenants.storage.LocalityFileSystemStorage"},
+    **media_storages(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

@@ -11,6 +11,7 @@ from lms.database import behind_transaction_pooler
 
 from .base import *
 from .environment import flag, required
+from .media import object_storage_enabled
 
 DEBUG = False
 SECRET_KEY = required(
@@ -33,6 +34,20 @@ CERTIFICATE_ALLOW_DEV_KEY = False
 # query string with a SET (e.g. CREATE INDEX CONCURRENTLY in a migration).
 if flag("DATABASE_TRANSACTION_POOLER", default=True):
     DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
+
+# --- Uploaded files in object storage ------------------------------------------
+# Several web and worker machines must see the same files: production keeps
+# media in S3-compatible object storage (lms/settings/media.py). Local disk only
+# when said explicitly, for a deployment that is and stays one machine.
+if not object_storage_enabled(os.environ) and not flag(
+    "MEDIA_ON_LOCAL_DISK", default=False
+):
+    required(
+        "MEDIA_S3_BUCKET",
+        "nombre del bucket S3 de los archivos subidos (y MEDIA_S3_ENDPOINT_URL, "
+        "MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY; ver docs/deploy.md), "
+        "o MEDIA_ON_LOCAL_DISK=true si todo corre en una sola máquina.",
+    )
 
 # Sessions: read from the cache (Redis), written through to the locality's
 # database, so a Redis restart signs nobody out (issue #19).
