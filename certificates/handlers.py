@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import transaction
+from tenants import api as tenants_api
 
 logger = logging.getLogger(__name__)
 
@@ -19,13 +19,17 @@ def on_course_completed(
     completed_at: datetime,
     **kwargs: object,
 ) -> None:
-    """Schedule the certificate after the completion commits (in its schema)."""
-    from .tasks import issue_certificate_task
+    """Schedule the certificate after the completion commits (in its schema).
 
-    transaction.on_commit(
-        lambda: issue_certificate_task.delay(
-            user_id, course_key, course_version, completed_at.isoformat()
-        )
+    Through the outbox: with the broker down the issuance waits in the database
+    and is sent when it is back, instead of being lost with the message.
+    """
+    tenants_api.send_after_commit(
+        "certificates.issue_certificate",
+        user_id,
+        course_key,
+        course_version,
+        completed_at.isoformat(),
     )
 
 

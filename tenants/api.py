@@ -44,6 +44,7 @@ from .data import (
 from .held_files import held_file, hold_file
 from .models import Domain as _Domain
 from .models import Locality as _Locality
+from .outbox import send_after_commit
 from .signals import locality_provisioned
 from .storage import media_key, open_media, private_storage
 
@@ -67,6 +68,7 @@ __all__ = [
     "provision_locality",
     "provision_reference_localities",
     "read_reference_localities",
+    "send_after_commit",
     "template_pending_migrations",
 ]
 

@@ -290,6 +290,13 @@ CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
     "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
     "options": {"expires": 60 * 60 * 6},
 }
+# Tasks the broker missed (it was down at commit time) wait in the outbox
+# table; this sends them once it is back (tenants/outbox.py).
+CELERY_BEAT_SCHEDULE["tenants-relay-outbox"] = {
+    "task": "tenants.relay_outbox",
+    "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
+    "options": {"expires": 25},
+}
 # Learning records (issue #6): forward xAPI statements to an external LRS (e.g.
 # Ralph's /xAPI/statements) in batches, off the learner's request; empty = off.
 LEARNING_LRS_URL = os.environ.get("LEARNING_LRS_URL", "")
