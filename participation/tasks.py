@@ -30,8 +30,10 @@ def revoke_role_credential_task(application_id: int) -> bool:
     acks_late=True,
     autoretry_for=(webhooks.WebhookNotDelivered, RequestException),
     retry_backoff=getattr(settings, "PARTICIPATION_WEBHOOK_BACKOFF", 30),
-    retry_backoff_max=3600,
-    max_retries=48,  # about two days at the hourly ceiling; the row stays for staff
+    # Ten minutes at most between tries: a retry waits in Redis unacknowledged,
+    # and must come back before the visibility timeout (15 min, ADR 0018).
+    retry_backoff_max=600,
+    max_retries=288,  # about two days at that ceiling; the row stays for staff
 )
 def deliver_webhook_task(delivery_id: int) -> bool:
     return webhooks.deliver(delivery_id)

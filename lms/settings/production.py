@@ -49,6 +49,20 @@ if not object_storage_enabled(os.environ) and not flag(
         "o MEDIA_ON_LOCAL_DISK=true si todo corre en una sola máquina.",
     )
 
+# --- Celery over Redis: crash recovery in minutes -------------------------------
+# A task a worker took but never acknowledged (the worker was killed, the machine
+# lost) goes back to the queue after the visibility timeout; kombu's default is
+# an hour. It must stay above the longest countdown/ETA any task is scheduled
+# with, since a message waiting for its ETA is unacknowledged too and would be
+# handed out twice: the longest is the webhook retry ceiling, 10 minutes
+# (participation/tasks.py; a test compares them). ADR 0018.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT
+    }
+
 # Sessions: read from the cache (Redis), written through to the locality's
 # database, so a Redis restart signs nobody out (issue #19).
 if os.environ.get("REDIS_CACHE_URL"):
