@@ -4,6 +4,8 @@
                 -> PgBouncer :6439 (transaction mode) -> PostgreSQL 127.0.0.1:5432
     Redis 127.0.0.1:6379: cache and sessions (db 3), Celery broker (db 4), results (db 5)
     Celery: two workers and one beat
+    S3-compatible object storage :9100 (moto's server, deploy/local_s3.py):
+        media bucket (nginx serves /media/ from it), private bucket (Django only)
 
 Usage (run with the project's virtualenv Python, from the project folder)::
 
@@ -34,6 +36,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import local_s3  # deploy/local_s3.py, beside this script
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
 STATE_DIR = Path(os.environ.get("PROD_LOCAL_DIR", PROJECT_DIR / ".data" / "prod-local"))
@@ -46,12 +50,21 @@ WEB_PORTS = [
     int(p) for p in os.environ.get("PROD_LOCAL_WEB_PORTS", "8081,8082").split(",")
 ]
 PGBOUNCER_PORT = int(os.environ.get("PROD_LOCAL_PGBOUNCER_PORT", "6439"))
+S3_PORT = int(os.environ.get("PROD_LOCAL_S3_PORT", "9100"))
+S3_BUCKETS = {"public": "lms-media", "private": "lms-private"}
 PG_HOST = os.environ.get("PROD_LOCAL_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("PROD_LOCAL_PG_PORT", "5432"))
 PG_USER = os.environ.get("PROD_LOCAL_PG_USER", "postgres")
 DB_NAME = os.environ.get("PROD_LOCAL_DB", "lms_prod_local")
 REDIS_URL = os.environ.get("PROD_LOCAL_REDIS", "redis://127.0.0.1:6379")
-REDIS_DBS = {"cache": 3, "broker": 4, "results": 5}
+# Three Redis databases; PROD_LOCAL_REDIS_DBS="13,14,15" keeps clear of others'.
+REDIS_DBS = dict(
+    zip(
+        ("cache", "broker", "results"),
+        (int(n) for n in os.environ.get("PROD_LOCAL_REDIS_DBS", "3,4,5").split(",")),
+        strict=True,
+    )
+)
 DOMAIN_SUFFIX = "localhost"
 WORKERS = 2
 
@@ -139,6 +152,7 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         "WAGTAILADMIN_BASE_URL": f"http://campus.{DOMAIN_SUFFIX}:{HTTP_PORT}",
         "CERTIFICATE_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
         "LEARNING_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
+        **local_s3.environment(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS),
     }
     if direct:
         # Migrations and provisioning talk to PostgreSQL itself (ADR 0018).
@@ -266,7 +280,8 @@ def stop_all(state: dict) -> None:
 
 
 def _stop_order(name: str) -> int:
-    for rank, prefix in enumerate(("nginx", "web", "worker", "beat", "pgbouncer")):
+    order = ("nginx", "web", "worker", "beat", "pgbouncer", "s3")
+    for rank, prefix in enumerate(order):
         if name.startswith(prefix):
             return rank
     return 99
@@ -299,7 +314,9 @@ def up() -> int:
     if running:
         say(f"Ya está en marcha ({', '.join(sorted(running))}): make prod-local-stop")
         return 1
-    busy = [p for p in (HTTP_PORT, *WEB_PORTS, PGBOUNCER_PORT) if port_in_use(p)]
+    busy = [
+        p for p in (HTTP_PORT, *WEB_PORTS, PGBOUNCER_PORT, S3_PORT) if port_in_use(p)
+    ]
     if busy:
         say(f"Puertos ocupados: {busy}. Use PROD_LOCAL_*_PORT(S) para otros.")
         return 1
@@ -307,6 +324,16 @@ def up() -> int:
     ensure_secrets()
     started = time.perf_counter()
     ensure_database()
+
+    # Media live in object storage from the first upload (provisioning stores
+    # none; the demo content would). The stand-in keeps objects in memory, so
+    # `down` forgets them: docs/deploy.md names the real services.
+    say(f"Almacenamiento S3 local (moto) en :{S3_PORT}…")
+    s3_log = LOG_DIR / "s3.log"
+    s3 = local_s3.start_server(S3_PORT, s3_log, start_new_session=True)
+    state["processes"]["s3"] = {"pid": s3.pid, "argv": ["moto.server"]}
+    save_state(state)
+    local_s3.create_buckets(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS)
 
     say("Migraciones (público, plantilla, localidades), directo a PostgreSQL…")
     manage("migrate_localities", "--verbosity", "0")
@@ -419,6 +446,8 @@ def up() -> int:
         web_port_2=WEB_PORTS[1],
         http_port=HTTP_PORT,
         domain_suffix=DOMAIN_SUFFIX,
+        s3_port=S3_PORT,
+        media_bucket=S3_BUCKETS["public"],
     )
     say(f"nginx en :{HTTP_PORT}…")
     proxy = start(
