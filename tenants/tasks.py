@@ -1,8 +1,26 @@
-"""Background jobs of the tenancy layer."""
+"""Tasks of the tenancy layer."""
 
 from celery import shared_task
+from django.db import connection
 
 from . import outbox
+
+
+@shared_task(name="tenants.describe_schema")
+def describe_schema() -> dict[str, str]:
+    """Report which schema this task ran in, as Django and as PostgreSQL see it.
+
+    A health check for workers: a task sent from a locality must report that
+    locality in both places. ``current_schemas(false)`` is the search path the
+    database is really using, so a worker that forgot to switch cannot pass.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (current_schemas(false))[1]")
+        (database_schema,) = cursor.fetchone()
+    return {
+        "connection_schema": str(connection.schema_name),
+        "database_schema": str(database_schema),
+    }
 
 
 @shared_task(name="tenants.relay_outbox", ignore_result=True)
