@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # /healthz and /readyz answer on any host, before locality routing and the
     # HTTPS redirect: load balancers probe nodes by IP over plain HTTP.
     "lms.portal.health.HealthCheckMiddleware",
+    # The proxy's X-Request-Id (or a new one) on every log line and response.
+    "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
     "django.middleware.security.SecurityMiddleware",

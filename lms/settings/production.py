@@ -102,3 +102,62 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true") == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-responder@localhost")
+
+# --- Logs and error reports ---------------------------------------------------------
+# One JSON object per line on standard output, with the request id (the task id
+# in a worker) and the locality's schema on every line; the platform's log
+# collector reads it. LOG_LEVEL sets our apps' level (INFO by default).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "lms.portal.request_log.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "%(request_id)s %(schema)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level"},
+        }
+    },
+    "handlers": {
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["json"], "level": "WARNING"},
+    "loggers": {
+        name: {"level": os.environ.get("LOG_LEVEL", "INFO")}
+        for name in (
+            "lms",
+            "tenants",
+            "courses",
+            "certificates",
+            "h5p",
+            "reporting",
+            "participation",
+            "monitoring",
+            "open_data_labs",
+            "celery",
+        )
+    },
+}
+# Celery keeps its own log format unless told to leave the root logger alone.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; no
+# personal data is sent (no cookies, no user emails, no request bodies).
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
