@@ -13,6 +13,8 @@ Usage (run with the project's virtualenv Python, from the project folder)::
     python deploy/prodlocal.py down     # stop every process started by `up`
     python deploy/prodlocal.py drop     # down, then drop the database and Redis dbs
     python deploy/prodlocal.py status
+    python deploy/prodlocal.py backup          # every schema and both buckets
+    python deploy/prodlocal.py restore FOLDER  # into a new database and buckets
 
 PostgreSQL and Redis are the machine's own (already running); everything else is
 started here as a child in its own session, its pid written to
@@ -36,7 +38,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import local_s3  # deploy/local_s3.py, beside this script
+import backup  # deploy/backup.py and deploy/local_s3.py, beside this script
+import local_s3
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
@@ -494,8 +497,49 @@ def status() -> int:
     return 0
 
 
+def make_backup() -> int:
+    """Every schema and both buckets into .data/prod-local/backups/<time>/."""
+    folder = STATE_DIR / "backups" / time.strftime("%Y%m%d-%H%M%S")
+    env = environment(direct=True)
+    manifest = backup.backup(folder, database_url=env["DATABASE_URL"], env=env)
+    say(
+        f"Copia en {folder}: {len(manifest['rows'])} tablas, "
+        f"{sum(manifest['rows'].values())} filas, objetos {manifest['objects']}; "
+        f"base {manifest['database_seconds']} s, archivos {manifest['media_seconds']} s."
+    )
+    return 0
+
+
+def make_restore(folder: str) -> int:
+    """Restore beside the running copy: a new database and new buckets, checked."""
+    target_db = f"{DB_NAME}_restaurada_{time.strftime('%Y%m%d%H%M%S')}"
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{target_db}"')
+    suffix = time.strftime("%Y%m%d%H%M%S")
+    buckets = {k: f"{v}-restaurado-{suffix}" for k, v in S3_BUCKETS.items()}
+    endpoint = f"http://127.0.0.1:{S3_PORT}"
+    local_s3.create_buckets(endpoint, **buckets)
+    env = {**environment(direct=True), **local_s3.environment(endpoint, **buckets)}
+    url = f"postgres://{PG_USER}@127.0.0.1:{PG_PORT}/{target_db}"
+    timings = backup.restore(Path(folder), database_url=url, env=env)
+    say(
+        f"Restaurada en la base {target_db} y los buckets {sorted(buckets.values())}: "
+        f"filas y objetos iguales a la copia; base {timings['database_seconds']} s, "
+        f"archivos {timings['media_seconds']} s."
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"up": up, "down": down, "drop": drop, "status": status}
+    commands = {
+        "up": up,
+        "down": down,
+        "drop": drop,
+        "status": status,
+        "backup": make_backup,
+    }
+    if argv[:1] == ["restore"] and len(argv) == 2:
+        return make_restore(argv[1])
     if len(argv) != 1 or argv[0] not in commands:
         say(__doc__)
         return 2
