@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from wagtail.admin.auth import permission_denied
 
 from . import api
@@ -31,7 +32,7 @@ def _dataset_or_404(key: str) -> api.DatasetData:
     try:
         return api.get_dataset(key)
     except api.DatasetNotFound as exc:
-        raise Http404("No existe ese conjunto de datos.") from exc
+        raise Http404(_("No existe ese conjunto de datos.")) from exc
 
 
 def _read_upload(upload) -> bytes:
@@ -74,13 +75,19 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         except api.DataFileRefused as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, f"Conjunto creado: {dataset.title}.")
+            messages.success(
+                request, _("Conjunto creado: %(title)s.") % {"title": dataset.title}
+            )
             return redirect("open_data_admin_dataset", key=dataset.key)
     return render(request, "open_data_labs/admin/form.html", _form_context(form))
 
 
-def _form_context(form, *, title: str = "Nuevo conjunto de datos", dataset=None):
-    return {"form": form, "title": title, "dataset": dataset}
+def _form_context(form, *, title: str = "", dataset=None):
+    return {
+        "form": form,
+        "title": title or _("Nuevo conjunto de datos"),
+        "dataset": dataset,
+    }
 
 
 def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -117,7 +124,9 @@ def upload(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "open_data_labs/admin/form.html",
         _form_context(
-            form, title=f"Subir una versión: {dataset.title}", dataset=dataset
+            form,
+            title=_("Subir una versión: %(title)s") % {"title": dataset.title},
+            dataset=dataset,
         ),
     )
 
@@ -125,8 +134,12 @@ def upload(request: HttpRequest, key: str) -> HttpResponse:
 def _created(request: HttpRequest, snapshot: api.SnapshotData) -> HttpResponse:
     messages.success(
         request,
-        f"Versión {snapshot.version} guardada: {snapshot.row_count} filas, "
-        f"{snapshot.column_count} columnas.",
+        _("Versión %(version)s guardada: %(rows)s filas, %(columns)s columnas.")
+        % {
+            "version": snapshot.version,
+            "rows": snapshot.row_count,
+            "columns": snapshot.column_count,
+        },
     )
     return redirect(
         "open_data:profile", key=snapshot.dataset_key, version=snapshot.version
@@ -160,7 +173,9 @@ def portal_import(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "open_data_labs/admin/form.html",
         _form_context(
-            form, title=f"Importar de un portal: {dataset.title}", dataset=dataset
+            form,
+            title=_("Importar de un portal: %(title)s") % {"title": dataset.title},
+            dataset=dataset,
         ),
     )
 
@@ -169,7 +184,7 @@ def _snapshot_or_404(key: str, version: int) -> api.SnapshotData:
     try:
         return api.get_snapshot(key, version)
     except api.DatasetNotFound as exc:
-        raise Http404("No existe esa versión de los datos.") from exc
+        raise Http404(_("No existe esa versión de los datos.")) from exc
 
 
 def turn(request: HttpRequest, key: str, version: int) -> HttpResponse:
@@ -237,7 +252,8 @@ def retype(request: HttpRequest, key: str, version: int) -> HttpResponse:
         "open_data_labs/admin/form.html",
         _form_context(
             form,
-            title=f"Corregir un tipo: {snapshot.dataset_title} v{version}",
+            title=_("Corregir un tipo: %(title)s v%(version)s")
+            % {"title": snapshot.dataset_title, "version": version},
             dataset=api.get_dataset(key),
         )
         | {"columns": snapshot.columns},

@@ -1,6 +1,8 @@
 """Python API of the open-data labs: the only module other apps import (with data.py).
 
-Datasets and their pinned snapshots, per locality (and at the city campus).
+Datasets and their pinned snapshots, per locality (and at the city campus), and
+learner queries on them: the guided builder's steps or SQL text, run read-only
+and bounded on one pinned version (``run_query``; ADR 0024).
 
 Invariants:
 - A snapshot is immutable: one Parquet file in Django's default storage (the
@@ -13,6 +15,10 @@ Invariants:
   Spanish message that says what is wrong and how to fix it, and stores nothing.
 - The file is stored before its row is written and deleted again if the row
   cannot be written, so no row points at a missing file.
+- A learner query runs alone in a locked DuckDB connection that sees only the
+  version's file as the table ``datos``: no other file, URL, extension or
+  setting, a time, memory, thread and row limit; a refusal is ``QueryRefused``
+  with a Spanish message and a ``QueryProblem``.
 - Everything acts on the active locality's schema and storage; datasets are open
   data (public pages), changes need ``MANAGE_PERMISSION`` there.
 """
@@ -21,15 +27,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from .builder_url import builder_from_params, builder_to_params
 from .data import (
+    MEASURE_SORT,
+    TABLE_NAME,
+    BuilderQuery,
     ColumnData,
     ColumnType,
+    CompiledQuery,
     DatasetData,
+    Filter,
+    FilterOp,
     Flag,
     FlagKind,
+    Measure,
     Origin,
+    QueryColumn,
+    QueryProblem,
+    QueryResult,
     SnapshotData,
     SnapshotProfile,
+    StepExplanation,
     TablePreview,
     TurnSuggestion,
 )
@@ -42,7 +60,9 @@ from .portals import (
     import_socrata,
 )
 from .profiling import format_number
+from .queries import compile_query, run_query
 from .reading import DataFileRefused, check_upload_size
+from .refusals import QueryRefused
 from .reshaping import (
     ReshapeRefused,
     get_profile,
@@ -66,23 +86,38 @@ from .snapshots import (
 __all__ = [
     "CKAN_BOGOTA",
     "MANAGE_PERMISSION",
+    "MEASURE_SORT",
     "SOCRATA_COLOMBIA",
+    "TABLE_NAME",
+    "BuilderQuery",
     "ColumnData",
     "ColumnType",
+    "CompiledQuery",
     "CorruptSnapshot",
     "DataFileRefused",
     "DatasetData",
     "DatasetNotFound",
+    "Filter",
+    "FilterOp",
     "Flag",
     "FlagKind",
+    "Measure",
     "Origin",
     "PortalError",
+    "QueryColumn",
+    "QueryProblem",
+    "QueryRefused",
+    "QueryResult",
     "ReshapeRefused",
     "SnapshotData",
     "SnapshotProfile",
+    "StepExplanation",
     "TablePreview",
     "TurnSuggestion",
+    "builder_from_params",
+    "builder_to_params",
     "check_upload_size",
+    "compile_query",
     "create_dataset",
     "format_number",
     "get_dataset",
@@ -96,6 +131,7 @@ __all__ = [
     "preview_snapshot",
     "preview_turn",
     "retype_column",
+    "run_query",
     "snapshot_path",
     "suggest_turn",
     "turn_table",

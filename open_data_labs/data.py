@@ -8,7 +8,8 @@ from enum import StrEnum
 
 
 class ColumnType(StrEnum):
-    """The few types a learner needs to tell apart (stored in Spanish, shown too)."""
+    """The few types a learner needs to tell apart (stable codes; the words shown
+    for them come from ``labels.py``, in the reader's language)."""
 
     TEXT = "texto"
     INTEGER = "entero"
@@ -16,17 +17,6 @@ class ColumnType(StrEnum):
     DATE = "fecha"
     TIMESTAMP = "fecha_hora"
     BOOLEAN = "booleano"
-
-    @property
-    def label(self) -> str:
-        return {
-            "texto": "Texto",
-            "entero": "Número entero",
-            "decimal": "Número con decimales",
-            "fecha": "Fecha",
-            "fecha_hora": "Fecha y hora",
-            "booleano": "Sí / no",
-        }[self.value]
 
     @property
     def is_numeric(self) -> bool:
@@ -41,15 +31,6 @@ class Origin(StrEnum):
     SOCRATA = "socrata"
     DERIVED = "derivada"
 
-    @property
-    def label(self) -> str:
-        return {
-            "archivo": "Archivo subido",
-            "ckan": "Portal CKAN (datosabiertos.bogota.gov.co)",
-            "socrata": "datos.gov.co (Socrata)",
-            "derivada": "Hecha a partir de otra versión",
-        }[self.value]
-
 
 class FlagKind(StrEnum):
     """Kinds of suspicious values the profile points at."""
@@ -60,17 +41,6 @@ class FlagKind(StrEnum):
     TOTAL_AMONG_PARTS = "total_mezclado"
     NOT_A_LOCALITY = "no_es_localidad"
     MISSING_LOCALITIES = "localidades_faltantes"
-
-    @property
-    def label(self) -> str:
-        return {
-            "atipico": "Valores atípicos",
-            "porcentaje_imposible": "Porcentaje imposible",
-            "parte_mayor_que_total": "Parte mayor que su total",
-            "total_mezclado": "Total mezclado con las partes",
-            "no_es_localidad": "Lugares que no son localidades",
-            "localidades_faltantes": "Localidades que faltan",
-        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +145,142 @@ class TurnSuggestion:
     value_columns: tuple[str, ...]
     reason: str
     other_columns: tuple[str, ...] = field(default=())
+
+
+# --- Learner queries: the guided builder's model and what a query returns -------
+
+
+class FilterOp(StrEnum):
+    """Comparisons the guided builder offers (URL values, stable)."""
+
+    EQUALS = "igual"
+    NOT_EQUALS = "distinto"
+    GREATER = "mayor"
+    GREATER_OR_EQUAL = "mayor_o_igual"
+    LESS = "menor"
+    LESS_OR_EQUAL = "menor_o_igual"
+    CONTAINS = "contiene"
+    IS_EMPTY = "vacio"
+    IS_NOT_EMPTY = "no_vacio"
+
+    @property
+    def needs_value(self) -> bool:
+        return self not in (FilterOp.IS_EMPTY, FilterOp.IS_NOT_EMPTY)
+
+
+class Measure(StrEnum):
+    """What the builder computes per group (or over the whole table)."""
+
+    COUNT = "contar"
+    SUM = "sumar"
+    AVERAGE = "promedio"
+    MINIMUM = "minimo"
+    MAXIMUM = "maximo"
+
+    @property
+    def needs_number(self) -> bool:
+        return self in (Measure.SUM, Measure.AVERAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Keep the rows where ``column`` compares to ``value`` (text as typed)."""
+
+    column: str
+    op: FilterOp
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BuilderQuery:
+    """The guided builder's steps, in order; never SQL text.
+
+    Columns are names of the snapshot's real columns (checked when compiled);
+    values are kept as the learner typed them and become query parameters.
+    ``sort_by`` is an output column name or ``MEASURE_SORT`` (the computed value).
+    """
+
+    columns: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    group_by: tuple[str, ...] = ()
+    measure: Measure | None = None
+    measure_column: str = ""
+    sort_by: str = ""
+    descending: bool = False
+    limit: int = 100
+
+
+MEASURE_SORT = "__medida__"
+# The table a learner query reads: the pinned version, and nothing else.
+TABLE_NAME = "datos"
+
+
+@dataclass(frozen=True, slots=True)
+class StepExplanation:
+    """One step card: its title, a Spanish sentence and the SQL it adds."""
+
+    key: str
+    title: str
+    sentence: str
+    sql: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """SQL with parameters (what runs) and the same SQL with values inlined
+    (what the learner reads and may copy into the SQL editor)."""
+
+    sql: str
+    params: tuple[object, ...]
+    display_sql: str
+    steps: tuple[StepExplanation, ...]
+
+
+class QueryProblem(StrEnum):
+    """Why a learner query was refused or stopped (the message says it in Spanish)."""
+
+    EMPTY = "vacia"
+    TOO_LONG = "muy_larga"
+    SEVERAL_STATEMENTS = "varias_sentencias"
+    NOT_A_SELECT = "no_es_select"
+    CHANGES_SETTINGS = "configuracion"
+    FILE_OR_NETWORK = "archivos_o_red"
+    EXTENSION = "extension"
+    READ_ONLY = "solo_lectura"
+    SYNTAX = "sintaxis"
+    UNKNOWN_COLUMN = "columna_desconocida"
+    UNKNOWN_TABLE = "tabla_desconocida"
+    UNKNOWN_FUNCTION = "funcion_desconocida"
+    BAD_VALUE = "valor_invalido"
+    TIMEOUT = "tiempo"
+    MEMORY = "memoria"
+    BUSY = "ocupado"
+    OTHER = "otro"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryColumn:
+    """A column of a query's result: its name and our type (None: other)."""
+
+    name: str
+    type: ColumnType | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """What a learner query returned on one pinned version.
+
+    ``rows`` hold DuckDB's Python values (numbers stay numbers, for answer
+    checks); ``is_truncated`` says more rows existed than ``max_rows``.
+    """
+
+    dataset_key: str
+    version: int
+    sha256: str
+    sql: str
+    columns: tuple[QueryColumn, ...]
+    rows: tuple[tuple[object, ...], ...]
+    is_truncated: bool
+    max_rows: int
+    elapsed_ms: float  # of the run that computed it
+    is_cached: bool = False  # kept from an earlier run on the same version

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from .limits import cache_dir, int_limit, limit
 
@@ -79,8 +80,11 @@ def local_copy(storage_name: str, sha256: str) -> Path:
                 shutil.copyfileobj(source, sink, 1024 * 1024)
         if file_sha256(partial) != sha256:
             raise CorruptSnapshot(
-                f"El archivo guardado de esta versión ({storage_name}) no coincide "
-                "con su huella SHA-256: fue alterado. Vuelva a importar los datos."
+                _(
+                    "El archivo guardado de esta versión (%(name)s) no coincide con "
+                    "su huella SHA-256: fue alterado. Vuelva a importar los datos."
+                )
+                % {"name": storage_name}
             )
         os.replace(partial, target)
     finally:

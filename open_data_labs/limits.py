@@ -26,6 +26,20 @@ _DEFAULTS: dict[str, object] = {
     "OPEN_DATA_PORTAL_TIMEOUT": 20,
     "OPEN_DATA_PORTAL_PAGE_SIZE": 5_000,
     "OPEN_DATA_PORTAL_MAX_ROWS": 1_000_000,
+    # Learner queries (guided builder and SQL): each in its own locked DuckDB
+    # connection. Seconds before the query is interrupted, its memory and threads,
+    # rows returned at most, and how many may run at once in one process (the
+    # others wait up to OPEN_DATA_QUERY_QUEUE_SECONDS, then are told to retry).
+    "OPEN_DATA_QUERY_SECONDS": 5,
+    "OPEN_DATA_QUERY_MEMORY": "256MB",
+    "OPEN_DATA_QUERY_THREADS": 1,
+    "OPEN_DATA_QUERY_MAX_ROWS": 1_000,
+    "OPEN_DATA_QUERY_CONCURRENCY": 4,
+    "OPEN_DATA_QUERY_QUEUE_SECONDS": 5,
+    # Seconds a result is kept (versions never change, so it stays right); 0: off.
+    "OPEN_DATA_QUERY_CACHE_SECONDS": 600,
+    # Longest SQL text accepted (it travels in the page's address).
+    "OPEN_DATA_QUERY_MAX_SQL_CHARS": 4_000,
 }
 
 
@@ -36,6 +50,10 @@ def limit(name: str) -> object:
 
 def int_limit(name: str) -> int:
     return int(limit(name))  # type: ignore[call-overload]
+
+
+def float_limit(name: str) -> float:
+    return float(limit(name))  # type: ignore[arg-type]
 
 
 def cache_dir() -> Path:

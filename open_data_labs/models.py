@@ -8,6 +8,7 @@ the file is stored; see ``snapshots.py`` for the order and the clean-up.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Dataset(models.Model):
@@ -16,19 +17,21 @@ class Dataset(models.Model):
     Has many ``Snapshot`` versions; the latest is what pages show by default.
     """
 
-    key = models.SlugField("clave", max_length=80, unique=True)
-    title = models.CharField("título", max_length=255)
-    description = models.TextField("descripción", blank=True)
-    licence = models.CharField("licencia", max_length=255, blank=True)
-    source_url = models.URLField("dirección de la fuente", max_length=1000, blank=True)
-    publisher = models.CharField("quién publica", max_length=255, blank=True)
-    created_at = models.DateTimeField("creado", auto_now_add=True)
+    key = models.SlugField(_("clave"), max_length=80, unique=True)
+    title = models.CharField(_("título"), max_length=255)
+    description = models.TextField(_("descripción"), blank=True)
+    licence = models.CharField(_("licencia"), max_length=255, blank=True)
+    source_url = models.URLField(
+        _("dirección de la fuente"), max_length=1000, blank=True
+    )
+    publisher = models.CharField(_("quién publica"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     # Id of the city-wide account (public schema), not a foreign key (as in h5p).
-    created_by_id = models.BigIntegerField("creado por (id)", null=True, blank=True)
+    created_by_id = models.BigIntegerField(_("creado por (id)"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "conjunto de datos"
-        verbose_name_plural = "conjuntos de datos"
+        verbose_name = _("conjunto de datos")
+        verbose_name_plural = _("conjuntos de datos")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -47,29 +50,33 @@ class Snapshot(models.Model):
     dataset = models.ForeignKey(
         Dataset, on_delete=models.PROTECT, related_name="snapshots"
     )
-    version = models.PositiveIntegerField("versión")
-    storage_name = models.CharField("archivo", max_length=500, unique=True)
-    sha256 = models.CharField("SHA-256 del Parquet", max_length=64)
-    size_bytes = models.PositiveBigIntegerField("tamaño (bytes)")
-    row_count = models.PositiveBigIntegerField("filas")
-    column_count = models.PositiveIntegerField("columnas")
-    columns = models.JSONField("columnas y tipos")
-    source_url = models.URLField("dirección de la fuente", max_length=1000, blank=True)
-    licence = models.CharField("licencia", max_length=255, blank=True)
-    retrieved_on = models.DateField("fecha de obtención")
-    origin = models.CharField("origen", max_length=20)
-    origin_detail = models.CharField("detalle del origen", max_length=500, blank=True)
-    notes = models.JSONField("notas", default=list)
+    version = models.PositiveIntegerField(_("versión"))
+    storage_name = models.CharField(_("archivo"), max_length=500, unique=True)
+    sha256 = models.CharField(_("SHA-256 del Parquet"), max_length=64)
+    size_bytes = models.PositiveBigIntegerField(_("tamaño (bytes)"))
+    row_count = models.PositiveBigIntegerField(_("filas"))
+    column_count = models.PositiveIntegerField(_("columnas"))
+    columns = models.JSONField(_("columnas y tipos"))
+    source_url = models.URLField(
+        _("dirección de la fuente"), max_length=1000, blank=True
+    )
+    licence = models.CharField(_("licencia"), max_length=255, blank=True)
+    retrieved_on = models.DateField(_("fecha de obtención"))
+    origin = models.CharField(_("origen"), max_length=20)
+    origin_detail = models.CharField(
+        _("detalle del origen"), max_length=500, blank=True
+    )
+    notes = models.JSONField(_("notas"), default=list)
     derived_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    profile = models.JSONField("perfil calculado", null=True, blank=True)
-    created_at = models.DateTimeField("creado", auto_now_add=True)
-    created_by_id = models.BigIntegerField("creado por (id)", null=True, blank=True)
+    profile = models.JSONField(_("perfil calculado"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    created_by_id = models.BigIntegerField(_("creado por (id)"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "versión de datos"
-        verbose_name_plural = "versiones de datos"
+        verbose_name = _("versión de datos")
+        verbose_name_plural = _("versiones de datos")
         ordering = ["dataset", "-version"]
         constraints = [
             models.UniqueConstraint(

@@ -23,9 +23,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext as _
 
 from .data import Origin, SnapshotData
 from .limits import int_limit
+from .profiling import format_number
 from .reading import RawTable, write_clean_csv
 from .snapshots import Provenance, get_dataset, store_table, typed_from_raw
 
@@ -60,30 +62,47 @@ def _get_json(url: str, params: dict[str, Any], portal: str) -> Any:
         )
     except requests.Timeout as exc:
         raise PortalError(
-            f"{portal} ({_host(url)}) tardó más de {timeout} segundos en responder. "
-            "Puede estar congestionado: intente más tarde. No se guardó nada."
+            _(
+                "%(portal)s (%(host)s) tardó más de %(seconds)s segundos en "
+                "responder. Puede estar congestionado: intente más tarde. No se "
+                "guardó nada."
+            )
+            % {"portal": portal, "host": _host(url), "seconds": timeout}
         ) from exc
     except requests.RequestException as exc:
         raise PortalError(
-            f"No se pudo conectar con {portal} ({_host(url)}): puede estar caído o "
-            "sin red. Intente más tarde. No se guardó nada."
+            _(
+                "No se pudo conectar con %(portal)s (%(host)s): puede estar caído o "
+                "sin red. Intente más tarde. No se guardó nada."
+            )
+            % {"portal": portal, "host": _host(url)}
         ) from exc
     if response.status_code == 404:
         raise PortalError(
-            f"{portal} no encontró ese conjunto de datos. Revise el identificador "
-            "(cópielo de la dirección de la página del conjunto). No se guardó nada."
+            _(
+                "%(portal)s no encontró ese conjunto de datos. Revise el "
+                "identificador (cópielo de la dirección de la página del conjunto). "
+                "No se guardó nada."
+            )
+            % {"portal": portal}
         )
     if response.status_code >= 400 and not _is_json(response):
         raise PortalError(
-            f"{portal} respondió con un error ({response.status_code}). Intente más "
-            "tarde. No se guardó nada."
+            _(
+                "%(portal)s respondió con un error (%(status)s). Intente más tarde. "
+                "No se guardó nada."
+            )
+            % {"portal": portal, "status": response.status_code}
         )
     try:
         return response.json()
     except ValueError as exc:
         raise PortalError(
-            f"{portal} respondió algo que no es JSON válido (quizá una página de "
-            "mantenimiento). Intente más tarde. No se guardó nada."
+            _(
+                "%(portal)s respondió algo que no es JSON válido (quizá una página "
+                "de mantenimiento). Intente más tarde. No se guardó nada."
+            )
+            % {"portal": portal}
         ) from exc
 
 
@@ -93,8 +112,11 @@ def _is_json(response: requests.Response) -> bool:
 
 def _malformed(portal: str, what: str) -> PortalError:
     return PortalError(
-        f"La respuesta de {portal} no tiene la forma esperada ({what}). No se "
-        "guardó nada; avise al equipo técnico si se repite."
+        _(
+            "La respuesta de %(portal)s no tiene la forma esperada (%(what)s). No "
+            "se guardó nada; avise al equipo técnico si se repite."
+        )
+        % {"portal": portal, "what": what}
     )
 
 
@@ -103,20 +125,23 @@ def _malformed(portal: str, what: str) -> PortalError:
 
 def _ckan(base: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
     body = _get_json(
-        f"{base.rstrip('/')}/api/3/action/{action}", params, "El portal CKAN"
+        f"{base.rstrip('/')}/api/3/action/{action}", params, _("El portal CKAN")
     )
     if not isinstance(body, dict) or "success" not in body:
-        raise _malformed("el portal CKAN", "falta «success»")
+        raise _malformed(_("el portal CKAN"), _("falta «success»"))
     if not body["success"]:
         error = body.get("error") or {}
         message = error.get("message") if isinstance(error, dict) else str(error)
         raise PortalError(
-            f"El portal CKAN rechazó la consulta: {message or 'sin detalle'}. Revise "
-            "los identificadores. No se guardó nada."
+            _(
+                "El portal CKAN rechazó la consulta: %(message)s. Revise los "
+                "identificadores. No se guardó nada."
+            )
+            % {"message": message or _("sin detalle")}
         )
     result = body.get("result")
     if not isinstance(result, dict):
-        raise _malformed("el portal CKAN", "falta «result»")
+        raise _malformed(_("el portal CKAN"), _("falta «result»"))
     return result
 
 
@@ -128,16 +153,21 @@ def _ckan_resource(package: dict[str, Any], resource_id: str) -> dict[str, Any]:
         ]
         if not active:
             raise PortalError(
-                "Este conjunto no tiene recursos consultables en el DataStore del "
-                "portal (solo archivos). Descargue el CSV y súbalo como archivo."
+                _(
+                    "Este conjunto no tiene recursos consultables en el DataStore del "
+                    "portal (solo archivos). Descargue el CSV y súbalo como archivo."
+                )
             )
         return active[0]
     for resource in resources:
         if isinstance(resource, dict) and resource.get("id") == resource_id:
             return resource
     raise PortalError(
-        f"El recurso «{resource_id}» no es de este conjunto. Copie el identificador "
-        "del recurso desde la página del conjunto en el portal."
+        _(
+            "El recurso «%(resource)s» no es de este conjunto. Copie el "
+            "identificador del recurso desde la página del conjunto en el portal."
+        )
+        % {"resource": resource_id}
     )
 
 
@@ -165,15 +195,15 @@ def import_ckan(
         )
         records, total = result.get("records"), result.get("total")
         if not isinstance(records, list) or not isinstance(total, int):
-            raise _malformed("el portal CKAN", "faltan «records» o «total»")
+            raise _malformed(_("el portal CKAN"), _("faltan «records» o «total»"))
         if not fields:
             fields = [
                 f["id"]
                 for f in result.get("fields") or []
                 if isinstance(f, dict) and f.get("id") not in _CKAN_INTERNAL
             ]
-        _check_total(total, "El portal CKAN")
-        rows += [_row(record, fields, "el portal CKAN") for record in records]
+        _check_total(total, _("El portal CKAN"))
+        rows += [_row(record, fields, _("el portal CKAN")) for record in records]
         if not records:
             break
         offset += len(records)
@@ -192,15 +222,21 @@ def import_ckan(
 def _check_total(total: int, portal: str) -> None:
     if total > int_limit("OPEN_DATA_PORTAL_MAX_ROWS"):
         raise PortalError(
-            f"{portal} tiene {total:,} filas en ese recurso; el máximo para importar "
-            f"es {int_limit('OPEN_DATA_PORTAL_MAX_ROWS'):,}. Descargue un filtro y "
-            "súbalo como archivo."
+            _(
+                "%(portal)s tiene %(total)s filas en ese recurso; el máximo para "
+                "importar es %(max)s. Descargue un filtro y súbalo como archivo."
+            )
+            % {
+                "portal": portal,
+                "total": format_number(total),
+                "max": format_number(int_limit("OPEN_DATA_PORTAL_MAX_ROWS")),
+            }
         )
 
 
 def _row(record: Any, fields: list[str], portal: str) -> list[str]:
     if not isinstance(record, dict):
-        raise _malformed(portal, "una fila no es un objeto")
+        raise _malformed(portal, _("una fila no es un objeto"))
     return ["" if record.get(f) is None else str(record.get(f)) for f in fields]
 
 
@@ -219,13 +255,16 @@ def import_socrata(
     dataset_id = dataset_id.strip().lower()
     if not _SOCRATA_ID.match(dataset_id):
         raise PortalError(
-            f"«{dataset_id}» no es un identificador de datos.gov.co: tiene la forma "
-            "abcd-1234 (está en la dirección de la página del conjunto)."
+            _(
+                "«%(id)s» no es un identificador de datos.gov.co: tiene la forma "
+                "abcd-1234 (está en la dirección de la página del conjunto)."
+            )
+            % {"id": dataset_id}
         )
     base = base_url.rstrip("/")
     meta = _get_json(f"{base}/api/views/{dataset_id}.json", {}, "datos.gov.co")
     if not isinstance(meta, dict) or not isinstance(meta.get("columns"), list):
-        raise _malformed("datos.gov.co", "faltan las columnas del conjunto")
+        raise _malformed("datos.gov.co", _("faltan las columnas del conjunto"))
     fields = [
         c["fieldName"]
         for c in meta["columns"]
@@ -243,7 +282,7 @@ def import_socrata(
             "datos.gov.co",
         )
         if not isinstance(batch, list):
-            raise _malformed("datos.gov.co", "las filas no vienen en una lista")
+            raise _malformed("datos.gov.co", _("las filas no vienen en una lista"))
         rows += [_row(record, fields, "datos.gov.co") for record in batch]
         _check_total(len(rows), "datos.gov.co")
         if len(batch) < page:
@@ -265,11 +304,13 @@ def _store(
 ) -> SnapshotData:
     if not fields or not rows:
         raise PortalError(
-            "El portal respondió sin filas de datos para ese conjunto. Revise que "
-            "sea el recurso correcto. No se guardó nada."
+            _(
+                "El portal respondió sin filas de datos para ese conjunto. Revise que "
+                "sea el recurso correcto. No se guardó nada."
+            )
         )
     with tempfile.TemporaryDirectory(prefix="datos-") as folder:
         # JSON numbers use a decimal point: "1.234" is one point two three four.
         raw: RawTable = write_clean_csv(fields, rows, Path(folder), decimal_hint=".")
-        raw.notes.insert(0, f"Importado de {provenance.source_url}.")
+        raw.notes.insert(0, _("Importado de %(url)s.") % {"url": provenance.source_url})
         return store_table(dataset_key, typed_from_raw(raw), provenance)

@@ -9,6 +9,7 @@ Also the read-only views of a version: its first rows and its profile.
 from __future__ import annotations
 
 import duckdb
+from django.utils.translation import gettext as _
 
 from . import places, profiling, typing_rules
 from .data import (
@@ -21,6 +22,7 @@ from .data import (
     TurnSuggestion,
 )
 from .engine import connect, ident, literal
+from .labels import column_type_label
 from .models import Snapshot as _Snapshot
 from .profiling import format_number
 from .snapshots import Provenance, get_snapshot, snapshot_path, store_table
@@ -48,7 +50,7 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "sí" if value else "no"
+        return _("sí") if value else _("no")
     if isinstance(value, int | float):
         return format_number(value)
     return str(value)
@@ -96,17 +98,19 @@ def suggest_turn(dataset_key: str, version: int) -> TurnSuggestion:
     placed = [n for n in numeric if places.locality_name(n) or places.is_total(n)]
     others = tuple(c.name for c in columns if c.name not in numeric)
     if len(placed) >= 3:
-        reason = (
-            f"{len(placed)} columnas numéricas tienen nombre de localidad o de total: "
+        reason = _(
+            "%(count)s columnas numéricas tienen nombre de localidad o de total: "
             "es una tabla ancha, con una columna por lugar. Se proponen todas las "
             "columnas numéricas; quite las que no sean lugares."
-        )
+        ) % {"count": len(placed)}
         return TurnSuggestion(others, tuple(numeric), reason)
     return TurnSuggestion(
         others,
         (),
-        "No se reconocieron columnas con nombre de localidad: elija usted las "
-        "columnas que son un lugar (o un año, o una categoría) cada una.",
+        _(
+            "No se reconocieron columnas con nombre de localidad: elija usted las "
+            "columnas que son un lugar (o un año, o una categoría) cada una."
+        ),
     )
 
 
@@ -120,32 +124,47 @@ def _turn_plan(
     by_name = {c.name: c for c in snapshot.columns}
     unknown = [n for n in id_columns + value_columns if n not in by_name]
     if unknown:
-        raise ReshapeRefused(f"Estas columnas no existen: {', '.join(unknown)}.")
+        raise ReshapeRefused(
+            _("Estas columnas no existen: %(names)s.") % {"names": ", ".join(unknown)}
+        )
     if len(value_columns) < 2:
         raise ReshapeRefused(
-            "Elija al menos dos columnas para voltear (por ejemplo, una por localidad)."
+            _(
+                "Elija al menos dos columnas para voltear (por ejemplo, una por localidad)."
+            )
         )
     if set(id_columns) & set(value_columns):
         raise ReshapeRefused(
-            "Una columna no puede quedarse y voltearse a la vez: elija una sola opción "
-            "para cada columna."
+            _(
+                "Una columna no puede quedarse y voltearse a la vez: elija una sola opción "
+                "para cada columna."
+            )
         )
     names_to, values_to = names_to.strip(), values_to.strip()
     if not names_to or not values_to or names_to.lower() == values_to.lower():
         raise ReshapeRefused(
-            "Escriba dos nombres distintos: uno para la columna de los lugares y "
-            "otro para la de los valores."
+            _(
+                "Escriba dos nombres distintos: uno para la columna de los lugares y "
+                "otro para la de los valores."
+            )
         )
     if {names_to.lower(), values_to.lower()} & {n.lower() for n in id_columns}:
         raise ReshapeRefused(
-            "Los nombres nuevos ya son de columnas que se quedan: elija otros."
+            _("Los nombres nuevos ya son de columnas que se quedan: elija otros.")
         )
     kinds = {by_name[n].type for n in value_columns}
     if not all(k.is_numeric for k in kinds) and len(kinds) > 1:
         raise ReshapeRefused(
-            "Las columnas a voltear deben ser todas números o todas texto; estas no: "
-            + ", ".join(f"{n} ({by_name[n].type.label})" for n in value_columns)
-            + ". Corrija el tipo de la que está mal y vuelva a intentarlo."
+            _(
+                "Las columnas a voltear deben ser todas números o todas texto; estas "
+                "no: %(columns)s. Corrija el tipo de la que está mal y vuelva a "
+                "intentarlo."
+            )
+            % {
+                "columns": ", ".join(
+                    f"{n} ({column_type_label(by_name[n].type)})" for n in value_columns
+                )
+            }
         )
     kind = kinds.pop() if len(kinds) == 1 else ColumnType.DECIMAL
     cast = {"entero": "BIGINT", "decimal": "DOUBLE"}.get(kind.value, "VARCHAR")
@@ -214,9 +233,18 @@ def turn_table(
     def build(con: duckdb.DuckDBPyConnection) -> tuple[list[ColumnData], list[str]]:
         con.execute(f"CREATE TABLE typed AS {sql.format(source=source)}")
         return columns, [
-            f"Tabla volteada desde la versión {version}: {len(value_columns)} columnas "
-            f"({', '.join(value_columns[:6])}{'…' if len(value_columns) > 6 else ''}) "
-            f"pasaron a las columnas «{names_to}» y «{values_to}»."
+            _(
+                "Tabla volteada desde la versión %(version)s: %(count)s columnas "
+                "(%(names)s) pasaron a las columnas «%(names_to)s» y «%(values_to)s»."
+            )
+            % {
+                "version": version,
+                "count": len(value_columns),
+                "names": ", ".join(value_columns[:6])
+                + ("…" if len(value_columns) > 6 else ""),
+                "names_to": names_to,
+                "values_to": values_to,
+            }
         ]
 
     return store_table(dataset_key, build, _derived(snapshot, version, created_by_id))
@@ -227,7 +255,7 @@ def _derived(
 ) -> Provenance:
     return Provenance(
         origin=Origin.DERIVED,
-        detail=f"versión {version}",
+        detail=_("versión %(version)s") % {"version": version},
         source_url=snapshot.source_url,
         licence=snapshot.licence,
         retrieved_on=snapshot.retrieved_on,
@@ -253,17 +281,27 @@ def retype_column(
     by_name = {c.name: c for c in snapshot.columns}
     if column not in by_name:
         raise ReshapeRefused(
-            f"La columna «{column}» no existe en la versión {version}."
+            _("La columna «%(column)s» no existe en la versión %(version)s.")
+            % {"column": column, "version": version}
         )
     current = by_name[column]
     if current.type is new_type:
-        raise ReshapeRefused(f"«{column}» ya es {new_type.label.lower()}.")
+        raise ReshapeRefused(
+            _("«%(column)s» ya es %(type)s.")
+            % {"column": column, "type": column_type_label(new_type).lower()}
+        )
     if current.type is not ColumnType.TEXT and not (
         new_type is ColumnType.TEXT or (current.type.is_numeric and new_type.is_numeric)
     ):
         raise ReshapeRefused(
-            f"No se puede pasar de {current.type.label.lower()} a "
-            f"{new_type.label.lower()}. Pásela primero a texto y luego al tipo que quiere."
+            _(
+                "No se puede pasar de %(old)s a %(new)s. Pásela primero a texto y "
+                "luego al tipo que quiere."
+            )
+            % {
+                "old": column_type_label(current.type).lower(),
+                "new": column_type_label(new_type).lower(),
+            }
         )
     source = _source(dataset_key, version)
 
@@ -288,15 +326,20 @@ def retype_column(
             typing_rules.column_data(c.name, choice) if c.name == column else c
             for c in snapshot.columns
         ]
-        note = (
-            f"Tipo de «{column}» corregido: {current.type.label.lower()} → "
-            f"{new_type.label.lower()} (desde la versión {version})."
-        )
+        note = _(
+            "Tipo de «%(column)s» corregido: %(old)s → %(new)s (desde la versión "
+            "%(version)s)."
+        ) % {
+            "column": column,
+            "old": column_type_label(current.type).lower(),
+            "new": column_type_label(new_type).lower(),
+            "version": version,
+        }
         lost = int(before) - int(after)
         if lost:
-            note += (
-                f" {format_number(lost)} valores no se pudieron leer y quedaron vacíos."
-            )
+            note += " " + _(
+                "%(count)s valores no se pudieron leer y quedaron vacíos."
+            ) % {"count": format_number(lost)}
         return columns, [note]
 
     return store_table(dataset_key, build, _derived(snapshot, version, created_by_id))

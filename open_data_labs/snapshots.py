@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import profiling, typing_rules
 from .data import ColumnData, ColumnType, DatasetData, Origin, SnapshotData
@@ -199,8 +200,10 @@ def typed_from_raw(raw: RawTable) -> Builder:
                 )
         except duckdb.Error as exc:
             raise DataFileRefused(
-                "No se pudo leer la tabla del archivo (está dañado o truncado). "
-                "Expórtelo de nuevo desde su programa y súbalo."
+                _(
+                    "No se pudo leer la tabla del archivo (está dañado o truncado). "
+                    "Expórtelo de nuevo desde su programa y súbalo."
+                )
             ) from exc
         return _type_columns(con, "raw", hint=raw.decimal_hint, notes=raw.notes)
 
@@ -212,7 +215,7 @@ def _type_columns(
 ) -> tuple[list[ColumnData], list[str]]:
     described = con.execute(f"DESCRIBE {table}").fetchall()
     selects, columns, notes = [], [], list(notes)
-    for name, duck_type, *_ in described:
+    for name, duck_type, *_rest in described:
         known = typing_rules.type_of_duckdb(duck_type)
         if known is not None:
             cast = {"entero": "BIGINT", "decimal": "DOUBLE"}.get(known.value)
@@ -220,7 +223,10 @@ def _type_columns(
             columns.append(ColumnData(name=name, type=known))
             continue
         if duck_type.upper() != "VARCHAR":
-            notes.append(f"«{name}» ({duck_type}) se guardó como texto.")
+            notes.append(
+                _("«%(name)s» (%(type)s) se guardó como texto.")
+                % {"name": name, "type": duck_type}
+            )
             selects.append(f"CAST({ident(name)} AS VARCHAR)")
             columns.append(ColumnData(name=name, type=ColumnType.TEXT))
             continue
@@ -246,11 +252,17 @@ def store_table(
             columns, notes = build(con)
             rows = int(con.execute("SELECT count(*) FROM typed").fetchone()[0])
             if rows == 0:
-                raise DataFileRefused("La tabla no tiene filas de datos.")
+                raise DataFileRefused(_("La tabla no tiene filas de datos."))
             if rows > int_limit("OPEN_DATA_MAX_ROWS"):
                 raise DataFileRefused(
-                    f"La tabla tiene {rows:,} filas; el máximo es "
-                    f"{int_limit('OPEN_DATA_MAX_ROWS'):,}. Filtre las que necesita."
+                    _(
+                        "La tabla tiene %(rows)s filas; el máximo es %(max)s. Filtre "
+                        "las que necesita."
+                    )
+                    % {
+                        "rows": profiling.format_number(rows),
+                        "max": profiling.format_number(int_limit("OPEN_DATA_MAX_ROWS")),
+                    }
                 )
             con.execute(
                 f"COPY typed TO {literal(str(out))} "

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import duckdb
+from django.utils.translation import gettext as _
 
 from .data import ColumnData, ColumnType
 from .engine import ident
@@ -157,8 +158,11 @@ def infer(
     if s["int"] == n and (s["lead0"] > 0 or _CODE_NAME.search(_normal(column))):
         return Choice(
             ColumnType.TEXT,
-            note=f"«{column}» se dejó como texto: son códigos (los ceros a la "
-            "izquierda se conservan).",
+            note=_(
+                "«%(column)s» se dejó como texto: son códigos (los ceros a la "
+                "izquierda se conservan)."
+            )
+            % {"column": column},
         )
     if s["co"] == n or s["en"] == n:
         return _number_choice(s, decimal_hint)

@@ -1,8 +1,9 @@
-"""Public pages of the open-data labs (included at /datos/): open data, no login."""
+"""Pages of the open-data labs (included at /datos/): open data, no login, except
+the SQL editor, which asks for an account (ADR 0024)."""
 
 from django.urls import path
 
-from . import views
+from . import lab_views, views
 
 app_name = "open_data"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", views.dataset_list, name="list"),
     path("<slug:key>/", views.dataset_detail, name="dataset"),
     path("<slug:key>/v<int:version>/", views.snapshot_profile, name="profile"),
+    path("<slug:key>/v<int:version>/laboratorio/", lab_views.builder, name="lab"),
+    path("<slug:key>/v<int:version>/sql/", lab_views.sql_editor, name="sql"),
     path(
         "<slug:key>/v<int:version>/datos.parquet",
         views.snapshot_download,

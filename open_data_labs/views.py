@@ -10,10 +10,18 @@ from dataclasses import dataclass
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import api
 from .data import Bin, ColumnProfile
+from .labels import column_type_label
+
+
+def _number(value: int) -> str:
+    """A count as the reader's locale writes it (1.234 in es-CO, 1,234 in en)."""
+    return formats.number_format(value, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -25,21 +33,20 @@ class Bar:
 
 def _bars(bins: tuple[Bin, ...]) -> list[Bar]:
     widest = max((b.count for b in bins), default=0) or 1
-    return [
-        Bar(b.label, api.format_number(b.count), round(100 * b.count / widest))
-        for b in bins
-    ]
+    return [Bar(b.label, _number(b.count), round(100 * b.count / widest)) for b in bins]
 
 
 def _column_view(column: ColumnProfile, rows: int) -> dict:
     return {
         "profile": column,
-        "type_label": column.type.label,
-        "missing": api.format_number(column.missing),
+        "type_label": column_type_label(column.type),
+        "missing": _number(column.missing),
         "missing_share": (
-            f"{100 * column.missing / rows:.0f} %".replace(".", ",") if rows else "—"
+            formats.number_format(round(100 * column.missing / rows)) + " %"
+            if rows
+            else "—"
         ),
-        "distinct": api.format_number(column.distinct),
+        "distinct": _number(column.distinct),
         "bars": _bars(column.histogram or column.top_values),
         "is_top": not column.histogram,
     }
@@ -62,7 +69,7 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
     try:
         dataset = api.get_dataset(key)
     except api.DatasetNotFound as exc:
-        raise Http404("No existe ese conjunto de datos.") from exc
+        raise Http404(_("No existe ese conjunto de datos.")) from exc
     return render(
         request,
         "open_data_labs/dataset.html",
@@ -75,7 +82,7 @@ def snapshot_profile(request: HttpRequest, key: str, version: int) -> HttpRespon
     try:
         snapshot = api.get_snapshot(key, version)
     except api.DatasetNotFound as exc:
-        raise Http404("No existe esa versión de los datos.") from exc
+        raise Http404(_("No existe esa versión de los datos.")) from exc
     profile = api.get_profile(key, version)
     return render(
         request,
@@ -83,8 +90,10 @@ def snapshot_profile(request: HttpRequest, key: str, version: int) -> HttpRespon
         {
             "snapshot": snapshot,
             "profile": profile,
-            "rows": api.format_number(snapshot.row_count),
-            "size_kb": api.format_number(round(snapshot.size_bytes / 1024, 1)),
+            "rows": _number(snapshot.row_count),
+            "size_kb": formats.number_format(
+                round(snapshot.size_bytes / 1024, 1), 1, force_grouping=True
+            ),
             "columns": [_column_view(c, profile.row_count) for c in profile.columns],
             "flags": profile.all_flags,
             "preview": api.preview_snapshot(key, version, limit=10),
@@ -98,7 +107,7 @@ def snapshot_download(request: HttpRequest, key: str, version: int) -> FileRespo
     try:
         path = api.snapshot_path(key, version)
     except api.DatasetNotFound as exc:
-        raise Http404("No existe esa versión de los datos.") from exc
+        raise Http404(_("No existe esa versión de los datos.")) from exc
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,

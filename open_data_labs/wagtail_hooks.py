@@ -1,6 +1,7 @@
 """Admin wiring: the «Datos abiertos» menu item and its views' URLs."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -46,5 +47,8 @@ class _OpenDataMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def open_data_menu_item():
     return _OpenDataMenuItem(
-        "Datos abiertos", reverse("open_data_admin_list"), icon_name="table", order=460
+        _("Datos abiertos"),
+        reverse("open_data_admin_list"),
+        icon_name="table",
+        order=460,
     )

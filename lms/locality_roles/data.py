@@ -83,7 +83,9 @@ _MEDIA_EDIT = (
     "wagtaildocs.delete_document",
 )
 # Open data: create datasets and add versions (upload, portal import, turning a
-# table, correcting a type). Reading them is public (they are open data).
+# table, correcting a type). Reading them is public (they are open data), and so
+# is the lab's guided builder; its SQL editor needs an account, not a role
+# (ADR 0024): no permission below is about analysing open data.
 _OPEN_DATA = (
     "open_data_labs.add_dataset",
     "open_data_labs.change_dataset",

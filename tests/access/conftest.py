@@ -20,6 +20,7 @@ from lms.learning import api as learning_api
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
 from monitoring import api as monitoring_api
+from open_data_labs import api as open_data_api
 from participation import api as participation_api
 from tenants import api as tenants_api
 
@@ -47,6 +48,7 @@ class City:
     cohort_id: int = 0
     role_id: int = 0
     project_id: int = 0  # a Kennedy investment project
+    dataset_key: str = "lab-matriz"  # an open dataset with one version on each site
 
     def client(self, role: str, site: str) -> Client:
         """A client on ``site`` signed in as the person with ``role``."""
@@ -57,8 +59,16 @@ class City:
 
 
 @pytest.fixture
-def city(db, make_person) -> City:
+def city(db, make_person, settings, tmp_path) -> City:
     city = City()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OPEN_DATA_CACHE_DIR = tmp_path / "cache"
+    for schema in SCHEMAS.values():
+        with tenants_api.in_locality(schema):
+            open_data_api.create_dataset("Votos", key=city.dataset_key)
+            open_data_api.upload_snapshot(
+                city.dataset_key, b"lugar;votos\nKennedy;10\n", filename="votos.csv"
+            )
     for role_name, (role, home) in ROLE_HOMES.items():
         person = make_person(
             first_name=role_name.replace("_", " ").title(),

@@ -152,6 +152,19 @@ SURFACES: dict[str, Surface] = {
     "open_data_create": Surface(
         "GET", lambda c: "/admin/datos/nuevo/", ("open_data_admin_create",)
     ),
+    # The lab of an open dataset: the guided builder is open to anyone (like
+    # the data; anonymous visits in tests/open_data_labs/test_lab_pages.py),
+    # the SQL editor to anyone signed in. Neither needs a role (ADR 0024).
+    "open_data_lab": Surface(
+        "GET",
+        lambda c: f"/datos/{c.dataset_key}/v1/laboratorio/?g=lugar",
+        ("open_data:lab",),
+    ),
+    "open_data_sql": Surface(
+        "GET",
+        lambda c: f"/datos/{c.dataset_key}/v1/sql/?q=SELECT+count(*)+FROM+datos",
+        ("open_data:sql",),
+    ),
     "verification": Surface(
         "GET",
         lambda c: "/certificados/verificar/",
@@ -204,7 +217,7 @@ SURFACES: dict[str, Surface] = {
 K, C = frozenset("K"), frozenset("C")
 # role → surface → sites where it is allowed. Unlisted surfaces: nowhere.
 ALLOWED: dict[str, dict[str, frozenset[str]]] = {
-    "citizen": {"verification": ALL},
+    "citizen": {"verification": ALL, "open_data_lab": ALL, "open_data_sql": ALL},
     "facilitator": {
         "admin_home": K,
         "user_list": K,
@@ -217,6 +230,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "cohort_progress_api": K,
         "participant_import": K,
         "verification": ALL,
+        "open_data_lab": ALL,
+        "open_data_sql": ALL,
         # Reads the locality's investment projects (list and inspect); changes
         # none, so Wagtail's history (an editing screen) is not theirs.
         "projects_admin": K,
@@ -242,6 +257,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "open_data_admin": K,
         "open_data_create": K,
         "verification": ALL,
+        "open_data_lab": ALL,
+        "open_data_sql": ALL,
         # Keeps the registry of investment projects and its official figures.
         "projects_admin": K,
         "project_add": K,
@@ -268,6 +285,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "open_data_admin": K,
         "open_data_create": K,
         "verification": ALL,
+        "open_data_lab": ALL,
+        "open_data_sql": ALL,
         # Runs the site, does not author courses (page rights: courses app).
         "projects_admin": K,
         "project_add": K,
@@ -285,6 +304,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "open_data_admin": C,
         "open_data_create": C,
         "verification": ALL,
+        "open_data_lab": ALL,
+        "open_data_sql": ALL,
     },
     "program_manager": {
         # City figures at the campus (each locality's from there); no pages.
@@ -294,6 +315,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "dashboard_export": C,
         "city_targets": C,
         "verification": ALL,
+        "open_data_lab": ALL,
+        "open_data_sql": ALL,
     },
     "platform_admin": {
         **dict.fromkeys(SURFACES, ALL),
