@@ -10,6 +10,7 @@ home page and its stored file from the restored copy.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -46,6 +47,8 @@ with api.in_locality("test_kennedy"):
 
 @pytest.fixture
 def empty_database(db):
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("Faltan pg_dump/pg_restore: apt-get install postgresql-client.")
     source = connection.settings_dict
     name = f"{source['NAME']}_restaurada_{uuid.uuid4().hex[:6]}"
     admin = url_for({**source, "NAME": "postgres"})
