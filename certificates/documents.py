@@ -5,7 +5,7 @@
 - The issuer profile (OB 3.0 ``Profile``) listing its keys under
   ``assertionMethod``, and each key as a ``Multikey`` document.
 
-URLs are the locality's public site (``CERTIFICATE_SITE_URL``), so each locality is
+URLs are the locality's public site (``tenants.api.site_url``), so each locality is
 its own issuer at a stable address: ``/certificados/emisor/``.
 """
 
@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
+
+from tenants import api as tenants_api
 
 from . import signing
 
@@ -27,7 +28,7 @@ ISSUER_ORGANIZATION = "IDPAC · Escuela de Participación de Bogotá"
 
 
 def site_url(domain: str) -> str:
-    return settings.CERTIFICATE_SITE_URL.format(domain=domain).rstrip("/")
+    return tenants_api.site_url(domain)
 
 
 def issuer_url(domain: str) -> str:

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.auth import permission_denied
 
 from tenants import api as tenants_api
@@ -23,10 +25,10 @@ HIDE_PERMISSION = "courses.hide_city_course"
 
 class ReleaseForm(forms.Form):
     everywhere = forms.BooleanField(
-        label="Todas las localidades", required=False, initial=True
+        label=gettext_lazy("Todas las localidades"), required=False, initial=True
     )
     localities = forms.MultipleChoiceField(
-        label="O solo estas localidades",
+        label=gettext_lazy("O solo estas localidades"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -42,7 +44,7 @@ class ReleaseForm(forms.Form):
         data = super().clean()
         if not data.get("everywhere") and not data.get("localities"):
             raise forms.ValidationError(
-                "Marque «Todas las localidades» o elija al menos una."
+                _("Marque «Todas las localidades» o elija al menos una.")
             )
         return data
 
@@ -65,8 +67,14 @@ def release_course(request: HttpRequest, page_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Versión {release.version} en cola para {len(release.targets)} "
-                "localidades. Esta página muestra el avance.",
+                ngettext(
+                    "Versión %(version)s en cola para %(count)s localidad. Esta "
+                    "página muestra el avance.",
+                    "Versión %(version)s en cola para %(count)s localidades. Esta "
+                    "página muestra el avance.",
+                    len(release.targets),
+                )
+                % {"version": release.version, "count": len(release.targets)},
             )
             return redirect("courses_release_status", release_id=release.release_id)
     return render(
@@ -92,10 +100,16 @@ def toggle_hidden(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
         if course.is_hidden_locally:
             api.show_city_course(course.key)
-            messages.success(request, f"«{course.title}» vuelve a ofrecerse aquí.")
+            messages.success(
+                request,
+                _("«%(title)s» vuelve a ofrecerse aquí.") % {"title": course.title},
+            )
         else:
             api.hide_city_course(course.key)
-            messages.success(request, f"«{course.title}» ya no se ofrece aquí.")
+            messages.success(
+                request,
+                _("«%(title)s» ya no se ofrece aquí.") % {"title": course.title},
+            )
     except api.CourseError as exc:
         messages.error(request, str(exc))
     return redirect("wagtailadmin_explore", course.get_parent().pk)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
-    verbose_name = "Cursos"
+    verbose_name = gettext_lazy("Cursos")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -11,7 +12,7 @@ class CoursesConfig(AppConfig):
 
         from tenants.signals import locality_provisioned
 
-        from . import page_permissions, quizzes
+        from . import handlers, page_permissions, quizzes
         from .models import LessonPage
 
         # Every publish of a lesson (admin, API, scheduled, a release applied in
@@ -21,6 +22,8 @@ class CoursesConfig(AppConfig):
             sender=LessonPage,
             dispatch_uid="courses.quizzes.on_lesson_published",
         )
+
+        handlers.connect()
 
         # Runs after lms.portal's receiver (app order), so the home page exists.
         locality_provisioned.connect(

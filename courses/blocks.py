@@ -5,6 +5,7 @@ when a course is copied to a locality, since each locality has its own media
 library and activities (``courses.publishing``).
 """
 
+from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -16,43 +17,47 @@ from .quiz_blocks import QuizBlock
 
 
 class FigureBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="imagen")
+    image = ImageChooserBlock(label=gettext_lazy("imagen"))
     alt_text = blocks.CharBlock(
-        label="texto alternativo",
+        label=gettext_lazy("texto alternativo"),
         max_length=250,
-        help_text="Qué muestra la imagen, para quien no la puede ver.",
+        help_text=gettext_lazy("Qué muestra la imagen, para quien no la puede ver."),
     )
-    caption = blocks.CharBlock(label="pie de imagen", required=False)
+    caption = blocks.CharBlock(label=gettext_lazy("pie de imagen"), required=False)
 
     class Meta:
         icon = "image"
-        label = "Imagen"
+        label = gettext_lazy("Imagen")
         template = "courses/blocks/figure.html"
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label="video (URL)")
-    captions = DocumentChooserBlock(label="subtítulos (.vtt)", required=False)
+    video = EmbedBlock(label=gettext_lazy("video (URL)"))
+    captions = DocumentChooserBlock(
+        label=gettext_lazy("subtítulos (.vtt)"), required=False
+    )
     transcript = blocks.RichTextBlock(
-        label="transcripción",
+        label=gettext_lazy("transcripción"),
         required=False,
         features=["bold", "italic", "ol", "ul", "link"],
-        help_text="Texto completo del video: para conexiones lentas y lectores de pantalla.",
+        help_text=gettext_lazy(
+            "Texto completo del video: para conexiones lentas y lectores de pantalla."
+        ),
     )
 
     class Meta:
         icon = "media"
-        label = "Video"
+        label = gettext_lazy("Video")
         template = "courses/blocks/video.html"
 
 
 class DownloadBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label="documento")
-    title = blocks.CharBlock(label="título", required=False)
+    document = DocumentChooserBlock(label=gettext_lazy("documento"))
+    title = blocks.CharBlock(label=gettext_lazy("título"), required=False)
 
     class Meta:
         icon = "doc-full"
-        label = "Documento descargable"
+        label = gettext_lazy("Documento descargable")
         template = "courses/blocks/download.html"
 
 
@@ -60,7 +65,7 @@ LESSON_BODY_BLOCKS = [
     (
         "text",
         blocks.RichTextBlock(
-            label="Texto",
+            label=gettext_lazy("Texto"),
             features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote"],
         ),
     ),
@@ -68,7 +73,7 @@ LESSON_BODY_BLOCKS = [
     ("video", VideoBlock()),
     ("download", DownloadBlock()),
     # Graded when the course's rule asks for a minimum score (lms.learning).
-    ("h5p", H5PActivityBlock(label="Actividad H5P")),
+    ("h5p", H5PActivityBlock(label=gettext_lazy("Actividad H5P"))),
     # A native quiz, saved to the learning records when the lesson is published
     # (courses.quizzes); graded like an H5P activity. The name "quiz" is stable.
     ("quiz", QuizBlock()),

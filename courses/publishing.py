@@ -22,16 +22,25 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Site
 
 from h5p import api as h5p_api
 from tenants import api as tenants_api
 
+from .learning_rule import sync_learning_rule
+from .locality_pages import (
+    KeyConflict,
+    link_prerequisites,
+    locality_home_page,
+    publish_quietly,
+    set_fields,
+    sync_learning_paths,
+    upsert_child,
+)
 from .models import (
     CoursePage,
-    LearningPathCourse,
     LearningPathPage,
     LessonPage,
     ModulePage,
@@ -52,10 +61,6 @@ _COURSE_FIELDS = [
 ]
 _MODULE_FIELDS = ["title", "slug", "summary"]
 _LESSON_FIELDS = ["title", "slug", "is_required", "estimated_minutes"]
-
-
-class KeyConflict(RuntimeError):
-    """The locality already uses the course's key for a course of its own."""
 
 
 class LocalityNotReady(RuntimeError):
@@ -246,24 +251,27 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
     course = CoursePage.objects.filter(key=snapshot["key"]).first()
     if course is None:
         course = CoursePage(key=snapshot["key"], is_city_copy=True)
-        _set(course, snapshot["fields"])
+        set_fields(course, snapshot["fields"])
         course.version = snapshot["version"]
         course.cover_image_id = media_ids.get(snapshot["cover"])
         home.add_child(instance=course)
     elif not course.is_city_copy:
         raise KeyConflict(
-            f"Esta localidad ya tiene un curso propio con la clave «{course.key}». "
-            "Cambie la clave del curso local para recibir el de la ciudad."
+            _(
+                "Esta localidad ya tiene un curso propio con la clave «%(key)s». "
+                "Cambie la clave del curso local para recibir el de la ciudad."
+            )
+            % {"key": course.key}
         )
     else:
-        _set(course, snapshot["fields"])
+        set_fields(course, snapshot["fields"])
         course.version = snapshot["version"]
         course.cover_image_id = media_ids.get(snapshot["cover"])
-    _publish(course)
+    publish_quietly(course)
 
     wanted_lessons = set()
     for module_data in snapshot["modules"]:
-        module = _upsert_child(course, course, ModulePage, module_data, _MODULE_FIELDS)
+        module = upsert_child(course, course, ModulePage, module_data, _MODULE_FIELDS)
         for lesson_data in module_data["lessons"]:
             wanted_lessons.add(lesson_data["key"])
             existed = LessonPage.objects.filter(key=lesson_data["key"]).exists()
@@ -271,7 +279,7 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
                 **lesson_data,
                 "body": _remap_stream(lesson_data["body"], media_ids),
             }
-            lesson = _upsert_child(
+            lesson = upsert_child(
                 course, module, LessonPage, lesson_data, _LESSON_FIELDS
             )
             if lesson.is_retired:
@@ -289,89 +297,11 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
             lesson.save(update_fields=["is_retired"])
             result.retired_lessons.append(lesson.key)
 
-    _link_prerequisites(course, snapshot)
-    _sync_learning_paths(home, snapshot.get("learning_paths", []))
+    link_prerequisites(course, snapshot)
+    sync_learning_paths(home, snapshot.get("learning_paths", []))
     # The learning records get the new outline and rule in the same transaction.
-    from .api import sync_learning_rule
-
     sync_learning_rule(course.key)
     return result
-
-
-def _sync_learning_paths(home, paths: list[dict[str, Any]]) -> None:
-    """Copy the campus paths this course is in, linking the courses the locality has."""
-    for data in paths:
-        present = {
-            c.key: c for c in CoursePage.objects.filter(key__in=data["course_keys"])
-        }
-        items = [
-            LearningPathCourse(course=present[key], sort_order=i)
-            for i, key in enumerate(k for k in data["course_keys"] if k in present)
-        ]
-        path = LearningPathPage.objects.filter(key=data["key"]).first()
-        if path is not None and not path.is_city_copy:
-            continue  # a local path with the same key stays the locality's own
-        if path is None:
-            path = LearningPathPage(key=data["key"], is_city_copy=True)
-            _set(
-                path,
-                {"title": data["title"], "slug": data["slug"], "intro": data["intro"]},
-            )
-            path.path_courses = items
-            home.add_child(instance=path)
-        else:
-            _set(path, {"title": data["title"], "intro": data["intro"]})
-            path.path_courses = items
-        _publish(path)
-
-
-def locality_home_page():
-    """The root page of the locality's site (its home), if the site exists yet."""
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.specific if site else None
-
-
-def _set(page, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(page, name, value)
-
-
-def _upsert_child(course, parent, model, data: dict[str, Any], names: list[str]):
-    page = model.objects.filter(key=data["key"]).first()
-    if page is not None and not page.is_descendant_of(course):
-        # Never take over a page of another course (e.g. a local one).
-        raise KeyConflict(
-            f"La clave «{data['key']}» ya la usa otra página de esta localidad "
-            f"({page.title}). Cambie esa clave para recibir el curso de la ciudad."
-        )
-    values = {name: data[name] for name in names}
-    if "body" in data:
-        values["body"] = data["body"]
-    if page is None:
-        page = model(key=data["key"], **values)
-        parent.add_child(instance=page)
-    else:
-        if page.get_parent().pk != parent.pk:
-            page.move(parent, pos="last-child")
-            page.refresh_from_db()
-        _set(page, values)
-    _publish(page)
-    return page
-
-
-def _publish(page) -> None:
-    page.save_revision(log_action=False).publish(log_action=None)
-
-
-def _link_prerequisites(course: CoursePage, snapshot: dict[str, Any]) -> None:
-    course.prerequisites.set(
-        CoursePage.objects.filter(key__in=snapshot["prerequisites"])
-    )
-    for module_data in snapshot["modules"]:
-        module = ModulePage.objects.get(key=module_data["key"])
-        module.prerequisites.set(
-            ModulePage.objects.filter(key__in=module_data["prerequisites"])
-        )
 
 
 def _remap_stream(stream: list[dict[str, Any]], media_ids: dict[str, int]) -> list:

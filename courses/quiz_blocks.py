@@ -18,16 +18,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
-from django.middleware.csrf import get_token
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import BlockGroup, StructBlockValidationError
 
-from lms.learning import api as learning_api
+from .quiz_display import quiz_context
 
 __all__ = [
     "MultipleChoiceQuestionBlock",
@@ -37,9 +36,7 @@ __all__ = [
     "QuizValue",
     "SingleChoiceQuestionBlock",
     "TrueFalseQuestionBlock",
-    "answer_field",
     "new_quiz_key",
-    "outcome_session_key",
 ]
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -50,16 +47,6 @@ def new_quiz_key(title: str) -> str:
     """A fresh key: readable, and random enough never to meet another quiz's."""
     stem = slugify(title)[:60].strip("-") or "cuestionario"
     return f"{stem}-{secrets.token_hex(3)}"
-
-
-def answer_field(number: int) -> str:
-    """Name of the form field for question ``number`` (1-based)."""
-    return f"pregunta-{number}"
-
-
-def outcome_session_key(quiz_key: str) -> str:
-    """Where the last submission's outcome waits for the lesson page (post/redirect/get)."""
-    return f"courses.quiz.{quiz_key}"
 
 
 def _refuse(field: str, message: str) -> StructBlockValidationError:
@@ -74,24 +61,26 @@ def _refuse(field: str, message: str) -> StructBlockValidationError:
 
 
 class ChoiceOptionBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label="opción", max_length=300)
-    is_correct = blocks.BooleanBlock(label="es correcta", required=False)
+    text = blocks.CharBlock(label=gettext_lazy("opción"), max_length=300)
+    is_correct = blocks.BooleanBlock(label=gettext_lazy("es correcta"), required=False)
 
     class Meta:
         icon = "radio-full"
-        label = "Opción"
+        label = gettext_lazy("Opción")
 
 
 class _ChoiceQuestionBlock(blocks.StructBlock):
     """Shared by single and multiple choice; subclasses say how many may be right."""
 
-    text = blocks.TextBlock(label="pregunta", rows=2)
-    options = blocks.ListBlock(ChoiceOptionBlock(), label="opciones")
+    text = blocks.TextBlock(label=gettext_lazy("pregunta"), rows=2)
+    options = blocks.ListBlock(ChoiceOptionBlock(), label=gettext_lazy("opciones"))
     feedback = blocks.TextBlock(
-        label="retroalimentación",
+        label=gettext_lazy("retroalimentación"),
         required=False,
         rows=2,
-        help_text="Se muestra al responder: explique por qué es la respuesta correcta.",
+        help_text=gettext_lazy(
+            "Se muestra al responder: explique por qué es la respuesta correcta."
+        ),
     )
 
     learning_kind = ""
@@ -128,55 +117,56 @@ class _ChoiceQuestionBlock(blocks.StructBlock):
 
 class SingleChoiceQuestionBlock(_ChoiceQuestionBlock):
     learning_kind = "single"
-    too_few_options_message = (
+    too_few_options_message = gettext_lazy(
         "Una pregunta de opción única necesita al menos dos opciones: agregue otra."
     )
 
     def right_count_problem(self, right: int) -> str | None:
         if right == 1:
             return None
-        return (
-            "Marque exactamente una opción como correcta "
-            f"(ahora hay {right} marcadas). Si varias son correctas, use una "
-            "pregunta de opción múltiple."
-        )
+        return _(
+            "Marque exactamente una opción como correcta (ahora hay %(count)s "
+            "marcadas). Si varias son correctas, use una pregunta de opción múltiple."
+        ) % {"count": right}
 
     class Meta:
         icon = "radio-full"
-        label = "Opción única"
+        label = gettext_lazy("Opción única")
 
 
 class MultipleChoiceQuestionBlock(_ChoiceQuestionBlock):
     learning_kind = "multiple"
-    too_few_options_message = (
+    too_few_options_message = gettext_lazy(
         "Una pregunta de opción múltiple necesita al menos dos opciones: agregue otra."
     )
 
     def right_count_problem(self, right: int) -> str | None:
         if right:
             return None
-        return "Marque al menos una opción como correcta."
+        return _("Marque al menos una opción como correcta.")
 
     class Meta:
         icon = "tasks"
-        label = "Opción múltiple (varias correctas)"
+        label = gettext_lazy("Opción múltiple (varias correctas)")
 
 
 class TrueFalseQuestionBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label="afirmación", rows=2)
+    text = blocks.TextBlock(label=gettext_lazy("afirmación"), rows=2)
     answer = blocks.ChoiceBlock(
-        label="la afirmación es",
-        choices=[("si", "Verdadera"), ("no", "Falsa")],
+        label=gettext_lazy("la afirmación es"),
+        choices=[("si", gettext_lazy("Verdadera")), ("no", gettext_lazy("Falsa"))],
         required=False,
     )
-    feedback = blocks.TextBlock(label="retroalimentación", required=False, rows=2)
+    feedback = blocks.TextBlock(
+        label=gettext_lazy("retroalimentación"), required=False, rows=2
+    )
 
     learning_kind = "true_false"
 
     def clean(self, value):
         value = super().clean(value)
         if not self.is_deferred_validation and value["answer"] not in TRUE_FALSE_VALUES:
-            raise _refuse("answer", "Elija si la afirmación es verdadera o falsa.")
+            raise _refuse("answer", _("Elija si la afirmación es verdadera o falsa."))
         return value
 
     def to_learning(self, value) -> dict[str, Any]:
@@ -189,20 +179,26 @@ class TrueFalseQuestionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "success"
-        label = "Verdadero o falso"
+        label = gettext_lazy("Verdadero o falso")
 
 
 class NumericQuestionBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label="pregunta", rows=2)
-    answer = blocks.DecimalBlock(label="respuesta correcta (número)", required=False)
+    text = blocks.TextBlock(label=gettext_lazy("pregunta"), rows=2)
+    answer = blocks.DecimalBlock(
+        label=gettext_lazy("respuesta correcta (número)"), required=False
+    )
     tolerance = blocks.DecimalBlock(
-        label="margen aceptado (±)",
+        label=gettext_lazy("margen aceptado (±)"),
         required=False,
         min_value=0,
-        help_text="Cuánto puede alejarse la respuesta y seguir siendo correcta. "
-        "Vacío: debe ser exacta.",
+        help_text=gettext_lazy(
+            "Cuánto puede alejarse la respuesta y seguir siendo correcta. "
+            "Vacío: debe ser exacta."
+        ),
     )
-    feedback = blocks.TextBlock(label="retroalimentación", required=False, rows=2)
+    feedback = blocks.TextBlock(
+        label=gettext_lazy("retroalimentación"), required=False, rows=2
+    )
 
     learning_kind = "numeric"
 
@@ -211,7 +207,9 @@ class NumericQuestionBlock(blocks.StructBlock):
         if not self.is_deferred_validation and value["answer"] is None:
             raise _refuse(
                 "answer",
-                "Escriba la respuesta correcta como un número (por ejemplo 10 o 3.5).",
+                _(
+                    "Escriba la respuesta correcta como un número (por ejemplo 10 o 3.5)."
+                ),
             )
         return value
 
@@ -226,7 +224,7 @@ class NumericQuestionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "decimal"
-        label = "Respuesta numérica"
+        label = gettext_lazy("Respuesta numérica")
 
 
 class QuestionsBlock(blocks.StreamBlock):
@@ -247,9 +245,11 @@ class QuestionsBlock(blocks.StreamBlock):
                 non_block_errors=ErrorList(
                     [
                         ValidationError(
-                            "Agregue al menos una pregunta al cuestionario "
-                            "(opción única, opción múltiple, verdadero o falso, "
-                            "o numérica)."
+                            _(
+                                "Agregue al menos una pregunta al cuestionario "
+                                "(opción única, opción múltiple, verdadero o falso, "
+                                "o numérica)."
+                            )
                         )
                     ]
                 )
@@ -272,27 +272,31 @@ class QuizValue(blocks.StructValue):
 
 
 class QuizBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label="título", max_length=200)
+    title = blocks.CharBlock(label=gettext_lazy("título"), max_length=200)
     pass_percent = blocks.IntegerBlock(
-        label="aprueba con (%)", default=60, min_value=0, max_value=100
+        label=gettext_lazy("aprueba con (%)"), default=60, min_value=0, max_value=100
     )
     max_attempts = blocks.IntegerBlock(
-        label="intentos permitidos",
+        label=gettext_lazy("intentos permitidos"),
         required=False,
         min_value=1,
-        help_text="Vacío: sin límite. Cuenta la mejor calificación.",
+        help_text=gettext_lazy("Vacío: sin límite. Cuenta la mejor calificación."),
     )
-    questions = QuestionsBlock(label="preguntas")
+    questions = QuestionsBlock(label=gettext_lazy("preguntas"))
     key = blocks.RegexBlock(
         regex=KEY_PATTERN,
-        label="clave del cuestionario",
+        label=gettext_lazy("clave del cuestionario"),
         required=False,
         max_length=120,
-        help_text="Se genera sola al guardar. No la cambie: con ella se guardan los "
-        "resultados de los participantes en todas las versiones y localidades.",
+        help_text=gettext_lazy(
+            "Se genera sola al guardar. No la cambie: con ella se guardan los "
+            "resultados de los participantes en todas las versiones y localidades."
+        ),
         error_messages={
-            "invalid": "Use solo minúsculas sin tildes, números y guiones, o déjela "
-            "vacía para que se genere una."
+            "invalid": gettext_lazy(
+                "Use solo minúsculas sin tildes, números y guiones, o déjela "
+                "vacía para que se genere una."
+            )
         },
     )
 
@@ -305,87 +309,15 @@ class QuizBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context: dict | None = None) -> dict:
         context = super().get_context(value, parent_context=parent_context)
-        request = (parent_context or {}).get("request")
-        user = getattr(request, "user", None)
-        signed_in = bool(user and user.is_authenticated)
-        key = value["key"]
-        outcome: dict[str, Any] = {}
-        if request is not None and signed_in and hasattr(request, "session"):
-            outcome = request.session.pop(outcome_session_key(key), None) or {}
-        used = learning_api.count_quiz_attempts(user.pk, key) if signed_in else 0
-        max_attempts = value["max_attempts"]
-        state = (
-            learning_api.get_activity_state(user.pk, value.activity_key)
-            if signed_in and used
-            else None
-        )
-        best = state.best_score_scaled if state else None
-        path = request.get_full_path() if request is not None else ""
-        exhausted = max_attempts is not None and used >= max_attempts
-        context.update(
-            key=key,
-            anchor=f"cuestionario-{key}",
-            signed_in=signed_in,
-            login_url=f"{reverse('login')}?{urlencode({'next': path})}",
-            csrf=get_token(request) if request is not None else "",
-            questions=_questions_for_form(value, outcome),
-            result=outcome.get("result"),
-            error=outcome.get("error"),
-            attempts_used=used,
-            attempts_left=None if max_attempts is None else max(max_attempts - used, 0),
-            exhausted=exhausted,
-            action=request.path if request is not None else "",
-            question_count=len(value["questions"]),
-            best_percent=None if best is None else round(100 * best, 1),
-            passed=bool(state and state.passed),
-        )
+        context.update(quiz_context(value, (parent_context or {}).get("request")))
         return context
 
     class Meta:
         icon = "help"
-        label = "Cuestionario"
+        label = gettext_lazy("Cuestionario")
         template = "courses/blocks/quiz.html"
         value_class = QuizValue
         form_layout = BlockGroup(
             children=["title", "pass_percent", "max_attempts", "questions"],
             settings=["key"],
         )
-
-
-def _questions_for_form(value: QuizValue, outcome: dict[str, Any]) -> list[dict]:
-    """Each question with its choices, the learner's last answers and feedback."""
-    answers = outcome.get("answers") or {}
-    result = outcome.get("result") or {}
-    feedback = result.get("feedback") or []
-    correct = result.get("correct") or []
-    questions = []
-    for index, child in enumerate(value["questions"]):
-        number = index + 1
-        name = answer_field(number)
-        given = answers.get(name) or []
-        kind = child.block.learning_kind
-        if kind in {"single", "multiple"}:
-            choices = [
-                (str(i), option["text"], str(i) in given)
-                for i, option in enumerate(child.value["options"])
-            ]
-        elif kind == "true_false":
-            choices = [
-                (code, label, code in given)
-                for code, label in (("si", "Verdadero"), ("no", "Falso"))
-            ]
-        else:
-            choices = []
-        questions.append(
-            {
-                "number": number,
-                "name": name,
-                "kind": kind,
-                "text": child.value["text"],
-                "choices": choices,
-                "typed": given[0] if kind == "numeric" and given else "",
-                "feedback": feedback[index] if index < len(feedback) else "",
-                "correct": correct[index] if index < len(correct) else None,
-            }
-        )
-    return questions

@@ -20,16 +20,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from wagtail.blocks.stream_block import StreamBlockValidationError
 
 from lms.learning import api as learning_api
 
-from .quiz_blocks import (
-    QuizValue,
-    answer_field,
-    new_quiz_key,
-    outcome_session_key,
-)
+from .quiz_blocks import QuizValue, new_quiz_key
+from .quiz_display import answer_field, outcome_session_key
 
 if TYPE_CHECKING:
     from .models import LessonPage
@@ -88,8 +85,12 @@ def assign_quiz_keys(lesson: LessonPage) -> list[str]:
         key = quiz["key"]
         if key in seen:
             problems.append(
-                f"Dos cuestionarios de esta lección tienen la clave «{key}»: borre la "
-                "clave del que agregó después para que se genere una nueva."
+                _(
+                    "Dos cuestionarios de esta lección tienen la clave «%(key)s»: "
+                    "borre la clave del que agregó después para que se genere una "
+                    "nueva."
+                )
+                % {"key": key}
             )
         seen.add(key)
     return problems
@@ -105,8 +106,15 @@ def save_lesson_quizzes(lesson: LessonPage) -> list[str]:
             block.block.clean(quiz)
         except ValidationError as exc:
             raise QuizNotSaved(
-                f"El cuestionario «{quiz.get('title')}» de la lección «{lesson.title}» "
-                f"no se puede publicar: {'; '.join(_messages(exc))}"
+                _(
+                    "El cuestionario «%(quiz)s» de la lección «%(lesson)s» no se "
+                    "puede publicar: %(problems)s"
+                )
+                % {
+                    "quiz": quiz.get("title"),
+                    "lesson": lesson.title,
+                    "problems": "; ".join(_messages(exc)),
+                }
             ) from exc
         try:
             saved.append(
@@ -132,9 +140,13 @@ def _messages(error: ValidationError) -> list[str]:
     if children is None:
         return found or list(error.messages)
     # Stream children are questions, list children are a question's options.
-    item = "pregunta" if isinstance(error, StreamBlockValidationError) else "opción"
+    is_question = isinstance(error, StreamBlockValidationError)
     for name, child in children.items():
-        prefix = f"{item} {name + 1}: " if isinstance(name, int) else ""
+        prefix = ""
+        if isinstance(name, int) and is_question:
+            prefix = _("pregunta %(number)s: ") % {"number": name + 1}
+        elif isinstance(name, int):
+            prefix = _("opción %(number)s: ") % {"number": name + 1}
         found.extend(prefix + message for message in _messages(child))
     return found
 

@@ -1,10 +1,11 @@
-"""Background jobs of the courses app (thin: the work is in api.py)."""
+"""Background jobs of the courses app (thin: the work is in ``releases``)."""
 
 import logging
 
 from celery import shared_task
 
-from . import api
+from .errors import ReleaseNotFound
+from .releases import run_release as _run_release
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +19,8 @@ def run_release(release_id: int) -> str:
     so a redelivery after a worker dies is harmless.
     """
     try:
-        return api.run_release(release_id).status
-    except api.ReleaseNotFound:
+        return _run_release(release_id).status
+    except ReleaseNotFound:
         # A message left from a database that was reset: nothing to copy.
         logger.warning("Publicación %s inexistente; se descarta la tarea.", release_id)
         return "missing"

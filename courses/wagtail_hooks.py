@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from tenants import api as tenants_api
 
-from . import admin_views, cohort_views
+from . import admin_views
+from .learning_rule import sync_learning_rule
 from .models import CoursePage
 
 
@@ -30,26 +31,7 @@ def course_admin_urls():
             admin_views.toggle_hidden,
             name="courses_toggle_hidden",
         ),
-        path("grupos/", cohort_views.cohorts, name="courses_cohorts"),
-        path("grupos/nuevo/", cohort_views.cohort_create, name="courses_cohort_create"),
-        path(
-            "grupos/<int:cohort_id>/sesiones/nueva/",
-            cohort_views.session_create,
-            name="courses_session_create",
-        ),
     ]
-
-
-class _FacilitatorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return cohort_views.is_facilitator(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def cohorts_menu_item():
-    return _FacilitatorMenuItem(
-        "Grupos y sesiones", reverse("courses_cohorts"), icon_name="group", order=250
-    )
 
 
 def _course_buttons(page, user):
@@ -59,14 +41,16 @@ def _course_buttons(page, user):
     at_campus = tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA
     if at_campus and user.has_perm(admin_views.RELEASE_PERMISSION):
         yield Button(
-            "Publicar en localidades",
+            _("Publicar en localidades"),
             url=reverse("courses_release", args=[course.pk]),
             icon_name="upload",
             priority=25,
         )
     if course.is_city_copy and user.has_perm(admin_views.HIDE_PERMISSION):
         yield Button(
-            "Mostrar aquí" if course.is_hidden_locally else "Ocultar en esta localidad",
+            _("Mostrar aquí")
+            if course.is_hidden_locally
+            else _("Ocultar en esta localidad"),
             url=reverse("courses_toggle_hidden", args=[course.pk]),
             icon_name="view",
             priority=26,
@@ -86,8 +70,6 @@ def course_listing_buttons(page, user, next_url=None):
 @hooks.register("after_publish_page")
 def sync_learning_rule_after_publish(request, page):
     """An edit published in the admin (rule, lessons) reaches the learning records."""
-    from . import api
-
     specific = page.specific
     course = (
         specific
@@ -95,4 +77,4 @@ def sync_learning_rule_after_publish(request, page):
         else CoursePage.objects.ancestor_of(specific).first()
     )
     if course is not None:
-        api.sync_learning_rule(course.key)
+        sync_learning_rule(course.key)

@@ -153,8 +153,7 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         # proxy terminates HTTPS and this stays on (ADR 0013).
         "SECURE_SSL_REDIRECT": "false",
         "WAGTAILADMIN_BASE_URL": f"http://campus.{DOMAIN_SUFFIX}:{HTTP_PORT}",
-        "CERTIFICATE_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
-        "LEARNING_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
+        "LOCALITY_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
         **local_s3.environment(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS),
     }
     if direct:

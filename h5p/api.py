@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lms.learning import api as learning_api
 
@@ -104,7 +105,13 @@ def check_package(
             found = scanning.scan_bytes(url, data)
         except scanning.ScanUnavailable as exc:
             raise PackageRefused(
-                name, [Issue(name, f"{exc} Intente de nuevo más tarde.")]
+                name,
+                [
+                    Issue(
+                        name,
+                        _("%(reason)s Intente de nuevo más tarde.") % {"reason": exc},
+                    )
+                ],
             ) from exc
         if found:
             raise PackageRefused(
@@ -112,8 +119,11 @@ def check_package(
                 [
                     Issue(
                         name,
-                        f"el antivirus encontró software malicioso ({found}); "
-                        "no se instaló nada.",
+                        _(
+                            "el antivirus encontró software malicioso (%(found)s); "
+                            "no se instaló nada."
+                        )
+                        % {"found": found},
                     )
                 ],
             )
@@ -126,10 +136,12 @@ def check_package(
             [
                 Issue(
                     name,
-                    "trae librerías que esta localidad no tiene ("
-                    + ", ".join(lib.folder for lib in new)
-                    + "); solo quien tiene el permiso «Puede instalar librerías H5P "
-                    "nuevas» (formadores) puede subirlo.",
+                    _(
+                        "trae librerías que esta localidad no tiene (%(libraries)s); "
+                        "solo quien tiene el permiso «Puede instalar librerías H5P "
+                        "nuevas» (formadores) puede subirlo."
+                    )
+                    % {"libraries": ", ".join(lib.folder for lib in new)},
                 )
             ],
         )

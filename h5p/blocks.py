@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext_lazy
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from lms.learning import api as learning_api
@@ -48,5 +49,5 @@ class H5PActivityBlock(SnippetChooserBlock):
 
     class Meta:
         icon = "form"
-        label = "Actividad H5P"
+        label = gettext_lazy("Actividad H5P")
         template = "h5p/blocks/h5p_activity.html"

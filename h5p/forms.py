@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import api
@@ -11,8 +13,10 @@ from .models import H5PContent
 
 def _scan_note() -> str:
     if api.scanning_enabled():
-        return "Cada paquete se analiza con el antivirus (ClamAV) antes de instalarlo."
-    return (
+        return _(
+            "Cada paquete se analiza con el antivirus (ClamAV) antes de instalarlo."
+        )
+    return _(
         "Análisis antivirus desactivado: no hay un servidor ClamAV configurado "
         "(H5P_CLAMAV_URL). Suba solo paquetes de fuentes confiables."
     )
@@ -20,7 +24,7 @@ def _scan_note() -> str:
 
 class H5PUploadForm(WagtailAdminModelForm):
     package = forms.FileField(
-        label="Paquete H5P (.h5p)",
+        label=gettext_lazy("Paquete H5P (.h5p)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".h5p"}),
     )
@@ -28,10 +32,10 @@ class H5PUploadForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["title"].help_text = "Vacío: se usa el título del paquete."
-        self.fields["package"].help_text = (
-            "Se valida completo antes de instalar nada. " + _scan_note()
-        )
+        self.fields["title"].help_text = _("Vacío: se usa el título del paquete.")
+        self.fields["package"].help_text = _(
+            "Se valida completo antes de instalar nada. %(scanning)s"
+        ) % {"scanning": _scan_note()}
         self._checked = None
 
     @property
@@ -43,11 +47,11 @@ class H5PUploadForm(WagtailAdminModelForm):
         upload = cleaned.get("package")
         if not self.creating:
             if not cleaned.get("title"):
-                self.add_error("title", "Escriba un título para la actividad.")
+                self.add_error("title", _("Escriba un título para la actividad."))
             return cleaned
         if not upload:
             self.add_error(
-                "package", "Elija un archivo .h5p exportado de un editor H5P."
+                "package", _("Elija un archivo .h5p exportado de un editor H5P.")
             )
             return cleaned
         data = upload.read()

@@ -5,6 +5,7 @@ Files live in the locality's media storage: ``h5p/libraries/<Machine.Name-1.2>/`
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
@@ -12,18 +13,18 @@ from wagtail.search import index
 class H5PLibrary(models.Model):
     """One version (major.minor) of an H5P library; its files carry JavaScript."""
 
-    machine_name = models.CharField("nombre de máquina", max_length=255)
-    major_version = models.PositiveIntegerField("versión mayor")
-    minor_version = models.PositiveIntegerField("versión menor")
-    patch_version = models.PositiveIntegerField("parche")
-    title = models.CharField("título", max_length=255)
-    runnable = models.BooleanField("ejecutable", default=False)
-    metadata = models.JSONField("library.json")
-    installed_at = models.DateTimeField("instalada", auto_now_add=True)
+    machine_name = models.CharField(gettext_lazy("nombre de máquina"), max_length=255)
+    major_version = models.PositiveIntegerField(gettext_lazy("versión mayor"))
+    minor_version = models.PositiveIntegerField(gettext_lazy("versión menor"))
+    patch_version = models.PositiveIntegerField(gettext_lazy("parche"))
+    title = models.CharField(gettext_lazy("título"), max_length=255)
+    runnable = models.BooleanField(gettext_lazy("ejecutable"), default=False)
+    metadata = models.JSONField(gettext_lazy("library.json"))
+    installed_at = models.DateTimeField(gettext_lazy("instalada"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "librería H5P"
-        verbose_name_plural = "librerías H5P"
+        verbose_name = gettext_lazy("librería H5P")
+        verbose_name_plural = gettext_lazy("librerías H5P")
         constraints = [
             models.UniqueConstraint(
                 fields=["machine_name", "major_version", "minor_version"],
@@ -34,7 +35,10 @@ class H5PLibrary(models.Model):
         # is a permission of its own: trainers have it, facilitators do not
         # (granted per role by the roles work; see h5p/README.md).
         permissions = [
-            ("add_library", "Puede instalar librerías H5P nuevas (con JavaScript)")
+            (
+                "add_library",
+                gettext_lazy("Puede instalar librerías H5P nuevas (con JavaScript)"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -52,26 +56,30 @@ class H5PContent(index.Indexed, models.Model):
     ``h5p:<key>``, so a copy of the content with the same key keeps its meaning.
     """
 
-    key = models.SlugField("clave", max_length=64, unique=True)
-    title = models.CharField("título", max_length=255)
-    main_library = models.CharField("librería principal", max_length=255)
-    h5p_json = models.JSONField("h5p.json")
+    key = models.SlugField(gettext_lazy("clave"), max_length=64, unique=True)
+    title = models.CharField(gettext_lazy("título"), max_length=255)
+    main_library = models.CharField(gettext_lazy("librería principal"), max_length=255)
+    h5p_json = models.JSONField(gettext_lazy("h5p.json"))
     libraries = models.ManyToManyField(H5PLibrary, related_name="contents")
-    package_name = models.CharField("archivo original", max_length=255)
+    package_name = models.CharField(gettext_lazy("archivo original"), max_length=255)
     package_sha256 = models.CharField(max_length=64)
     package_size = models.PositiveBigIntegerField(default=0)
-    malware_scanned = models.BooleanField("analizado con antivirus", default=False)
+    malware_scanned = models.BooleanField(
+        gettext_lazy("analizado con antivirus"), default=False
+    )
     # Id of the city-wide account (public schema); not a foreign key, so deleting
     # a person from the public schema is not blocked by locality tables.
-    uploaded_by_id = models.BigIntegerField("subido por (id)", null=True, blank=True)
-    created_at = models.DateTimeField("subido", auto_now_add=True)
+    uploaded_by_id = models.BigIntegerField(
+        gettext_lazy("subido por (id)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(gettext_lazy("subido"), auto_now_add=True)
 
     panels = [FieldPanel("title")]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:
-        verbose_name = "actividad H5P"
-        verbose_name_plural = "actividades H5P"
+        verbose_name = gettext_lazy("actividad H5P")
+        verbose_name_plural = gettext_lazy("actividades H5P")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

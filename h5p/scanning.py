@@ -10,6 +10,8 @@ import socket
 import struct
 from urllib.parse import urlparse
 
+from django.utils.translation import gettext as _
+
 __all__ = ["ScanUnavailable", "scan_bytes"]
 
 _CHUNK = 64 * 1024
@@ -31,7 +33,8 @@ def scan_bytes(url: str, data: bytes, *, timeout: float = 30.0) -> str | None:
             address = (parsed.hostname or "127.0.0.1", parsed.port or 3310)
         else:
             raise ScanUnavailable(
-                f"H5P_CLAMAV_URL debe empezar por tcp:// o unix:// (es «{url}»)."
+                _("H5P_CLAMAV_URL debe empezar por tcp:// o unix:// (es «%(url)s»).")
+                % {"url": url}
             )
         with sock:
             sock.settimeout(timeout)
@@ -49,11 +52,14 @@ def scan_bytes(url: str, data: bytes, *, timeout: float = 30.0) -> str | None:
                 reply += part
     except OSError as exc:
         raise ScanUnavailable(
-            f"No se pudo consultar el antivirus en {url} ({exc})."
+            _("No se pudo consultar el antivirus en %(url)s (%(reason)s).")
+            % {"url": url, "reason": exc}
         ) from exc
     text = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
     if text.endswith("OK"):
         return None
     if text.endswith("FOUND"):
         return text.removeprefix("stream:").removesuffix("FOUND").strip()
-    raise ScanUnavailable(f"Respuesta inesperada del antivirus: {text!r}.")
+    raise ScanUnavailable(
+        _("Respuesta inesperada del antivirus: %(reply)s.") % {"reply": repr(text)}
+    )

@@ -1,10 +1,9 @@
-"""HTTP for H5P: stored files, the sandboxed player document, the activity page and
-the xAPI / resume-state endpoints. Thin: parse, call ``api``, answer.
+"""HTTP for H5P: stored files, the sandboxed player document and the activity page.
+Thin: parse, call ``api``, answer. The relay's JSON endpoints are in ``rest``.
 """
 
 from __future__ import annotations
 
-import json
 import mimetypes
 
 from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
@@ -15,25 +14,20 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
 )
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
-    require_POST,
 )
-
-from lms.learning.api import MAX_BATCH, InvalidStatement, StatementConflict
 
 from . import api, storage
 from .blocks import H5PActivityBlock
 from .models import H5PContent
-
-MAX_XAPI_BODY = 2 * 1024 * 1024
 
 
 def player_policy() -> str:
@@ -88,12 +82,12 @@ def files(request: HttpRequest, path: str) -> HttpResponse:
         return preflight
     target = storage.resolve(path)
     if target is None or not default_storage.exists(target):
-        raise Http404("Archivo H5P no encontrado.")
+        raise Http404(_("Archivo H5P no encontrado."))
     try:
         handle = default_storage.open(target, "rb")
     except IsADirectoryError as exc:  # a folder on disk "exists" too
-        raise Http404("Archivo H5P no encontrado.") from exc
-    content_type, _ = mimetypes.guess_type(target)
+        raise Http404(_("Archivo H5P no encontrado.")) from exc
+    content_type, _encoding = mimetypes.guess_type(target)
     response = FileResponse(
         handle, content_type=content_type or "application/octet-stream"
     )
@@ -116,7 +110,7 @@ def player(request: HttpRequest, key: str) -> HttpResponse:
     """The document inside the sandboxed iframe: h5p-standalone and the relay."""
     content = api.get_content(key)
     if content is None:
-        raise Http404("Actividad H5P no encontrada.")
+        raise Http404(_("Actividad H5P no encontrada."))
     paths = api.player_paths(key)
     config = {
         "key": key,
@@ -141,7 +135,7 @@ def activity(request: HttpRequest, key: str) -> HttpResponse:
     """A page with just the activity (preview, direct links, browser tests)."""
     content = H5PContent.objects.filter(key=key).first()
     if content is None:
-        raise Http404("Actividad H5P no encontrada.")
+        raise Http404(_("Actividad H5P no encontrada."))
     # Rendered through the lesson block, so this page plays exactly as lessons do.
     block = H5PActivityBlock()
     activity_html = block.render(content, context={"request": request})
@@ -150,77 +144,3 @@ def activity(request: HttpRequest, key: str) -> HttpResponse:
         "h5p/activity_page.html",
         {"content": content, "activity_html": activity_html},
     )
-
-
-def _refuse(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-@require_POST
-def xapi(request: HttpRequest, key: str) -> JsonResponse:
-    """Receive one statement or a list of statements from the player relay.
-
-    An exact replay of a stored statement answers 200 (counted as a duplicate,
-    stored once); a known id with different content answers 409 Conflict and
-    stores nothing of the request (xAPI 1.0.3).
-    """
-    if not request.user.is_authenticated:
-        return _refuse("Inicie sesión para guardar su progreso.", 403)
-    # ``content_id``: one query, where ``get_content`` also reads the libraries.
-    if api.content_id(key) is None:
-        return _refuse("Actividad H5P no encontrada.", 404)
-    if len(request.body) > MAX_XAPI_BODY:
-        return _refuse(
-            "La solicitud es demasiado grande; envíe menos declaraciones.", 413
-        )
-    try:
-        payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _refuse("El cuerpo debe ser JSON (una declaración o una lista).", 400)
-    statements = payload if isinstance(payload, list) else [payload]
-    if len(statements) > MAX_BATCH:
-        return _refuse(
-            f"Envíe como máximo {MAX_BATCH} declaraciones por solicitud.", 400
-        )
-    try:
-        result = api.record_xapi(request.user.pk, key, statements)
-    except InvalidStatement as exc:
-        return _refuse(str(exc), 400)
-    except StatementConflict as exc:
-        return _refuse(str(exc), 409)
-    state = result.state
-    return JsonResponse(
-        {
-            "stored": result.stored,
-            "duplicates": result.duplicates,
-            "state": {
-                "attempted": state.attempted,
-                "completed": state.completed,
-                "passed": state.passed,
-                "best_score_scaled": state.best_score_scaled,
-                "best_score_raw": state.best_score_raw,
-                "best_score_max": state.best_score_max,
-            },
-        }
-    )
-
-
-@require_POST
-def resume_state(request: HttpRequest, key: str) -> JsonResponse:
-    """Keep the player's saved state for the signed-in learner."""
-    if not request.user.is_authenticated:
-        return _refuse("Inicie sesión para guardar su progreso.", 403)
-    if api.get_content(key) is None:
-        return _refuse("Actividad H5P no encontrada.", 404)
-    try:
-        payload = json.loads(request.body)
-        state = payload["state"]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-        return _refuse("Envíe JSON con el campo «state».", 400)
-    if not isinstance(state, str):
-        return _refuse("El campo «state» debe ser texto.", 400)
-    try:
-        api.save_resume_state(request.user.pk, key, state=state)
-    except InvalidStatement as exc:
-        return _refuse(str(exc), 400)
-    return JsonResponse({"saved": True})

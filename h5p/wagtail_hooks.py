@@ -1,5 +1,6 @@
 """Admin wiring: H5P activities as a snippet (upload, list, chooser for lessons)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -11,7 +12,7 @@ from .models import H5PContent
 class H5PContentViewSet(SnippetViewSet):
     model = H5PContent
     icon = "form"
-    menu_label = "Actividades H5P"
+    menu_label = _("Actividades H5P")
     menu_order = 250
     add_to_admin_menu = True
     list_display = ["title", "main_library", "package_name", "created_at"]

@@ -12,6 +12,8 @@ import secrets
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.admin.auth import permission_denied
 
 from tenants import api as tenants_api
@@ -78,8 +80,15 @@ def sources(request: HttpRequest) -> HttpResponse:
             elif not outcome.skipped:
                 messages.success(
                     request,
-                    f"{outcome.service.name.title()}: {outcome.updated} proyectos "
-                    "actualizados.",
+                    ngettext(
+                        "%(service)s: %(count)d proyecto actualizado.",
+                        "%(service)s: %(count)d proyectos actualizados.",
+                        outcome.updated,
+                    )
+                    % {
+                        "service": outcome.service.name.title(),
+                        "count": outcome.updated,
+                    },
                 )
         return redirect("monitoring_admin_sources")
     if form.is_bound and form.is_valid():
@@ -90,7 +99,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         except api.SourceConfigError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Fuente de Decidim guardada.")
+            messages.success(request, _("Fuente de Decidim guardada."))
             return redirect("monitoring_admin_sources")
     statuses = api.list_sync_statuses()
     if not form.is_bound:
@@ -115,5 +124,5 @@ def _stored_upload(
         tenants_api.held_file("monitoring-import", f"{token}.bin") if safe else None
     )
     if not filename or content is None:
-        raise Http404("Ese archivo ya no está disponible. Súbalo de nuevo.")
+        raise Http404(_("Ese archivo ya no está disponible. Súbalo de nuevo."))
     return token, filename, content

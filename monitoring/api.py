@@ -11,25 +11,62 @@ Invariants:
 - An official figure always carries its source and date.
 - Imports write all their valid rows in one transaction or nothing. An outside
   service that fails keeps the last good figures and records the error.
+- Only a person assigned to a project (a selected veedor, or a member of an
+  assigned veeduría) files reports on it; a submission is stored once per
+  idempotency key; only a report a second person published is ever public.
 """
 
 from __future__ import annotations
 
+from .access import (
+    may_answer,
+    may_assign,
+    may_register_veedurias,
+    may_review,
+    may_see_report,
+)
+from .answers import (
+    PETITION_BUSINESS_DAYS,
+    answer_report,
+    business_days_after,
+    escalate_overdue,
+    escalation_letter,
+    is_business_day,
+    pending_answers,
+)
+from .checklists import (
+    ANSWER_LABELS,
+    REGISTRATION_BODY_LABELS,
+    REPORT_STATUS_LABELS,
+    VERDICT_LABELS,
+    questions_for,
+)
 from .data import (
+    Answer,
+    AnswerData,
+    AssignmentData,
+    EscalationBody,
     FigureSource,
     ImportPreview,
     ImportResult,
     InvestmentLine,
     OutsideService,
+    ProgressComparison,
     ProjectData,
     ProjectPage,
     ProjectStatus,
+    RegistrationBody,
+    ReportData,
+    ReportStatus,
     SyncOutcome,
     SyncStatus,
+    VeeduriaData,
+    Verdict,
 )
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
+from .photos import MAX_PHOTOS
 from .projects import (
     ProjectError,
     create_project,
@@ -38,35 +75,117 @@ from .projects import (
     serves_projects,
 )
 from .reference import SOURCE_CREDIT
+from .reports import (
+    ReportError,
+    get_report,
+    new_idempotency_key,
+    photo_file,
+    published_reports,
+    reports_of,
+    reports_to_review,
+    submit_report,
+)
+from .review import (
+    compare_progress,
+    comparison,
+    gap_margin,
+    publish_report,
+    return_report,
+)
 from .sync import (
     SourceConfigError,
     configure_decidim,
     list_sync_statuses,
     refresh_official_figures,
 )
+from .veedurias import (
+    AssignmentError,
+    assign_project,
+    assignments_of,
+    end_assignment,
+    is_selected_veedor,
+    list_veedurias,
+    open_assignments,
+    person_names,
+    register_veeduria,
+    reporting_assignment,
+    selected_veedores,
+)
 
 __all__ = [
+    "ANSWER_LABELS",
+    "MAX_PHOTOS",
+    "PETITION_BUSINESS_DAYS",
+    "REGISTRATION_BODY_LABELS",
+    "REPORT_STATUS_LABELS",
     "SOURCE_CREDIT",
+    "VERDICT_LABELS",
+    "Answer",
+    "AnswerData",
+    "AssignmentData",
+    "AssignmentError",
+    "EscalationBody",
     "FigureSource",
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
     "OutsideService",
+    "ProgressComparison",
     "ProjectData",
     "ProjectError",
     "ProjectPage",
     "ProjectStatus",
+    "RegistrationBody",
+    "ReportData",
+    "ReportError",
+    "ReportStatus",
     "SourceConfigError",
     "SyncOutcome",
     "SyncStatus",
+    "VeeduriaData",
+    "Verdict",
+    "answer_report",
+    "assign_project",
+    "assignments_of",
+    "business_days_after",
+    "compare_progress",
+    "comparison",
     "configure_decidim",
     "create_project",
+    "end_assignment",
+    "escalate_overdue",
+    "escalation_letter",
+    "gap_margin",
     "get_project",
+    "get_report",
     "import_projects",
+    "is_business_day",
+    "is_selected_veedor",
     "list_projects",
     "list_sync_statuses",
+    "list_veedurias",
+    "may_answer",
+    "may_assign",
+    "may_register_veedurias",
+    "may_review",
+    "may_see_report",
+    "new_idempotency_key",
+    "open_assignments",
+    "pending_answers",
+    "person_names",
+    "photo_file",
     "preview_projects",
+    "publish_report",
+    "published_reports",
+    "questions_for",
     "refresh_official_figures",
+    "register_veeduria",
     "rejected_rows_csv",
+    "reporting_assignment",
+    "reports_of",
+    "reports_to_review",
+    "return_report",
+    "selected_veedores",
     "serves_projects",
+    "submit_report",
 ]

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
-    verbose_name = "Seguimiento ciudadano"
+    verbose_name = _("Seguimiento ciudadano")
     default_auto_field = "django.db.models.BigAutoField"

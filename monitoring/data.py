@@ -18,6 +18,12 @@ from participation.data import INVESTMENT_LINE_LABELS as INVESTMENT_LINE_LABELS
 from participation.data import InvestmentLine as InvestmentLine
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a label for the catalogs (``makemessages`` knows this name) without
+    importing Django here: pages translate the label when they show it."""
+    return message
+
+
 class ProjectStatus(StrEnum):
     """The official status, in the platform's words; each source's own wording is
     kept beside it (``status_label``) so nothing the entity said is lost."""
@@ -34,11 +40,11 @@ class ProjectStatus(StrEnum):
 
 
 PROJECT_STATUS_LABELS: dict[ProjectStatus, str] = {
-    ProjectStatus.PLANNED: "Por iniciar",
-    ProjectStatus.IN_PROGRESS: "En ejecución",
-    ProjectStatus.SUSPENDED: "Suspendido",
-    ProjectStatus.FINISHED: "Terminado",
-    ProjectStatus.CANCELLED: "Cancelado",
+    ProjectStatus.PLANNED: gettext_noop("Por iniciar"),
+    ProjectStatus.IN_PROGRESS: gettext_noop("En ejecución"),
+    ProjectStatus.SUSPENDED: gettext_noop("Suspendido"),
+    ProjectStatus.FINISHED: gettext_noop("Terminado"),
+    ProjectStatus.CANCELLED: gettext_noop("Cancelado"),
 }
 
 
@@ -55,9 +61,9 @@ class FigureSource(StrEnum):
 
 
 FIGURE_SOURCE_LABELS: dict[FigureSource, str] = {
-    FigureSource.LOCAL_OFFICE: "Alcaldía Local",
-    FigureSource.DECIDIM: "Decidim (rendición de cuentas)",
-    FigureSource.SECOP: "SECOP II (datos.gov.co)",
+    FigureSource.LOCAL_OFFICE: gettext_noop("Alcaldía Local"),
+    FigureSource.DECIDIM: gettext_noop("Decidim (rendición de cuentas)"),
+    FigureSource.SECOP: gettext_noop("SECOP II (datos.gov.co)"),
 }
 
 
@@ -106,6 +112,9 @@ class ProjectData:
     gab_proposal: str
     decidim_result_id: str
     timeline: tuple[TimelineEntry, ...] = ()
+    # The latest published citizen observation (None until one is published).
+    observed_progress: Decimal | None = None
+    observed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +179,136 @@ class SyncOutcome:
     updated: int
     error: str = ""
     skipped: bool = False  # nothing to read (no endpoint, no linked projects)
+
+
+# --- Veedurías, assignments and citizen reports ---------------------------------
+
+
+class Verdict(StrEnum):
+    """A report's verdict, in the OCDS milestone status codes (``milestoneStatus``):
+    the export can carry it unchanged."""
+
+    MET = "met"
+    PARTIALLY_MET = "partiallyMet"
+    NOT_MET = "notMet"
+
+
+class ReportStatus(StrEnum):
+    """Where a citizen report stands: only ``published`` is ever public."""
+
+    SUBMITTED = "enviado"  # waiting for a second person's review
+    PUBLISHED = "publicado"
+    RETURNED = "devuelto"  # back to its author, with a reason
+
+
+class Answer(StrEnum):
+    """One checklist answer."""
+
+    YES = "si"
+    PARTLY = "parcial"
+    NO = "no"
+    NOT_APPLICABLE = "no_aplica"
+
+
+class RegistrationBody(StrEnum):
+    """Where a veeduría is registered (Ley 850 de 2003, art. 3)."""
+
+    PERSONERIA = "personeria"
+    CHAMBER_OF_COMMERCE = "camara_comercio"
+
+
+@dataclass(frozen=True, slots=True)
+class VeeduriaData:
+    """A registered veeduría and the founding-record facts of Ley 850, art. 3."""
+
+    veeduria_id: int
+    name: str
+    purpose: str
+    territorial_level: str
+    duration: str
+    residence: str
+    founded_on: date
+    registered_with: RegistrationBody
+    registration_number: str
+    registered_on: date
+    member_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentData:
+    """A project watched by one selected veedor or by a veeduría."""
+
+    assignment_id: int
+    project_code: str
+    project_name: str
+    user_id: int | None
+    veeduria_id: int | None
+    veeduria_name: str
+    assigned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoData:
+    photo_uuid: str
+    width: int
+    height: int
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class EscalationBody(StrEnum):
+    """Where an overdue answer is escalated (PARTICIPATION.md)."""
+
+    PERSONERIA = "personeria"
+    VEEDURIA_DISTRITAL = "veeduria_distrital"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerData:
+    """The alcaldía local's answer a published report asked for, and its deadline
+    (a petition: 15 business days, Ley 1755 de 2015, art. 14)."""
+
+    requested_on: date
+    due_on: date
+    answer: str
+    answered_at: datetime | None
+    escalated_at: datetime | None
+    escalated_to: str
+    is_overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """A citizen report. ``observations`` is what the author wrote; the public
+    pages show ``public_observations`` (the reviewer's redacted text)."""
+
+    report_uuid: str
+    project_code: str
+    project_name: str
+    author_id: int
+    veeduria_id: int | None
+    observed_progress: Decimal
+    checklist: dict[str, str]
+    observations: str
+    public_observations: str
+    verdict: Verdict
+    status: ReportStatus
+    submitted_at: datetime
+    reviewer_id: int | None
+    reviewed_at: datetime | None
+    return_reason: str
+    photos: tuple[PhotoData, ...] = ()
+    answer: AnswerData | None = None  # asked for when the report is published
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressComparison:
+    """Official and observed progress side by side; ``is_gap`` when they differ
+    by more than the margin (percentage points)."""
+
+    official: Decimal | None
+    observed: Decimal | None
+    observed_on: datetime | None
+    margin: Decimal
+    difference: Decimal | None
+    is_gap: bool

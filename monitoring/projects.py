@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from tenants import api as tenants_api
 
@@ -24,9 +25,10 @@ from .data import (
     ProjectData,
     ProjectPage,
     ProjectStatus,
+    ReportStatus,
     TimelineEntry,
 )
-from .models import InvestmentProject
+from .models import CitizenReport, InvestmentProject
 from .reference import LocalityPlaces, NotALocality, places_of
 
 
@@ -45,8 +47,10 @@ def locality_places() -> LocalityPlaces:
     except (NotALocality, tenants_api.LocalityNotFound) as exc:
         raise ProjectError(
             {
-                "__all__": "Los proyectos de inversión son de una localidad: "
-                "regístrelos en el sitio de la localidad, no en el campus."
+                "__all__": _(
+                    "Los proyectos de inversión son de una localidad: regístrelos "
+                    "en el sitio de la localidad, no en el campus."
+                )
             }
         ) from exc
 
@@ -141,10 +145,10 @@ def create_project(
 
 
 def duplicate_code_message(code: str) -> str:
-    return (
-        f"Ya hay un proyecto con el código {code} en esta localidad. Cada proyecto "
+    return _(
+        "Ya hay un proyecto con el código %(code)s en esta localidad. Cada proyecto "
         "tiene su propio código: corríjalo, o edite el proyecto existente."
-    )
+    ) % {"code": code}
 
 
 def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, Any]:
@@ -158,12 +162,14 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         except ValidationError as exc:
             errors[name] = exc.messages[0]
 
-    run("code", lambda: _required(values.get("code"), "El código", 40))
-    run("name", lambda: _required(values.get("name"), "El nombre", 255))
+    run("code", lambda: _required(values.get("code"), _("El código"), 40))
+    run("name", lambda: _required(values.get("name"), _("El nombre"), 255))
     run("line", lambda: validation.clean_line(values.get("line")).value)
     run(
         "spending_concept",
-        lambda: _required(values.get("spending_concept"), "El concepto de gasto", 255),
+        lambda: _required(
+            values.get("spending_concept"), _("El concepto de gasto"), 255
+        ),
     )
     run("budget", lambda: validation.parse_cop(values.get("budget")))
     run(
@@ -174,9 +180,9 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         run("progress", lambda: validation.parse_percent(progress))
         fields["progress_source"] = FigureSource.LOCAL_OFFICE.value
     for name, what in (
-        ("starts_on", "La fecha de inicio"),
-        ("ends_on", "La fecha de terminación"),
-        ("progress_as_of", "La fecha del avance"),
+        ("starts_on", _("La fecha de inicio")),
+        ("ends_on", _("La fecha de terminación")),
+        ("progress_as_of", _("La fecha del avance")),
     ):
         raw = values.get(name)
         if raw not in (None, ""):
@@ -190,7 +196,7 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
     ):
         fields[name] = str(values.get(name) or "").strip()[:size]
     if fields.get("secop_url") and not fields["secop_url"].startswith("https://"):
-        errors["secop_url"] = (
+        errors["secop_url"] = _(
             "El enlace a SECOP II debe empezar por https:// (cópielo de la barra "
             "de direcciones del proceso)."
         )
@@ -202,7 +208,7 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
         errors.update(exc.errors)
     starts, ends = fields.get("starts_on"), fields.get("ends_on")
     if starts and ends and ends < starts:
-        errors["ends_on"] = (
+        errors["ends_on"] = _(
             "La fecha de terminación es anterior a la de inicio: revise las dos."
         )
     if errors:
@@ -213,16 +219,31 @@ def clean_fields(values: dict[str, Any], places: LocalityPlaces) -> dict[str, An
 def _required(value: Any, what: str, size: int) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        raise ValidationError(f"{what} es obligatorio.")
+        raise ValidationError(_("%(what)s es obligatorio.") % {"what": what})
     if len(text) > size:
-        raise ValidationError(f"{what} es muy largo: máximo {size} caracteres.")
+        raise ValidationError(
+            _("%(what)s es muy largo: máximo %(size)d caracteres.")
+            % {"what": what, "size": size}
+        )
     return text
 
 
 def get_project(code: str) -> ProjectData | None:
     """One project of the active locality by its code, or None."""
-    project = InvestmentProject.objects.filter(code=code).first()
+    project = _with_observation(InvestmentProject.objects.filter(code=code)).first()
     return to_data(project) if project else None
+
+
+def _with_observation(queryset: QuerySet) -> QuerySet:
+    """Each project with its latest published citizen observation, in the same
+    query (drafts and returned reports never count)."""
+    latest = CitizenReport.objects.filter(
+        project=OuterRef("pk"), status=ReportStatus.PUBLISHED
+    ).order_by("-submitted_at")
+    return queryset.annotate(
+        observed_progress=Subquery(latest.values("observed_progress")[:1]),
+        observed_at=Subquery(latest.values("submitted_at")[:1]),
+    )
 
 
 def list_projects(
@@ -236,7 +257,9 @@ def list_projects(
     """
     line_value = _member(InvestmentLine, line)
     status_value = _member(ProjectStatus, status)
-    queryset: QuerySet[InvestmentProject] = InvestmentProject.objects.all()
+    queryset: QuerySet[InvestmentProject] = _with_observation(
+        InvestmentProject.objects.all()
+    )
     if line_value:
         queryset = queryset.filter(line=line_value)
     if status_value:
@@ -298,4 +321,6 @@ def to_data(project: InvestmentProject) -> ProjectData:
             )
             for e in project.official_timeline or []
         ),
+        observed_progress=getattr(project, "observed_progress", None),
+        observed_at=getattr(project, "observed_at", None),
     )

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from tenants import api as tenants_api
 
 _DATA = Path(__file__).resolve().parent / "data"
-SOURCE_CREDIT = "Fuente: UAECD; SDP/IDECA, vía Datos Abiertos Bogotá"
+SOURCE_CREDIT = gettext_lazy("Fuente: UAECD; SDP/IDECA, vía Datos Abiertos Bogotá")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .data import OutsideService, SyncOutcome, SyncStatus
 from .imports import decidim, secop
@@ -33,7 +34,7 @@ def refresh_official_figures(
 
 
 def _refresh(service: OutsideService) -> SyncOutcome:
-    sync, _ = SourceSync.objects.get_or_create(service=service.value)
+    sync, _created = SourceSync.objects.get_or_create(service=service.value)
     try:
         if service is OutsideService.DECIDIM:
             if not (sync.endpoint and sync.component_id):
@@ -75,15 +76,21 @@ def configure_decidim(endpoint: str, component_id: str) -> SyncStatus:
             URLValidator(schemes=["https"])(endpoint)
         except ValidationError as exc:
             raise SourceConfigError(
-                "La dirección del API de Decidim debe ser https://…/api (por "
-                "ejemplo https://decidim.example.org/api)."
+                _(
+                    "La dirección del API de Decidim debe ser https://…/api (por "
+                    "ejemplo https://decidim.example.org/api)."
+                )
             ) from exc
     if endpoint and not component_id.isdigit():
         raise SourceConfigError(
-            "El componente de Decidim es un número (aparece en la dirección del "
-            "componente: …/f/<número>/)."
+            _(
+                "El componente de Decidim es un número (aparece en la dirección "
+                "del componente: …/f/<número>/)."
+            )
         )
-    sync, _ = SourceSync.objects.get_or_create(service=OutsideService.DECIDIM.value)
+    sync, _created = SourceSync.objects.get_or_create(
+        service=OutsideService.DECIDIM.value
+    )
     sync.endpoint, sync.component_id = endpoint, component_id
     sync.save(update_fields=["endpoint", "component_id"])
     return _to_status(sync)

@@ -32,3 +32,19 @@ def refresh_locality_task(schema_name: str) -> dict[str, str]:
         o.service.value: o.error or ("sin datos" if o.skipped else f"{o.updated}")
         for o in outcomes
     }
+
+
+@shared_task(name="monitoring.escalate_all_localities")
+def escalate_all_localities_task() -> dict[str, str]:
+    """Beat, each morning: one escalation task per locality (never the campus)."""
+    return {
+        schema: escalate_locality_task.delay(schema).id
+        for schema in tenants_api.locality_schemas(include_campus=False)
+    }
+
+
+@shared_task(name="monitoring.escalate_locality")
+def escalate_locality_task(schema_name: str) -> list[str]:
+    """Escalate the locality's unanswered reports whose legal term has passed."""
+    with tenants_api.in_locality(schema_name):
+        return api.escalate_overdue()

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .data import (
     INVESTMENT_LINE_LABELS,
@@ -28,7 +30,11 @@ from .reference import (
     find_locality_of_upz,
 )
 
-_MONEY_EXAMPLE = "por ejemplo $ 1.234.567,50 o 1234567"
+_MONEY_EXAMPLE = gettext_lazy("por ejemplo $ 1.234.567,50 o 1234567")
+# Default subjects of the messages ("El presupuesto debe…"), translated lazily.
+_BUDGET = gettext_lazy("El presupuesto")
+_PROGRESS = gettext_lazy("El avance")
+_DATE = gettext_lazy("La fecha")
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
 _MAX_BUDGET = Decimal("1e15")  # above the whole district budget: a typo
@@ -40,22 +46,32 @@ def fold(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
-def parse_cop(value: Any, *, what: str = "El presupuesto") -> Decimal:
+def parse_cop(value: Any, *, what: str = _BUDGET) -> Decimal:
     """Pesos from a number or from text in Colombian format."""
     if isinstance(value, bool):
-        raise ValidationError(f"{what} debe ser un valor en pesos ({_MONEY_EXAMPLE}).")
+        raise ValidationError(
+            _("%(what)s debe ser un valor en pesos (%(example)s).")
+            % {"what": what, "example": _MONEY_EXAMPLE}
+        )
     if isinstance(value, int | float | Decimal):
         amount = Decimal(str(value))
     else:
         amount = _parse_cop_text(str(value or ""), what)
     if amount < 0:
-        raise ValidationError(f"{what} no puede ser negativo (se leyó {value}).")
+        raise ValidationError(
+            _("%(what)s no puede ser negativo (se leyó %(value)s).")
+            % {"what": what, "value": value}
+        )
     if amount >= _MAX_BUDGET:
         raise ValidationError(
-            f"{what} es demasiado grande ({value}): revise que no sobren dígitos."
+            _("%(what)s es demasiado grande (%(value)s): revise que no sobren dígitos.")
+            % {"what": what, "value": value}
         )
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{what} tiene más de dos decimales ({value}).")
+        raise ValidationError(
+            _("%(what)s tiene más de dos decimales (%(value)s).")
+            % {"what": what, "value": value}
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -65,46 +81,62 @@ def _parse_cop_text(raw: str, what: str) -> Decimal:
     text = text.removeprefix("$").replace(" ", "")
     if not text:
         raise ValidationError(
-            f"{what} está vacío. Escríbalo en pesos ({_MONEY_EXAMPLE})."
+            _("%(what)s está vacío. Escríbalo en pesos (%(example)s).")
+            % {"what": what, "example": _MONEY_EXAMPLE}
         )
-    whole, _, cents = text.partition(",")
+    whole, _comma, cents = text.partition(",")
     if "," in cents or (cents and not cents.isdigit()) or len(cents) > 2:
         raise ValidationError(
-            f"{what} «{raw}» no se entiende: use coma solo para los centavos "
-            f"({_MONEY_EXAMPLE})."
+            _(
+                "%(what)s «%(raw)s» no se entiende: use coma solo para los "
+                "centavos (%(example)s)."
+            )
+            % {"what": what, "raw": raw, "example": _MONEY_EXAMPLE}
         )
     if _THOUSANDS.match(whole):
         whole = whole.replace(".", "")
     elif not _PLAIN.match(whole):
         raise ValidationError(
-            f"{what} «{raw}» no se entiende: escriba puntos para los miles y coma "
-            f"para los centavos ({_MONEY_EXAMPLE})."
+            _(
+                "%(what)s «%(raw)s» no se entiende: escriba puntos para los miles "
+                "y coma para los centavos (%(example)s)."
+            )
+            % {"what": what, "raw": raw, "example": _MONEY_EXAMPLE}
         )
     try:
         return Decimal(f"{whole}.{cents or '0'}")
     except InvalidOperation as exc:  # pragma: no cover - the patterns above guard it
-        raise ValidationError(f"{what} «{raw}» no es un valor en pesos.") from exc
+        raise ValidationError(
+            _("%(what)s «%(raw)s» no es un valor en pesos.")
+            % {"what": what, "raw": raw}
+        ) from exc
 
 
-def parse_percent(value: Any, *, what: str = "El avance") -> Decimal:
+def parse_percent(value: Any, *, what: str = _PROGRESS) -> Decimal:
     """A percentage between 0 and 100 ("45", "45,5", "45.5 %", 0.455 is not 45.5)."""
     text = str(value).replace("%", "").replace(",", ".").strip()
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError(
-            f"{what} «{value}» no es un número. Escriba un porcentaje de 0 a 100, "
-            "por ejemplo 45 o 45,5."
+            _(
+                "%(what)s «%(value)s» no es un número. Escriba un porcentaje de 0 "
+                "a 100, por ejemplo 45 o 45,5."
+            )
+            % {"what": what, "value": value}
         ) from exc
     if not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
         raise ValidationError(
-            f"{what} debe estar entre 0 y 100 (se leyó {value}). Escríbalo como "
-            "porcentaje, sin multiplicar ni dividir."
+            _(
+                "%(what)s debe estar entre 0 y 100 (se leyó %(value)s). Escríbalo "
+                "como porcentaje, sin multiplicar ni dividir."
+            )
+            % {"what": what, "value": value}
         )
     return number.quantize(Decimal("0.01"))
 
 
-def parse_date(value: Any, *, what: str = "La fecha") -> date:
+def parse_date(value: Any, *, what: str = _DATE) -> date:
     """A date as ISO (2025-03-01), as Colombians write it (01/03/2025), or a cell."""
     if isinstance(value, datetime):
         return value.date()
@@ -117,8 +149,11 @@ def parse_date(value: Any, *, what: str = "La fecha") -> date:
         except ValueError:
             continue
     raise ValidationError(
-        f"{what} «{value}» no se entiende. Use día/mes/año (01/03/2025) o "
-        "año-mes-día (2025-03-01)."
+        _(
+            "%(what)s «%(value)s» no se entiende. Use día/mes/año (01/03/2025) o "
+            "año-mes-día (2025-03-01)."
+        )
+        % {"what": what, "value": value}
     )
 
 
@@ -145,8 +180,11 @@ def clean_line(value: Any) -> InvestmentLine:
             for n, label in enumerate(INVESTMENT_LINE_LABELS.values(), start=1)
         )
         raise ValidationError(
-            f"Línea de inversión desconocida: «{value}». Use el número o el nombre "
-            f"de una de las cinco líneas: {choices}."
+            _(
+                "Línea de inversión desconocida: «%(value)s». Use el número o el "
+                "nombre de una de las cinco líneas: %(choices)s."
+            )
+            % {"value": value, "choices": choices}
         )
     return line
 
@@ -186,8 +224,11 @@ _STATUS_WORDS.update(
 def clean_status(value: Any) -> ProjectStatus:
     status = _STATUS_WORDS.get(fold(str(value)))
     if status is None:
-        choices = ", ".join(PROJECT_STATUS_LABELS.values())
-        raise ValidationError(f"Estado desconocido: «{value}». Use uno de: {choices}.")
+        choices = ", ".join(_(label) for label in PROJECT_STATUS_LABELS.values())
+        raise ValidationError(
+            _("Estado desconocido: «%(value)s». Use uno de: %(choices)s.")
+            % {"value": value, "choices": choices}
+        )
     return status
 
 
@@ -206,12 +247,28 @@ def clean_upz(value: Any, places: LocalityPlaces) -> str:
     elsewhere = find_locality_of_upz(text)
     if elsewhere:
         raise ValidationError(
-            f"La UPZ {text} es de {elsewhere}, no de {places.name}. Use una UPZ de "
-            f"esta localidad: {_some(places.upz)}."
+            _(
+                "La UPZ %(upz)s es de %(elsewhere)s, no de %(here)s. Use una UPZ de "
+                "esta localidad: %(some)s."
+            )
+            % {
+                "upz": text,
+                "elsewhere": elsewhere,
+                "here": places.name,
+                "some": _some(places.upz),
+            }
         )
     raise ValidationError(
-        f"UPZ desconocida: «{value}». Use el código oficial (por ejemplo "
-        f"{next(iter(places.upz))}); las de {places.name} son: {_some(places.upz)}."
+        _(
+            "UPZ desconocida: «%(value)s». Use el código oficial (por ejemplo "
+            "%(example)s); las de %(here)s son: %(some)s."
+        )
+        % {
+            "value": value,
+            "example": next(iter(places.upz)),
+            "here": places.name,
+            "some": _some(places.upz),
+        }
     )
 
 
@@ -225,18 +282,32 @@ def clean_barrio(value: Any, upz_code: str, places: LocalityPlaces) -> str:
         elsewhere = find_locality_of_barrio(text)
         if elsewhere:
             raise ValidationError(
-                f"El barrio {text} es de {elsewhere}, no de {places.name}. Use el "
-                "código de sector catastral de un barrio de esta localidad."
+                _(
+                    "El barrio %(barrio)s es de %(elsewhere)s, no de %(here)s. Use "
+                    "el código de sector catastral de un barrio de esta localidad."
+                )
+                % {"barrio": text, "elsewhere": elsewhere, "here": places.name}
             )
         raise ValidationError(
-            f"Barrio desconocido: «{value}». Use el código de sector catastral de "
-            "seis dígitos (por ejemplo 004512), no el nombre: varios barrios se "
-            "llaman igual."
+            _(
+                "Barrio desconocido: «%(value)s». Use el código de sector catastral "
+                "de seis dígitos (por ejemplo 004512), no el nombre: varios barrios "
+                "se llaman igual."
+            )
+            % {"value": value}
         )
     if upz_code and barrio.upz_code != upz_code:
         raise ValidationError(
-            f"El barrio {text} ({barrio.name}) está en la {barrio.upz_code}, no en "
-            f"la {upz_code}. Corrija la UPZ o el barrio."
+            _(
+                "El barrio %(barrio)s (%(name)s) está en la %(its_upz)s, no en la "
+                "%(upz)s. Corrija la UPZ o el barrio."
+            )
+            % {
+                "barrio": text,
+                "name": barrio.name,
+                "its_upz": barrio.upz_code,
+                "upz": upz_code,
+            }
         )
     return text
 

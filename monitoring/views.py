@@ -18,7 +18,7 @@ from .data import (
 )
 
 
-def _require_locality() -> None:
+def require_locality() -> None:
     if not api.serves_projects():
         raise Http404(
             _("El seguimiento de proyectos está en el sitio de cada localidad.")
@@ -26,7 +26,7 @@ def _require_locality() -> None:
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    _require_locality()
+    require_locality()
     page = api.list_projects(
         line=request.GET.get("linea"), status=request.GET.get("estado")
     )
@@ -35,6 +35,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "monitoring/project_list.html",
         {
             "page": page,
+            "rows": [
+                (
+                    project,
+                    api.comparison(
+                        project.progress,
+                        project.observed_progress,
+                        project.observed_at,
+                    ),
+                )
+                for project in page.projects
+            ],
             "lines": INVESTMENT_LINE_LABELS.items(),
             "statuses": PROJECT_STATUS_LABELS.items(),
             "sources": FIGURE_SOURCE_LABELS,
@@ -44,12 +55,24 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
-    _require_locality()
+    require_locality()
     project = api.get_project(code)
     if project is None:
         raise Http404(_("Esta localidad no tiene un proyecto con ese código."))
     return render(
         request,
         "monitoring/project_detail.html",
-        {"project": project, "credit": api.SOURCE_CREDIT},
+        {
+            "project": project,
+            "comparison": api.comparison(
+                project.progress, project.observed_progress, project.observed_at
+            ),
+            "reports": [
+                (report, api.VERDICT_LABELS[report.verdict])
+                for report in api.published_reports(code)
+            ],
+            "may_report": request.user.is_authenticated
+            and api.reporting_assignment(request.user.pk, code) is not None,
+            "credit": api.SOURCE_CREDIT,
+        },
     )

@@ -5,12 +5,13 @@ What each role may do comes from the Django permissions of ``ROLE_POLICY``
 """
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
+from . import admin_views, api, review_views
 from .forms import ProjectForm
 from .models import InvestmentProject
 
@@ -18,7 +19,7 @@ from .models import InvestmentProject
 class InvestmentProjectViewSet(ModelViewSet):
     model = InvestmentProject
     icon = "site"
-    menu_label = "Proyectos de inversión"
+    menu_label = _("Proyectos de inversión")
     menu_order = 470
     add_to_admin_menu = True
     url_prefix = "seguimiento/proyectos"
@@ -43,7 +44,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldRowPanel([FieldPanel("upz_code"), FieldPanel("barrio_code")]),
                     FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
                 ],
-                heading="Proyecto",
+                heading=_("Proyecto"),
             ),
             MultiFieldPanel(
                 [
@@ -53,7 +54,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldPanel("progress_source"),
                     FieldPanel("progress_as_of"),
                 ],
-                heading="Cifras oficiales",
+                heading=_("Cifras oficiales"),
             ),
             MultiFieldPanel(
                 [
@@ -63,7 +64,7 @@ class InvestmentProjectViewSet(ModelViewSet):
                     FieldPanel("gab_proposal"),
                     FieldPanel("decidim_result_id"),
                 ],
-                heading="Enlaces a otras fuentes",
+                heading=_("Enlaces a otras fuentes"),
             ),
         ],
         base_form_class=ProjectForm,
@@ -96,6 +97,36 @@ def monitoring_admin_urls():
             admin_views.sources,
             name="monitoring_admin_sources",
         ),
+        path(
+            "seguimiento/reportes/",
+            review_views.review_list,
+            name="monitoring_admin_reviews",
+        ),
+        path(
+            "seguimiento/reportes/<str:report_uuid>/",
+            review_views.review_detail,
+            name="monitoring_admin_review",
+        ),
+        path(
+            "seguimiento/respuestas/",
+            review_views.answers,
+            name="monitoring_admin_answers",
+        ),
+        path(
+            "seguimiento/respuestas/<str:report_uuid>/",
+            review_views.answer_detail,
+            name="monitoring_admin_answer",
+        ),
+        path(
+            "seguimiento/asignaciones/",
+            review_views.assignments,
+            name="monitoring_admin_assignments",
+        ),
+        path(
+            "seguimiento/veedurias/",
+            review_views.veedurias,
+            name="monitoring_admin_veedurias",
+        ),
     ]
 
 
@@ -107,8 +138,63 @@ class _ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def monitoring_import_menu_item():
     return _ImportMenuItem(
-        "Importar proyectos y fuentes",
+        _("Importar proyectos y fuentes"),
         reverse("monitoring_admin_import"),
         icon_name="upload",
         order=471,
+    )
+
+
+class _PermissionMenuItem(MenuItem):
+    """A menu item shown to whoever passes ``check`` (a ``monitoring.api`` rule)."""
+
+    def __init__(self, *args, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def monitoring_review_menu_item():
+    return _PermissionMenuItem(
+        _("Reportes ciudadanos"),
+        reverse("monitoring_admin_reviews"),
+        icon_name="doc-full",
+        order=472,
+        check=api.may_review,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def monitoring_assignments_menu_item():
+    return _PermissionMenuItem(
+        _("Asignar proyectos"),
+        reverse("monitoring_admin_assignments"),
+        icon_name="group",
+        order=473,
+        check=api.may_assign,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def monitoring_veedurias_menu_item():
+    return _PermissionMenuItem(
+        _("Veedurías ciudadanas"),
+        reverse("monitoring_admin_veedurias"),
+        icon_name="group",
+        order=474,
+        check=api.may_register_veedurias,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def monitoring_answers_menu_item():
+    return _PermissionMenuItem(
+        _("Responder reportes"),
+        reverse("monitoring_admin_answers"),
+        icon_name="mail",
+        order=475,
+        check=api.may_answer,
     )

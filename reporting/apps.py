@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ReportingConfig(AppConfig):
     name = "reporting"
-    verbose_name = "Reportes y tableros"
+    verbose_name = gettext_lazy("Reportes y tableros")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

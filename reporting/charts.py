@@ -1,15 +1,20 @@
 """Server-rendered SVG charts: no JavaScript, a few kilobytes, readable on phones.
 
 Each chart has a ``<title>``/``<desc>`` and the page shows a data table next to
-it (the accessible alternative). Text is escaped; numbers are formatted es-CO.
+it (the accessible alternative). Text is escaped and translated; numbers follow the active language's format
+(Django's localization: 50.000 in es-CO).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .data import Figures, Row, WeekPoint
 
@@ -43,8 +48,14 @@ TILES = {
 }
 
 
+def _day(day: date) -> str:
+    """A date in the active language's short format (es-CO: 30/11/2026)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _n(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    """A whole number with the active language's grouping (es-CO: 50.000)."""
+    return formats.number_format(round(value), 0, force_grouping=True)
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
@@ -92,11 +103,11 @@ def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> Safe
     body = [
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" '
         f'y2="{height - pad}" stroke="{INK}"/>',
-        f'<text x="{pad}" y="{height - pad + 16}">{points[0].week:%d/%m/%Y}</text>'
+        f'<text x="{pad}" y="{height - pad + 16}">{_day(points[0].week)}</text>'
         if points
         else "",
         f'<text x="{width - pad}" y="{height - pad + 16}" text-anchor="end">'
-        f"{points[-1].week:%d/%m/%Y}</text>"
+        f"{_day(points[-1].week)}</text>"
         if points
         else "",
         f'<text x="4" y="{pad - 6}">{_n(top)}</text>',
@@ -116,22 +127,23 @@ def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> Safe
             f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
             f'stroke="{ACCENT}" stroke-dasharray="6 4"/>'
             f'<text x="{width - pad}" y="{y - 4:.1f}" text-anchor="end">'
-            f"Meta {_n(target)}</text>"
+            f"{escape(_('Meta'))} {_n(target)}</text>"
         )
     body.append(
-        f'<text x="{pad}" y="14" fill="{INK}">— Inscritas</text>'
-        f'<text x="{pad + 110}" y="14" fill="{ACCENT}">— Formadas</text>'
+        f'<text x="{pad}" y="14" fill="{INK}">— {escape(_("Inscritas"))}</text>'
+        f'<text x="{pad + 110}" y="14" fill="{ACCENT}">— '
+        f"{escape(_('Formadas'))}</text>"
     )
     return _svg(width, height, title, body)
 
 
 FUNNEL_STAGES = (
-    ("registered", "Registradas"),
-    ("enrolled", "Inscritas"),
-    ("active_30d", "Activas (30 días)"),
-    ("completed", "Formadas"),
-    ("certified", "Certificadas"),
-    ("in_role", "En rol de participación"),
+    ("registered", gettext_lazy("Registradas")),
+    ("enrolled", gettext_lazy("Inscritas")),
+    ("active_30d", gettext_lazy("Activas (30 días)")),
+    ("completed", gettext_lazy("Formadas")),
+    ("certified", gettext_lazy("Certificadas")),
+    ("in_role", gettext_lazy("En rol de participación")),
 )
 
 
@@ -153,7 +165,7 @@ def funnel(figures: Figures, *, title: str) -> SafeString:
             f'fill="{ACCENT}" fill-opacity="{1 - i * 0.12:.2f}"/>',
             f'<text x="{width / 2}" y="{i * line_h + 19}" text-anchor="middle" '
             f'fill="{INK}" paint-order="stroke" stroke="#fff" stroke-width="3">'
-            f"{escape(label)}: {_n(value)}</text>",
+            f"{escape(str(label))}: {_n(value)}</text>",
         ]
     return _svg(width, len(stages) * line_h + 4, title, body)
 
@@ -171,7 +183,7 @@ def tile_map(
         col, r = TILES[code]
         x, y = col * (size + gap), r * (size + gap)
         if row.progress is None:
-            fill, text = "#ddd", "sin meta"
+            fill, text = "#ddd", _("sin meta")
         else:
             fill = ACCENT
             text = f"{min(row.progress, 9.99) * 100:.0f} %"

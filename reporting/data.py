@@ -1,12 +1,14 @@
-"""Values the reporting app hands out (stdlib only)."""
+"""Values the reporting app hands out (stdlib only, and the accounts' stdlib-only
+values it shares)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# Cells with fewer people than this are suppressed in pages and exports.
-MIN_CELL = 5
+# Cells with fewer people than this are suppressed in pages and exports: the
+# platform's one threshold, defined with the people it protects.
+from lms.accounts.data import MIN_CELL as MIN_CELL
 
 DEFAULT_CITY_TARGET = 50_000
 

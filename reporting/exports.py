@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from .data import MIN_CELL, Dashboard
@@ -21,27 +22,27 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
     f = dashboard.figures
     sheets: list[tuple[str, list[list[object]]]] = [
         (
-            "Resumen",
+            _("Resumen"),
             [
-                ["Ámbito", dashboard.scope_name],
-                ["Fecha", dashboard.today.isoformat()],
-                ["Registradas", "" if f.registered is None else f.registered],
-                ["Inscritas", f.enrolled],
-                ["Activas (30 días)", f.active_30d],
-                ["Formadas", f.completed],
-                ["Certificadas", f.certified],
-                ["En rol de participación", f.in_role],
-                ["Meta", dashboard.target.people if dashboard.target else ""],
-                *[["Nota", note] for note in dashboard.notes],
+                [_("Ámbito"), dashboard.scope_name],
+                [_("Fecha"), dashboard.today.isoformat()],
+                [_("Registradas"), "" if f.registered is None else f.registered],
+                [_("Inscritas"), f.enrolled],
+                [_("Activas (30 días)"), f.active_30d],
+                [_("Formadas"), f.completed],
+                [_("Certificadas"), f.certified],
+                [_("En rol de participación"), f.in_role],
+                [_("Meta"), dashboard.target.people if dashboard.target else ""],
+                *[[_("Nota"), note] for note in dashboard.notes],
             ],
         )
     ]
-    header = ["Clave", "Nombre", "Inscritas", "Formadas", "Certificadas"]
+    header = [_("Clave"), _("Nombre"), _("Inscritas"), _("Formadas"), _("Certificadas")]
     if dashboard.localities:
         sheets.append(
             (
-                "Localidades",
-                [[*header, "Activas (30 días)", "Meta"]]
+                _("Localidades"),
+                [[*header, _("Activas (30 días)"), _("Meta")]]
                 + [
                     [
                         r.key,
@@ -69,14 +70,14 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
         )
     sheets.append(
         (
-            "Semanas",
+            _("Semanas"),
             [
                 [
-                    "Semana",
-                    "Nuevas inscritas",
-                    "Nuevas formadas",
-                    "Inscritas (acum.)",
-                    "Formadas (acum.)",
+                    _("Semana"),
+                    _("Nuevas inscritas"),
+                    _("Nuevas formadas"),
+                    _("Inscritas (acum.)"),
+                    _("Formadas (acum.)"),
                 ]
             ]
             + [
@@ -92,7 +93,7 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
         )
     )
     differential: list[list[object]] = [
-        ["Enfoque", "Categoría", "Inscritas", "Formadas", "Certificadas"]
+        [_("Enfoque"), _("Categoría"), _("Inscritas"), _("Formadas"), _("Certificadas")]
     ]
     for breakdown in dashboard.breakdowns:
         for c in breakdown.cells:
@@ -106,7 +107,10 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
                 ]
             )
     differential.append(
-        [f"Celdas con menos de {MIN_CELL} personas se muestran como {SUPPRESSED}."]
+        [
+            _("Celdas con menos de %(min)s personas se muestran como %(shown)s.")
+            % {"min": MIN_CELL, "shown": SUPPRESSED}
+        ]
     )
     sheets.append(("Enfoque diferencial", differential))
     return sheets

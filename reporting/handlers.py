@@ -18,7 +18,7 @@ from django.db import DatabaseError
 
 from tenants import api as tenants_api
 
-from . import api
+from . import profiles, recording
 
 logger = logging.getLogger(__name__)
 
@@ -47,19 +47,19 @@ def _course_event(
 
 
 on_enrollment_created = _course_event(
-    api.record_enrollment, "una inscripción", "occurred_at"
+    recording.record_enrollment, "una inscripción", "occurred_at"
 )
 on_enrollment_withdrawn = _course_event(
-    api.record_withdrawal, "un retiro", "occurred_at"
+    recording.record_withdrawal, "un retiro", "occurred_at"
 )
 on_course_completed = _course_event(
-    api.record_completion, "una finalización", "completed_at"
+    recording.record_completion, "una finalización", "completed_at"
 )
 on_certificate_issued = _course_event(
-    api.record_certificate, "un certificado", "issued_at"
+    recording.record_certificate, "un certificado", "issued_at"
 )
 on_certificate_revoked = _course_event(
-    api.record_certification_since, "una revocación", "certified_since"
+    recording.record_certification_since, "una revocación", "certified_since"
 )
 
 
@@ -68,7 +68,7 @@ def on_learner_active(
 ) -> None:
     schema = tenants_api.current_schema()
     try:
-        api.record_activity(schema, user_id, occurred_at=occurred_at)
+        recording.record_activity(schema, user_id, occurred_at=occurred_at)
     except DatabaseError:
         logger.exception(
             "Reporte: no se registró una actividad; el recuento la corregirá."
@@ -77,7 +77,7 @@ def on_learner_active(
 
 def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
     try:
-        api.record_participation_role(user_id, holds_a_role=True)
+        profiles.record_participation_role(user_id, holds_a_role=True)
     except DatabaseError:
         logger.exception("Reporte: no se registró un rol; el recuento lo corregirá.")
 
@@ -96,7 +96,7 @@ def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
                 break
     with tenants_api.in_locality(here):
         try:
-            api.record_participation_role(user_id, holds_a_role=holds)
+            profiles.record_participation_role(user_id, holds_a_role=holds)
         except DatabaseError:
             logger.exception(
                 "Reporte: no se registró un retiro de rol; el recuento lo corregirá."
@@ -115,7 +115,7 @@ def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -
         sync_person_profiles_task.delay(user_ids)
         return
     try:
-        api.sync_person_profiles(user_ids)
+        profiles.sync_person_profiles(user_ids)
     except DatabaseError:
         logger.exception("Reporte: no se copió un perfil; el recuento lo corregirá.")
 

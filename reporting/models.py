@@ -12,6 +12,7 @@ access checks in ``api.py`` decide who sees which locality's rows.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class LearnerCourse(models.Model):
@@ -23,19 +24,21 @@ class LearnerCourse(models.Model):
     (``enrollment_changed_at`` decides between an enrollment and a withdrawal).
     """
 
-    schema_name = models.CharField("localidad (esquema)", max_length=63)
-    user_id = models.BigIntegerField("persona (id)")
-    course_key = models.CharField("curso", max_length=120)
-    is_enrolled = models.BooleanField("inscrita", default=False)
-    first_enrolled_at = models.DateTimeField("primera inscripción", null=True)
+    schema_name = models.CharField(gettext_lazy("localidad (esquema)"), max_length=63)
+    user_id = models.BigIntegerField(gettext_lazy("persona (id)"))
+    course_key = models.CharField(gettext_lazy("curso"), max_length=120)
+    is_enrolled = models.BooleanField(gettext_lazy("inscrita"), default=False)
+    first_enrolled_at = models.DateTimeField(
+        gettext_lazy("primera inscripción"), null=True
+    )
     enrollment_changed_at = models.DateTimeField(null=True)
-    completed_at = models.DateTimeField("completó", null=True)
-    certified_at = models.DateTimeField("certificada", null=True)
+    completed_at = models.DateTimeField(gettext_lazy("completó"), null=True)
+    certified_at = models.DateTimeField(gettext_lazy("certificada"), null=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        verbose_name = "persona en curso (reporte)"
-        verbose_name_plural = "personas en cursos (reporte)"
+        verbose_name = gettext_lazy("persona en curso (reporte)")
+        verbose_name_plural = gettext_lazy("personas en cursos (reporte)")
         constraints = [
             models.UniqueConstraint(
                 fields=["schema_name", "user_id", "course_key"],
@@ -46,9 +49,12 @@ class LearnerCourse(models.Model):
         # Defined here because a permission needs a model; checked in the active
         # schema (roles are groups per locality, ADR 0002). See README.md.
         permissions = [
-            ("view_city_dashboard", "Puede ver el tablero de la ciudad"),
-            ("view_locality_dashboard", "Puede ver el tablero de su localidad"),
-            ("change_targets", "Puede cambiar las metas del programa"),
+            ("view_city_dashboard", gettext_lazy("Puede ver el tablero de la ciudad")),
+            (
+                "view_locality_dashboard",
+                gettext_lazy("Puede ver el tablero de su localidad"),
+            ),
+            ("change_targets", gettext_lazy("Puede cambiar las metas del programa")),
         ]
 
     def __str__(self) -> str:
@@ -67,17 +73,21 @@ class PersonSummary(models.Model):
     the dates are the first of each kind.
     """
 
-    schema_name = models.CharField("ámbito (esquema; vacío: ciudad)", max_length=63)
-    user_id = models.BigIntegerField("persona (id)")
-    is_enrolled = models.BooleanField("inscrita o formada", default=False)
-    first_enrolled_at = models.DateTimeField("primera inscripción", null=True)
-    completed_at = models.DateTimeField("primera finalización", null=True)
-    certified_at = models.DateTimeField("primer certificado", null=True)
+    schema_name = models.CharField(
+        gettext_lazy("ámbito (esquema; vacío: ciudad)"), max_length=63
+    )
+    user_id = models.BigIntegerField(gettext_lazy("persona (id)"))
+    is_enrolled = models.BooleanField(gettext_lazy("inscrita o formada"), default=False)
+    first_enrolled_at = models.DateTimeField(
+        gettext_lazy("primera inscripción"), null=True
+    )
+    completed_at = models.DateTimeField(gettext_lazy("primera finalización"), null=True)
+    certified_at = models.DateTimeField(gettext_lazy("primer certificado"), null=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        verbose_name = "resumen de persona (reporte)"
-        verbose_name_plural = "resúmenes de personas (reporte)"
+        verbose_name = gettext_lazy("resumen de persona (reporte)")
+        verbose_name_plural = gettext_lazy("resúmenes de personas (reporte)")
         constraints = [
             models.UniqueConstraint(
                 fields=["schema_name", "user_id"], name="reporting_unique_summary"
@@ -94,16 +104,16 @@ class LearnerDay(models.Model):
 
     One row per (locality, person, day): a repeated ``learner_active`` event or a
     replay inserts nothing. The recount rebuilds these rows from the locality's
-    xAPI statements (every learning event is also a statement, issue #6).
+    xAPI statements (every learning event is also a statement).
     """
 
-    schema_name = models.CharField("localidad (esquema)", max_length=63)
-    user_id = models.BigIntegerField("persona (id)")
-    day = models.DateField("día")
+    schema_name = models.CharField(gettext_lazy("localidad (esquema)"), max_length=63)
+    user_id = models.BigIntegerField(gettext_lazy("persona (id)"))
+    day = models.DateField(gettext_lazy("día"))
 
     class Meta:
-        verbose_name = "día activo (reporte)"
-        verbose_name_plural = "días activos (reporte)"
+        verbose_name = gettext_lazy("día activo (reporte)")
+        verbose_name_plural = gettext_lazy("días activos (reporte)")
         constraints = [
             models.UniqueConstraint(
                 fields=["schema_name", "user_id", "day"],
@@ -119,34 +129,40 @@ class LearnerDay(models.Model):
 class PersonProfile(models.Model):
     """What the differential breakdowns need about a person. Holds sensitive
     personal data (gender, age, ethnic group, disability, victim status, LGBTIQ+,
-    rural residence), copied only when the person consented (accounts, issue #3).
+    rural residence), copied only when the person consented (accounts).
 
     Empty fields mean "no answer"; they are counted as "Sin dato", never guessed.
     Only aggregated, suppressed (< 5) counts ever leave this table.
     """
 
-    user_id = models.BigIntegerField("persona (id)", primary_key=True)
-    registered_at = models.DateTimeField("registro", null=True)
+    user_id = models.BigIntegerField(gettext_lazy("persona (id)"), primary_key=True)
+    registered_at = models.DateTimeField(gettext_lazy("registro"), null=True)
     # The locality the person said they live in (schema name; empty: not said).
     residence_schema = models.CharField(
-        "localidad de residencia", max_length=63, blank=True, db_index=True
+        gettext_lazy("localidad de residencia"),
+        max_length=63,
+        blank=True,
+        db_index=True,
     )
-    gender = models.CharField("género", max_length=40, blank=True)
-    birth_date = models.DateField("fecha de nacimiento", null=True)
-    ethnic_group = models.CharField("grupo étnico", max_length=60, blank=True)
-    has_disability = models.BooleanField("discapacidad", null=True)
-    is_victim = models.BooleanField("víctima del conflicto", null=True)
-    is_lgbtiq = models.BooleanField("LGBTIQ+", null=True)
-    is_rural = models.BooleanField("rural", null=True)
-    # Participation roles arrive with a later issue; kept ready (zero for now).
+    gender = models.CharField(gettext_lazy("género"), max_length=40, blank=True)
+    birth_date = models.DateField(gettext_lazy("fecha de nacimiento"), null=True)
+    ethnic_group = models.CharField(
+        gettext_lazy("grupo étnico"), max_length=60, blank=True
+    )
+    has_disability = models.BooleanField(gettext_lazy("discapacidad"), null=True)
+    is_victim = models.BooleanField(gettext_lazy("víctima del conflicto"), null=True)
+    is_lgbtiq = models.BooleanField(gettext_lazy("LGBTIQ+"), null=True)
+    is_rural = models.BooleanField(gettext_lazy("rural"), null=True)
+    # Holds a civic role in some locality (participation's role_selected/left
+    # events, corrected by the recount).
     has_participation_role = models.BooleanField(
-        "en rol de participación", default=False
+        gettext_lazy("en rol de participación"), default=False
     )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
-        verbose_name = "perfil diferencial (reporte)"
-        verbose_name_plural = "perfiles diferenciales (reporte)"
+        verbose_name = gettext_lazy("perfil diferencial (reporte)")
+        verbose_name_plural = gettext_lazy("perfiles diferenciales (reporte)")
 
     def __str__(self) -> str:
         return f"Perfil {self.user_id}"
@@ -156,14 +172,16 @@ class Target(models.Model):
     """A target of people trained: the city's (``schema_name`` empty) or a
     locality's. ``people`` is always positive (checked in ``api.set_target``)."""
 
-    schema_name = models.CharField("localidad (esquema)", max_length=63, unique=True)
-    people = models.PositiveIntegerField("personas")
-    target_date = models.DateField("fecha meta", null=True)
+    schema_name = models.CharField(
+        gettext_lazy("localidad (esquema)"), max_length=63, unique=True
+    )
+    people = models.PositiveIntegerField(gettext_lazy("personas"))
+    target_date = models.DateField(gettext_lazy("fecha meta"), null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "meta"
-        verbose_name_plural = "metas"
+        verbose_name = gettext_lazy("meta")
+        verbose_name_plural = gettext_lazy("metas")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(people__gt=0), name="reporting_target_positive"
@@ -182,8 +200,8 @@ class RecountRun(models.Model):
     drift = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = "recuento"
-        verbose_name_plural = "recuentos"
+        verbose_name = gettext_lazy("recuento")
+        verbose_name_plural = gettext_lazy("recuentos")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Celery tasks of the reporting app: thin callers of ``reporting.api``."""
+"""Celery tasks of the reporting app: thin callers of its topic modules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from celery import shared_task
 
 from tenants import api as tenants_api
 
-from . import api
+from .profiles import sync_person_profiles
+from .recounting import recount
 
 
 @shared_task(name="reporting.recount")
@@ -14,11 +15,11 @@ def recount_task() -> dict[str, int]:
     """Nightly full recount (Celery beat). Idempotent: running it twice is safe.
 
     Beat sends it from no locality; the loop over the localities is explicit
-    inside ``api.recount`` and starts from the public schema.
+    inside ``recount`` and starts from the public schema.
     """
     with tenants_api.in_public_schema():
-        drift = api.recount().drift
-        api.sync_person_profiles()  # registration data and consented answers
+        drift = recount().drift
+        sync_person_profiles()  # registration data and consented answers
         return drift
 
 
@@ -26,4 +27,4 @@ def recount_task() -> dict[str, int]:
 def sync_person_profiles_task(user_ids: list[int] | None = None) -> int:
     """Copy registration data and consented answers into the reporting profiles."""
     with tenants_api.in_public_schema():
-        return api.sync_person_profiles(user_ids)
+        return sync_person_profiles(user_ids)

@@ -16,7 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants import api as tenants_api
@@ -24,7 +26,7 @@ from tenants import api as tenants_api
 from . import api, charts, exports
 from .data import Dashboard, Filters
 
-_AGE_GROUPS = ("14 a 27", "28 a 59", "60 o más")
+_AGE_KEYS = {band.key for band in api.AGE_BANDS}
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -32,7 +34,7 @@ def _filters(request: HttpRequest) -> Filters:
     return Filters(
         course_key=request.GET.get("curso", "").strip()[:120],
         gender=request.GET.get("genero", "").strip()[:40],
-        age_group=age if age in _AGE_GROUPS else "",
+        age_group=age if age in _AGE_KEYS else "",
     )
 
 
@@ -78,32 +80,44 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
     localities = tenants_api.list_localities(include_campus=False)
     codes = {loc.schema_name: loc.code for loc in localities}
     at_campus = tenants_api.current_schema() == settings.CITY_CAMPUS_SCHEMA
+    language = translation.get_language()
     # The figures and charts part of the page is cached per build (template
     # fragment); the charts are drawn only when that fragment is rendered.
     context = {
         "board": board,
-        "board_version": f"{board.scope}|{board.filters!r}|{board.built_at}|{at_campus}",
+        "board_version": "|".join(
+            map(
+                str,
+                (board.scope, board.filters, board.built_at, at_campus, language),
+            )
+        ),
         "is_city": schema is None,
         "at_campus": at_campus,
         "query": request.GET.urlencode(),
-        "age_groups": _AGE_GROUPS,
-        "funnel_svg": _drawn(charts.funnel, board.figures, "Embudo de participación"),
+        "age_bands": api.AGE_BANDS,
+        "min_cell": api.MIN_CELL,
+        "suppressed": exports.SUPPRESSED,
+        "funnel_svg": _drawn(
+            charts.funnel, board.figures, _("Embudo de participación")
+        ),
         "line_svg": _drawn(
             charts.line,
             board.weeks,
-            "Personas inscritas y formadas por semana (acumulado)",
+            _("Personas inscritas y formadas por semana (acumulado)"),
             target=board.target.people if board.target else None,
         ),
         "locality_svg": _drawn(
-            charts.bars, board.localities, "Personas formadas por localidad"
+            charts.bars, board.localities, _("Personas formadas por localidad")
         ),
         "map_svg": _drawn(
             charts.tile_map,
             board.localities,
-            "Avance de cada localidad hacia su meta",
+            _("Avance de cada localidad hacia su meta"),
             codes=codes,
         ),
-        "course_svg": _drawn(charts.bars, board.courses, "Personas formadas por curso"),
+        "course_svg": _drawn(
+            charts.bars, board.courses, _("Personas formadas por curso")
+        ),
         "funnel_stages": charts.FUNNEL_STAGES,
         "can_edit_targets": schema is None
         and request.user.has_perm("reporting.change_targets"),
@@ -117,7 +131,7 @@ def export(
     request: HttpRequest, fmt: str, schema_name: str | None = None
 ) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
-        raise Http404("Formato desconocido: use .csv o .xlsx.")
+        raise Http404(_("Formato desconocido: use .csv o .xlsx."))
     schema = _scope(request, schema_name)
     try:
         board = _load(request, schema)
@@ -148,7 +162,7 @@ def save_target(request: HttpRequest) -> HttpResponse:
         return _denied(
             request,
             api.DashboardAccessDenied(
-                "Su cuenta puede ver el tablero pero no cambiar las metas."
+                _("Su cuenta puede ver el tablero pero no cambiar las metas.")
             ),
         )
     raw_date = request.POST.get("fecha", "").strip()
@@ -156,7 +170,7 @@ def save_target(request: HttpRequest) -> HttpResponse:
         target_date = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
         messages.error(
-            request, "La fecha meta no es válida; use el formato AAAA-MM-DD."
+            request, _("La fecha meta no es válida; use el formato AAAA-MM-DD.")
         )
         return redirect("reporting:dashboard")
     schema = request.POST.get("localidad", "").strip()
@@ -167,5 +181,5 @@ def save_target(request: HttpRequest) -> HttpResponse:
     except api.TargetError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Meta guardada.")
+        messages.success(request, _("Meta guardada."))
     return redirect("reporting:dashboard")

@@ -69,6 +69,7 @@ __all__ = [
     "provision_reference_localities",
     "read_reference_localities",
     "send_after_commit",
+    "site_url",
     "template_pending_migrations",
 ]
 
@@ -77,6 +78,12 @@ logger = logging.getLogger(__name__)
 
 class LocalityNotFound(LookupError):
     """No locality has that schema name."""
+
+
+def site_url(domain: str) -> str:
+    """The public address of the site at ``domain`` (no trailing slash), from
+    ``LOCALITY_SITE_URL``: every absolute link to a locality is built here."""
+    return settings.LOCALITY_SITE_URL.format(domain=domain).rstrip("/")
 
 
 def current_schema() -> str:

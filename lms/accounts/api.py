@@ -46,6 +46,7 @@ from .consent import (
 from .data import (
     ANSWER_CHOICES,
     DATA_POLICY_VERSION,
+    MIN_CELL,
     PURPOSE_TEXT,
     AgeGroup,
     CountCell,
@@ -100,10 +101,6 @@ __all__ = [
     "verify_email",
     "withdraw_consent",
 ]
-
-#: Cells with fewer people than this are suppressed in aggregate tables, so a
-#: small group (e.g. two Rrom people in Sumapaz) cannot be singled out.
-MIN_CELL = 5
 
 
 class RegistrationError(ValueError):

@@ -101,6 +101,19 @@ class AgeGroup(StrEnum):
 MIN_AGE = 14
 MAX_AGE = 110
 
+#: Youngest and oldest age (inclusive; None: no limit) of each reporting group.
+#: The one definition of the bands: dashboards, counts and lottery quotas use it.
+AGE_GROUP_SPANS: dict[AgeGroup, tuple[int, int | None]] = {
+    AgeGroup.YOUTH: (MIN_AGE, 27),
+    AgeGroup.ADULT: (28, 59),
+    AgeGroup.SENIOR: (60, None),
+}
+
+#: Cells with fewer people than this are suppressed in aggregate tables (the
+#: accounts' counts and the dashboards), so a small group (e.g. two Rrom people
+#: in Sumapaz) cannot be singled out.
+MIN_CELL = 5
+
 
 def age_on(birth_date: date, today: date) -> int:
     """Whole years between ``birth_date`` and ``today``."""
@@ -110,13 +123,10 @@ def age_on(birth_date: date, today: date) -> int:
 
 def age_group(age: int) -> AgeGroup | None:
     """The reporting group of an age, or None under 14."""
-    if age < MIN_AGE:
-        return None
-    if age <= 27:
-        return AgeGroup.YOUTH
-    if age <= 59:
-        return AgeGroup.ADULT
-    return AgeGroup.SENIOR
+    for group, (youngest, oldest) in AGE_GROUP_SPANS.items():
+        if age >= youngest and (oldest is None or age <= oldest):
+            return group
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from . import (
     email,
     enrollment,
     errors,
+    facilitators,
     lrs,
     notifications,
     people,
@@ -36,6 +37,7 @@ from .completion import *  # noqa: F403
 from .email import *  # noqa: F403
 from .enrollment import *  # noqa: F403
 from .errors import *  # noqa: F403
+from .facilitators import *  # noqa: F403
 from .lrs import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .people import *  # noqa: F403
@@ -54,6 +56,7 @@ __all__ += people.__all__  # who studies here (staff scope, role requirements)
 __all__ += lrs.__all__  # forwarding statements to an external LRS
 __all__ += reminders.__all__  # daily session reminders and nudges
 __all__ += email.__all__  # a notice by email; unsubscribing
+__all__ += facilitators.__all__  # who may open a cohort here; opening it
 __all__ += quizzes.__all__  # native quizzes
 __all__ += statements.__all__  # xAPI statements and activity states
 __all__ += cohorts.__all__  # cohorts, in-person sessions, attendance (QR, CSV)

@@ -74,8 +74,8 @@ def create_cohort(
 ) -> CohortData:
     """Open a cohort ("grupo") of a course.
 
-    The caller checks that ``facilitator_id`` holds the facilitator role in this
-    locality (roles live in a sibling app this one does not import).
+    ``facilitators.open_cohort`` checks that ``facilitator_id`` holds the
+    facilitator role in this locality first; this records the cohort.
     """
     require_rule(course_key)
     if ends_on < starts_on:

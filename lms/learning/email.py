@@ -76,8 +76,7 @@ def _send(title: str, body: str, email: str, unsubscribe_url: str) -> None:
 
 def _site_url() -> str:
     locality = tenants_api.get_locality(tenants_api.current_schema())
-    template = getattr(settings, "LEARNING_SITE_URL", "https://{domain}")
-    return template.format(domain=locality.domain or "localhost").rstrip("/")
+    return tenants_api.site_url(locality.domain or "localhost")
 
 
 def unsubscribe_token(user_id: int) -> str:

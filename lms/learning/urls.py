@@ -16,6 +16,5 @@ urlpatterns = [
         views.session_attendance,
         name="session_attendance",
     ),
-    path("cuestionarios/<slug:key>/", views.quiz, name="quiz"),
     path("avisos/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

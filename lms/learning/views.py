@@ -144,39 +144,6 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def quiz(request: HttpRequest, key: str) -> HttpResponse:
-    data = api.get_quiz(key)
-    if data is None:
-        raise Http404("Ese cuestionario no existe.")
-    result = error = None
-    if request.method == "POST":
-        answers = []
-        for n, question in enumerate(data["questions"]):
-            name = f"q{n}"
-            if question["kind"] == "multiple":
-                answers.append(
-                    [int(v) for v in request.POST.getlist(name) if v.isdigit()]
-                )
-            elif question["kind"] == "single":
-                value = request.POST.get(name, "")
-                answers.append(int(value) if value.isdigit() else None)
-            elif question["kind"] == "true_false":
-                answers.append({"si": True, "no": False}.get(request.POST.get(name)))
-            else:
-                answers.append(request.POST.get(name, ""))
-        try:
-            result = api.submit_quiz(request.user.pk, key, answers)
-        except api.LearningError as exc:
-            error = str(exc)
-    return render(
-        request,
-        "learning/quiz.html",
-        {"quiz": data, "result": result, "error": error},
-        status=400 if error else 200,
-    )
-
-
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every learning email: no sign-in needed, one tap to confirm."""
     if request.method == "POST":

@@ -75,6 +75,15 @@ _PROJECTS_KEEP = (
     "monitoring.change_investmentproject",
     "monitoring.import_projects",
 )
+# Citizen monitoring: a second person checks a veedor's report for privacy and
+# publishes it or returns it; managers register veedurías and assign projects.
+_REPORTS_REVIEW = "monitoring.review_citizenreport"
+# The alcaldía local answers published reports (a petition's legal term).
+_REPORTS_ANSWER = "monitoring.answer_citizenreport"
+_VEEDURIAS_KEEP = (
+    "monitoring.add_veeduria",
+    "monitoring.add_assignment",
+)
 _MEDIA_EDIT = (
     *_MEDIA_USE,
     "wagtailimages.change_image",
@@ -106,6 +115,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "certificates.view_certificate",
             # Reads the registry to prepare workshops and monitoring visits.
             _PROJECTS_VIEW,
+            _REPORTS_REVIEW,
         ),
     ),
     # Alcaldía Local staff: the locality's dashboard, rosters, local catalogue,
@@ -124,6 +134,9 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             "courses.hide_city_course",
             "reporting.view_locality_dashboard",
             *_PROJECTS_KEEP,
+            _REPORTS_REVIEW,
+            _REPORTS_ANSWER,
+            *_VEEDURIAS_KEEP,
             "participation.select_applicants",
             *_OPEN_DATA,
         ),
@@ -176,6 +189,9 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             *_PROJECTS_KEEP,
             # Removing a project (one registered by mistake) is the site's call.
             "monitoring.delete_investmentproject",
+            # Registers veedurías and assigns projects; reviewing reports is the
+            # facilitators' and managers' (a second person close to the ground).
+            *_VEEDURIAS_KEEP,
             "participation.select_applicants",
             *_OPEN_DATA,
         ),

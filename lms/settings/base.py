@@ -323,14 +323,23 @@ CELERY_BEAT_SCHEDULE["monitoring-nightly-refresh"] = {
     "schedule": crontab(hour=3, minute=15),
     "options": {"expires": 60 * 60 * 6},
 }
+# Citizen reports whose 15 business days passed without the alcaldía's answer
+# are escalated (with a letter) each morning in Bogotá, one task per locality.
+CELERY_BEAT_SCHEDULE["monitoring-overdue-answers"] = {
+    "task": "monitoring.escalate_all_localities",
+    "schedule": crontab(hour=6, minute=30),
+    "options": {"expires": 60 * 60 * 6},
+}
 MONITORING_SECOP_CONTRACTS_URL = os.environ.get(
     "MONITORING_SECOP_CONTRACTS_URL",
     "https://www.datos.gov.co/resource/jbjy-vk9h.json",
 )
 # Seconds before an outside service counts as down for this run.
 MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "20"))
-# Links in learning emails: the locality's own site.
-LEARNING_SITE_URL = os.environ.get("LEARNING_SITE_URL", "https://{domain}")
+# Public address of a locality's site ({domain} is its domain): links in emails,
+# QR codes and credential URLs all come from this one template
+# (``tenants.api.site_url``).
+LOCALITY_SITE_URL = os.environ.get("LOCALITY_SITE_URL", "https://{domain}")
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
@@ -409,8 +418,6 @@ CERTIFICATE_RETIRED_KEYS = os.environ.get("CERTIFICATE_RETIRED_KEYS", "")
 # Without a configured key, dev/test generate one once here (never in production).
 CERTIFICATE_ALLOW_DEV_KEY = False
 CERTIFICATE_DEV_KEY_FILE = DATA_DIR / "certificates" / "dev-signing-key.json"
-# Public address of a locality's site, for QR codes and credential URLs.
-CERTIFICATE_SITE_URL = os.environ.get("CERTIFICATE_SITE_URL", "https://{domain}")
 
 # --- H5P (docs/decisions/0007-h5p-player-and-xapi.md) ----------------------------
 # Highest H5P core API the bundled player (npm h5p-standalone) implements; a

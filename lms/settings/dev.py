@@ -20,6 +20,7 @@ MIDDLEWARE = [
 ]
 # Certificates: a development signing key is generated once into .data/.
 CERTIFICATE_ALLOW_DEV_KEY = True
-CERTIFICATE_SITE_URL = os.environ.get(
-    "CERTIFICATE_SITE_URL", "http://{domain}:" + os.environ.get("LMS_PORT", "8000")
+# Links in emails, QR codes and credentials point at `make run`'s own port.
+LOCALITY_SITE_URL = os.environ.get(
+    "LOCALITY_SITE_URL", "http://{domain}:" + os.environ.get("LMS_PORT", "8000")
 )

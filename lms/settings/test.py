@@ -45,7 +45,7 @@ REPORTING_REBUILD_SECONDS = int(os.environ.get("REPORTING_REBUILD_SECONDS", "0")
 
 # Certificates: a test signing key generated once into the run's data folder.
 CERTIFICATE_ALLOW_DEV_KEY = True
-CERTIFICATE_SITE_URL = "http://{domain}"
+LOCALITY_SITE_URL = "http://{domain}"
 
 # Certificates' kill-a-worker test: with Redis, a short visibility timeout hands a
 # dead worker's unacknowledged task to the next worker within seconds.

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from ..data import FigureSource
 from ..models import InvestmentProject
@@ -125,35 +126,44 @@ def apply_results(results: list[_Result]) -> int:
 
 def _results_connection(answer: Any, component_id: str) -> dict[str, Any]:
     if not isinstance(answer, dict):
-        raise _malformed("la respuesta no es un objeto")
+        raise _malformed(_("la respuesta no es un objeto"))
     if answer.get("errors"):
         first = answer["errors"][0]
         message = first.get("message") if isinstance(first, dict) else first
         raise ServiceError(
-            f"Decidim rechazó la consulta: «{str(message)[:200]}». Se conservan "
-            "las últimas cifras; revise la dirección del API y el componente."
+            _(
+                "Decidim rechazó la consulta: «%(message)s». Se conservan las "
+                "últimas cifras; revise la dirección del API y el componente."
+            )
+            % {"message": str(message)[:200]}
         )
     component = (answer.get("data") or {}).get("component")
     if component is None:
         raise ServiceError(
-            f"Decidim no tiene un componente {component_id} publicado. Se conservan "
-            "las últimas cifras; revise el número del componente."
+            _(
+                "Decidim no tiene un componente %(component)s publicado. Se "
+                "conservan las últimas cifras; revise el número del componente."
+            )
+            % {"component": component_id}
         )
     if component.get("__typename") != "Accountability":
         raise ServiceError(
-            f"El componente {component_id} de Decidim es «{component.get('__typename')}», "
-            "no de rendición de cuentas (Accountability). Se conservan las últimas "
-            "cifras; revise el número del componente."
+            _(
+                "El componente %(component)s de Decidim es «%(kind)s», no de "
+                "rendición de cuentas (Accountability). Se conservan las últimas "
+                "cifras; revise el número del componente."
+            )
+            % {"component": component_id, "kind": component.get("__typename")}
         )
     connection = component.get("results")
     if not isinstance(connection, dict):
-        raise _malformed("faltan los resultados")
+        raise _malformed(_("faltan los resultados"))
     return connection
 
 
 def _result(node: Any) -> _Result:
     if not isinstance(node, dict) or not node.get("id"):
-        raise _malformed("un resultado no tiene id")
+        raise _malformed(_("un resultado no tiene id"))
     status = node.get("status") or {}
     return _Result(
         result_id=str(node["id"]),
@@ -183,10 +193,12 @@ def _progress(value: Any) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _malformed(f"un avance no es un número ({value!r})")
+        raise _malformed(_("un avance no es un número (%(value)r)") % {"value": value})
     number = Decimal(str(value)).quantize(Decimal("0.01"))
     if not Decimal(0) <= number <= Decimal(100):
-        raise _malformed(f"un avance está fuera de 0-100 ({value})")
+        raise _malformed(
+            _("un avance está fuera de 0-100 (%(value)s)") % {"value": value}
+        )
     return number
 
 
@@ -207,19 +219,24 @@ def _date(value: Any) -> date | None:
         try:
             return date.fromisoformat(text[:10])
         except ValueError as exc:
-            raise _malformed(f"una fecha no se entiende ({text[:30]})") from exc
+            raise _malformed(
+                _("una fecha no se entiende (%(text)s)") % {"text": text[:30]}
+            ) from exc
 
 
 def _list(value: Any) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _malformed("se esperaba una lista")
+        raise _malformed(_("se esperaba una lista"))
     return value
 
 
 def _malformed(what: str) -> ServiceError:
     return ServiceError(
-        f"Decidim respondió con una forma inesperada ({what}). Se conservan las "
-        "últimas cifras."
+        _(
+            "Decidim respondió con una forma inesperada (%(what)s). Se conservan "
+            "las últimas cifras."
+        )
+        % {"what": what}
     )

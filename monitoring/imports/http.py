@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -40,18 +41,28 @@ def _send(method: str, url: str, service: str, **kwargs: Any) -> requests.Respon
         )
     except requests.Timeout as exc:
         raise ServiceError(
-            f"{service} no respondió a tiempo ({_timeout():.0f} s). Se conservan las "
-            "últimas cifras; se intentará de nuevo en la próxima actualización."
+            _(
+                "%(service)s no respondió a tiempo (%(seconds).0f s). Se conservan "
+                "las últimas cifras; se intentará de nuevo en la próxima "
+                "actualización."
+            )
+            % {"service": service, "seconds": _timeout()}
         ) from exc
     except requests.RequestException as exc:
         raise ServiceError(
-            f"No se pudo conectar con {service} ({exc.__class__.__name__}). Se "
-            "conservan las últimas cifras; revise la dirección o inténtelo más tarde."
+            _(
+                "No se pudo conectar con %(service)s (%(error)s). Se conservan las "
+                "últimas cifras; revise la dirección o inténtelo más tarde."
+            )
+            % {"service": service, "error": exc.__class__.__name__}
         ) from exc
     if response.status_code >= 400:
         raise ServiceError(
-            f"{service} respondió con el error HTTP {response.status_code}. Se "
-            "conservan las últimas cifras."
+            _(
+                "%(service)s respondió con el error HTTP %(status)d. Se conservan "
+                "las últimas cifras."
+            )
+            % {"service": service, "status": response.status_code}
         )
     return response
 
@@ -61,6 +72,9 @@ def _json(response: requests.Response, service: str) -> Any:
         return response.json()
     except ValueError as exc:
         raise ServiceError(
-            f"{service} respondió algo que no es JSON válido (empieza por "
-            f"«{response.text[:60]}»). Se conservan las últimas cifras."
+            _(
+                "%(service)s respondió algo que no es JSON válido (empieza por "
+                "«%(start)s»). Se conservan las últimas cifras."
+            )
+            % {"service": service, "start": response.text[:60]}
         ) from exc

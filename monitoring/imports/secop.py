@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..data import FigureSource
 from ..models import InvestmentProject
@@ -63,10 +64,10 @@ def fetch_contracts(contract_ids: list[str]) -> dict[str, dict[str, Any]]:
             service=SERVICE,
         )
         if not isinstance(answer, list):
-            raise _malformed("se esperaba una lista de contratos")
+            raise _malformed(_("se esperaba una lista de contratos"))
         for row in answer:
             if not isinstance(row, dict) or not row.get("id_contrato"):
-                raise _malformed("una fila no tiene id_contrato")
+                raise _malformed(_("una fila no tiene id_contrato"))
             rows[str(row["id_contrato"])] = _checked(row)
     return rows
 
@@ -97,7 +98,9 @@ def _checked(row: dict[str, Any]) -> dict[str, Any]:
     try:
         value = Decimal(str(raw_value)) if raw_value not in (None, "") else None
     except InvalidOperation as exc:
-        raise _malformed(f"valor_del_contrato no es un número ({raw_value!r})") from exc
+        raise _malformed(
+            _("valor_del_contrato no es un número (%(value)r)") % {"value": raw_value}
+        ) from exc
     link = row.get("urlproceso")
     if isinstance(link, dict):
         link = link.get("url")
@@ -111,6 +114,9 @@ def _checked(row: dict[str, Any]) -> dict[str, Any]:
 
 def _malformed(what: str) -> ServiceError:
     return ServiceError(
-        f"SECOP II respondió con una forma inesperada ({what}). Se conservan las "
-        "últimas cifras."
+        _(
+            "SECOP II respondió con una forma inesperada (%(what)s). Se conservan "
+            "las últimas cifras."
+        )
+        % {"what": what}
     )

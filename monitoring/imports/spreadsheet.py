@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ..data import ImportPreview, ImportResult, RowError
 from ..models import InvestmentProject
@@ -119,7 +120,7 @@ def import_file(content: bytes, *, filename: str) -> ImportResult:
             created=0,
             rejected=len(analysis.rejected),
             errors=analysis.errors,
-            file_error=(
+            file_error=_(
                 "Mientras se importaba, alguien registró un proyecto con uno de los "
                 "códigos del archivo. No se guardó nada: vuelva a importar el archivo."
             ),
@@ -183,14 +184,17 @@ def _analyse(content: bytes, filename: str) -> _Analysis:
                 line,
                 cells,
                 "codigo",
-                f"Código repetido: el {fields['code']} ya está en la línea "
-                f"{seen[fields['code']]}. Deje una sola fila por proyecto.",
+                _(
+                    "Código repetido: el %(code)s ya está en la línea %(line)d. "
+                    "Deje una sola fila por proyecto."
+                )
+                % {"code": fields["code"], "line": seen[fields["code"]]},
             )
             continue
         seen[fields["code"]] = line
         candidates.append((line, cells, fields))
     if not seen and not analysis.errors:
-        analysis.file_error = (
+        analysis.file_error = _(
             "El archivo solo tiene la fila de encabezados: agregue una fila por "
             "proyecto debajo de ella."
         )
@@ -218,8 +222,11 @@ def _map_header(header: list[str]) -> dict[str, int]:
         name = _ALIASES.get(name, name)
         if name in columns:
             raise FileProblem(
-                f"La columna «{raw}» aparece dos veces. Deje una sola y vuelva a "
-                "subir el archivo."
+                _(
+                    "La columna «%(column)s» aparece dos veces. Deje una sola y "
+                    "vuelva a subir el archivo."
+                )
+                % {"column": raw}
             )
         if name in COLUMNS:
             columns[name] = index
@@ -228,14 +235,23 @@ def _map_header(header: list[str]) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise FileProblem(
-            f"Faltan columnas: {', '.join(missing)}. La primera fila debe tener los "
-            f"encabezados {', '.join(REQUIRED)} (obligatorios) y, si quiere, "
-            f"{', '.join(c for c in COLUMNS if c not in REQUIRED)}."
+            _(
+                "Faltan columnas: %(missing)s. La primera fila debe tener los "
+                "encabezados %(required)s (obligatorios) y, si quiere, %(optional)s."
+            )
+            % {
+                "missing": ", ".join(missing),
+                "required": ", ".join(REQUIRED),
+                "optional": ", ".join(c for c in COLUMNS if c not in REQUIRED),
+            }
         )
     if unknown:
         raise FileProblem(
-            f"Columnas que no se reconocen: {', '.join(unknown)}. Quítelas o "
-            f"renómbrelas; las columnas posibles son: {', '.join(COLUMNS)}."
+            _(
+                "Columnas que no se reconocen: %(unknown)s. Quítelas o renómbrelas; "
+                "las columnas posibles son: %(columns)s."
+            )
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)}
         )
     return columns
 
@@ -243,21 +259,28 @@ def _map_header(header: list[str]) -> dict[str, int]:
 def _read(content: bytes, filename: str) -> tuple[list[str], Iterator]:
     if not content or not content.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileProblem(
-            "El archivo está vacío. Suba un CSV o XLSX con una fila de encabezados "
-            "y una fila por proyecto."
+            _(
+                "El archivo está vacío. Suba un CSV o XLSX con una fila de "
+                "encabezados y una fila por proyecto."
+            )
         )
     lower = filename.lower()
     if lower.endswith(".xls"):
         raise FileProblem(
-            "Los archivos .xls (Excel 97-2003) no se pueden leer. En Excel use "
-            "«Guardar como» → «Libro de Excel (.xlsx)» o «CSV UTF-8»."
+            _(
+                "Los archivos .xls (Excel 97-2003) no se pueden leer. En Excel use "
+                "«Guardar como» → «Libro de Excel (.xlsx)» o «CSV UTF-8»."
+            )
         )
     if lower.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
         return _read_xlsx(content)
     if not lower.endswith((".csv", ".txt")):
         raise FileProblem(
-            f"El archivo «{filename}» no es CSV ni XLSX. Guárdelo en uno de esos "
-            "formatos y súbalo de nuevo."
+            _(
+                "El archivo «%(name)s» no es CSV ni XLSX. Guárdelo en uno de esos "
+                "formatos y súbalo de nuevo."
+            )
+            % {"name": filename}
         )
     return _read_csv(content)
 
@@ -270,8 +293,10 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator]:
         text = content.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise FileProblem(
-            "El archivo tiene caracteres nulos: parece UTF-16 o binario. Guárdelo "
-            "como «CSV UTF-8» y súbalo de nuevo."
+            _(
+                "El archivo tiene caracteres nulos: parece UTF-16 o binario. "
+                "Guárdelo como «CSV UTF-8» y súbalo de nuevo."
+            )
         )
     first_line = text.split("\n", 1)[0]
     # Colombian Excel separates with ";" because the comma is the decimal mark.
@@ -286,8 +311,11 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator]:
                     yield reader.line_num, [c.strip() for c in cells]
         except csv.Error as exc:
             raise FileProblem(
-                f"El CSV está mal formado cerca de la línea {reader.line_num + 1} "
-                f"({exc}). Revise comillas sin cerrar."
+                _(
+                    "El CSV está mal formado cerca de la línea %(line)d "
+                    "(%(error)s). Revise comillas sin cerrar."
+                )
+                % {"line": reader.line_num + 1, "error": exc}
             ) from exc
 
     return header, _materialised(rows())
@@ -300,8 +328,10 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise FileProblem(
-            "El archivo XLSX está dañado o no es un libro de Excel. Ábralo en Excel "
-            "o LibreOffice, guárdelo de nuevo como .xlsx y súbalo."
+            _(
+                "El archivo XLSX está dañado o no es un libro de Excel. Ábralo en "
+                "Excel o LibreOffice, guárdelo de nuevo como .xlsx y súbalo."
+            )
         ) from exc
     try:
         iterator = book.worksheets[0].iter_rows(values_only=True)

@@ -212,6 +212,30 @@ SURFACES: dict[str, Surface] = {
     "project_sources": Surface(
         "GET", lambda c: "/admin/seguimiento/fuentes/", ("monitoring_admin_sources",)
     ),
+    # The review queue stands for a report's review screen too: both check the
+    # same permission (tested one by one in tests/monitoring/test_admin_review.py).
+    "report_reviews": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/reportes/",
+        ("monitoring_admin_reviews", "monitoring_admin_review"),
+    ),
+    # The answers queue stands for a report's answer screen (same permission;
+    # tested one by one in tests/monitoring/test_answers.py).
+    "report_answers": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/respuestas/",
+        ("monitoring_admin_answers", "monitoring_admin_answer"),
+    ),
+    "project_assignments": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/asignaciones/",
+        ("monitoring_admin_assignments",),
+    ),
+    "veedurias": Surface(
+        "GET",
+        lambda c: "/admin/seguimiento/veedurias/",
+        ("monitoring_admin_veedurias",),
+    ),
 }
 
 K, C = frozenset("K"), frozenset("C")
@@ -236,6 +260,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         # none, so Wagtail's history (an editing screen) is not theirs.
         "projects_admin": K,
         "project_inspect": K,
+        # The second person who checks citizen reports before they are public.
+        "report_reviews": K,
     },
     "locality_manager": {
         "admin_home": K,
@@ -267,6 +293,12 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_history": K,
         "project_import": K,
         "project_sources": K,
+        # Reviews citizen reports, registers veedurías and assigns projects;
+        # answers published reports for the alcaldía local.
+        "report_reviews": K,
+        "report_answers": K,
+        "project_assignments": K,
+        "veedurias": K,
     },
     "locality_admin": {
         "admin_home": K,
@@ -296,6 +328,9 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_delete": K,
         "project_import": K,
         "project_sources": K,
+        # Registers veedurías and assigns projects; does not review reports.
+        "project_assignments": K,
+        "veedurias": K,
     },
     "trainer": {
         "admin_home": C,
@@ -474,6 +509,13 @@ OUTSIDE_THE_MATRIX = {
     # only, and none at the campus (tests/monitoring/test_pages.py).
     "monitoring:projects",
     "monitoring:project",
+    # A veedor's own pages, reports and their photos: the author, reviewers, and
+    # everyone once published; one locality only (tests/monitoring/test_report_pages.py).
+    "monitoring:report_form",
+    "monitoring:my_projects",
+    "monitoring:report",
+    "monitoring:photo",
+    "monitoring:letter",
     # Open data: datasets, versions, profiles and Parquet files are public on
     # every site (tests/open_data_labs/test_views.py, test_isolation.py).
     "open_data:list",

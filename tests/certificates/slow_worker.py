@@ -15,8 +15,14 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 
-import certificates.pdf as pdf
-from lms.celery import app
+import django
+
+# The certificates' modules read the locality's address through tenants.api,
+# which loads models: Django is set up first, as in any worker.
+django.setup()
+
+import certificates.pdf as pdf  # noqa: E402
+from lms.celery import app  # noqa: E402
 
 _real_render = pdf.render_pdf
 

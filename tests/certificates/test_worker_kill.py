@@ -9,6 +9,7 @@ same task sent again changes nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+import redis
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -45,6 +46,13 @@ def _redis_url() -> str:
     except OSError:
         pytest.skip(f"Redis no responde en {host_port}: la prueba necesita Redis.")
     return url
+
+
+def _unacknowledged_task_ids(broker: str) -> set[str]:
+    """Ids of the tasks whose messages a worker took but has not acknowledged
+    (kombu's Redis transport keeps them in its ``unacked`` hash)."""
+    held = redis.Redis.from_url(broker).hvals("unacked")
+    return {json.loads(raw)[0]["headers"]["id"] for raw in held}
 
 
 def _start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
@@ -102,13 +110,17 @@ def _count(person_id: int, course_key: str) -> int:
         ).count()
 
 
-def test_issuing_task_is_acknowledged_late(db):
-    """The broker keeps the message until the task ends (redelivered if it dies).
-
-    (Also makes pytest-django set up the test database when this module runs alone.)
-    """
-    assert issue_certificate_task.acks_late is True
-    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+def test_a_redelivered_issuing_task_issues_nothing_new(in_town_a, make_person):
+    """What a redelivery does once the first run committed: the same code, one
+    certificate. (Its ``db`` fixture also makes pytest-django set up the test
+    database when this module runs alone.)"""
+    person = make_person()
+    course = courses_api.create_course("Control social", key="control-redelivery")
+    args = (person.pk, course.key, course.version, datetime.now(UTC).isoformat())
+    first = issue_certificate_task.apply(args).get()
+    again = issue_certificate_task.apply(args).get()
+    assert again == first
+    assert _count(person.pk, course.key) == 1
 
 
 def test_killed_worker_leaves_exactly_one_certificate(
@@ -138,6 +150,9 @@ def test_killed_worker_leaves_exactly_one_certificate(
         wait_for(marker.exists, 90, "el worker nunca llegó al paso del PDF")
         with django_db_blocker.unblock():
             assert _count(person.pk, course.key) == 0  # inserted, not committed
+        # Acknowledged late: while the task runs, Redis still holds its message
+        # as unacknowledged, so the broker can hand it to another worker.
+        assert sent.id in _unacknowledged_task_ids(broker)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
     finally:

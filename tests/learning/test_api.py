@@ -122,9 +122,23 @@ def test_records_stay_in_their_locality(town_a, town_b, make_person):
         assert api.get_activity_state(learner.pk, "h5p:abc") is None
 
 
-def test_course_completed_signal_is_defined():
-    from django.dispatch import Signal
+def test_completing_a_course_sends_course_completed_once_after_commit(
+    course, make_person, received, django_capture_on_commit_callbacks
+):
+    learner = make_person()
+    api.enroll(learner.pk, course)
+    with django_capture_on_commit_callbacks() as pending:
+        api.record_lesson_view(learner.pk, course, "cl1")
+        api.record_lesson_view(learner.pk, course, "cl2")  # the last required one
+    assert not [name for name, _kw in received if name == "course_completed"]
 
-    from lms.learning.signals import course_completed
+    for callback in pending:  # the transaction commits
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        api.record_lesson_view(learner.pk, course, "cl3")  # optional, after passing
 
-    assert isinstance(course_completed, Signal)
+    completed = [kw for name, kw in received if name == "course_completed"]
+    assert [(kw["user_id"], kw["course_key"]) for kw in completed] == [
+        (learner.pk, course)
+    ]
+    assert completed[0]["course_version"] == api.get_course_rule_version(course)

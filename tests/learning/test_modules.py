@@ -103,7 +103,7 @@ def test_notification_email_body_from_the_template(
     unsubscribe = email.extra_headers["List-Unsubscribe"].strip("<>")
     assert email.body == (
         f"{notice['body']}\n\n"
-        "Entre aquí: https://kennedy.test/aprendizaje/\n\n"
+        "Entre aquí: http://kennedy.test/aprendizaje/\n\n"
         "Para no recibir más correos de aprendizaje de esta localidad: "
         f"{unsubscribe}"
     )

@@ -117,37 +117,6 @@ def test_facilitator_takes_attendance_and_learner_checks_in_by_qr(
         assert Attendance.objects.filter(session_id=session.session_id).count() == 2
 
 
-def test_quiz_page_grades_and_shows_feedback(in_town_a, client_a, make_person):
-    api.save_quiz(
-        "rapido",
-        "Repaso",
-        questions=[
-            {
-                "kind": "true_false",
-                "text": "¿Es público?",
-                "answer": True,
-                "feedback": "Es información pública.",
-            },
-            {"kind": "numeric", "text": "¿Cuántas localidades?", "answer": 20},
-        ],
-        max_attempts=1,
-    )
-    learner = make_person()
-    client_a.force_login(learner)
-    assert (
-        "¿Cuántas localidades?"
-        in client_a.get("/aprendizaje/cuestionarios/rapido/").text
-    )
-    result = client_a.post(
-        "/aprendizaje/cuestionarios/rapido/", {"q0": "si", "q1": "20"}
-    )
-    assert "Obtuvo 100" in result.text and "Es información pública." in result.text
-    again = client_a.post(
-        "/aprendizaje/cuestionarios/rapido/", {"q0": "si", "q1": "20"}
-    )
-    assert again.status_code == 400 and "Ya usó sus 1 intento" in again.text
-
-
 def test_a_lesson_published_outside_the_api_is_counted_when_opened(
     course, town_a, client_a, make_person
 ):

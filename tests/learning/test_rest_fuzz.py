@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from h5p import rest as h5p_rest
 from lms.learning import api
 from lms.learning.rest import rest_api
 from participation import rest as participation_rest
@@ -65,8 +66,13 @@ def _mounted_ninja_apis(patterns=None) -> set[NinjaAPI]:
 
 def test_every_rest_api_is_fuzzed():
     # A new django-ninja API must get its own schema test like the one below;
-    # civic roles' is in tests/participation/test_rest_fuzz.py.
-    assert _mounted_ninja_apis() == {rest_api, participation_rest.rest_api}
+    # civic roles' is in tests/participation/test_rest_fuzz.py, the H5P
+    # relay's in tests/h5p/test_rest_fuzz.py.
+    assert _mounted_ninja_apis() == {
+        rest_api,
+        participation_rest.rest_api,
+        h5p_rest.rest_api,
+    }
 
 
 def test_the_fuzzed_document_is_the_served_one(in_town_a, client_a):

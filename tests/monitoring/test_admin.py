@@ -6,12 +6,9 @@ checks every role and site); these tests check what the screens do.
 
 from __future__ import annotations
 
-import pytest
 import responses
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
 from monitoring import api
 from tenants import api as tenants_api
@@ -39,21 +36,6 @@ FORM = {
     "gab_proposal": "",
     "decidim_result_id": "",
 }
-
-
-@pytest.fixture
-def staff(make_person):
-    """A client signed in on a locality's site as someone holding a role there."""
-
-    def make(role: Role, schema: str = "test_kennedy") -> Client:
-        person = make_person()
-        client = Client(HTTP_HOST=HOST[schema])
-        with tenants_api.in_locality(schema):
-            roles_api.grant_role(person.pk, role)
-            client.force_login(person)
-        return client
-
-    return make
 
 
 def test_a_manager_creates_a_project_checked_against_the_locality(staff, town_a):

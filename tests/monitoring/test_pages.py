@@ -22,7 +22,10 @@ def test_the_list_shows_official_progress_with_source_and_date(client_a, in_town
     assert page.status_code == 200
     html = page.text
     assert "Parque Ciudad de Cali" in html and "Huerta El Tintal" in html
-    assert "avance oficial 35,5 %" in html
+    # Official and observed progress side by side; nobody has reported yet.
+    assert '<p class="figure">35,5 %</p>' in html
+    assert "Avance observado (veeduría)" in html
+    assert "Aún sin reportes ciudadanos publicados." in html
     assert "Fuente: Alcaldía Local, 15 de marzo de 2025." in html
     assert "Aún sin avance oficial publicado." in html
     assert "$ 450.000.000" in html

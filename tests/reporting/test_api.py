@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from reporting import _queries, api
+from reporting import api, build_cache, dashboards
 from reporting.data import Filters
 
 from .conftest import weeks_ago
@@ -142,7 +142,7 @@ def test_a_rebuild_in_progress_serves_the_previous_figures(events, town_a):
     events.enroll(town_a, 1, "datos")
     first = api.build_city_dashboard()
     assert first.figures.enrolled == 1 and first.built_at is not None
-    key = _queries.cache_key("", Filters(), first.today)
+    key = build_cache.cache_key("", Filters(), first.today)
 
     events.enroll(town_a, 2, "datos")
     cache.add(key + ":lock", 1, 30)  # another request is rebuilding right now
@@ -152,7 +152,7 @@ def test_a_rebuild_in_progress_serves_the_previous_figures(events, town_a):
 
     events.enroll(town_a, 3, "datos")
     cache.add(key + ":lock", 1, 30)
-    stale = _queries.MAX_STALE_SECONDS + 1
+    stale = dashboards.MAX_STALE_SECONDS + 1
     old_generation, board = cache.get(key)
     aged = replace(board, built_at=board.built_at - timedelta(seconds=stale))
     cache.set(key, (old_generation, aged), 300)

@@ -1,10 +1,17 @@
 /* Lesson page side of the H5P player: accepts messages only from its own
    sandboxed iframe and posts xAPI statements and saved state to the platform
-   with the CSRF token. Statement ids are set here, so a retry is idempotent. */
+   with the CSRF token. Statement ids are set here, so a retry is idempotent.
+   Its messages come from Django's JavaScript catalog (djangojs domain, served
+   by h5p:js_catalog before this script); without it they stay in Spanish. */
 (function () {
   "use strict";
   if (window.__h5pRelay) { return; }
   window.__h5pRelay = true;
+
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -32,21 +39,32 @@
         return new Promise(function (r) { setTimeout(r, 1000 * (attempt + 1)); })
           .then(function () { return post(box, url, body, attempt + 1); });
       }
-      return { ok: false, data: { error: "Sin conexión: su resultado no se guardó." } };
+      return { ok: false, data: { error: gettext("Sin conexión: su resultado no se guardó.") } };
     });
   }
 
   function showStatus(box, result) {
     var status = box.querySelector("[data-h5p-status]");
     if (!status) { return; }
-    if (!result.ok) { status.textContent = result.data.error || "No se pudo guardar."; return; }
+    if (!result.ok) { status.textContent = result.data.error || gettext("No se pudo guardar."); return; }
     var s = result.data.state || {};
-    var text = "Progreso guardado";
-    if (s.best_score_raw !== null && s.best_score_raw !== undefined && s.best_score_max) {
-      text += ": mejor puntaje " + s.best_score_raw + " de " + s.best_score_max;
+    var scored = s.best_score_raw !== null && s.best_score_raw !== undefined && s.best_score_max;
+    var values = { raw: s.best_score_raw, max: s.best_score_max };
+    var text;
+    if (scored && s.passed) {
+      text = interpolate(gettext("Progreso guardado: mejor puntaje %(raw)s de %(max)s (aprobada)."), values, true);
+    } else if (scored && s.completed) {
+      text = interpolate(gettext("Progreso guardado: mejor puntaje %(raw)s de %(max)s (completada)."), values, true);
+    } else if (scored) {
+      text = interpolate(gettext("Progreso guardado: mejor puntaje %(raw)s de %(max)s."), values, true);
+    } else if (s.passed) {
+      text = gettext("Progreso guardado (aprobada).");
+    } else if (s.completed) {
+      text = gettext("Progreso guardado (completada).");
+    } else {
+      text = gettext("Progreso guardado.");
     }
-    if (s.passed) { text += " (aprobada)"; } else if (s.completed) { text += " (completada)"; }
-    status.textContent = text + ".";
+    status.textContent = text;
     box.__stored = (box.__stored || 0) + result.data.stored;
     box.setAttribute("data-h5p-saved", String(box.__stored));
   }

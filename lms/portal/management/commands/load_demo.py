@@ -49,6 +49,10 @@ class Command(BaseCommand):
 
         for line in load_demo_participation():
             self.stdout.write(f"  {line}")
+        from lms.portal.demo_monitoring import load_demo_monitoring
+
+        for line in load_demo_monitoring():
+            self.stdout.write(f"  {line}")
         for line in load_demo_datasets():
             self.stdout.write(f"  {line}")
 

@@ -1,0 +1,166 @@
+"""The catalog and navigation: what the active locality offers and how a course
+is laid out (modules and offered lessons, in order).
+
+Reads only; a course hidden in this locality (``is_hidden_locally``) or retired
+lessons are never offered.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .data import (
+    CourseSummary,
+    LessonNavigation,
+    LessonOutline,
+    ModuleOutline,
+    Syllabus,
+)
+from .models import CoursePage as _CoursePage
+from .models import LearningPathPage as _LearningPathPage
+from .models import LessonPage as _LessonPage
+from .models import Modality as _Modality
+from .models import ModulePage as _ModulePage
+from .models import Theme as _Theme
+
+__all__ = [
+    "catalog_filter_choices",
+    "get_lesson_navigation",
+    "get_syllabus",
+    "has_course",
+    "list_catalog",
+    "list_learning_paths",
+    "search_catalog",
+]
+
+
+def _offered() -> QuerySet[_CoursePage]:
+    return _CoursePage.objects.live().public().filter(is_hidden_locally=False)
+
+
+def list_catalog(
+    *,
+    query: str | None = None,
+    theme: str | None = None,
+    modality: str | None = None,
+    max_hours: float | None = None,
+) -> list[CourseSummary]:
+    """The active locality's offered courses, filtered; full-text search when ``query``."""
+    courses = _offered().order_by("path")
+    if theme:
+        courses = courses.filter(theme=theme)
+    if modality:
+        courses = courses.filter(modality=modality)
+    if max_hours is not None:
+        courses = courses.filter(estimated_hours__lte=max_hours)
+    if query:
+        return [course_summary(page) for page in courses.search(query)]
+    return [course_summary(page) for page in courses.select_related("cover_image")]
+
+
+def catalog_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """(value, label) pairs for the catalog's theme and modality filters."""
+    return {"themes": list(_Theme.choices), "modalities": list(_Modality.choices)}
+
+
+def search_catalog(query: str) -> list[CourseSummary]:
+    """Full-text search over the active locality's offered courses."""
+    return list_catalog(query=query)
+
+
+def has_course(course_key: str) -> bool:
+    """Whether the active locality has this course (offered or hidden)."""
+    return _CoursePage.objects.filter(key=course_key).exists()
+
+
+def list_learning_paths() -> list[tuple[str, str, list[str]]]:
+    """(key, title, course keys in order) of the active locality's live paths."""
+    paths = (
+        _LearningPathPage.objects.live()
+        .order_by("path")
+        .prefetch_related("path_courses__course")
+    )
+    return [
+        (p.key, p.title, [item.course.key for item in p.path_courses.all()])
+        for p in paths
+    ]
+
+
+def get_syllabus(course_key: str) -> Syllabus:
+    """Modules and offered lessons of a course, in order (two queries)."""
+    course = _CoursePage.objects.get(key=course_key)
+    modules = list(_ModulePage.objects.child_of(course).live().order_by("path"))
+    lessons = (
+        _LessonPage.objects.descendant_of(course)
+        .live()
+        .filter(is_retired=False)
+        .order_by("path")
+    )
+    by_module: dict[str, list[LessonOutline]] = {m.path: [] for m in modules}
+    for lesson in lessons:
+        parent_path = lesson.path[: -_LessonPage.steplen]
+        if parent_path in by_module:
+            by_module[parent_path].append(_to_outline(lesson))
+    return Syllabus(
+        course_key=course.key,
+        version=course.version,
+        modules=tuple(
+            ModuleOutline(
+                key=m.key,
+                title=m.title,
+                summary=m.summary,
+                lessons=tuple(by_module[m.path]),
+            )
+            for m in modules
+        ),
+    )
+
+
+def get_lesson_navigation(lesson_key: str) -> LessonNavigation:
+    """Where a lesson sits in its course: position, previous and next lesson."""
+    lesson = _LessonPage.objects.get(key=lesson_key)
+    course = _CoursePage.objects.ancestor_of(lesson).get()
+    module = lesson.get_parent()
+    ordered = get_syllabus(course.key).lessons
+    keys = [item.key for item in ordered]
+    index = keys.index(lesson.key) if lesson.key in keys else -1
+    return LessonNavigation(
+        course_key=course.key,
+        course_title=course.title,
+        course_url=course.get_url() or "",
+        module_title=module.title,
+        position=index + 1,
+        total=len(ordered),
+        previous=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if 0 <= index < len(ordered) - 1 else None,
+    )
+
+
+def _to_outline(lesson: _LessonPage) -> LessonOutline:
+    return LessonOutline(
+        key=lesson.key,
+        title=lesson.title,
+        url=lesson.get_url() or "",
+        is_required=lesson.is_required,
+        estimated_minutes=lesson.estimated_minutes,
+    )
+
+
+def course_summary(page: _CoursePage) -> CourseSummary:
+    """The values other apps get for a course page (authoring returns them too)."""
+    return CourseSummary(
+        page_id=page.pk,
+        key=page.key,
+        title=page.title,
+        summary=page.summary,
+        url=page.get_url() or "",
+        theme=page.theme,
+        theme_label=page.get_theme_display(),
+        estimated_hours=float(page.estimated_hours),
+        modality=page.modality,
+        modality_label=page.get_modality_display(),
+        level_label=page.get_level_display(),
+        version=page.version,
+        is_city_copy=page.is_city_copy,
+        is_hidden_locally=page.is_hidden_locally,
+    )

@@ -1,0 +1,125 @@
+"""The learner's side of a course: recording lesson views, what the course page
+offers next, and opening a cohort of a course.
+
+The learning records (a layer below) keep every record; this module makes sure
+they know the course's rule first, since a course published before they existed
+may have none yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import transaction
+
+from lms.learning import api as learning_api
+
+from .errors import CourseError
+from .learning_rule import ensure_learning_rule, sync_learning_rule
+
+__all__ = ["learner_course_context", "open_cohort", "record_lesson_view"]
+
+logger = logging.getLogger(__name__)
+
+
+def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
+    """A signed-in learner opened an offered lesson: record it (auto-enrolls).
+
+    Staff with access to this locality's admin (editors, trainers, facilitators,
+    managers) open lessons to check them: their views are recorded only once they
+    enrolled themselves (the course page's «Inscribirme»), so checking a course
+    never enrolls anyone or counts toward the program's figures.
+    """
+    if not user.is_authenticated:
+        return
+    if (
+        user.has_perm("wagtailadmin.access_admin")
+        and learning_api.get_enrollment(user.pk, course_key) is None
+    ):
+        return
+    ensure_learning_rule(course_key)
+    try:
+        learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+    except learning_api.LearningError:
+        # Published after the rule was taken: a fresh sync includes it. A lesson
+        # still outside the offered outline (e.g. its module is unpublished) is
+        # shown but not counted; the page must not fail for that.
+        sync_learning_rule(course_key)
+        try:
+            learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+        except learning_api.LearningError:
+            logger.info("Lección %s fuera del temario de %s", lesson_key, course_key)
+
+
+def learner_course_context(course_key: str, user) -> dict[str, object]:
+    """What the course page shows a learner: enrollment, progress, where to go on,
+    and ``state``, the one thing the page offers next:
+
+    - ``visitor``: not signed in (sign in to enroll);
+    - ``not_enrolled``: «Inscribirme» (also after withdrawing);
+    - ``waiting``: on a cohort's waiting list;
+    - ``in_progress``: «Continuar» to the next lesson;
+    - ``missing``: every lesson read but not passed; ``missing`` says why, in
+      Spanish (a required score or attendance);
+    - ``passed``: the course is approved (its certificate follows).
+    """
+    if not user.is_authenticated:
+        return {"state": "visitor"}
+    ensure_learning_rule(course_key)
+    enrollment = learning_api.get_enrollment(user.pk, course_key)
+    progress = learning_api.get_course_progress(user.pk, course_key)
+    missing: tuple[str, ...] = ()
+    if progress.completed_at is not None:
+        state = "passed"
+    elif enrollment is None:
+        state = "not_enrolled"
+    elif enrollment.status == "waiting":
+        state = "waiting"
+    elif progress.lessons_done and progress.continue_url is None:
+        # Nothing left to read: say what else the rule asks, without recording.
+        state = "missing"
+        missing = learning_api.check_completion(user.pk, course_key).missing
+    else:
+        state = "in_progress"
+    return {
+        "enrollment": enrollment,
+        "progress": progress if enrollment or progress.lessons_done else None,
+        "continue_url": progress.continue_url if progress.lessons_done else None,
+        "state": state,
+        "missing": missing,
+    }
+
+
+@transaction.atomic
+def open_cohort(
+    course_key: str,
+    name: str,
+    *,
+    facilitator_id: int,
+    starts_on: date,
+    ends_on: date,
+    capacity: int,
+    schedule: str = "",
+    place: str = "",
+) -> learning_api.CohortData:
+    """Open a cohort ("grupo") of a course here, for callers that hold a course
+    (demo data, tests): the learning records get the course's rule first, then
+    open the cohort themselves (``lms.learning.api.open_cohort`` checks that
+    the facilitator holds the role in this locality). A refusal comes back as
+    ``CourseError``, so callers of this API catch one kind of error.
+    """
+    ensure_learning_rule(course_key)
+    try:
+        return learning_api.open_cohort(
+            course_key,
+            name,
+            facilitator_id=facilitator_id,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            capacity=capacity,
+            schedule=schedule,
+            place=place,
+        )
+    except learning_api.NotFacilitator as exc:
+        raise CourseError(str(exc)) from exc

@@ -1,0 +1,46 @@
+"""Who may see what of citizen reports: the one place these checks live.
+
+A published report (and its photos) is public. Before that, and after a
+return, only its author and this locality's reviewers (``REVIEW_PERMISSION``,
+from ``ROLE_POLICY``) may see it. Permissions are per schema, so a Kennedy
+reviewer is nobody in Bosa.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .answers import ANSWER_PERMISSION
+from .data import ReportData, ReportStatus
+from .review import REVIEW_PERMISSION
+
+ASSIGN_PERMISSION = "monitoring.add_assignment"
+VEEDURIA_PERMISSION = "monitoring.add_veeduria"
+
+
+def may_review(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm(REVIEW_PERMISSION))
+
+
+def may_answer(user: Any) -> bool:
+    """Entity staff: they answer published reports for the alcaldía local."""
+    return bool(user.is_authenticated and user.has_perm(ANSWER_PERMISSION))
+
+
+def may_assign(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm(ASSIGN_PERMISSION))
+
+
+def may_register_veedurias(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm(VEEDURIA_PERMISSION))
+
+
+def may_see_report(user: Any, report: ReportData) -> bool:
+    """Published: anyone. Otherwise the author or a reviewer of this locality."""
+    if report.status is ReportStatus.PUBLISHED:
+        return True
+    if not user.is_authenticated:
+        return False
+    if report.author_id == user.pk:
+        return True
+    return may_review(user)

@@ -1,0 +1,175 @@
+"""Building a dashboard (the city's or one locality's) from the public tables.
+
+A build is cached (``build_cache``) and served while the tables are unchanged.
+When they changed, the first request takes a lock and rebuilds; until the lock
+expires (``REPORTING_REBUILD_SECONDS``) other requests get the previous build,
+never older than ``MAX_STALE_SECONDS``. So ten managers opening the page while
+events keep arriving cost one build every half minute, not one per request. The
+page shows when its figures were computed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants import api as tenants_api
+
+from . import figures as _figures
+from .breakdowns import breakdowns, people_matching
+from .build_cache import cache_key, generation
+from .data import Dashboard, Filters
+from .models import LearnerCourse, LearnerDay, PersonSummary
+from .targets import get_target
+
+__all__ = ["build_city_dashboard", "build_locality_dashboard"]
+
+CACHE_SECONDS = 300
+MAX_STALE_SECONDS = 60  # how old a figure a manager may see while it is rebuilt
+BUILD_LOCK_SECONDS = 30
+
+
+def build_city_dashboard(
+    *, filters: Filters | None = None, today: date | None = None
+) -> Dashboard:
+    """The city's figures, per locality, course and path, weeks and breakdowns."""
+    return _cached("", filters or Filters(), today or timezone.localdate())
+
+
+def build_locality_dashboard(
+    schema_name: str, *, filters: Filters | None = None, today: date | None = None
+) -> Dashboard:
+    """The same views for one locality only."""
+    return _cached(schema_name, filters or Filters(), today or timezone.localdate())
+
+
+def _cached(schema: str, filters: Filters, today: date) -> Dashboard:
+    throttle = settings.REPORTING_REBUILD_SECONDS
+    with tenants_api.in_public_schema():
+        current = generation()
+        key = cache_key(schema, filters, today)
+        found = cache.get(key)
+        if found is not None:
+            built_generation, board = found
+            if built_generation == current:
+                return board
+            age = (timezone.now() - board.built_at).total_seconds()
+            lock_seconds = max(throttle, BUILD_LOCK_SECONDS)
+            if age < MAX_STALE_SECONDS and not cache.add(
+                key + ":lock", 1, lock_seconds
+            ):
+                return board  # rebuilt a moment ago, or being rebuilt right now
+        try:
+            board = _build(schema, filters, today)
+            cache.set(key, (current, board), CACHE_SECONDS)
+        finally:
+            if not throttle:
+                cache.delete(key + ":lock")
+        return board
+
+
+def _build(schema: str, filters: Filters, today: date) -> Dashboard:
+    # Rows per course feed the course and path tables and any course filter;
+    # everything about people comes from one summary row per person and scope
+    # (plain counts), unless a course is chosen (then from that course's rows).
+    courses = LearnerCourse.objects.all()
+    if schema:
+        courses = courses.filter(schema_name=schema)
+    if filters.course_key:
+        courses = courses.filter(course_key=filters.course_key)
+    people = people_matching(filters, today)
+    if people is not None:
+        courses = courses.filter(user_id__in=people)
+    if filters.course_key:
+        base, per_locality = courses, courses
+    else:
+        summaries = PersonSummary.objects.all()
+        if people is not None:
+            summaries = summaries.filter(user_id__in=people)
+        base = summaries.filter(schema_name=schema)
+        per_locality = summaries.exclude(schema_name="")
+    days = LearnerDay.objects.filter(day__gte=today - timedelta(days=29))
+    if schema:
+        days = days.filter(schema_name=schema)
+    if people is not None:
+        days = days.filter(user_id__in=people)
+    if filters.course_key:
+        days = days.filter(user_id__in=courses.values("user_id"))
+    counted = _figures.figures(base, days, schema, filters)
+    target = get_target(schema)
+    has_data = bool(counted.enrolled or counted.completed or counted.certified)
+    weeks = _figures.weeks(base, today)
+    return Dashboard(
+        scope=schema or "city",
+        scope_name=_scope_name(schema),
+        today=today,
+        filters=filters,
+        figures=counted,
+        target=target,
+        forecast=_figures.forecast(counted.completed, target, weeks, today),
+        localities=_figures.localities(per_locality, days) if not schema else (),
+        courses=_figures.grouped(courses, "course_key"),
+        paths=_figures.paths(courses, schema),
+        weeks=weeks,
+        breakdowns=breakdowns(base, today),
+        notes=tuple(_notes(schema, filters, has_data=has_data)),
+        has_data=has_data,
+        built_at=timezone.now(),
+    )
+
+
+def _scope_name(schema: str) -> str:
+    if not schema:
+        return "Bogotá"
+    try:
+        return tenants_api.get_locality(schema).name
+    except tenants_api.LocalityNotFound:
+        return schema
+
+
+def _notes(schema: str, filters: Filters, *, has_data: bool) -> list[str]:
+    notes = []
+    if not has_data and not filters.is_empty():
+        notes.append(
+            _(
+                "No hay personas con esta combinación de filtros. Quite o cambie un "
+                "filtro para ver datos."
+            )
+        )
+    elif not has_data:
+        notes.append(
+            _(
+                "Todavía no hay inscripciones registradas; las gráficas aparecerán "
+                "con las primeras."
+            )
+        )
+    notes += [
+        _(
+            "En rol de participación: personas seleccionadas hoy para un rol "
+            "cívico en alguna localidad."
+        ),
+        _("Activas: personas con alguna actividad en los últimos 30 días."),
+    ]
+    if schema:
+        notes.append(
+            _(
+                "Registradas: personas que al registrarse dijeron vivir en esta "
+                "localidad; quienes estudian aquí pueden vivir en otra, así que las "
+                "inscritas pueden superar a las registradas."
+            )
+        )
+    else:
+        notes.append(
+            _(
+                "Cada persona cuenta una vez en la ciudad y una vez en cada "
+                "localidad donde estudia: la suma de las localidades puede superar "
+                "el total."
+            )
+        )
+    if filters.course_key:
+        notes.append(_("Con un curso elegido, activas son las personas de ese curso."))
+    return notes
