@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop gettext catalogs messages
+.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop gettext catalogs messages backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -78,6 +78,15 @@ prod-local-stop:
 ## Stop, then drop the prod-local database and empty its Redis databases.
 prod-local-drop:
 	$(BIN)/python deploy/prodlocal.py drop
+
+## Back up the prod-local database (every schema) and media buckets (deploy/backup.py).
+backup:
+	$(BIN)/python deploy/prodlocal.py backup
+
+## Restore a backup beside prod-local and check it: make restore FROM=.data/prod-local/backups/<time>
+restore:
+	@test -n "$(FROM)" || (echo "Indique la copia: make restore FROM=.data/prod-local/backups/<fecha>"; exit 2)
+	$(BIN)/python deploy/prodlocal.py restore $(FROM)
 
 # The independent verifier the certificate tests run (Node; npm ci from the lock).
 # Debian's nodejs only if Node is missing (most machines already have it).

@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lms.accounts import api as accounts_api
 from lms.learning import signals as learning_signals
+from tenants import api as tenants_api
 
 from .lookup import list_certificates_for_person
-from .tasks import issue_certificate_task
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +30,17 @@ def on_course_completed(
     completed_at: datetime,
     **kwargs: object,
 ) -> None:
-    """Schedule the certificate after the completion commits (in its schema)."""
-    transaction.on_commit(
-        lambda: issue_certificate_task.delay(
-            user_id, course_key, course_version, completed_at.isoformat()
-        )
+    """Schedule the certificate after the completion commits (in its schema).
+
+    Through the outbox: with the broker down the issuance waits in the database
+    and is sent when it is back, instead of being lost with the message.
+    """
+    tenants_api.send_after_commit(
+        "certificates.issue_certificate",
+        user_id,
+        course_key,
+        course_version,
+        completed_at.isoformat(),
     )
 
 

@@ -2,8 +2,8 @@
 
 A snapshot is plain JSON (it may travel in a task message): the course, its
 modules and lessons with their stable keys, StreamField data, and the media they
-point at (described by file path and hash, since image and document ids differ
-between schemas). Applying a snapshot in a locality runs in one transaction:
+point at (described by their storage key and hash, since image and document ids
+differ between schemas; a worker on any machine opens the key through the storage). Applying a snapshot in a locality runs in one transaction:
 either the whole new version is there, or the previous one keeps serving.
 
 Pages are matched by key, never by id, so a lesson keeps its identity (and
@@ -27,6 +27,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from h5p import api as h5p_api
+from tenants import api as tenants_api
 
 from .learning_rule import sync_learning_rule
 from .locality_pages import (
@@ -167,7 +168,7 @@ def _describe_image(image) -> dict[str, Any]:
     return {
         "kind": "image",
         "title": image.title,
-        "path": image.file.path,
+        "stored": tenants_api.media_key(image.file.name),
         "name": Path(image.file.name).name,
         "hash": image.get_file_hash(),
     }
@@ -186,7 +187,7 @@ def _describe_activity(content_pk: int) -> dict[str, Any]:
         "kind": "h5p",
         "key": content.key,
         "title": content.title,
-        "path": default_storage.path(name),
+        "stored": tenants_api.media_key(name),
     }
 
 
@@ -194,7 +195,7 @@ def _describe_document(document) -> dict[str, Any]:
     return {
         "kind": "document",
         "title": document.title,
-        "path": document.file.path,
+        "stored": tenants_api.media_key(document.file.name),
         "name": Path(document.file.name).name,
         "hash": document.get_file_hash(),
     }
@@ -224,9 +225,11 @@ def _local_activity_id(info: dict[str, Any]) -> int:
     existing = h5p_api.content_id(info["key"])
     if existing is not None:
         return existing
+    with tenants_api.open_media(info["stored"]) as handle:
+        package = handle.read()
     h5p_api.upload_package(
-        Path(info["path"]).read_bytes(),
-        name=Path(info["path"]).name,
+        package,
+        name=Path(info["stored"]).name,
         may_add_libraries=True,  # the campus already checked who added them
         title=info["title"],
         key=info["key"],
@@ -324,7 +327,7 @@ def _local_media_id(info: dict[str, Any]) -> int:
     existing = model.objects.filter(file_hash=info["hash"]).first()
     if existing:
         return existing.pk
-    with open(info["path"], "rb") as handle:
+    with tenants_api.open_media(info["stored"]) as handle:
         item = model(title=info["title"])
         # Saved to the active locality's storage folder (per-tenant storage).
         item.file.save(info["name"], File(handle), save=False)

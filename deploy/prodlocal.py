@@ -4,6 +4,8 @@
                 -> PgBouncer :6439 (transaction mode) -> PostgreSQL 127.0.0.1:5432
     Redis 127.0.0.1:6379: cache and sessions (db 3), Celery broker (db 4), results (db 5)
     Celery: two workers and one beat
+    S3-compatible object storage :9100 (moto's server, deploy/local_s3.py):
+        media bucket (nginx serves /media/ from it), private bucket (Django only)
 
 Usage (run with the project's virtualenv Python, from the project folder)::
 
@@ -11,6 +13,8 @@ Usage (run with the project's virtualenv Python, from the project folder)::
     python deploy/prodlocal.py down     # stop every process started by `up`
     python deploy/prodlocal.py drop     # down, then drop the database and Redis dbs
     python deploy/prodlocal.py status
+    python deploy/prodlocal.py backup          # every schema and both buckets
+    python deploy/prodlocal.py restore FOLDER  # into a new database and buckets
 
 PostgreSQL and Redis are the machine's own (already running); everything else is
 started here as a child in its own session, its pid written to
@@ -34,6 +38,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import backup  # deploy/backup.py and deploy/local_s3.py, beside this script
+import local_s3
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOY_DIR = PROJECT_DIR / "deploy"
 STATE_DIR = Path(os.environ.get("PROD_LOCAL_DIR", PROJECT_DIR / ".data" / "prod-local"))
@@ -46,12 +53,21 @@ WEB_PORTS = [
     int(p) for p in os.environ.get("PROD_LOCAL_WEB_PORTS", "8081,8082").split(",")
 ]
 PGBOUNCER_PORT = int(os.environ.get("PROD_LOCAL_PGBOUNCER_PORT", "6439"))
+S3_PORT = int(os.environ.get("PROD_LOCAL_S3_PORT", "9100"))
+S3_BUCKETS = {"public": "lms-media", "private": "lms-private"}
 PG_HOST = os.environ.get("PROD_LOCAL_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("PROD_LOCAL_PG_PORT", "5432"))
 PG_USER = os.environ.get("PROD_LOCAL_PG_USER", "postgres")
 DB_NAME = os.environ.get("PROD_LOCAL_DB", "lms_prod_local")
 REDIS_URL = os.environ.get("PROD_LOCAL_REDIS", "redis://127.0.0.1:6379")
-REDIS_DBS = {"cache": 3, "broker": 4, "results": 5}
+# Three Redis databases; PROD_LOCAL_REDIS_DBS="13,14,15" keeps clear of others'.
+REDIS_DBS = dict(
+    zip(
+        ("cache", "broker", "results"),
+        (int(n) for n in os.environ.get("PROD_LOCAL_REDIS_DBS", "3,4,5").split(",")),
+        strict=True,
+    )
+)
 DOMAIN_SUFFIX = "localhost"
 WORKERS = 2
 
@@ -138,6 +154,7 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "WAGTAILADMIN_BASE_URL": f"http://campus.{DOMAIN_SUFFIX}:{HTTP_PORT}",
         "LOCALITY_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
+        **local_s3.environment(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS),
     }
     if direct:
         # Migrations and provisioning talk to PostgreSQL itself (ADR 0018).
@@ -265,7 +282,8 @@ def stop_all(state: dict) -> None:
 
 
 def _stop_order(name: str) -> int:
-    for rank, prefix in enumerate(("nginx", "web", "worker", "beat", "pgbouncer")):
+    order = ("nginx", "web", "worker", "beat", "pgbouncer", "s3")
+    for rank, prefix in enumerate(order):
         if name.startswith(prefix):
             return rank
     return 99
@@ -298,7 +316,9 @@ def up() -> int:
     if running:
         say(f"Ya está en marcha ({', '.join(sorted(running))}): make prod-local-stop")
         return 1
-    busy = [p for p in (HTTP_PORT, *WEB_PORTS, PGBOUNCER_PORT) if port_in_use(p)]
+    busy = [
+        p for p in (HTTP_PORT, *WEB_PORTS, PGBOUNCER_PORT, S3_PORT) if port_in_use(p)
+    ]
     if busy:
         say(f"Puertos ocupados: {busy}. Use PROD_LOCAL_*_PORT(S) para otros.")
         return 1
@@ -306,6 +326,16 @@ def up() -> int:
     ensure_secrets()
     started = time.perf_counter()
     ensure_database()
+
+    # Media live in object storage from the first upload (provisioning stores
+    # none; the demo content would). The stand-in keeps objects in memory, so
+    # `down` forgets them: docs/deploy.md names the real services.
+    say(f"Almacenamiento S3 local (moto) en :{S3_PORT}…")
+    s3_log = LOG_DIR / "s3.log"
+    s3 = local_s3.start_server(S3_PORT, s3_log, start_new_session=True)
+    state["processes"]["s3"] = {"pid": s3.pid, "argv": ["moto.server"]}
+    save_state(state)
+    local_s3.create_buckets(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS)
 
     say("Migraciones (público, plantilla, localidades), directo a PostgreSQL…")
     manage("migrate_localities", "--verbosity", "0")
@@ -418,6 +448,8 @@ def up() -> int:
         web_port_2=WEB_PORTS[1],
         http_port=HTTP_PORT,
         domain_suffix=DOMAIN_SUFFIX,
+        s3_port=S3_PORT,
+        media_bucket=S3_BUCKETS["public"],
     )
     say(f"nginx en :{HTTP_PORT}…")
     proxy = start(
@@ -464,8 +496,49 @@ def status() -> int:
     return 0
 
 
+def make_backup() -> int:
+    """Every schema and both buckets into .data/prod-local/backups/<time>/."""
+    folder = STATE_DIR / "backups" / time.strftime("%Y%m%d-%H%M%S")
+    env = environment(direct=True)
+    manifest = backup.backup(folder, database_url=env["DATABASE_URL"], env=env)
+    say(
+        f"Copia en {folder}: {len(manifest['rows'])} tablas, "
+        f"{sum(manifest['rows'].values())} filas, objetos {manifest['objects']}; "
+        f"base {manifest['database_seconds']} s, archivos {manifest['media_seconds']} s."
+    )
+    return 0
+
+
+def make_restore(folder: str) -> int:
+    """Restore beside the running copy: a new database and new buckets, checked."""
+    target_db = f"{DB_NAME}_restaurada_{time.strftime('%Y%m%d%H%M%S')}"
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{target_db}"')
+    suffix = time.strftime("%Y%m%d%H%M%S")
+    buckets = {k: f"{v}-restaurado-{suffix}" for k, v in S3_BUCKETS.items()}
+    endpoint = f"http://127.0.0.1:{S3_PORT}"
+    local_s3.create_buckets(endpoint, **buckets)
+    env = {**environment(direct=True), **local_s3.environment(endpoint, **buckets)}
+    url = f"postgres://{PG_USER}@127.0.0.1:{PG_PORT}/{target_db}"
+    timings = backup.restore(Path(folder), database_url=url, env=env)
+    say(
+        f"Restaurada en la base {target_db} y los buckets {sorted(buckets.values())}: "
+        f"filas y objetos iguales a la copia; base {timings['database_seconds']} s, "
+        f"archivos {timings['media_seconds']} s."
+    )
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    commands = {"up": up, "down": down, "drop": drop, "status": status}
+    commands = {
+        "up": up,
+        "down": down,
+        "drop": drop,
+        "status": status,
+        "backup": make_backup,
+    }
+    if argv[:1] == ["restore"] and len(argv) == 2:
+        return make_restore(argv[1])
     if len(argv) != 1 or argv[0] not in commands:
         say(__doc__)
         return 2

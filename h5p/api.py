@@ -17,10 +17,11 @@ import io
 import json
 import uuid
 import zipfile
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -283,10 +284,10 @@ def export_package(key: str) -> bytes:
     return buffer.getvalue()
 
 
-def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            archive.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
+def _add_tree(archive: zipfile.ZipFile, folder: PurePosixPath, prefix: str) -> None:
+    for name in storage.walk(folder):
+        with default_storage.open(str(folder / name), "rb") as handle:
+            archive.writestr(f"{prefix}/{name}", handle.read())
 
 
 def player_paths(key: str) -> PlayerPaths:

@@ -1,101 +1,116 @@
 """Unpacking validated packages into the locality's media storage, all or nothing.
 
-Files are first written to a staging folder and then moved into place with
-``os.replace``/``rename`` (atomic on one filesystem), so a failure never leaves a
-half-written library or content folder where the player would find it.
+Files go through the storage API (disk in development, object storage in
+production), never a local path, so any web node or worker reads what another
+wrote. Object storage has no atomic folder rename, so an installation records
+what it wrote (and keeps the bytes of a library version it replaces) and
+``rollback`` undoes exactly that. New content goes under a new key that no
+lesson names until the database commit, so the player never sees it half
+written; a library's newer patch replaces the old files in place.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 
 from .validation import ValidatedLibrary, ValidatedPackage
 
-__all__ = ["Installation", "h5p_root", "installation", "resolve"]
+__all__ = ["Installation", "h5p_root", "installation", "resolve", "walk"]
+
+_ROOT = PurePosixPath("h5p")
 
 
-def h5p_root() -> Path:
-    """The active locality's H5P folder (``MEDIA_ROOT/<schema>/h5p``)."""
-    return Path(default_storage.path("h5p"))
+def h5p_root() -> PurePosixPath:
+    """The H5P folder's name in the active locality's storage (``h5p``)."""
+    return _ROOT
 
 
-def resolve(relative: str) -> Path | None:
-    """Safe absolute path of a stored H5P file, or None if it would escape."""
+def resolve(relative: str) -> str | None:
+    """Storage name of a stored H5P file, or None if it would leave the folder."""
     parts = PurePosixPath(relative).parts
-    if not parts or parts[0] not in {"libraries", "content"} or ".." in parts:
+    if not parts or parts[0] not in {"libraries", "content"}:
         return None
-    root = h5p_root().resolve()
-    target = (root / relative).resolve()
-    return target if target.is_relative_to(root) else None
+    if any(part in ("..", ".", "") or "\\" in part for part in parts):
+        return None
+    return str(_ROOT.joinpath(*parts))
 
 
-def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    for name, payload in files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(payload)
+def walk(folder: PurePosixPath, storage: Storage | None = None) -> Iterator[str]:
+    """Every file name under ``folder``, relative to it, in a stable order."""
+    storage = storage or default_storage
+    try:
+        folders, files = storage.listdir(str(folder))
+    except FileNotFoundError:
+        return
+    yield from sorted(files)
+    for sub in sorted(folders):
+        for name in walk(folder / sub, storage):
+            yield f"{sub}/{name}"
+
+
+def _write(storage: Storage, name: str, payload: bytes) -> None:
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(payload))
+    if saved != name:  # a concurrent writer took the name meanwhile
+        storage.delete(saved)
+        raise FileExistsError(name)
 
 
 class Installation:
-    """Folders moved into place so far; ``rollback`` removes them again."""
+    """Files written so far; ``rollback`` removes them and restores replaced ones."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: PurePosixPath, storage: Storage | None = None):
         self.root = root
-        self.staging = root / ".staging" / uuid.uuid4().hex
-        self.placed: list[Path] = []
-        self.replaced: list[tuple[Path, Path]] = []
+        self.storage = storage or default_storage
+        self.written: list[str] = []
+        self.replaced: dict[str, bytes] = {}
+
+    def _put_tree(self, folder: PurePosixPath, files: dict[str, bytes]) -> None:
+        for name, payload in files.items():
+            target = str(folder / name)
+            self.written.append(target)
+            _write(self.storage, target, payload)
 
     def add_library(self, library: ValidatedLibrary) -> None:
-        staged = self.staging / "libraries" / library.folder
-        _write_tree(staged, library.files)
-        target = self.root / "libraries" / library.folder
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            # A newer patch of a stored version (or a folder left by a crash):
-            # keep the old one aside until the database commit succeeds.
-            aside = self.staging / "old" / library.folder
-            aside.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(target, aside)
-            self.replaced.append((target, aside))
-        os.replace(staged, target)
-        self.placed.append(target)
+        folder = self.root / "libraries" / library.folder
+        # A newer patch of a stored version (or files left by a crash): keep the
+        # old files' bytes until the database commit succeeds.
+        for name in walk(folder, self.storage):
+            with self.storage.open(str(folder / name), "rb") as handle:
+                self.replaced[str(folder / name)] = handle.read()
+            self.storage.delete(str(folder / name))
+        self._put_tree(folder, library.files)
 
     def add_content(self, key: str, package: ValidatedPackage) -> None:
-        staged = self.staging / "content" / key
+        folder = self.root / "content" / key
+        if next(walk(folder, self.storage), None) is not None:
+            raise FileExistsError(str(folder))
         files = {
             f"content/{name}": data for name, data in package.content_files.items()
         }
         files["h5p.json"] = json.dumps(package.h5p_json, ensure_ascii=False).encode()
-        _write_tree(staged, files)
-        target = self.root / "content" / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise FileExistsError(target)
-        os.replace(staged, target)
-        self.placed.append(target)
+        self._put_tree(folder, files)
 
     def rollback(self) -> None:
-        for path in reversed(self.placed):
-            shutil.rmtree(path, ignore_errors=True)
-        for target, aside in self.replaced:
-            os.replace(aside, target)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        for name in reversed(self.written):
+            self.storage.delete(name)
+        for name, payload in self.replaced.items():
+            _write(self.storage, name, payload)
 
     def finish(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self.replaced.clear()
 
 
 @contextmanager
 def installation() -> Iterator[Installation]:
-    """Yield an installation; on any exception every placed folder is removed."""
+    """Yield an installation; on any exception every written file is removed."""
     work = Installation(h5p_root())
     try:
         yield work

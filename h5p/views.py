@@ -8,6 +8,7 @@ import mimetypes
 
 from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -80,11 +81,15 @@ def files(request: HttpRequest, path: str) -> HttpResponse:
         preflight["Access-Control-Max-Age"] = "3600"
         return preflight
     target = storage.resolve(path)
-    if target is None or not target.is_file():
+    if target is None or not default_storage.exists(target):
         raise Http404(_("Archivo H5P no encontrado."))
-    content_type, _encoding = mimetypes.guess_type(target.name)
+    try:
+        handle = default_storage.open(target, "rb")
+    except IsADirectoryError as exc:  # a folder on disk "exists" too
+        raise Http404(_("Archivo H5P no encontrado.")) from exc
+    content_type, _encoding = mimetypes.guess_type(target)
     response = FileResponse(
-        target.open("rb"), content_type=content_type or "application/octet-stream"
+        handle, content_type=content_type or "application/octet-stream"
     )
     # The player's origin is opaque ("null"), so its fetches are cross-origin.
     # These files are course material, never personal data, and are sent

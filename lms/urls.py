@@ -58,3 +58,7 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the locality's own page tree.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that cannot answer (pool exhausted, statement timeout) is a 503
+# with Retry-After, JSON for the APIs and the xAPI relay (lms/portal/overload.py).
+handler500 = "lms.portal.overload.server_error"

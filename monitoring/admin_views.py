@@ -8,10 +8,7 @@ of the data directory, under a random name remembered by the session.
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +33,9 @@ def import_projects(request: HttpRequest) -> HttpResponse:
         result = api.import_projects(content, filename=filename)
         # Kept as the import saw it: re-reading the file now would call every
         # imported row a duplicate.
-        (_import_dir() / f"{token}.rejected.csv").write_bytes(result.rejected_csv)
+        tenants_api.hold_file(
+            "monitoring-import", f"{token}.rejected.csv", result.rejected_csv
+        )
         context["result"] = result
         context["token"] = token
     elif request.method == "POST":
@@ -46,7 +45,8 @@ def import_projects(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             content = upload.read()
             token = secrets.token_urlsafe(16)
-            (_import_dir() / f"{token}.bin").write_bytes(content)
+            # Held in the locality's private storage: any web node reads it back.
+            tenants_api.hold_file("monitoring-import", f"{token}.bin", content)
             request.session[f"monitoring-import-{token}"] = upload.name
             context["preview"] = api.preview_projects(content, filename=upload.name)
             context["token"] = token
@@ -57,10 +57,10 @@ def rejected_rows(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.has_perm(IMPORT_PERMISSION):
         return permission_denied(request)
     token, filename, content = _stored_upload(request, token)
-    after_import = _import_dir() / f"{token}.rejected.csv"
+    after_import = tenants_api.held_file("monitoring-import", f"{token}.rejected.csv")
     response = HttpResponse(
-        after_import.read_bytes()
-        if after_import.exists()
+        after_import
+        if after_import is not None
         else api.rejected_rows_csv(content, filename=filename),
         content_type="text/csv; charset=utf-8",
     )
@@ -114,29 +114,15 @@ def sources(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _import_dir() -> Path:
-    # Per schema: a token from one locality's session cannot name another's file.
-    folder = (
-        Path(settings.DATA_DIR)
-        / "imports"
-        / "monitoring"
-        / tenants_api.current_schema()
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    # Kept for the preview, the import and the rejected-rows download: a day.
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - 24 * 3600:
-            old.unlink(missing_ok=True)
-    return folder
-
-
 def _stored_upload(
     request: HttpRequest, token: str | None = None
 ) -> tuple[str, str, bytes]:
     token = token or request.POST.get("token", "")
     filename = request.session.get(f"monitoring-import-{token}")
     safe = token.replace("-", "").replace("_", "").isalnum()
-    path = _import_dir() / f"{token}.bin"
-    if not filename or not safe or not path.exists():
+    content = (
+        tenants_api.held_file("monitoring-import", f"{token}.bin") if safe else None
+    )
+    if not filename or content is None:
         raise Http404(_("Ese archivo ya no está disponible. Súbalo de nuevo."))
-    return token, filename, path.read_bytes()
+    return token, filename, content

@@ -31,7 +31,9 @@ def revoke_role_credential_task(application_id: int) -> bool:
     acks_late=True,
     autoretry_for=(webhooks.WebhookNotDelivered, RequestException),
     retry_backoff=getattr(settings, "PARTICIPATION_WEBHOOK_BACKOFF", 30),
-    retry_backoff_max=3600,
+    # Ten minutes at most between tries: a retry waits in Redis unacknowledged,
+    # and must come back before the visibility timeout (15 min, ADR 0018).
+    retry_backoff_max=600,
     max_retries=webhooks.MAX_RETRIES,
 )
 def deliver_webhook_task(delivery_id: int) -> bool:

@@ -33,9 +33,9 @@ from .models import WebhookDelivery as _WebhookDelivery
 from .signals import webhook_recorded
 
 TIMEOUT_SECONDS = 10
-# Celery retries a refused event this many times (about two days at the hourly
-# ceiling); after that the row stays for staff to send again.
-MAX_RETRIES = 48
+# Celery retries a refused event this many times (about two days at the
+# ten-minute ceiling); after that the row stays for staff to send again.
+MAX_RETRIES = 288
 
 
 class WebhookEventNotFound(ParticipationError):

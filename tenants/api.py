@@ -41,10 +41,12 @@ from .data import (
     ProvisionResult,
     control_characters,
 )
+from .held_files import held_file, hold_file
 from .models import Domain as _Domain
 from .models import Locality as _Locality
+from .outbox import send_after_commit
 from .signals import locality_provisioned
-from .storage import private_storage
+from .storage import media_key, open_media, private_storage
 
 __all__ = [
     "LocalityNotFound",
@@ -52,16 +54,21 @@ __all__ = [
     "current_schema",
     "ensure_template_schema",
     "get_locality",
+    "held_file",
+    "hold_file",
     "in_locality",
     "in_public_schema",
     "is_public_schema",
     "list_localities",
     "locality_schemas",
+    "media_key",
     "migrate_everything",
+    "open_media",
     "private_storage",
     "provision_locality",
     "provision_reference_localities",
     "read_reference_localities",
+    "send_after_commit",
     "site_url",
     "template_pending_migrations",
 ]

@@ -50,3 +50,28 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("dominio")
         verbose_name_plural = _("dominios")
+
+
+class TaskOutbox(models.Model):
+    """A Celery task to send, written in the transaction that calls for it.
+
+    In the public schema, next to every locality's tables and in the same
+    database transaction as the change that needs the task (a completion, a
+    notice), so the two commit together or not at all. Sent right after commit;
+    if the broker is down then, the row stays and the relay sends it later
+    (``tenants.outbox``). Sent rows are deleted.
+    """
+
+    schema_name = models.CharField(max_length=63)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="task_outbox_created")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} en {self.schema_name}"

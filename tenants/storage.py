@@ -1,5 +1,10 @@
-"""Per-locality storages: media under MEDIA_ROOT/<schema>/, private files under
-PRIVATE_MEDIA_ROOT/<schema>/.
+"""Per-locality storages on disk: media under MEDIA_ROOT/<schema>/, private files
+under PRIVATE_MEDIA_ROOT/<schema>/ (development and tests; production keeps the
+same names in object storage, ``tenants.object_storage``).
+
+Code never asks a stored file for its local path: a worker on another machine
+has no such path. Files are opened through the storage API, and a file of
+another locality by its key ``<schema>/<name>`` (``media_key``, ``open_media``).
 
 django-tenants' storage caches its root and forgets to recompute it when
 ``MEDIA_ROOT`` itself changes (only ``MULTITENANT_RELATIVE_MEDIA_ROOT`` resets it),
@@ -10,7 +15,11 @@ folder. This subclass resets it for both.
 import os
 
 from django.conf import settings
-from django.utils.functional import cached_property
+from django.core.files import File
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.db import connection
+from django.utils.functional import LazyObject, cached_property, empty
 from django_tenants.files.storage import TenantFileSystemStorage
 
 
@@ -48,10 +57,40 @@ class PrivateLocalityFileSystemStorage(LocalityFileSystemStorage):
         )
 
 
-_private_storage = PrivateLocalityFileSystemStorage()
+class _PrivateStorage(LazyObject):
+    """``STORAGES["private"]``, looked up when first used (and again after a
+    test changes ``STORAGES``), like Django's ``default_storage``."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
 
 
-def private_storage() -> PrivateLocalityFileSystemStorage:
+_private_storage = _PrivateStorage()
+
+
+def _forget_storages(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
+setting_changed.connect(_forget_storages)
+
+
+def private_storage() -> _PrivateStorage:
     """The private storage, for ``FileField(storage=...)`` (a callable keeps
     migrations free of the storage's settings)."""
     return _private_storage
+
+
+def media_key(name: str) -> str:
+    """The city-wide key of a file the active locality stored: ``<schema>/<name>``.
+
+    Another locality (a worker copying a course release) opens it with
+    ``open_media``, whichever machine it runs on.
+    """
+    return f"{connection.schema_name}/{name}"
+
+
+def open_media(key: str) -> File:
+    """Open (read, binary) a public media file of any locality by its key."""
+    return storages["city_media"].open(key, "rb")

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import connection
 
+from . import outbox
+
 
 @shared_task(name="tenants.describe_schema")
 def describe_schema() -> dict[str, str]:
@@ -19,3 +21,9 @@ def describe_schema() -> dict[str, str]:
         "connection_schema": str(connection.schema_name),
         "database_schema": str(database_schema),
     }
+
+
+@shared_task(name="tenants.relay_outbox", ignore_result=True)
+def relay_outbox() -> int:
+    """Publish outbox rows the broker missed (run by beat, in the public schema)."""
+    return outbox.relay_pending()

@@ -7,8 +7,6 @@ locality's host; the account behind them is city-wide.
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -202,17 +200,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 # --- Bulk import (staff with the permission in this locality) ------------------------
 
 
-def _import_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    # Uploaded files hold personal data: keep them only a day (for the preview,
-    # the import and the rejected-rows download), never longer.
-    for old in folder.glob("*.bin"):
-        if old.stat().st_mtime < time.time() - 24 * 3600:
-            old.unlink(missing_ok=True)
-    return folder
-
-
 def _check_import_permission(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise PermissionDenied
@@ -239,7 +226,8 @@ def import_participants(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             content = upload.read()
             token = secrets.token_urlsafe(16)
-            (_import_dir() / f"{token}.bin").write_bytes(content)
+            # Held in the locality's private storage: any web node reads it back.
+            tenants_api.hold_file("participant-import", token, content)
             request.session[f"import-{token}"] = upload.name
             context["preview"] = api.preview_participants(content, filename=upload.name)
             context["token"] = token
@@ -262,14 +250,14 @@ def _stored_upload(
 ) -> tuple[str, str, bytes]:
     token = token or request.POST.get("token", "")
     filename = request.session.get(f"import-{token}")
-    path = _import_dir() / f"{token}.bin"
-    if (
-        not filename
-        or not token.replace("-", "").replace("_", "").isalnum()
-        or not path.exists()
-    ):
+    content = (
+        tenants_api.held_file("participant-import", token)
+        if filename and token.replace("-", "").replace("_", "").isalnum()
+        else None
+    )
+    if content is None:
         raise Http404(_("Ese archivo ya no está disponible. Súbalo de nuevo."))
-    return token, filename, path.read_bytes()
+    return token, filename, content
 
 
 def _add_errors(form, exc: api.RegistrationError) -> None:

@@ -243,7 +243,8 @@ def _complete(
             course_version=rule.version,
             completed_at=now,
             occurred_at=now,
-        )
+        ),
+        robust=True,
     )
     return row
 
@@ -258,7 +259,8 @@ def mark_active(user_id: int, course_key: str) -> None:
         transaction.on_commit(
             lambda: signals.learner_active.send(
                 sender=None, user_id=user_id, course_key=course_key, occurred_at=now
-            )
+            ),
+            robust=True,
         )
 
 

@@ -100,7 +100,8 @@ def withdraw(user_id: int, course_key: str) -> EnrollmentData:
                 course_key=course_key,
                 enrollment_id=row.pk,
                 occurred_at=row.withdrawn_at,
-            )
+            ),
+            robust=True,
         )
         if row.cohort_id:
             promote_waiting(row.cohort_id)
@@ -166,7 +167,8 @@ def _announce_enrollment(row: _Enrollment) -> None:
             enrollment_id=row.pk,
             cohort_id=row.cohort_id,
             occurred_at=row.activated_at,
-        )
+        ),
+        robust=True,
     )
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 
 from lms.accounts import api as accounts_api
+from tenants import api as tenants_api
 
 from . import signals
 from .personal_data import erase_learner, export_learner
 from .statements import list_activity_states
-from .tasks import send_notification_email_task
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,9 @@ def on_person_data_requested(
 def on_notification_created(
     sender: object, *, notification_id: int, **kwargs: object
 ) -> None:
-    """Email the new notice from Celery, in this locality's schema."""
-    send_notification_email_task.delay(notification_id)
+    """Email the new notice from Celery, in this locality's schema (through the
+    outbox: a broker outage delays the email instead of losing it)."""
+    tenants_api.send_after_commit("learning.send_notification_email", notification_id)
 
 
 def connect() -> None:

@@ -36,7 +36,8 @@ def notify(
         transaction.on_commit(
             lambda: signals.notification_created.send(
                 sender=None, notification_id=row.pk
-            )
+            ),
+            robust=True,
         )
     return created
 

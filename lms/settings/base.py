@@ -11,6 +11,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from lms.database import database_config
+from lms.settings.media import media_storages
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     # /healthz and /readyz answer on any host, before locality routing and the
     # HTTPS redirect: load balancers probe nodes by IP over plain HTTP.
     "lms.portal.health.HealthCheckMiddleware",
+    # The proxy's X-Request-Id (or a new one) on every log line and response.
+    "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -214,8 +217,10 @@ MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private-media")
 )
+# On disk, or in S3-compatible object storage when MEDIA_S3_BUCKET is set
+# (lms/settings/media.py): every process, on any machine, sees the same files.
 STORAGES = {
-    "default": {"BACKEND": "tenants.storage.LocalityFileSystemStorage"},
+    **media_storages(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -296,6 +301,13 @@ CELERY_BEAT_SCHEDULE["participation-nightly-recount"] = {
     "task": "participation.recount",
     "schedule": crontab(hour=2, minute=50),
     "options": {"expires": 60 * 60 * 6},
+}
+# Tasks the broker missed (it was down at commit time) wait in the outbox
+# table; this sends them once it is back (tenants/outbox.py).
+CELERY_BEAT_SCHEDULE["tenants-relay-outbox"] = {
+    "task": "tenants.relay_outbox",
+    "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
+    "options": {"expires": 25},
 }
 # Learning records (issue #6): forward xAPI statements to an external LRS (e.g.
 # Ralph's /xAPI/statements) in batches, off the learner's request; empty = off.

@@ -11,6 +11,7 @@ from lms.database import behind_transaction_pooler
 
 from .base import *
 from .environment import flag, required
+from .media import object_storage_enabled
 
 DEBUG = False
 SECRET_KEY = required(
@@ -33,6 +34,34 @@ CERTIFICATE_ALLOW_DEV_KEY = False
 # query string with a SET (e.g. CREATE INDEX CONCURRENTLY in a migration).
 if flag("DATABASE_TRANSACTION_POOLER", default=True):
     DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
+
+# --- Uploaded files in object storage ------------------------------------------
+# Several web and worker machines must see the same files: production keeps
+# media in S3-compatible object storage (lms/settings/media.py). Local disk only
+# when said explicitly, for a deployment that is and stays one machine.
+if not object_storage_enabled(os.environ) and not flag(
+    "MEDIA_ON_LOCAL_DISK", default=False
+):
+    required(
+        "MEDIA_S3_BUCKET",
+        "nombre del bucket S3 de los archivos subidos (y MEDIA_S3_ENDPOINT_URL, "
+        "MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY; ver docs/deploy.md), "
+        "o MEDIA_ON_LOCAL_DISK=true si todo corre en una sola máquina.",
+    )
+
+# --- Celery over Redis: crash recovery in minutes -------------------------------
+# A task a worker took but never acknowledged (the worker was killed, the machine
+# lost) goes back to the queue after the visibility timeout; kombu's default is
+# an hour. It must stay above the longest countdown/ETA any task is scheduled
+# with, since a message waiting for its ETA is unacknowledged too and would be
+# handed out twice: the longest is the webhook retry ceiling, 10 minutes
+# (participation/tasks.py; a test compares them). ADR 0018.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT
+    }
 
 # Sessions: read from the cache (Redis), written through to the locality's
 # database, so a Redis restart signs nobody out (issue #19).
@@ -73,3 +102,62 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true") == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-responder@localhost")
+
+# --- Logs and error reports ---------------------------------------------------------
+# One JSON object per line on standard output, with the request id (the task id
+# in a worker) and the locality's schema on every line; the platform's log
+# collector reads it. LOG_LEVEL sets our apps' level (INFO by default).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "lms.portal.request_log.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s "
+            "%(request_id)s %(schema)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level"},
+        }
+    },
+    "handlers": {
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["json"], "level": "WARNING"},
+    "loggers": {
+        name: {"level": os.environ.get("LOG_LEVEL", "INFO")}
+        for name in (
+            "lms",
+            "tenants",
+            "courses",
+            "certificates",
+            "h5p",
+            "reporting",
+            "participation",
+            "monitoring",
+            "open_data_labs",
+            "celery",
+        )
+    },
+}
+# Celery keeps its own log format unless told to leave the root logger alone.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry (or a compatible service) only when SENTRY_DSN is set; no
+# personal data is sent (no cookies, no user emails, no request bodies).
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

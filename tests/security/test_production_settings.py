@@ -29,6 +29,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": url_for(settings.DATABASES["default"]),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "CERTIFICATE_SIGNING_KEY": f"prueba-1:{seed}",
+        "MEDIA_S3_BUCKET": "medios",
     }
     for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD"):
         env.pop(name, None)  # the deployment defaults are what is checked

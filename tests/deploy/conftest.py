@@ -1,0 +1,1 @@
+from .object_storage import local_s3_endpoint, object_storage  # noqa: F401
