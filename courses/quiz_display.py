@@ -73,6 +73,7 @@ def _questions_for_form(value, outcome: dict[str, Any]) -> list[dict]:
     result = outcome.get("result") or {}
     feedback = result.get("feedback") or []
     correct = result.get("correct") or []
+    right_answers = result.get("right_answers") or []
     questions = []
     for index, child in enumerate(value["questions"]):
         number = index + 1
@@ -101,6 +102,9 @@ def _questions_for_form(value, outcome: dict[str, Any]) -> list[dict]:
                 "typed": given[0] if kind == "numeric" and given else "",
                 "feedback": feedback[index] if index < len(feedback) else "",
                 "correct": correct[index] if index < len(correct) else None,
+                "right_answer": (
+                    right_answers[index] if index < len(right_answers) else ""
+                ),
             }
         )
     return questions

@@ -187,6 +187,8 @@ def answer_quiz(lesson: LessonPage, request: HttpRequest) -> HttpResponse:
             "attempts_left": result.attempts_left,
             "feedback": list(result.feedback),
             "correct": list(result.correct),
+            "answers_revealed": result.answers_revealed,
+            "right_answers": list(result.right_answers),
         }
     request.session[outcome_session_key(key)] = outcome
     return redirect(f"{lesson_url}#cuestionario-{key}")

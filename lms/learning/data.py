@@ -150,6 +150,11 @@ class QuizResult:
     feedback: tuple[str, ...]
     # Per question, in order: whether the answer was right (feedback says it in words).
     correct: tuple[bool, ...] = ()
+    # The right answers are told only once the learner passed or has no attempt
+    # left: earlier, a failed attempt says which questions were wrong, not why.
+    answers_revealed: bool = False
+    # Per question, the right answer in words; empty while not revealed.
+    right_answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

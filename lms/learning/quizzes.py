@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -124,19 +126,60 @@ def submit_quiz(user_id: int, quiz_key: str, answers: list[Any]) -> QuizResult:
             passed=percent >= quiz.pass_percent,
         )
         _record_attempt(attempt, right=sum(correct))
+    attempts_left = None if quiz.max_attempts is None else quiz.max_attempts - used - 1
+    # Telling the answers before the last try would let a learner pass by copying.
+    revealed = attempt.passed or attempts_left == 0
     return QuizResult(
         attempt_number=used + 1,
-        attempts_left=(
-            None if quiz.max_attempts is None else quiz.max_attempts - used - 1
-        ),
+        attempts_left=attempts_left,
         score_percent=percent,
         passed=attempt.passed,
         feedback=tuple(
-            f"{_('Correcto.') if ok else _('Incorrecto.')} {q.get('feedback', '')}".strip()
+            _question_feedback(q, right=ok, revealed=revealed)
             for q, ok in zip(quiz.questions, correct, strict=True)
         ),
         correct=tuple(correct),
+        answers_revealed=revealed,
+        right_answers=(
+            tuple(_right_answer_text(q) for q in quiz.questions) if revealed else ()
+        ),
     )
+
+
+def _question_feedback(
+    question: Mapping[str, Any], *, right: bool, revealed: bool
+) -> str:
+    """«Correcto.» or «Incorrecto.», with the author's explanation when it gives
+    nothing away: on a right answer, or once the answers are revealed."""
+    verdict = _("Correcto.") if right else _("Incorrecto.")
+    if not (right or revealed):
+        return verdict
+    return f"{verdict} {question.get('feedback', '')}".strip()
+
+
+def _right_answer_text(question: Mapping[str, Any]) -> str:
+    """The right answer in words, as the learner would have given it."""
+    kind, expected = question["kind"], question.get("answer")
+    choices = question.get("choices") or []
+    if kind == "single":
+        return choices[expected]
+    if kind == "multiple":
+        return get_text_list([choices[i] for i in sorted(expected)], _("y"))
+    if kind == "true_false":
+        return _("Verdadero") if expected else _("Falso")
+    tolerance = float(question.get("tolerance") or 0)
+    if not tolerance:
+        return _plain_number(expected)
+    return _("%(number)s (se acepta ± %(tolerance)s)") % {
+        "number": _plain_number(expected),
+        "tolerance": _plain_number(tolerance),
+    }
+
+
+def _plain_number(value: Any) -> str:
+    """A number as the locale writes it, without trailing zeros (20, not 20,00)."""
+    digits = format(float(value), "f").rstrip("0").rstrip(".")
+    return number_format(Decimal(digits))
 
 
 def _record_attempt(attempt: _QuizAttempt, *, right: int) -> None:

@@ -211,6 +211,34 @@ def test_the_lesson_page_shows_the_form_and_a_submission_shows_feedback(
         assert check.missing == ("Completar 1 lección obligatoria.",)
 
 
+def test_a_failed_attempt_says_what_was_wrong_and_the_last_one_tells_the_answers(
+    quiz_course, town_a, client_a, make_person
+):
+    key = quiz_course
+    url = LessonPage.objects.get(key="acceso-derecho").url
+    client = _signed_in(client_a, town_a, make_person())
+    # Questions 1 and 2 wrong: 50 %, not passed, one attempt left.
+    failing = {"cuestionario": key, **ALL_RIGHT, "pregunta-1": "1", "pregunta-2": "0"}
+
+    client.post(url, failing)
+    first = _quiz_section(client.get(url).text, key)
+    assert "Obtuvo 50 %." in first and "Aún no aprueba." in first
+    assert "Abajo verá qué preguntas respondió mal." in first
+    assert first.count('class="quiz-feedback wrong"') == 2
+    assert "Es la Ley 1712 de 2014." not in first  # the explanation gives it away
+    assert "Respuesta correcta" not in first
+    assert "Correcto. Diez días hábiles." in first  # a right answer keeps its why
+
+    client.post(url, failing)
+    last = _quiz_section(client.get(url).text, key)
+    assert "Ya usó todos sus intentos de este cuestionario." in last
+    assert "respuesta correcta de cada pregunta" in last
+    assert "Incorrecto. Es la Ley 1712 de 2014." in last
+    assert "Respuesta correcta: Ley 1712 de 2014" in last
+    assert "Respuesta correcta: El valor y Las actas" in last
+    assert last.count("Respuesta correcta:") == 2  # only where the answer was wrong
+
+
 @pytest.mark.parametrize(
     ("answers", "message"),
     [

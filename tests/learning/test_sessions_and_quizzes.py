@@ -154,6 +154,43 @@ def test_quiz_grades_gives_feedback_and_limits_attempts(in_town_a, make_person):
         api.save_quiz("mal", "Mal", questions=[{"kind": "ensayo", "text": "?"}])
 
 
+def test_a_quiz_tells_the_right_answers_only_after_a_pass_or_the_last_attempt(
+    in_town_a, make_person
+):
+    api.save_quiz("votos", "Votación", questions=QUIZ, max_attempts=2)
+    failing = [0, [0], False, "20"]  # three wrong: 25 %
+
+    first = api.submit_quiz(make_person().pk, "votos", failing)
+    assert (first.passed, first.attempts_left) == (False, 1)
+    assert not first.answers_revealed and first.right_answers == ()
+    assert first.feedback[2] == "Incorrecto."  # not «Incorrecto. Sí.»
+
+    learner = make_person()
+    api.submit_quiz(learner.pk, "votos", failing)
+    last = api.submit_quiz(learner.pk, "votos", failing)
+    assert (last.passed, last.attempts_left, last.answers_revealed) == (False, 0, True)
+    assert last.feedback[2] == "Incorrecto. Sí."
+    assert last.right_answers == ("B", "a y c", "Verdadero", "20")
+
+    passed = api.submit_quiz(make_person().pk, "votos", [1, [0, 2], True, 3])
+    assert (passed.passed, passed.attempts_left, passed.answers_revealed) == (
+        True,
+        1,
+        True,
+    )
+    api.save_quiz(
+        "medida",
+        "Medida",
+        questions=[
+            {"kind": "numeric", "text": "¿Cuánto?", "answer": 3.5, "tolerance": 0.5}
+        ],
+    )
+    unlimited = api.submit_quiz(make_person().pk, "medida", ["1"])
+    assert unlimited.attempts_left is None and not unlimited.answers_revealed
+    won = api.submit_quiz(learner.pk, "medida", ["3,5"])
+    assert won.right_answers == ("3,5 (se acepta ± 0,5)",)
+
+
 def test_a_blended_course_is_completed_exactly_once(
     course, make_person, received, django_capture_on_commit_callbacks
 ):
