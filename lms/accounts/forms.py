@@ -106,9 +106,23 @@ class ProfileForm(_PersonFields):
 
 
 class SensitiveAnswerForm(forms.Form):
-    """One sensitive question with its own consent box."""
+    """One sensitive question with its own consent box.
 
-    answer = forms.ChoiceField(label=_("Respuesta"))
+    Radio buttons with none checked until the person answers: a preselected
+    answer (a select's first option) would record a sensitive fact nobody gave,
+    and «Prefiero no decir» must be chosen, not assumed.
+    """
+
+    answer = forms.ChoiceField(
+        label=_("Respuesta"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Elija una respuesta antes de guardar; si no quiere responder, "
+                "elija «Prefiero no decir»."
+            )
+        },
+    )
     consent = forms.BooleanField(
         label=_(
             "Autorizo el tratamiento de este dato sensible para la finalidad descrita."

@@ -156,6 +156,50 @@ def test_my_data_downloads_corrects_and_deletes(client_a, register):
     assert client_a.get("/cuenta/mis-datos/").status_code == 302  # signed out
 
 
+def test_sensitive_questions_start_with_no_answer_chosen(client_a, register):
+    person = register()
+    user = get_user_model().objects.get(pk=person.user_id)
+    with tenants_api.in_locality("test_kennedy"):
+        client_a.force_login(user)
+    url = "/cuenta/mis-datos/sensibles/"
+
+    page = client_a.get(url).text
+    radios = re.findall(r"<input [^>]*>", page)
+    answers = [tag for tag in radios if 'type="radio"' in tag]
+    # Six questions, each with «Prefiero no decir» among its radios; none checked.
+    assert len(answers) >= 6 * 3
+    assert page.count('value="prefiero_no_decir"') == 6
+    assert not [tag for tag in answers if "checked" in tag]
+    assert "<select" not in page.split("<footer")[0]  # (the language picker is)
+    assert page.count("<legend>") == 6  # each group of radios has its question
+
+    # Saving without choosing is refused with a message; nothing is stored.
+    blank = client_a.post(
+        url, {"question": "genero", "action": "save", "genero-consent": "on"}
+    )
+    assert "Elija una respuesta antes de guardar" in blank.text
+    assert api.sensitive_answers_of(person.user_id) == {}
+
+    # A chosen «Prefiero no decir» is stored and shown checked, the others not.
+    client_a.post(
+        url,
+        {
+            "question": "genero",
+            "action": "save",
+            "genero-answer": "prefiero_no_decir",
+            "genero-consent": "on",
+        },
+    )
+    assert api.sensitive_answers_of(person.user_id)
+    checked = [
+        t
+        for t in re.findall(r"<input [^>]*>", client_a.get(url).text)
+        if "checked" in t
+    ]
+    assert len(checked) == 1 and 'name="genero-answer"' in checked[0]
+    assert 'value="prefiero_no_decir"' in checked[0]
+
+
 def test_import_page_needs_the_role_in_this_locality(client_a, client_b, make_person):
     staff = make_person()
     with tenants_api.in_locality("test_kennedy"):
