@@ -192,3 +192,15 @@ def test_my_projects_lists_the_assignments_and_own_reports(site, client_a):
     assert "Parque Ciudad de Cali" in html
     assert f"/seguimiento/proyectos/{project.code}/reportar/" in html
     assert "Devuelto" in html and "Falta una foto." in html
+
+
+def test_a_veedor_finds_their_projects_from_the_roles_page(site, client_a):
+    project, _veedora, _ = site
+    roles = client_a.get("/participacion/").text
+    link = 'href="/seguimiento/mis-proyectos/"'
+    assert link in roles and "Seguimiento ciudadano: mis proyectos" in roles
+    mine = client_a.get("/seguimiento/mis-proyectos/").text
+    assert project.name in mine and "Hacer un reporte de visita" in mine
+
+    client_a.logout()
+    assert link not in client_a.get("/participacion/").text  # visitors: no link
