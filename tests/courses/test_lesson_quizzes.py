@@ -232,6 +232,7 @@ def test_a_failed_attempt_says_what_was_wrong_and_the_last_one_tells_the_answers
     client.post(url, failing)
     last = _quiz_section(client.get(url).text, key)
     assert "Ya usó todos sus intentos de este cuestionario." in last
+    assert "Le quedan 0 intentos" not in last  # the line above says it
     assert "respuesta correcta de cada pregunta" in last
     assert "Incorrecto. Es la Ley 1712 de 2014." in last
     assert "Respuesta correcta: Ley 1712 de 2014" in last
