@@ -18,7 +18,8 @@ from django.db import DatabaseError
 
 from tenants import api as tenants_api
 
-from . import profiles, recording
+from . import profiles, recording, sources
+from .civic_funnel import record_locality_funnel
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,17 @@ def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
         profiles.record_participation_role(user_id, holds_a_role=True)
     except DatabaseError:
         logger.exception("Reporte: no se registró un rol; el recuento lo corregirá.")
+    _refresh_funnel_here()
+
+
+def _refresh_funnel_here() -> None:
+    """Copy this locality's civic funnel (four indexed counts) for the pages."""
+    try:
+        record_locality_funnel(tenants_api.current_schema(), sources.funnel_counts())
+    except DatabaseError:
+        logger.exception(
+            "Reporte: no se copió el embudo cívico; el recuento lo corregirá."
+        )
 
 
 def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
@@ -101,6 +113,7 @@ def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
             logger.exception(
                 "Reporte: no se registró un retiro de rol; el recuento lo corregirá."
             )
+        _refresh_funnel_here()
 
 
 def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -> None:
