@@ -165,8 +165,9 @@ def _notes(schema: str, filters: Filters, *, has_data: bool) -> list[str]:
         _(
             "Del certificado al rol: habilitadas, postuladas, seleccionadas y en "
             "ejercicio cuentan a las personas de los roles de cada localidad "
-            "(una vez por localidad, sea cual sea el número de roles); se "
-            "actualizan con cada selección o retiro y cada noche."
+            "(una vez por localidad, sea cual sea el número de roles); cambian "
+            "con cada postulación, selección, retiro o cambio de requisitos, y "
+            "el recuento de cada noche las corrige."
         ),
     ]
     if schema:

@@ -81,10 +81,9 @@ def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
         profiles.record_participation_role(user_id, holds_a_role=True)
     except DatabaseError:
         logger.exception("Reporte: no se registró un rol; el recuento lo corregirá.")
-    _refresh_funnel_here()
 
 
-def _refresh_funnel_here() -> None:
+def on_funnel_changed(sender: object, **kwargs: object) -> None:
     """Copy this locality's civic funnel (four indexed counts) for the pages."""
     try:
         record_locality_funnel(tenants_api.current_schema(), sources.funnel_counts())
@@ -113,7 +112,6 @@ def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
             logger.exception(
                 "Reporte: no se registró un retiro de rol; el recuento lo corregirá."
             )
-        _refresh_funnel_here()
 
 
 def on_people_changed(sender: object, *, user_ids: list[int] | None, **kwargs) -> None:
@@ -149,6 +147,7 @@ def connect() -> None:
         (certificates_api.certificate_revoked, on_certificate_revoked, "revoked"),
         (participation_api.role_selected, on_role_selected, "role_selected"),
         (participation_api.role_left, on_role_left, "role_left"),
+        (participation_api.funnel_changed, on_funnel_changed, "funnel_changed"),
     ]
     for signal, receiver, name in receivers:
         signal.connect(receiver, dispatch_uid=f"reporting.{name}")

@@ -191,6 +191,18 @@ def test_a_role_event_rebuilds_the_cached_dashboard(
     assert after.civic.applied == api.funnel_counts()[KENNEDY].applied
 
 
+def test_an_application_waiting_for_the_committee_shows_at_once(
+    kennedy_funnel, make_role, django_capture_on_commit_callbacks
+):
+    """No seat is given, so no role event: the funnel's own event copies it."""
+    committee = make_role(seats=2, selection_mode=api.SelectionMode.COMMITTEE)
+    _apply_with_events(kennedy_funnel[6], committee, django_capture_on_commit_callbacks)
+    with tenants_api.in_public_schema():
+        board = reporting_api.build_locality_dashboard(KENNEDY)
+    assert (board.civic.applied, board.civic.selected) == (7, 6)
+    assert reporting_api.recount().drift["funnel"] == 0
+
+
 def test_city_dashboard_query_budget(
     kennedy_funnel, client_campus, make_person, campus, django_assert_max_num_queries
 ):
