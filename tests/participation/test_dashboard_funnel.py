@@ -14,6 +14,7 @@ from django.utils import timezone
 from lms.locality_roles.api import Role, grant_role
 from participation import api, handlers
 from reporting import api as reporting_api
+from reporting import exports
 from reporting.civic_funnel import record_locality_funnel
 from tenants import api as tenants_api
 
@@ -165,6 +166,23 @@ def test_small_counts_are_suppressed(make_role, person, campus):
     assert kennedy.certified is None  # two people: suppressed as well
     row = next(r for r in city.civic_localities if r.key == KENNEDY)
     assert row.applied is None and city.civic.applied is None
+
+
+def test_exports_carry_the_funnel_suppressed_like_the_page(make_role, person):
+    role = make_role(seats=3)
+    applicants = (person(), person())
+    with tenants_api.in_locality(KENNEDY):
+        api.recompute_roles()
+    for someone in applicants:
+        apply(someone, role)
+    reporting_api.recount()
+    with tenants_api.in_public_schema():
+        city = reporting_api.build_city_dashboard()
+    sheet = dict(exports.rows(city))["Del certificado al rol"]
+    kennedy = next(line for line in sheet if line[0] == KENNEDY)
+    # Two applied and selected: hidden, and Bosa's zero is no small cell.
+    assert kennedy[2:] == ["<5", "<5", "<5", "<5", 0]
+    assert "<5" in exports.to_csv(city)
 
 
 def test_filters_hide_the_civic_funnel(kennedy_funnel):
