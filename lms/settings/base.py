@@ -27,7 +27,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "lms.accounts",
-    # City-wide figures for the dashboards, fed by locality events (issue #8):
+    # City-wide figures for the dashboards, fed by locality events:
     # public schema only, reachable from every locality's search path.
     "reporting",
     # Present in both lists: every schema has its own groups, permissions,

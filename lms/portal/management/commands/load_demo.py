@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
 
     def _load_demo_people(self):
-        """A trainer at the campus and a facilitator in Kennedy (issue #3 roles)."""
+        """A trainer at the campus and a facilitator in Kennedy."""
         from datetime import date
 
         from lms.accounts import api as accounts_api
