@@ -37,7 +37,8 @@ class Command(BaseCommand):
             + (" (creada)" if created else " (ya existía)")
         )
         self._load_demo_people()
-        from lms.portal.demo_content import load_demo_courses, load_demo_datasets
+        from lms.portal.demo_content import load_demo_courses
+        from lms.portal.demo_datasets import load_demo_datasets
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
