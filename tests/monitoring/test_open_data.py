@@ -174,3 +174,4 @@ def test_the_public_page_links_the_downloads(published, client_a):
         "/api/seguimiento/docs",
     ):
         assert f'href="{url}"' in html
+    assert client_a.get("/api/seguimiento/docs").status_code == 200
