@@ -13,6 +13,7 @@ from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
 from participation import api, handlers
 from participation.models import WebhookDelivery
+from participation.webhooks import MAX_RETRIES
 from tenants import api as tenants_api
 
 from .conftest import apply
@@ -107,13 +108,18 @@ def _delivery(**fields) -> int:
 def test_undelivered_events_are_listed_with_their_last_error_and_sent_again(
     make_person, monkeypatch, django_capture_on_commit_callbacks
 ):
-    exhausted = _delivery(attempts=49, last_status=503, last_error="Mantenimiento")
+    exhausted = _delivery(
+        attempts=MAX_RETRIES + 1, last_status=503, last_error="Mantenimiento"
+    )
     _delivery(attempts=2, last_error="Connection refused")  # Celery retries it
     delivered = _delivery(attempts=1, last_status=200, delivered_at=timezone.now())
     client = _locality_admin(make_person)
     assert "/admin/participacion/eventos/" in client.get("/admin/").text  # the menu
     page = client.get("/admin/participacion/eventos/").text
-    assert "Agotado: ya no se reintenta" in page and "HTTP 503: Mantenimiento" in page
+    assert (
+        "Agotado: ya no se reintenta" in page
+        and "Respuesta HTTP 503: Mantenimiento" in page
+    )
     assert "Fallando: se reintenta solo" in page and "Connection refused" in page
     assert page.count("Reintentar ahora") == 2  # the delivered one is not listed
 
