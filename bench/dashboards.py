@@ -1,4 +1,4 @@
-"""Benchmark: program dashboards over 20 localities (issue #8).
+"""Benchmark: program dashboards over 20 localities.
 
 Run: LMS_DATA_DIR=.data/bench-reports .venv/bin/python bench/dashboards.py [--scale 1]
 Creates its own database (LMS_TEST_DB_NAME, default bench_lms_reports) on the

@@ -1,4 +1,4 @@
-"""Benchmark: bulk import of 50,000 participants from one CSV (issue #3).
+"""Benchmark: bulk import of 50,000 participants from one CSV.
 
 Run: LMS_DATA_DIR=.data/bench-accounts .venv/bin/python bench/import_participants.py
      [--rows 50000] [--rounds 3]

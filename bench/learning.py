@@ -1,4 +1,4 @@
-"""Benchmark of the learning records (issue #6).
+"""Benchmark of the learning records.
 
 Seeds LEARNERS people and STATEMENTS xAPI statements spread over LOCALITIES
 localities (each with one course of 3 lessons, a cohort with 2 sessions and

@@ -8,7 +8,7 @@ zeros, dates, integers, pesos, percentages, some empty values) is written as
 Parquet; then a fresh child process computes its profile with the platform's
 DuckDB limits (``OPEN_DATA_DUCKDB_MEMORY``, ``OPEN_DATA_DUCKDB_THREADS``) and
 reports the wall time and the growth of its peak resident memory. Target: under
-5 s (issue #14). ``--with-csv`` also times reading and typing the same rows from
+5 s. ``--with-csv`` also times reading and typing the same rows from
 a Colombian CSV (";" delimiter, decimal commas, "$"), as an upload would.
 No database is touched: the profile reads only the Parquet file.
 """

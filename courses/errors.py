@@ -7,13 +7,15 @@ module can raise them without importing another topic.
 
 from __future__ import annotations
 
-from .quizzes import QuizNotSaved
-
 __all__ = ["CourseError", "QuizNotSaved", "ReleaseNotFound"]
 
 
 class CourseError(ValueError):
     """A course operation cannot be done; the message says why and what to do."""
+
+
+class QuizNotSaved(ValueError):
+    """A published lesson's quiz cannot be saved; the message (Spanish) says why."""
 
 
 class ReleaseNotFound(LookupError):

@@ -25,6 +25,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 
 from lms.learning import api as learning_api
 
+from .errors import QuizNotSaved
 from .quiz_blocks import QuizValue, new_quiz_key
 from .quiz_display import answer_field, outcome_session_key
 
@@ -44,10 +45,6 @@ __all__ = [
 
 # The form field that names the quiz a submission answers.
 QUIZ_FIELD = "cuestionario"
-
-
-class QuizNotSaved(ValueError):
-    """A published lesson's quiz cannot be saved; the message (Spanish) says why."""
 
 
 # The quiz's name among the lesson-body blocks (courses.blocks.LESSON_BODY_BLOCKS).

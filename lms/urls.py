@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.learning import rest as learning_rest
 from lms.portal import views as portal_views
+from monitoring import rest as monitoring_rest
 from participation import rest as participation_rest
 
 urlpatterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
     path("api/participacion/", participation_rest.rest_api.urls),
     # Citizen monitoring: the locality's investment projects, public, no sign-in.
     path("seguimiento/", include("monitoring.urls")),
+    # Its open data as a read-only REST API (projects, published reports).
+    path("api/seguimiento/", monitoring_rest.rest_api.urls),
     # Open data: datasets, pinned versions and their profiles (public pages).
     path("datos/", include("open_data_labs.urls")),
     # REST API for enrollments and progress, with its OpenAPI document.

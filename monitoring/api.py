@@ -66,6 +66,14 @@ from .data import (
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
+from .open_data import (
+    PROJECT_COLUMNS,
+    REPORT_COLUMNS,
+    PhotoUrl,
+    as_csv,
+    project_rows,
+    published_report_rows,
+)
 from .photos import MAX_PHOTOS
 from .projects import (
     ProjectError,
@@ -116,7 +124,9 @@ __all__ = [
     "ANSWER_LABELS",
     "MAX_PHOTOS",
     "PETITION_BUSINESS_DAYS",
+    "PROJECT_COLUMNS",
     "REGISTRATION_BODY_LABELS",
+    "REPORT_COLUMNS",
     "REPORT_STATUS_LABELS",
     "SOURCE_CREDIT",
     "VERDICT_LABELS",
@@ -130,6 +140,7 @@ __all__ = [
     "ImportResult",
     "InvestmentLine",
     "OutsideService",
+    "PhotoUrl",
     "ProgressComparison",
     "ProjectData",
     "ProjectError",
@@ -145,6 +156,7 @@ __all__ = [
     "VeeduriaData",
     "Verdict",
     "answer_report",
+    "as_csv",
     "assign_project",
     "assignments_of",
     "business_days_after",
@@ -175,7 +187,9 @@ __all__ = [
     "person_names",
     "photo_file",
     "preview_projects",
+    "project_rows",
     "publish_report",
+    "published_report_rows",
     "published_reports",
     "questions_for",
     "refresh_official_figures",

@@ -3,13 +3,18 @@ locality's site."""
 
 from django.urls import path
 
-from . import report_views, views
+from . import open_data_views, report_views, views
 
 app_name = "monitoring"
 
 urlpatterns = [
     path("", views.project_list, name="projects"),
     path("proyectos/<str:code>/", views.project_detail, name="project"),
+    # Open data (no sign-in): the same rows as the REST API at /api/seguimiento/.
+    path("datos/proyectos.csv", open_data_views.projects_csv, name="projects_csv"),
+    path("datos/proyectos.json", open_data_views.projects_json, name="projects_json"),
+    path("datos/reportes.csv", open_data_views.reports_csv, name="reports_csv"),
+    path("datos/reportes.json", open_data_views.reports_json, name="reports_json"),
     path(
         "proyectos/<str:code>/reportar/", report_views.report_form, name="report_form"
     ),

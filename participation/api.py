@@ -52,7 +52,7 @@ from .lottery import draw, ticket
 from .presentation import presentation_definition
 from .recompute import recompute_roles
 from .reporting_facts import funnel_counts, funnel_counts_here, role_holder_ids
-from .signals import role_left, role_selected
+from .signals import funnel_changed, role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
 from .webhooks import WebhookEventNotFound, list_undelivered, retry_now
@@ -82,6 +82,7 @@ __all__ = [
     "decide",
     "draw",
     "eligibility_for",
+    "funnel_changed",
     "funnel_counts",
     "funnel_counts_here",
     "get_role",

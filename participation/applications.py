@@ -31,14 +31,16 @@ from .data import (
 from .eligibility import eligibility_for
 from .models import Application as _Application
 from .models import CivicRole as _CivicRole
+from .reporting_facts import announce_funnel_change
 from .signals import role_left, role_selected
 
 _WEBHOOK_EVENTS = {"role_selected": "rol.seleccionada", "role_left": "rol.dejado"}
 
 
-def _announce(signal: Any, application: Any) -> None:
+def _announce(signal: Any, application: Any, *, funnel: bool = True) -> None:
     """Send a role event once the transaction commits (never for a rollback), and
-    store it for the external platform in this same transaction."""
+    store it for the external platform in this same transaction. ``funnel``:
+    also tell the dashboards (a lottery tells them once for all its seats)."""
     role = _CivicRole.objects.get(pk=application.role_id)
     webhooks.record_event(
         _WEBHOOK_EVENTS["role_selected" if signal is role_selected else "role_left"],
@@ -59,6 +61,8 @@ def _announce(signal: Any, application: Any) -> None:
         "role_id": application.role_id,
     }
     transaction.on_commit(lambda: signal.send(sender=_Application, **fields))
+    if funnel:
+        announce_funnel_change()
 
 
 #: The declaration of no impediment (Ley 850 de 2003, art. 19) the person signs.
@@ -132,6 +136,8 @@ def apply(
         raise ParticipationError(str(_REFUSALS[Verdict.APPLIED])) from exc
     if application.status == ApplicationStatus.SELECTED:
         _announce(role_selected, application)
+    else:
+        announce_funnel_change()  # one more person applied, no seat yet
     return application_data(application)
 
 
@@ -268,7 +274,10 @@ def run_lottery(role_id: int, *, seed: str, by_user_id: int) -> LotteryResult:
         _Application.objects.filter(pk=application_id).update(
             status=ApplicationStatus.SELECTED, decided_at=now, decided_by_id=by_user_id
         )
-        _announce(role_selected, _Application.objects.get(pk=application_id))
+        _announce(
+            role_selected, _Application.objects.get(pk=application_id), funnel=False
+        )
+    announce_funnel_change()
     for position, application_id in enumerate(result.waiting, start=1):
         _Application.objects.filter(pk=application_id).update(
             status=ApplicationStatus.WAITING, waiting_position=position

@@ -38,6 +38,7 @@ from .data import (
 from .facts import course_refs
 from .models import Application as _Application
 from .models import EligibilityRecord as _EligibilityRecord
+from .reporting_facts import announce_funnel_change
 from .rules import CourseRef, PersonFacts, evaluate
 from .standing import NOTICE_KIND, eligible_notice, watch_selected
 
@@ -179,6 +180,8 @@ def _one_role(role: RoleData, state: _Pass) -> tuple[int, int]:
         unique_fields=["user_id", "role"],
         update_fields=["verdict", "computed_at", "eligible_since"],
     )
+    if rows:
+        announce_funnel_change()
     learning_api.notify_many(NOTICE_KIND, (eligible_notice(uid, role) for uid in newly))
     return len(rows), len(newly)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from tenants import api as tenants_api
@@ -9,6 +10,7 @@ from tenants import api as tenants_api
 from .data import ApplicationStatus, FunnelCounts, Verdict
 from .models import Application as _Application
 from .models import EligibilityRecord as _EligibilityRecord
+from .signals import funnel_changed
 
 
 def role_holder_ids() -> set[int]:
@@ -55,3 +57,9 @@ def funnel_counts() -> dict[str, FunnelCounts]:
         with tenants_api.in_locality(schema):
             counts[schema] = funnel_counts_here()
     return counts
+
+
+def announce_funnel_change() -> None:
+    """Send ``funnel_changed`` once the transaction commits (never for a
+    rollback). Callers send it once per operation, not once per person."""
+    transaction.on_commit(lambda: funnel_changed.send(sender=None))

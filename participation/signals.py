@@ -2,7 +2,7 @@
 in the locality's schema. Keyword arguments: application_id, user_id, role_id.
 
 The role credential follows them (``handlers``); the outgoing webhook and the
-dashboards' funnel will too.
+dashboards' funnel too.
 """
 
 from django.dispatch import Signal
@@ -17,3 +17,8 @@ webhook_recorded = Signal()
 
 # A role's rules changed (keyword: role_id): its standings are recomputed.
 role_rules_changed = Signal()
+
+# This locality's funnel counts (``api.funnel_counts_here``) may have changed: an
+# application, a selection or leaving, or changed standings. No arguments; sent
+# at most once per transaction, after it commits, in the locality's schema.
+funnel_changed = Signal()

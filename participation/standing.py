@@ -21,6 +21,7 @@ from .data import ApplicationStatus, Eligibility, RoleData, Verdict
 from .eligibility import roles_for_person
 from .models import Application as _Application
 from .models import EligibilityRecord as _EligibilityRecord
+from .reporting_facts import announce_funnel_change
 
 NOTICE_KIND = "rol_habilitado"
 
@@ -30,6 +31,7 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
     """Keep each standing; returns the roles the person has just become eligible for."""
     now = timezone.now()
     newly: list[int] = []
+    changed = False
     for role, standing in standings:
         record, _created = _EligibilityRecord.objects.select_for_update().get_or_create(
             user_id=user_id,
@@ -37,6 +39,7 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
             defaults={"verdict": standing.verdict, "computed_at": now},
         )
         was_eligible = record.eligible_since is not None
+        changed = changed or _created or record.verdict != standing.verdict
         record.verdict = standing.verdict
         record.computed_at = now
         if standing.verdict == Verdict.ELIGIBLE and not was_eligible:
@@ -57,6 +60,8 @@ def store(user_id: int, standings: list[tuple[RoleData, Eligibility]]) -> list[i
                 body=notice.body,
                 link=notice.link,
             )
+    if changed:
+        announce_funnel_change()
     return newly
 
 

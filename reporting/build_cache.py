@@ -19,6 +19,7 @@ from .data import Filters
 from .models import (
     LearnerCourse,
     LearnerDay,
+    LocalityFunnel,
     PersonProfile,
     PersonSummary,
     RecountRun,
@@ -38,6 +39,7 @@ def generation() -> tuple:
         ("max(updated_at)", PersonProfile),
         ("max(updated_at)", Target),
         ("max(id)", RecountRun),
+        ("max(updated_at)", LocalityFunnel),
         ("max(id)", get_user_model()),
     ]
     sql = ", ".join(f"(SELECT {agg} FROM {m._meta.db_table})" for agg, m in parts)

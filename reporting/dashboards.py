@@ -22,6 +22,7 @@ from tenants import api as tenants_api
 from . import figures as _figures
 from .breakdowns import breakdowns, people_matching
 from .build_cache import cache_key, generation
+from .civic_funnel import civic_stages
 from .data import Dashboard, Filters
 from .models import LearnerCourse, LearnerDay, PersonSummary
 from .targets import get_target
@@ -103,6 +104,12 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     target = get_target(schema)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
     weeks = _figures.weeks(base, today)
+    locality_rows = _figures.localities(per_locality, days) if not schema else ()
+    civic, civic_localities = None, ()
+    if filters.is_empty():  # roles are not broken down by course, gender or age
+        civic, civic_localities = civic_stages(
+            schema, certified=counted.certified, localities=locality_rows
+        )
     return Dashboard(
         scope=schema or "city",
         scope_name=_scope_name(schema),
@@ -111,7 +118,7 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         figures=counted,
         target=target,
         forecast=_figures.forecast(counted.completed, target, weeks, today),
-        localities=_figures.localities(per_locality, days) if not schema else (),
+        localities=locality_rows,
         courses=_figures.grouped(courses, "course_key"),
         paths=_figures.paths(courses, schema),
         weeks=weeks,
@@ -119,6 +126,8 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         notes=tuple(_notes(schema, filters, has_data=has_data)),
         has_data=has_data,
         built_at=timezone.now(),
+        civic=civic,
+        civic_localities=civic_localities,
     )
 
 
@@ -153,6 +162,13 @@ def _notes(schema: str, filters: Filters, *, has_data: bool) -> list[str]:
             "cívico en alguna localidad."
         ),
         _("Activas: personas con alguna actividad en los últimos 30 días."),
+        _(
+            "Del certificado al rol: habilitadas, postuladas, seleccionadas y en "
+            "ejercicio cuentan a las personas de los roles de cada localidad "
+            "(una vez por localidad, sea cual sea el número de roles); cambian "
+            "con cada postulación, selección, retiro o cambio de requisitos, y "
+            "el recuento de cada noche las corrige."
+        ),
     ]
     if schema:
         notes.append(
@@ -168,6 +184,13 @@ def _notes(schema: str, filters: Filters, *, has_data: bool) -> list[str]:
                 "Cada persona cuenta una vez en la ciudad y una vez en cada "
                 "localidad donde estudia: la suma de las localidades puede superar "
                 "el total."
+            )
+        )
+    if not filters.is_empty():
+        notes.append(
+            _(
+                "El embudo del certificado al rol no se desglosa por curso, "
+                "género ni edad: quite los filtros para verlo."
             )
         )
     if filters.course_key:

@@ -72,6 +72,21 @@ class Breakdown:
 
 
 @dataclass(frozen=True, slots=True)
+class CivicStages:
+    """From certificate to civic role, in a locality or the city: people
+    certified, eligible for a role, who applied, selected and in a role whose
+    service has started (None: suppressed, fewer than MIN_CELL people)."""
+
+    key: str  # a locality's schema name, or "city"
+    label: str
+    certified: int | None
+    eligible: int | None
+    applied: int | None
+    selected: int | None
+    in_role: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
     weekly_rate: float
     reached_on: date | None
@@ -104,6 +119,9 @@ class Dashboard:
     breakdowns: tuple[Breakdown, ...]
     notes: tuple[str, ...] = field(default=())
     has_data: bool = True
+    # The civic funnel (None with filters: roles are not broken down by them).
+    civic: CivicStages | None = None
+    civic_localities: tuple[CivicStages, ...] = ()  # the city's, per locality
     built_at: datetime | None = None  # when these figures were computed
 
 

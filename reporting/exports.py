@@ -113,7 +113,30 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
         ]
     )
     sheets.append(("Enfoque diferencial", differential))
+    if dashboard.civic is not None:
+        sheets.append((_("Del certificado al rol"), _civic_rows(dashboard)))
     return sheets
+
+
+def _civic_rows(dashboard: Dashboard) -> list[list[object]]:
+    """Certified → eligible → applied → selected → serving, per locality for the
+    city (suppressed as on the page)."""
+    table: list[list[object]] = [
+        [
+            _("Clave"),
+            _("Nombre"),
+            _("Certificadas"),
+            _("Habilitadas para un rol"),
+            _("Postuladas"),
+            _("Seleccionadas"),
+            _("En ejercicio del rol"),
+        ]
+    ]
+    for r in (*dashboard.civic_localities, dashboard.civic):
+        label = r.label or dashboard.scope_name
+        values = (r.certified, r.eligible, r.applied, r.selected, r.in_role)
+        table.append([r.key, label, *map(_cell, values)])
+    return table
 
 
 def to_csv(dashboard: Dashboard) -> str:

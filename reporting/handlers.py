@@ -18,7 +18,8 @@ from django.db import DatabaseError
 
 from tenants import api as tenants_api
 
-from . import profiles, recording
+from . import profiles, recording, sources
+from .civic_funnel import record_locality_funnel
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,16 @@ def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
         logger.exception("Reporte: no se registró un rol; el recuento lo corregirá.")
 
 
+def on_funnel_changed(sender: object, **kwargs: object) -> None:
+    """Copy this locality's civic funnel (four indexed counts) for the pages."""
+    try:
+        record_locality_funnel(tenants_api.current_schema(), sources.funnel_counts())
+    except DatabaseError:
+        logger.exception(
+            "Reporte: no se copió el embudo cívico; el recuento lo corregirá."
+        )
+
+
 def on_role_left(sender: object, *, user_id: int, **kwargs: object) -> None:
     """The person may still hold a role elsewhere: ask every locality (a few
     indexed queries, after commit)."""
@@ -136,6 +147,7 @@ def connect() -> None:
         (certificates_api.certificate_revoked, on_certificate_revoked, "revoked"),
         (participation_api.role_selected, on_role_selected, "role_selected"),
         (participation_api.role_left, on_role_left, "role_left"),
+        (participation_api.funnel_changed, on_funnel_changed, "funnel_changed"),
     ]
     for signal, receiver, name in receivers:
         signal.connect(receiver, dispatch_uid=f"reporting.{name}")

@@ -206,3 +206,26 @@ class RecountRun(models.Model):
 
     def __str__(self) -> str:
         return f"Recuento {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LocalityFunnel(models.Model):
+    """The civic funnel's stages after «trained» in one locality (distinct
+    people, any of its roles), as ``participation.api.funnel_counts_here`` gives
+    them. Kept by the role events and the nightly recount, so that building a
+    dashboard never reads a locality schema."""
+
+    schema_name = models.CharField(
+        gettext_lazy("localidad (esquema)"), max_length=63, unique=True
+    )
+    eligible = models.PositiveIntegerField(gettext_lazy("habilitadas"), default=0)
+    applied = models.PositiveIntegerField(gettext_lazy("postuladas"), default=0)
+    selected = models.PositiveIntegerField(gettext_lazy("seleccionadas"), default=0)
+    in_role = models.PositiveIntegerField(gettext_lazy("en ejercicio"), default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("embudo cívico de una localidad")
+        verbose_name_plural = gettext_lazy("embudos cívicos de las localidades")
+
+    def __str__(self) -> str:
+        return f"Embudo {self.schema_name}"

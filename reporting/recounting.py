@@ -17,6 +17,7 @@ from django.utils import timezone
 from tenants import api as tenants_api
 
 from . import sources
+from .civic_funnel import record_locality_funnel
 from .data import RecountResult
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
@@ -42,7 +43,13 @@ def recount(*, now: datetime | None = None) -> RecountResult:
     now = now or timezone.now()
     since = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     since -= timedelta(days=ACTIVITY_WINDOW_DAYS)
-    drift = {"active_days": 0, "certified": 0, "enrolled": 0, "completed": 0}
+    drift = {
+        "active_days": 0,
+        "certified": 0,
+        "enrolled": 0,
+        "completed": 0,
+        "funnel": 0,
+    }
     schemas = tenants_api.locality_schemas()
     holders: set[int] = set()
     for schema in schemas:
@@ -51,7 +58,9 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             days = sources.activity_days(since)
             certs = sources.certificates()
             enrolls = sources.enrollments()
+            funnel = sources.funnel_counts()
         with tenants_api.in_public_schema():
+            drift["funnel"] += record_locality_funnel(schema, funnel)
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n

@@ -1,7 +1,7 @@
 """What the nightly recount reads inside one locality's schema.
 
 The only module of the reporting app that reads locality data, and only the
-recount calls it (pages never do). Each read goes through the owning app's
+recount and the role events' receivers call it (pages never do). Each read goes through the owning app's
 ``api.py`` and answers with the same facts its signals announce, so a locality
 whose events all arrived shows no drift.
 """
@@ -19,6 +19,7 @@ __all__ = [
     "activity_days",
     "certificates",
     "enrollments",
+    "funnel_counts",
     "role_holders",
 ]
 
@@ -46,3 +47,8 @@ def enrollments() -> Enrollments:
 def role_holders() -> set[int]:
     """People holding a civic role (selected) in this locality."""
     return participation_api.role_holder_ids()
+
+
+def funnel_counts() -> participation_api.FunnelCounts:
+    """People eligible, who applied, selected and in a role in this locality."""
+    return participation_api.funnel_counts_here()

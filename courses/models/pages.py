@@ -6,9 +6,13 @@ pages of a city course copied into a locality are frozen there (``city_copies``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -177,14 +181,13 @@ class CoursePage(_CityCopyAware, Page):
                 }
             )
 
-    def get_context(self, request, *args, **kwargs):
-        # Wagtail pages are views too: their context comes from the topic
-        # modules, which query these models, so they load once the models have.
-        from .. import catalog, learner
+    # Plugged in by CoursesConfig.ready (courses.page_context): the topic
+    # modules it uses query these models, so they cannot be imported here.
+    page_context: ClassVar[Callable[[CoursePage, HttpRequest], dict[str, Any]]]
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["syllabus"] = catalog.get_syllabus(self.key)
-        context.update(learner.learner_course_context(self.key, request.user))
+        context.update(type(self).page_context(self, request))
         return context
 
 
@@ -313,18 +316,12 @@ class LessonPage(_CityCopyAware, Page):
             return quizzes.answer_quiz(self, request)
         return super().serve(request, *args, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
-        # Wagtail pages are views too: their context comes from the topic
-        # modules, which query these models, so they load once the models have.
-        from .. import catalog, learner
+    # Plugged in by CoursesConfig.ready, as CoursePage.page_context.
+    page_context: ClassVar[Callable[[LessonPage, HttpRequest], dict[str, Any]]]
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["navigation"] = catalog.get_lesson_navigation(self.key)
-        # An editor's preview in the admin is not studying: it records nothing.
-        if not self.is_retired and not getattr(request, "is_preview", False):
-            learner.record_lesson_view(
-                context["navigation"].course_key, self.key, request.user
-            )
+        context.update(type(self).page_context(self, request))
         return context
 
 

@@ -88,7 +88,7 @@ class ActivityState(models.Model):
         return f"{self.user_id} · {self.activity_key}"
 
 
-# --- Issue #6: enrollment, progress, cohorts, sessions, quizzes, completion ------
+# --- Enrollment, progress, cohorts, sessions, quizzes, completion -------------
 #
 # Courses live in the layer above (``courses``), which this app never imports:
 # everything here names courses, lessons and activities by their stable keys, and

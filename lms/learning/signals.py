@@ -7,7 +7,7 @@ listen without the learning core importing them (docs/decisions/0005-app-layers.
 from django.dispatch import Signal
 
 # Sent once, after the transaction that completed the course commits, in the
-# schema of the locality where the learner completed it (issue #6 sends it).
+# schema of the locality where the learner completed it.
 # Keyword arguments:
 #   user_id: int            -- the city-wide account (lms.accounts.User id)
 #   course_key: str         -- the course's stable key (same in every locality copy)
@@ -15,8 +15,8 @@ from django.dispatch import Signal
 #   completed_at: datetime  -- aware datetime of completion
 course_completed = Signal()
 
-# The events below feed the city-wide reporting table (issue #8) and are sent by
-# the learning records (issue #6), each after its transaction commits, in the
+# The events below feed the city-wide reporting table and are sent by
+# the learning records, each after its transaction commits, in the
 # schema of the locality where it happened. All carry ``user_id`` and
 # ``occurred_at`` (aware datetime); course events also ``course_key``.
 

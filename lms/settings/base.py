@@ -7,11 +7,11 @@ SHARED_APPS and TENANT_APPS are defined here and only here
 import os
 from pathlib import Path
 
-from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from lms.database import database_config
 from lms.settings.media import media_storages
+from lms.settings.schedule import beat_schedule
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -27,7 +27,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "lms.accounts",
-    # City-wide figures for the dashboards, fed by locality events (issue #8):
+    # City-wide figures for the dashboards, fed by locality events:
     # public schema only, reachable from every locality's search path.
     "reporting",
     # Present in both lists: every schema has its own groups, permissions,
@@ -287,59 +287,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Nightly work started by `celery -A lms beat` (production runs one beat process).
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-# Dashboards: rebuild the reporting tables from every locality, correcting drift.
-CELERY_BEAT_SCHEDULE["reporting-nightly-recount"] = {
-    "task": "reporting.recount",
-    "schedule": crontab(hour=2, minute=30),  # CELERY_TIMEZONE: Bogotá
-    "options": {"expires": 60 * 60 * 6},
-}
-# Civic roles: rebuild the city-wide index of certificates and recompute every
-# locality's standings (set-based), correcting any lost event.
-CELERY_BEAT_SCHEDULE["participation-nightly-recount"] = {
-    "task": "participation.recount",
-    "schedule": crontab(hour=2, minute=50),
-    "options": {"expires": 60 * 60 * 6},
-}
-# Tasks the broker missed (it was down at commit time) wait in the outbox
-# table; this sends them once it is back (tenants/outbox.py).
-CELERY_BEAT_SCHEDULE["tenants-relay-outbox"] = {
-    "task": "tenants.relay_outbox",
-    "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
-    "options": {"expires": 25},
-}
-# Learning records (issue #6): forward xAPI statements to an external LRS (e.g.
-# Ralph's /xAPI/statements) in batches, off the learner's request; empty = off.
+# Periodic work started by `celery -A lms beat` (lms/settings/schedule.py).
+CELERY_BEAT_SCHEDULE = beat_schedule(os.environ)
+# Learning records: forward xAPI statements to an external LRS (e.g. Ralph's
+# /xAPI/statements) in batches, off the learner's request; empty = off.
 LEARNING_LRS_URL = os.environ.get("LEARNING_LRS_URL", "")
 LEARNING_LRS_USERNAME = os.environ.get("LEARNING_LRS_USERNAME", "")
 LEARNING_LRS_PASSWORD = os.environ.get("LEARNING_LRS_PASSWORD", "")
-CELERY_BEAT_SCHEDULE["learning-forward-statements"] = {
-    "task": "learning.forward_all_statements",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
-# Session reminders for tomorrow and 14-day nudges, each morning in Bogotá.
-CELERY_BEAT_SCHEDULE["learning-daily-notifications"] = {
-    "task": "learning.daily_notifications",
-    "schedule": crontab(hour=7, minute=0),
-    "options": {"expires": 60 * 60 * 6},
-}
-# Citizen monitoring: official figures of each locality's investment projects
-# from Decidim (GraphQL) and SECOP II (datos.gov.co, Socrata), every night in
-# Bogotá, one task per locality.
-CELERY_BEAT_SCHEDULE["monitoring-nightly-refresh"] = {
-    "task": "monitoring.refresh_all_localities",
-    "schedule": crontab(hour=3, minute=15),
-    "options": {"expires": 60 * 60 * 6},
-}
-# Citizen reports whose 15 business days passed without the alcaldía's answer
-# are escalated (with a letter) each morning in Bogotá, one task per locality.
-CELERY_BEAT_SCHEDULE["monitoring-overdue-answers"] = {
-    "task": "monitoring.escalate_all_localities",
-    "schedule": crontab(hour=6, minute=30),
-    "options": {"expires": 60 * 60 * 6},
-}
 MONITORING_SECOP_CONTRACTS_URL = os.environ.get(
     "MONITORING_SECOP_CONTRACTS_URL",
     "https://www.datos.gov.co/resource/jbjy-vk9h.json",

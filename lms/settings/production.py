@@ -64,7 +64,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     }
 
 # Sessions: read from the cache (Redis), written through to the locality's
-# database, so a Redis restart signs nobody out (issue #19).
+# database, so a Redis restart signs nobody out.
 if os.environ.get("REDIS_CACHE_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -529,6 +529,19 @@ OUTSIDE_THE_MATRIX = {
     "monitoring:report",
     "monitoring:photo",
     "monitoring:letter",
+    # Open data of a locality, no sign-in: downloads and the read-only REST API;
+    # published reports only, one locality only, 404 at the campus
+    # (tests/monitoring/test_open_data.py, test_rest_fuzz.py).
+    "monitoring:projects_csv",
+    "monitoring:projects_json",
+    "monitoring:reports_csv",
+    "monitoring:reports_json",
+    "monitoring_api:list_projects",
+    "monitoring_api:project",
+    "monitoring_api:list_reports",
+    "monitoring_api:openapi-json",
+    "monitoring_api:openapi-view",
+    "monitoring_api:api-root",
     # Open data: datasets, versions, profiles and Parquet files are public on
     # every site (tests/open_data_labs/test_views.py, test_isolation.py).
     "open_data:list",
@@ -555,6 +568,7 @@ def _our_url_names(patterns, namespace=None):
                     "participation_api",
                     "wagtailsnippets_h5p",
                     "monitoring_projects",
+                    "monitoring_api",
                 )
             )
             if ours:

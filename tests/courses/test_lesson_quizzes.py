@@ -1,5 +1,5 @@
 """Quizzes authored as lesson blocks: saved on publish, graded by the course rule,
-released to localities with the course, taken in the lesson page (issue #6)."""
+released to localities with the course, taken in the lesson page."""
 
 from __future__ import annotations
 

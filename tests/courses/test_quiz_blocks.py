@@ -1,5 +1,5 @@
 """The quiz block of a lesson body: what a trainer is told when a quiz is not right,
-and the stable key (issue #6)."""
+and the stable key."""
 
 from __future__ import annotations
 

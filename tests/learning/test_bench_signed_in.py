@@ -2,7 +2,7 @@
 learner's: its sessions name the project's sign-in backend, and its check looks
 for the sign-out form, which an anonymous page does not have. Both are pinned
 here, so a template or settings change that breaks them fails in CI and not
-silently in the next benchmark (issue #18: the bench once measured anonymous
+silently in the next benchmark (the bench once measured anonymous
 pages because its sessions named a backend the project does not use)."""
 
 from __future__ import annotations

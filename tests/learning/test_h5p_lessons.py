@@ -1,5 +1,5 @@
 """A lesson's H5P block is a graded activity of the course rule; its result posted
-by the player completes the course (issue #6, with the H5P work's block)."""
+by the player completes the course (with the H5P work's block)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Notifications: made once, emailed in Spanish with an unsubscribe link that is
-honoured; reminders the day before and nudges after 14 idle days (issue #6)."""
+honoured; reminders the day before and nudges after 14 idle days."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Learner and facilitator pages: lesson views recorded, course progress, «Mi
-aprendizaje», QR check-in on a phone, roster and CSV, quiz form (issue #6)."""
+aprendizaje», QR check-in on a phone, roster and CSV, quiz form."""
 
 from __future__ import annotations
 

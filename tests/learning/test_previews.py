@@ -1,6 +1,6 @@
 """Checking a lesson is not studying it: an editor's preview in the admin records
 nothing, and staff who open the live lesson are recorded only once they enrolled
-themselves; a learner's visit still records (issue #6)."""
+themselves; a learner's visit still records."""
 
 from __future__ import annotations
 

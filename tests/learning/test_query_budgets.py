@@ -17,7 +17,7 @@ from tenants import api as tenants_api
 # Measured on a signed-in learner who is enrolled and has opened a lesson.
 # Counts include the SAVEPOINT/RELEASE pair of each transaction (the test's own
 # transaction turns BEGIN/COMMIT into them; in production they are round trips
-# too). Set at today's counts (#18): course page 19, home 10, «Mi aprendizaje» 9,
+# too). Set at today's counts: course page 19, home 10, «Mi aprendizaje» 9,
 # lesson first view 50, repeat view 39 -> 27 (no write within LAST_VIEWED_EVERY).
 COURSE_PAGE = 19
 LOCALITY_HOME = 10

@@ -1,4 +1,4 @@
-"""Enrollment, lesson and course progress, completion recorded once (issue #6)."""
+"""Enrollment, lesson and course progress, completion recorded once."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from h5p import rest as h5p_rest
 from lms.learning import api
 from lms.learning.rest import rest_api
+from monitoring import rest as monitoring_rest
 from participation import rest as participation_rest
 from tenants import api as tenants_api
 
@@ -67,11 +68,13 @@ def _mounted_ninja_apis(patterns=None) -> set[NinjaAPI]:
 def test_every_rest_api_is_fuzzed():
     # A new django-ninja API must get its own schema test like the one below;
     # civic roles' is in tests/participation/test_rest_fuzz.py, the H5P
-    # relay's in tests/h5p/test_rest_fuzz.py.
+    # relay's in tests/h5p/test_rest_fuzz.py, monitoring's open data in
+    # tests/monitoring/test_rest_fuzz.py.
     assert _mounted_ninja_apis() == {
         rest_api,
         participation_rest.rest_api,
         h5p_rest.rest_api,
+        monitoring_rest.rest_api,
     }
 
 

@@ -1,5 +1,5 @@
 """Cohorts and waiting lists, attendance by roster, QR and CSV, native quizzes, and
-the issue's "done when": a blended course completed exactly once (issue #6)."""
+the issue's "done when": a blended course completed exactly once."""
 
 from __future__ import annotations
 

@@ -253,4 +253,23 @@ def test_a_report_filed_offline_is_sent_on_reconnection_and_published(
             public.screenshot(
                 path=SCREENSHOTS / "proyecto-escalado-360.png", full_page=True
             )
+
+        # The list page links its open data; the reports' JSON holds the
+        # published report with the reviewer's text only.
+        public.goto(site["url"] + "/seguimiento/")
+        assert not public.evaluate(SCROLLS)
+        public.screenshot(path=SCREENSHOTS / "datos-abiertos-360.png", full_page=True)
+        public.set_viewport_size({"width": 1280, "height": 800})
+        assert not public.evaluate(SCROLLS)
+        public.screenshot(path=SCREENSHOTS / "datos-abiertos-1280.png", full_page=True)
+        links = public.locator(".open-data a", has_text="JSON")
+        reports_json = links.nth(1).get_attribute("href")
+        assert reports_json == "/seguimiento/datos/reportes.json"
+        reports = public.evaluate(
+            "url => fetch(url).then(answer => answer.json())", reports_json
+        )["reportes"]
+        assert [r["observaciones"] for r in reports] == [
+            "Senderos a medias; sin juegos."
+        ]
+        assert "Luz Marina" not in str(reports)
     assert len(_reports()) == 1  # sent once, however the phone retried

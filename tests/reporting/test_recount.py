@@ -26,6 +26,7 @@ NO_DRIFT = {
     "completed": 0,
     "summaries": 0,
     "roles": 0,
+    "funnel": 0,
 }
 
 
@@ -146,6 +147,7 @@ def test_recount_corrects_missed_and_phantom_events(
         "completed": 1,
         "summaries": 4,  # ana's city and Kennedy rows made, beto's two emptied
         "roles": 0,  # nobody holds a civic role here
+        "funnel": 0,  # nor applies for one
     }
     assert (
         _figures() == _from_schemas() == {"enrolled": 1, "completed": 1, "certified": 0}

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             + (" (creada)" if created else " (ya existía)")
         )
         self._load_demo_people()
-        from lms.portal.demo_content import load_demo_courses, load_demo_datasets
+        from lms.portal.demo_content import load_demo_courses
+        from lms.portal.demo_datasets import load_demo_datasets
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
 
     def _load_demo_people(self):
-        """A trainer at the campus and a facilitator in Kennedy (issue #3 roles)."""
+        """A trainer at the campus and a facilitator in Kennedy."""
         from datetime import date
 
         from lms.accounts import api as accounts_api

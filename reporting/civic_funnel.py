@@ -1,0 +1,91 @@
+"""The civic funnel on the dashboards: certified → eligible → applied →
+selected → in a role, per locality.
+
+The stages after «certified» come from ``participation.api.funnel_counts_here``,
+copied into ``LocalityFunnel`` (public schema) by the role events' receivers and
+the nightly recount, so building a dashboard reads only public tables. A person
+counts once per locality whatever the roles; the city adds the localities up.
+Counts of 1 to ``MIN_CELL - 1`` people are suppressed; in the city's table, a
+column with only one suppressed locality hides the next smallest too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from participation import api as participation_api
+
+from .data import MIN_CELL, CivicStages, Row
+from .models import LocalityFunnel
+
+__all__ = ["civic_stages", "record_locality_funnel"]
+
+_STAGES = ("eligible", "applied", "selected", "in_role")
+_COLUMNS = ("certified", *_STAGES)
+
+
+def record_locality_funnel(schema: str, counts: participation_api.FunnelCounts) -> bool:
+    """Store a locality's counts; say whether they changed. Runs in the public
+    schema or a locality's (its search path reaches the public table)."""
+    values = {stage: getattr(counts, stage) for stage in _STAGES}
+    row = LocalityFunnel.objects.filter(schema_name=schema).first()
+    stored = {k: getattr(row, k) for k in values} if row else dict.fromkeys(values, 0)
+    if stored == values:  # no row reads as zeros: an idle locality needs none
+        return False
+    LocalityFunnel.objects.update_or_create(schema_name=schema, defaults=values)
+    return True
+
+
+def civic_stages(
+    schema: str, *, certified: int, localities: Sequence[Row]
+) -> tuple[CivicStages, tuple[CivicStages, ...]]:
+    """The scope's funnel and, for the city, one per locality (one query).
+
+    ``certified``: a locality's people certified; ``localities``: the city's
+    locality rows (their ``certified`` is used), empty for a locality.
+    """
+    stored = LocalityFunnel.objects.all()
+    if schema:
+        stored = stored.filter(schema_name=schema)
+    by_schema = {
+        row.schema_name: [getattr(row, stage) for stage in _STAGES] for row in stored
+    }
+    empty = [0] * len(_STAGES)
+    if schema:
+        raw = [certified, *by_schema.get(schema, empty)]
+        return _stages(schema, "", _hidden(raw)), ()
+    rows = [
+        (r.key, r.label, [r.certified, *by_schema.get(r.key, empty)])
+        for r in localities
+    ]
+    # Summed over the localities, like the stages: once per locality.
+    totals = [sum(values[i] for _, _, values in rows) for i in range(len(_COLUMNS))]
+    columns = [
+        _suppress_column([values[i] for _, _, values in rows])
+        for i in range(len(_COLUMNS))
+    ]
+    per_locality = tuple(
+        _stages(key, label, [column[n] for column in columns])
+        for n, (key, label, _) in enumerate(rows)
+    )
+    return _stages("city", "Bogotá", _hidden(totals)), per_locality
+
+
+def _stages(key: str, label: str, values: Sequence[int | None]) -> CivicStages:
+    return CivicStages(key, label, *values)
+
+
+def _hidden(values: Sequence[int]) -> list[int | None]:
+    return [None if 0 < v < MIN_CELL else v for v in values]
+
+
+def _suppress_column(values: Sequence[int]) -> list[int | None]:
+    """Hide 1-4 people; if only one is hidden, hide the next smallest too, so it
+    cannot be recovered from the city's total."""
+    shown: list[int | None] = _hidden(values)
+    hidden = [i for i, v in enumerate(shown) if v is None]
+    if len(hidden) == 1:
+        others = [(v, i) for i, v in enumerate(shown) if v]
+        if others:
+            shown[min(others)[1]] = None
+    return shown
