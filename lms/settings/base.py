@@ -7,11 +7,10 @@ SHARED_APPS and TENANT_APPS are defined here and only here
 import os
 from pathlib import Path
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
-
 from lms.database import database_config
 from lms.settings.media import media_storages
 from lms.settings.schedule import beat_schedule
+from lms.settings.security import ADMIN_ADDITIONS, content_security_policy, origins
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -323,41 +322,14 @@ LOCALITIES_REFERENCE_CSV = BASE_DIR / "tenants" / "data" / "bogota-localidades.c
 
 
 # --- Security headers (docs/decisions/0013-security-headers-and-csp.md) ------------
-def _origins(name: str, default: str = "") -> list[str]:
-    """Origins from a variable separated by spaces or commas."""
-    return os.environ.get(name, default).replace(",", " ").split()
-
-
 # Lesson videos (Wagtail embeds) play in frames from these providers.
-SITE_FRAME_ALLOWED_ORIGINS = _origins(
+SITE_FRAME_ALLOWED_ORIGINS = origins(
+    os.environ,
     "SITE_FRAME_ALLOWED_ORIGINS",
     "https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com",
 )
-# Scripts only from this site: templates keep no inline script (data goes in
-# json_script). Inline styles stay allowed: templates and H5P content use style
-# attributes, and a style cannot run code.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF, "data:"],
-        "media-src": [SELF],
-        "connect-src": [SELF],
-        "frame-src": [SELF, *SITE_FRAME_ALLOWED_ORIGINS],
-        "frame-ancestors": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-    }
-}
-# Added under /admin/ only: Wagtail 8 still writes inline scripts (date and
-# time pickers, inline panels) and previews uploads from blob: URLs.
-CONTENT_SECURITY_POLICY_ADMIN = {
-    "script-src": [UNSAFE_INLINE],
-    "img-src": ["blob:"],
-}
+CONTENT_SECURITY_POLICY = content_security_policy(SITE_FRAME_ALLOWED_ORIGINS)
+CONTENT_SECURITY_POLICY_ADMIN = ADMIN_ADDITIONS
 # Wagtail's admin would otherwise ask gravatar.com for each editor's picture
 # (sending a hash of their email) and releases.wagtail.io for updates.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -399,8 +371,8 @@ H5P_CLAMAV_URL = os.environ.get("H5P_CLAMAV_URL", "")
 # Interactive Video) need their origins here, per deployment:
 # H5P_FRAME_ALLOWED_ORIGINS="https://www.youtube.com https://www.youtube-nocookie.com"
 # H5P_SCRIPT_ALLOWED_ORIGINS="https://www.youtube.com" (its iframe API script).
-H5P_FRAME_ALLOWED_ORIGINS = _origins("H5P_FRAME_ALLOWED_ORIGINS")
-H5P_SCRIPT_ALLOWED_ORIGINS = _origins("H5P_SCRIPT_ALLOWED_ORIGINS")
+H5P_FRAME_ALLOWED_ORIGINS = origins(os.environ, "H5P_FRAME_ALLOWED_ORIGINS")
+H5P_SCRIPT_ALLOWED_ORIGINS = origins(os.environ, "H5P_SCRIPT_ALLOWED_ORIGINS")
 
 # --- Participation --------------------------------------------------------------------
 # Outgoing webhook of role events for an external platform (GAB, Decidim); no URL,
