@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
@@ -29,6 +30,12 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Skip, saying how to get it, where Debian's chromium is not installed.
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
+)
+# True when the page scrolls sideways (a phone layout that does not fit).
+SCROLLS = "document.documentElement.scrollWidth > window.innerWidth"
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => console.error(
   "CSP: " + e.violatedDirective + " bloqueó " + e.blockedURI + " en " + e.sourceFile

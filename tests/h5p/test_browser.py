@@ -27,7 +27,7 @@ from h5p import api
 from lms.learning import api as learning_api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import REPORT_CSP_VIOLATIONS
+from tests.browser import REPORT_CSP_VIOLATIONS, needs_chromium
 
 from .conftest import VALID, needs_fixtures
 
@@ -52,9 +52,7 @@ pytestmark = [
     # Without a db-marked test in the run, pytest-django would not switch to the
     # test database at all and the module fixture would hit the real one.
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 

@@ -18,7 +18,13 @@ from django.db import connection
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
 from tenants.models import Locality
-from tests.browser import CHROMIUM, chromium, collect_problems, live_server, new_context
+from tests.browser import (
+    chromium,
+    collect_problems,
+    live_server,
+    needs_chromium,
+    new_context,
+)
 
 HOME = LocalitySpec(schema_name="test_lang_home", name="Usme", slug="usme-lang")
 OTHER = LocalitySpec(schema_name="test_lang_other", name="Suba", slug="suba-lang")
@@ -29,9 +35,7 @@ SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 

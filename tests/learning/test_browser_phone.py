@@ -16,20 +16,24 @@ from courses import api as courses_api
 from lms.learning import api as learning_api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import CHROMIUM, chromium, collect_problems, live_server, new_context
+from tests.browser import (
+    SCROLLS,
+    chromium,
+    collect_problems,
+    live_server,
+    needs_chromium,
+    new_context,
+)
 
 SPEC = LocalitySpec(schema_name="test_phone_menu", name="Ciudad Bolívar", slug="cb")
 HOST = "cb-menu.localhost"
 PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
-SCROLLS = "document.documentElement.scrollWidth > window.innerWidth"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 

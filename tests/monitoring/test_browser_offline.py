@@ -24,7 +24,14 @@ from lms.locality_roles.data import Role
 from monitoring import api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import CHROMIUM, chromium, collect_problems, live_server, new_context
+from tests.browser import (
+    SCROLLS,
+    chromium,
+    collect_problems,
+    live_server,
+    needs_chromium,
+    new_context,
+)
 
 from .conftest import jpeg_with_gps
 
@@ -35,7 +42,6 @@ SPEC = LocalitySpec(
 HOST = "kennedy-movil.localhost"
 PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
-SCROLLS = "document.documentElement.scrollWidth > window.innerWidth"
 PHONE = {"width": 360, "height": 740}
 # What sticks out, to say so when a page scrolls sideways.
 WIDEST = """[...document.querySelectorAll('body *')]
@@ -45,9 +51,7 @@ WIDEST = """[...document.querySelectorAll('body *')]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 

@@ -29,21 +29,25 @@ from lms.locality_roles import api as roles_api
 from participation import api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import CHROMIUM, chromium, collect_problems, live_server, new_context
+from tests.browser import (
+    SCROLLS,
+    chromium,
+    collect_problems,
+    live_server,
+    needs_chromium,
+    new_context,
+)
 
 SPEC = LocalitySpec(schema_name="test_roles_journey", name="Fontibón", slug="fontibon")
 HOST = "fontibon-roles.localhost"
 PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
-SCROLLS = "document.documentElement.scrollWidth > window.innerWidth"
 PHONE = {"width": 360, "height": 740}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 

@@ -22,7 +22,13 @@ from courses import api as courses_api
 from h5p import api as h5p_api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import CHROMIUM, chromium, collect_problems, live_server, new_context
+from tests.browser import (
+    chromium,
+    collect_problems,
+    live_server,
+    needs_chromium,
+    new_context,
+)
 
 FIXTURE = (
     Path(__file__).resolve().parents[3]
@@ -40,9 +46,7 @@ SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not FIXTURE.exists(), reason=f"Falta {FIXTURE}."),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Falta /usr/bin/chromium (make test lo instala)."
-    ),
+    needs_chromium,
 ]
 
 
