@@ -26,7 +26,7 @@ from .models import Notification as _Notification
 from .notifications import notify
 from .rules import course_title, require_rule
 
-__all__ = ["EnrollmentData", "enroll", "get_enrollment", "withdraw"]
+__all__ = ["EnrollmentData", "add_to_cohort", "enroll", "get_enrollment", "withdraw"]
 
 
 @transaction.atomic
@@ -77,6 +77,48 @@ def enroll(
     if status == _Enrollment.Status.ACTIVE:
         _announce_enrollment(row)
     return enrollment_data(row)
+
+
+@transaction.atomic
+def add_to_cohort(user_id: int, cohort_id: int) -> EnrollmentData:
+    """A facilitator adds a person to a cohort: enrolled in its course with it.
+
+    Someone enrolled in the course on their own moves into the cohort (their
+    progress is kept) while it has room; someone new is enrolled with it, on its
+    waiting list when it is full, as ``enroll`` does. Refused, with a message
+    that says why, for a person already in this cohort or in another cohort of
+    the course (a person studies a course in one group).
+    """
+    cohort = _Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+    if cohort is None:
+        raise LearningError(_("Ese grupo no existe; vuelva a la lista de grupos."))
+    current = open_enrollment(user_id, cohort.course_key, lock=True)
+    if current is None:
+        return enroll(user_id, cohort.course_key, cohort_id=cohort.pk)
+    if current.cohort_id == cohort.pk:
+        raise LearningError(
+            _("Esa persona ya está en este grupo; no hace falta agregarla otra vez.")
+        )
+    if current.cohort_id is not None:
+        raise LearningError(
+            _(
+                "Esa persona ya está en otro grupo de este curso («%(name)s»). Para "
+                "cambiarla de grupo, ella se retira del curso desde «Mi aprendizaje» "
+                "(su avance se conserva) y usted la agrega aquí."
+            )
+            % {"name": current.cohort.name}
+        )
+    if _taken(cohort) >= cohort.capacity:
+        raise LearningError(
+            _(
+                "El grupo está completo (%(capacity)d cupos); amplíe el cupo o "
+                "agregue a esta persona en otro grupo."
+            )
+            % {"capacity": cohort.capacity}
+        )
+    current.cohort = cohort
+    current.save(update_fields=["cohort"])
+    return enrollment_data(current)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
@@ -18,7 +18,7 @@ from wagtail.users.views.bulk_actions.set_active_state import (
 
 from lms.locality_roles import api as roles_api
 
-from . import scope
+from . import group_people, scope
 from .views import DOCUMENT_SEARCH_ACTION, VIEW_DOCUMENT_ACTION
 
 
@@ -81,5 +81,18 @@ def document_button(user: Any, request_user: Any) -> list[Any]:
             _("Ver documento"),
             reverse("wagtailusers_users:document", args=[user.pk]),
             priority=50,
+        )
+    ]
+
+
+@hooks.register("register_admin_urls")
+def group_people_urls() -> list[Any]:
+    # Beside the facilitators' «Grupos y sesiones» (lms.learning), whose list
+    # links here: finding people is this app's, under its visibility rules.
+    return [
+        path(
+            "grupos/<int:cohort_id>/personas/",
+            group_people.group_people,
+            name=group_people.URL_NAME,
         )
     ]

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.utils import get_user_display_name
@@ -27,10 +25,10 @@ from lms.accounts import api as accounts_api
 from lms.locality_roles import api as roles_api
 from tenants import api as tenants_api
 
-from . import scope
+from . import scope, search
 from .forms import LocalityRolesForm, RegisterPersonForm
 
-DOCUMENT_SEARCH_ACTION = "people.document_search"
+DOCUMENT_SEARCH_ACTION = search.DOCUMENT_SEARCH_ACTION
 
 
 class IndexView(wagtail_users.IndexView):
@@ -90,49 +88,7 @@ class IndexView(wagtail_users.IndexView):
     def search_queryset(self, queryset: Any) -> Any:
         if not self.is_searching:
             return queryset
-        actor = self.request.user
-        document = accounts_api.normalize_document_login(self.search_query)
-        if document is not None and sum(ch.isdigit() for ch in document[1]) >= 5:
-            return self._search_by_document(queryset, *document)
-        return (
-            queryset.filter(first_name__icontains=self.search_query)
-            | queryset.filter(last_name__icontains=self.search_query)
-            | (
-                queryset.filter(email__icontains=self.search_query)
-                if actor.is_superuser
-                else queryset.none()
-            )
-        )
-
-    def _search_by_document(
-        self, queryset: Any, doc_type: str | None, number: str
-    ) -> Any:
-        actor = self.request.user
-        if not (actor.is_superuser or actor.has_perm(roles_api.FIND_BY_DOCUMENT)):
-            messages.warning(
-                self.request,
-                _(
-                    "Buscar por número de documento está reservado a quien registra "
-                    "personas en persona. Busque por nombre."
-                ),
-            )
-            return queryset.none()
-        # Exact matches only: a partial number must not list many people.
-        found = queryset.filter(document_number=number)
-        if doc_type:
-            found = found.filter(document_type=doc_type)
-        ids = list(found.values_list("pk", flat=True)[:20])
-        log(
-            instance=actor,
-            action=DOCUMENT_SEARCH_ACTION,
-            user=actor,
-            data={
-                "document": accounts_api.mask_document(doc_type or "", number),
-                "found": ids,
-                "site": tenants_api.current_schema(),
-            },
-        )
-        return found
+        return search.find_people(self.request, queryset, self.search_query)
 
 
 class CreateView(wagtail_users.CreateView):

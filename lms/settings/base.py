@@ -84,6 +84,8 @@ INSTALLED_APPS = (
     list(SHARED_APPS)
     + [app for app in TENANT_APPS if app not in SHARED_APPS]
     + ["django_filters", "django.contrib.humanize"]
+    # The ``unaccent`` lookup: people's names are found without their accents.
+    + ["django.contrib.postgres"]
     # django-ninja's API docs from our static files: its fallback loads Swagger UI
     # from a CDN, which the Content-Security-Policy blocks (ADR 0013).
     + ["ninja"]
@@ -311,7 +313,14 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 )
 # ASCII page URLs: they survive being shared by SMS and chat apps intact.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Spanish stemming without accents: «participacion» finds «Participación»
+# (the configuration is made in public by tenants' migration 0003, ADR 0028).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "lms_es",
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 

@@ -96,6 +96,11 @@ SURFACES: dict[str, Surface] = {
         lambda c: "/admin/grupos/",
         ("courses_cohorts", "courses_cohort_create", "courses_session_create"),
     ),
+    "cohort_people": Surface(
+        "GET",
+        lambda c: f"/admin/grupos/{c.cohort_id}/personas/?q=Kelly",
+        ("cohort_people",),
+    ),
     "attendance": Surface(
         "GET",
         lambda c: f"/aprendizaje/sesiones/{c.session_id}/asistencia/",
@@ -258,6 +263,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "pages": K,
         "certificates": K,
         "cohorts": K,
+        # Adds people to the group they run (the only group, in Kennedy).
+        "cohort_people": K,
         "attendance": K,
         "cohort_progress_api": K,
         "participant_import": K,
@@ -369,6 +376,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         **dict.fromkeys(SURFACES, ALL),
         # Only Kennedy has the facilitator's session and cohort.
         "attendance": K,
+        "cohort_people": K,
         "cohort_progress_api": K,
         # City targets are set at the campus.
         "city_targets": C,
