@@ -16,5 +16,10 @@ urlpatterns = [
         views.session_attendance,
         name="session_attendance",
     ),
+    path(
+        "sesiones/<int:session_id>/qr/",
+        views.session_qr,
+        name="session_qr",
+    ),
     path("avisos/baja/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

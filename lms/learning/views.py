@@ -10,7 +10,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import api
+
+# The attendance page renews its QR this often: well inside the code's validity
+# (``QR_MAX_AGE_SECONDS``), so a code on screen is never an expired one.
+QR_REFRESH_SECONDS = api.QR_MAX_AGE_SECONDS // 2
 
 
 @login_required
@@ -86,14 +90,43 @@ def check_in(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "learning/check_in.html", {"confirm": True})
 
 
-@login_required
-def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
-    """The facilitator's phone: roster to tick, the session's QR, a CSV sheet."""
+def _facilitated_session(request: HttpRequest, session_id: int) -> api.SessionData:
     session = api.get_session(session_id)
     if session is None or not (
         request.user.pk == session.facilitator_id or request.user.is_superuser
     ):
         raise Http404(_("Solo quien facilita el grupo toma asistencia."))
+    return session
+
+
+def _session_qr_svg(request: HttpRequest, session_id: int) -> str:
+    token = api.qr_token(session_id)
+    url = request.build_absolute_uri(reverse("learning:check_in", args=[token]))
+    return segno.make(url, error="m").svg_inline(scale=5)
+
+
+@login_required
+def session_qr(request: HttpRequest, session_id: int) -> JsonResponse:
+    """A fresh QR of the session, for the attendance page's script to swap in.
+
+    The page renews its code with this before the old one expires, so ticked
+    boxes that are not saved yet stay ticked (no reload).
+    """
+    _facilitated_session(request, session_id)
+    response = JsonResponse(
+        {
+            "svg": _session_qr_svg(request, session_id),
+            "valid_seconds": api.QR_MAX_AGE_SECONDS,
+        }
+    )
+    response["Cache-Control"] = "no-store"  # a code must never be served twice
+    return response
+
+
+@login_required
+def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The facilitator's phone: roster to tick, the session's QR, a CSV sheet."""
+    session = _facilitated_session(request, session_id)
     if request.method == "POST":
         try:
             if "sheet" in request.FILES:
@@ -127,16 +160,29 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         except api.LearningError as exc:
             messages.error(request, str(exc))
         return redirect(request.path)
-    token = api.qr_token(session_id)
-    url = request.build_absolute_uri(reverse("learning:check_in", args=[token]))
-    # No self-reload: a refresh would throw away boxes ticked but not saved. The
-    # facilitator asks for a fresh code with a plain link when it is about to expire.
+    # No self-reload: a refresh would throw away boxes ticked but not saved. A
+    # small script swaps in a fresh code from ``session_qr`` before this one
+    # expires; without JavaScript, a plain link asks for a new page.
     return render(
         request,
         "learning/session_attendance.html",
         {
             "session": session,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=5),
+            "qr_svg": _session_qr_svg(request, session_id),
+            "qr_url": reverse("learning:session_qr", args=[session_id]),
+            "qr_refresh_seconds": QR_REFRESH_SECONDS,
+            "qr_messages": {
+                "auto": _(
+                    "El código se renueva solo mientras esta página esté abierta; "
+                    "las casillas marcadas se conservan."
+                ),
+                # %(time)s is filled in by the script, in the phone's own clock.
+                "renewed": _("Código renovado: %(time)s"),
+                "failed": _(
+                    "No se pudo renovar el código; revise la conexión o guarde la "
+                    "asistencia y toque «Actualizar el código QR»."
+                ),
+            },
             "roster": api.list_session_roster(session.cohort_id, session_id),
             "present_count": len(api.list_session_attendance(session_id)),
             "qr_minutes": api.QR_MAX_AGE_SECONDS // 60,
