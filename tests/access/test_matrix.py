@@ -106,6 +106,11 @@ SURFACES: dict[str, Surface] = {
         lambda c: f"/aprendizaje/sesiones/{c.session_id}/asistencia/",
         ("learning:session_attendance",),
     ),
+    "attendance_qr": Surface(
+        "GET",
+        lambda c: f"/aprendizaje/sesiones/{c.session_id}/qr/",
+        ("learning:session_qr",),
+    ),
     "cohort_progress_api": Surface(
         "GET",
         lambda c: f"/api/aprendizaje/grupos/{c.cohort_id}/avance",
@@ -266,6 +271,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         # Adds people to the group they run (the only group, in Kennedy).
         "cohort_people": K,
         "attendance": K,
+        "attendance_qr": K,
         "cohort_progress_api": K,
         "participant_import": K,
         "verification": ALL,
@@ -376,6 +382,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         **dict.fromkeys(SURFACES, ALL),
         # Only Kennedy has the facilitator's session and cohort.
         "attendance": K,
+        "attendance_qr": K,
         "cohort_people": K,
         "cohort_progress_api": K,
         # City targets are set at the campus.
