@@ -13,12 +13,13 @@ class CoursesConfig(AppConfig):
         from tenants.signals import locality_provisioned
 
         from . import handlers, page_context, page_permissions, quizzes
-        from .models import CoursePage, LessonPage
+        from .models import CoursePage, LearningPathPage, LessonPage
 
         # The pages' context comes from the topic modules, which query the page
         # models: plugged in here so that the models import none of them.
         CoursePage.page_context = page_context.course_page_context
         LessonPage.page_context = page_context.lesson_page_context
+        LearningPathPage.page_context = page_context.path_page_context
 
         # Every publish of a lesson (admin, API, scheduled, a release applied in
         # a locality) saves its quizzes to that schema's learning records.

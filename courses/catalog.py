@@ -7,13 +7,15 @@ lessons are never offered.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q, QuerySet
 
 from .data import (
     CourseSummary,
     LessonNavigation,
     LessonOutline,
     ModuleOutline,
+    PathOutline,
     Syllabus,
 )
 from .models import CoursePage as _CoursePage
@@ -30,6 +32,7 @@ __all__ = [
     "has_course",
     "list_catalog",
     "list_learning_paths",
+    "list_path_outlines",
     "search_catalog",
 ]
 
@@ -83,6 +86,38 @@ def list_learning_paths() -> list[tuple[str, str, list[str]]]:
     return [
         (p.key, p.title, [item.course.key for item in p.path_courses.all()])
         for p in paths
+    ]
+
+
+def list_path_outlines() -> list[PathOutline]:
+    """The active locality's live paths, each with the courses it offers here
+    (live, not hidden) in the path's order, in one query; paths offering none
+    are left out (nothing to take)."""
+    offered = Q(
+        path_courses__course__live=True,
+        path_courses__course__is_hidden_locally=False,
+    )
+    paths = (
+        _LearningPathPage.objects.live()
+        .annotate(
+            offered_keys=ArrayAgg(
+                "path_courses__course__key",
+                filter=offered,
+                order_by=("path_courses__sort_order", "path_courses__pk"),
+                default=[],
+            )
+        )
+        .order_by("path")
+    )
+    return [
+        PathOutline(
+            key=path.key,
+            title=path.title,
+            url=path.get_url() or "",
+            course_keys=tuple(path.offered_keys),
+        )
+        for path in paths
+        if path.offered_keys
     ]
 
 

@@ -24,6 +24,17 @@ class CourseSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class PathOutline:
+    """A learning path ("ruta de formación") as lists show it: its offered
+    courses' keys in the path's order."""
+
+    key: str
+    title: str
+    url: str
+    course_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LessonOutline:
     key: str
     title: str

@@ -15,7 +15,7 @@ from . import catalog, learner
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from .models import CoursePage, LessonPage
+    from .models import CoursePage, LearningPathPage, LessonPage
 
 
 def course_page_context(page: CoursePage, request: HttpRequest) -> dict[str, Any]:
@@ -33,3 +33,17 @@ def lesson_page_context(page: LessonPage, request: HttpRequest) -> dict[str, Any
     if not page.is_retired and not getattr(request, "is_preview", False):
         learner.record_lesson_view(navigation.course_key, page.key, request.user)
     return {"navigation": navigation}
+
+
+def path_page_context(page: LearningPathPage, request: HttpRequest) -> dict[str, Any]:
+    """The path's offered courses in order and, signed in, the visitor's standing."""
+    offered = [
+        catalog.course_summary(item.course)
+        for item in page.path_courses.select_related("course").order_by("sort_order")
+        if item.course.live and not item.course.is_hidden_locally
+    ]
+    progress = learner.path_progress([c.key for c in offered], request.user)
+    return {
+        **progress,
+        "path_items": [(c, progress["standings"].get(c.key)) for c in offered],
+    }

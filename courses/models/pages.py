@@ -345,6 +345,14 @@ class LearningPathPage(_CityCopyAware, Page):
         verbose_name = gettext_lazy("ruta de formación")
         verbose_name_plural = gettext_lazy("rutas de formación")
 
+    # Plugged in by CoursesConfig.ready, as CoursePage.page_context.
+    page_context: ClassVar[Callable[[LearningPathPage, HttpRequest], dict[str, Any]]]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(type(self).page_context(self, request))
+        return context
+
     def belongs_to_city_copy(self) -> bool:
         return self.is_city_copy
 

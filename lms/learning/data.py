@@ -80,6 +80,19 @@ class CourseProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseStanding:
+    """Where a learner stands in one course, for lists (a path, the home page).
+
+    ``state``: ``completed``, ``in_progress`` (enrolled or reading),
+    ``waiting`` (on a group's waiting list) or ``not_started``.
+    """
+
+    course_key: str
+    state: str
+    percent: int
+
+
+@dataclass(frozen=True, slots=True)
 class CompletionCheck:
     """Outcome of evaluating a course's rule for one learner.
 

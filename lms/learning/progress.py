@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .completion import evaluate_completion, mark_active
-from .data import CourseProgress, ModuleProgress
+from .data import CourseProgress, CourseStanding, ModuleProgress
 from .enrollment import enroll
 from .errors import LearningError
 from .events import record_event
@@ -28,9 +29,11 @@ from .rules import require_rule
 
 __all__ = [
     "CourseProgress",
+    "CourseStanding",
     "get_course_progress",
     "list_my_courses",
     "record_lesson_view",
+    "summarize_courses",
 ]
 
 
@@ -184,3 +187,60 @@ def list_my_courses(user_id: int) -> list[CourseProgress]:
     )
     rules = {r.course_key: r for r in _CourseRule.objects.filter(course_key__in=keys)}
     return [_progress(user_id, rules[k]) for k in keys if k in rules]
+
+
+def summarize_courses(
+    user_id: int, course_keys: list[str]
+) -> dict[str, CourseStanding]:
+    """The learner's standing in each of these courses, in one query (a learning
+    path's list, the home page). Courses this locality has no rule for are left
+    out; a course never opened is ``not_started`` at 0 %."""
+    if not course_keys:
+        return {}
+    course = OuterRef("course_key")
+    lessons_done = (
+        _LessonProgress.objects.filter(
+            user_id=user_id, course_key=course, completed_at__isnull=False
+        )
+        .order_by()
+        .values("course_key")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    open_status = _Enrollment.objects.filter(
+        user_id=user_id, course_key=course, status__in=["active", "waiting"]
+    ).values("status")[:1]
+    rows = (
+        _CourseRule.objects.filter(course_key__in=course_keys)
+        .annotate(
+            total=Func(
+                F("lessons"), function="jsonb_array_length", output_field=IntegerField()
+            ),
+            done=Subquery(lessons_done, output_field=IntegerField()),
+            status=Subquery(open_status),
+            is_completed=Exists(
+                _CourseCompletion.objects.filter(user_id=user_id, course_key=course)
+            ),
+        )
+        .values_list("course_key", "total", "done", "status", "is_completed")
+    )
+    return {
+        key: _standing(key, total, done or 0, status, is_completed)
+        for key, total, done, status, is_completed in rows
+    }
+
+
+def _standing(
+    key: str, total: int, done: int, status: str | None, is_completed: bool
+) -> CourseStanding:
+    if is_completed:
+        return CourseStanding(course_key=key, state="completed", percent=100)
+    # Views of lessons since retired count toward nothing beyond the whole.
+    percent = min(_percent(done, total), 100)
+    if status == "waiting":
+        state = "waiting"
+    elif status == "active" or done:
+        state = "in_progress"
+    else:
+        state = "not_started"
+    return CourseStanding(course_key=key, state=state, percent=percent)

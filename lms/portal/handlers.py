@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from .catalog import catalog_cache_keys
 from .models import LocalityHomePage
 
 
@@ -52,3 +54,22 @@ def _default_intro(name: str, *, is_campus: bool) -> str:
         f"para la gente de {name}: aprenda a decidir y vigilar los Fondos de "
         "Desarrollo Local.</p>"
     )
+
+
+def forget_catalog(sender, instance, **kwargs) -> None:
+    """A page (or a course's part) changed: the home page's cached catalog of
+    this locality goes, now and again once the change is committed."""
+    if not (isinstance(instance, Page) or sender._meta.app_label == "courses"):
+        return
+    from tenants import api as tenants_api
+
+    keys = catalog_cache_keys()
+    cache.delete_many(keys)
+    schema = tenants_api.current_schema()
+
+    def again() -> None:
+        # The cache is keyed by the active schema: only from the same one.
+        if tenants_api.current_schema() == schema:
+            cache.delete_many(keys)
+
+    transaction.on_commit(again)

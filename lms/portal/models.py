@@ -3,10 +3,11 @@
 Presentation only: what the page lists comes from the domain apps' ``api.py``.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 
 class LocalityHomePage(Page):
@@ -24,6 +25,17 @@ class LocalityHomePage(Page):
 
     class Meta:
         verbose_name = _("página de inicio de la localidad")
+
+    def get_view_restrictions(self):
+        """Restrictions on this home page or the tree's root, in one query.
+
+        A site's home sits right under the root, which is never an alias, so
+        Wagtail's own reading of the ancestors (an extra query on every view of
+        the busiest page) finds nothing more.
+        """
+        if self.depth != 2 or self.alias_of_id:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(Q(page_id=self.pk) | Q(page__depth=1))
 
     def get_context(self, request, *args, **kwargs):
         from .catalog import catalog_context

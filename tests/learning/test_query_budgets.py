@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from courses import api as courses_api
 from courses.models import CoursePage, LessonPage
 from tenants import api as tenants_api
 
@@ -19,8 +20,11 @@ from tenants import api as tenants_api
 # transaction turns BEGIN/COMMIT into them; in production they are round trips
 # too). Set at today's counts: course page 19, home 10, «Mi aprendizaje» 9,
 # lesson first view 50, repeat view 39 -> 27 (no write within LAST_VIEWED_EVERY).
+# Home 10 -> 8, now with a learning path and the person's progress in it: the
+# catalog is cached per locality (one query for the progress instead), and the
+# home's view restrictions are read in one query instead of two.
 COURSE_PAGE = 19
-LOCALITY_HOME = 10
+LOCALITY_HOME = 8
 MY_LEARNING = 9
 LESSON_FIRST_VIEW = 50
 LESSON_REPEAT_VIEW = 27
@@ -28,17 +32,23 @@ LESSON_REPEAT_VIEW = 27
 
 @pytest.fixture
 def learner_in_course(course, town_a, client_a, make_person):
-    """A signed-in learner who already opened the first lesson (enrolled by it)."""
+    """A signed-in learner who already opened the first lesson (enrolled by it);
+    the course is in a learning path, shown on the home page with progress."""
     learner = make_person()
     client_a.force_login(learner)
     with tenants_api.in_locality(town_a):
+        courses_api.create_learning_path(
+            "Ruta de control social", course_keys=[course], key="ruta-control"
+        )
         course_url = CoursePage.objects.get(key="control").url
         lessons = {
             key: LessonPage.objects.get(key=key).url for key in ("cl1", "cl2", "cl3")
         }
     assert client_a.get(lessons["cl1"]).status_code == 200
-    # Warm what every request after the first one finds ready (site root, etc.).
+    # Warm what every request after the first one finds ready (site root, the
+    # locality's cached catalog, etc.).
     assert client_a.get(course_url).status_code == 200
+    assert client_a.get("/").status_code == 200
     return client_a, course_url, lessons
 
 
@@ -55,6 +65,9 @@ def test_locality_home_budget(learner_in_course, django_assert_max_num_queries):
     with django_assert_max_num_queries(LOCALITY_HOME):
         response = client.get("/")
     assert response.status_code == 200
+    # The path is there with this person's progress (1 of its 3 lessons read).
+    assert "Ruta de control social" in response.text
+    assert "En curso · 33 %" in response.text
 
 
 def test_my_learning_budget(learner_in_course, django_assert_max_num_queries):
