@@ -32,6 +32,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         tenants_api.provision_locality(CAMPUS, domain="campus.test")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a test's rolled-back pages must not
+    live on in another's cached catalog (the home page caches it per locality)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def town_a(db):
     """Kennedy's schema name; the test starts in the public schema."""
