@@ -42,6 +42,10 @@ class Command(BaseCommand):
 
         for line in load_demo_courses():
             self.stdout.write(f"  {line}")
+        from lms.portal.demo_groups import load_demo_groups
+
+        for line in load_demo_groups():
+            self.stdout.write(f"  {line}")
         from lms.portal.demo_projects import load_demo_projects
 
         for line in load_demo_projects():
