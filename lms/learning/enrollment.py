@@ -103,16 +103,16 @@ def add_to_cohort(user_id: int, cohort_id: int) -> EnrollmentData:
         raise LearningError(
             _(
                 "Esa persona ya está en otro grupo de este curso («%(name)s»). Para "
-                "cambiarla de grupo, ella se retira del curso desde «Mi aprendizaje» "
-                "(su avance se conserva) y usted la agrega aquí."
+                "cambiar de grupo, esa persona se retira del curso en «Mi "
+                "aprendizaje» (su avance se conserva) y después usted la agrega aquí."
             )
             % {"name": current.cohort.name}
         )
     if _taken(cohort) >= cohort.capacity:
         raise LearningError(
             _(
-                "El grupo está completo (%(capacity)d cupos); amplíe el cupo o "
-                "agregue a esta persona en otro grupo."
+                "El grupo está completo (%(capacity)d cupos); agregue a esta "
+                "persona en otro grupo del curso."
             )
             % {"capacity": cohort.capacity}
         )
