@@ -321,10 +321,10 @@ def record_attendance(session_id: int, user_ids: Iterable[int]) -> int:
         outside = len(wanted - enrolled)
         raise LearningError(
             ngettext(
-                "%(n)d persona no está inscrita en este grupo; quítela de la lista "
-                "o inscríbala primero.",
-                "%(n)d personas no están inscritas en este grupo; quítelas de la "
-                "lista o inscríbalas primero.",
+                "%(n)d persona de la lista no está en este grupo; quítela de la "
+                "lista o agréguela al grupo con «Agregar personas».",
+                "%(n)d personas de la lista no están en este grupo; quítelas de la "
+                "lista o agréguelas al grupo con «Agregar personas».",
                 outside,
             )
             % {"n": outside}

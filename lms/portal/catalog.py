@@ -35,13 +35,15 @@ def catalog_cache_keys() -> list[str]:
 
 def _unfiltered() -> dict[str, Any]:
     key = f"portal:catalog:{translation.get_language()}"
-    cached = cache.get(key)
+    # Only keys that ``catalog_cache_keys`` names, so a page change drops them.
+    cached = cache.get(key) if key in catalog_cache_keys() else None
     if cached is None:
         cached = {
             "courses": courses_api.list_catalog(),
             "paths": courses_api.list_path_outlines(),
         }
-        cache.set(key, cached, CACHE_SECONDS)
+        if key in catalog_cache_keys():
+            cache.set(key, cached, CACHE_SECONDS)
     return cached
 
 

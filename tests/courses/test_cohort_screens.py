@@ -58,6 +58,11 @@ def test_facilitator_opens_a_group_and_schedules_a_session(
     listing = client_a.get("/admin/grupos/")
     assert "Las cinco líneas de inversión" in listing.text
     assert "Tomar asistencia" in listing.text
+    # The group's course by its title, never its key; and its people's screen.
+    assert "Grupo sábado <small>· Presupuestos participativos</small>" in listing.text
+    assert "(pp)" not in listing.text
+    assert f"/admin/grupos/{cohort.cohort_id}/personas/" in listing.text
+    assert "25 cupos ocupados" in listing.text  # «0 de 25», no «inscritas»
     with tenants_api.in_locality(town_a):
         [session] = learning_api.list_sessions(cohort.cohort_id)
     assert session.place == "Biblioteca El Tintal"  # the group's place by default

@@ -110,7 +110,7 @@ def test_roster_and_csv_sheet_count_each_person_once(course, make_person):
     session = make_session(cohort)
 
     with pytest.raises(
-        api.LearningError, match="1 persona no está inscrita en este grupo"
+        api.LearningError, match="1 persona de la lista no está en este grupo"
     ):
         api.record_attendance(session.session_id, [ana.pk, stranger.pk])
     assert api.record_attendance(session.session_id, [ana.pk]) == 1
