@@ -58,18 +58,8 @@ def _default_intro(name: str, *, is_campus: bool) -> str:
 
 def forget_catalog(sender, instance, **kwargs) -> None:
     """A page (or a course's part) changed: the home page's cached catalog of
-    this locality goes, now and again once the change is committed."""
-    if not (isinstance(instance, Page) or sender._meta.app_label == "courses"):
-        return
-    from tenants import api as tenants_api
-
-    keys = catalog_cache_keys()
-    cache.delete_many(keys)
-    schema = tenants_api.current_schema()
-
-    def again() -> None:
-        # The cache is keyed by the active schema: only from the same one.
-        if tenants_api.current_schema() == schema:
-            cache.delete_many(keys)
-
-    transaction.on_commit(again)
+    this locality goes. A request that fills the cache between this save and
+    its commit keeps the old catalog for at most ``catalog.CACHE_SECONDS``
+    (nothing is scheduled on commit: releases count their commit callbacks)."""
+    if isinstance(instance, Page) or sender._meta.app_label == "courses":
+        cache.delete_many(catalog_cache_keys())

@@ -13,6 +13,7 @@ import pytest
 
 from courses import api as courses_api
 from courses.models import CoursePage, LessonPage
+from lms.portal.catalog import catalog_cache_keys
 from tenants import api as tenants_api
 
 # Measured on a signed-in learner who is enrolled and has opened a lesson.
@@ -25,6 +26,8 @@ from tenants import api as tenants_api
 # home's view restrictions are read in one query instead of two.
 COURSE_PAGE = 19
 LOCALITY_HOME = 8
+# The same with the locality's catalog to rebuild (ADR 0028): 11 when set.
+LOCALITY_HOME_COLD = 11
 MY_LEARNING = 9
 LESSON_FIRST_VIEW = 50
 LESSON_REPEAT_VIEW = 27
@@ -68,6 +71,22 @@ def test_locality_home_budget(learner_in_course, django_assert_max_num_queries):
     # The path is there with this person's progress (1 of its 3 lessons read).
     assert "Ruta de control social" in response.text
     assert "En curso · 33 %" in response.text
+
+
+def test_locality_home_with_a_cold_catalog_budget(
+    learner_in_course, django_assert_max_num_queries
+):
+    """Once a minute per locality and language (or after a page change) the
+    home rebuilds its cached catalog: courses, their view restrictions, paths."""
+    from django.core.cache import cache
+
+    client, _, _ = learner_in_course
+    cache.clear()
+    assert client.get("/").status_code == 200  # the site root paths, etc.
+    cache.delete_many(catalog_cache_keys())
+    with django_assert_max_num_queries(LOCALITY_HOME_COLD):
+        response = client.get("/")
+    assert "Ruta de control social" in response.text
 
 
 def test_my_learning_budget(learner_in_course, django_assert_max_num_queries):
