@@ -97,11 +97,14 @@ class LabQuestionBlock(blocks.StructBlock):
         min_value=0,
         help_text=gettext_lazy("Para números: cuánto puede alejarse la respuesta."),
     )
+    # Empty by default: a lab needs neither (a ListBlock starts with one item).
     wrong = blocks.ListBlock(
-        WrongAnswerBlock(), label=gettext_lazy("respuestas equivocadas conocidas")
+        WrongAnswerBlock(),
+        default=[],
+        label=gettext_lazy("respuestas equivocadas conocidas"),
     )
     hints = blocks.ListBlock(
-        blocks.TextBlock(rows=2), label=gettext_lazy("pistas (en orden)")
+        blocks.TextBlock(rows=2), default=[], label=gettext_lazy("pistas (en orden)")
     )
     feedback = blocks.TextBlock(
         label=gettext_lazy("mensaje al acertar"), required=False, rows=2

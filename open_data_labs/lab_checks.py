@@ -238,6 +238,8 @@ def grade(
         message = question.get("feedback") or _("¡Correcto!")
         return QuestionOutcome(number, answer, True, message)
     for wrong in question.get("wrong") or []:
+        if not wrong.get("answer"):
+            continue
         known = _known_mistake(kind, wrong["answer"])
         if known is not None and _same(kind, answer, known, tol):
             return QuestionOutcome(number, answer, False, wrong["message"], True)
@@ -278,16 +280,28 @@ def _grade_property(
 
 
 def _not_localities(result: QueryResult) -> str:
-    """Text values of the result that are not one of the 20 localities."""
+    """Values of the result's place columns that are not one of the 20 localities.
+
+    A place column is a text column where at least one value names a locality;
+    other text (what is counted, a category) is not a place.
+    """
+    width = len(result.columns)
+    places = [
+        i
+        for i in range(width)
+        if any(isinstance(r[i], str) and locality_name(r[i]) for r in result.rows)
+    ]
+    if not places:
+        return _("Incluya en el resultado la columna del lugar.")
     strangers: list[str] = []
     for row in result.rows:
-        for value in row:
+        for i in places:
+            value = row[i]
             if isinstance(value, str) and not locality_name(value):
                 if value not in strangers:
                     strangers.append(value)
     if not strangers:
-        has_text = any(isinstance(v, str) for row in result.rows for v in row)
-        return "" if has_text else _("Incluya en el resultado la columna del lugar.")
+        return ""
     totals = [v for v in strangers if is_total(v)]
     shown = get_text_list([f"«{v}»" for v in strangers[:5]], _("y"))
     message = ngettext(
