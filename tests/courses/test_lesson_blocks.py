@@ -20,7 +20,7 @@ def test_the_lab_block_registered_by_the_labs_is_in_the_lesson_body():
 
 
 def test_a_late_or_repeated_registration_is_an_error_not_a_lost_block():
-    LessonPage._meta.get_field("body").stream_block  # built (Django is ready)
+    assert LessonPage._meta.get_field("body").stream_block  # built: Django is ready
     with pytest.raises(ImproperlyConfigured, match="already used"):
         api.register_lesson_block("quiz", blocks.CharBlock())
     with pytest.raises(ImproperlyConfigured, match="after the lesson body was built"):
