@@ -58,8 +58,9 @@ def record_statements(
     A statement whose id is already stored with the same content (xAPI's
     comparison rule, see ``same_statement``) is counted as a duplicate and
     ignored. Raises ``InvalidStatement`` if one is malformed and
-    ``StatementConflict`` if an id is already stored with different content; in
-    both cases nothing of the request is stored.
+    ``StatementConflict`` if an id is already stored with different content or
+    for another learner or activity, or comes twice in the request with
+    different content; in both cases nothing of the request is stored.
     """
     parsed = [_parse(s, index) for index, s in enumerate(statements)]
     if len(parsed) > MAX_BATCH:
