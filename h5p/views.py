@@ -81,7 +81,11 @@ def files(request: HttpRequest, path: str) -> HttpResponse:
         preflight["Access-Control-Max-Age"] = "3600"
         return preflight
     target = storage.resolve(path)
-    if target is None or not default_storage.exists(target):
+    if target is None or path.lower().endswith(".swf"):
+        # Flash is never stored; a file left by an older installation is still
+        # not sent (it could run as this site).
+        raise Http404(_("Archivo H5P no encontrado."))
+    if not default_storage.exists(target):
         raise Http404(_("Archivo H5P no encontrado."))
     try:
         handle = default_storage.open(target, "rb")
