@@ -14,9 +14,15 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 
-# WhiteNoise serves collected files in production; here Django's own finders do.
-MIDDLEWARE = [
-    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
+# WhiteNoise serves static files here too, found by Django's finders on each
+# request (no collectstatic), with the same headers as in production (CORS for
+# the H5P player's fonts, /favicon.ico).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# runserver must leave /static/ to WhiteNoise.
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    *INSTALLED_APPS,
 ]
 # Certificates: a development signing key is generated once into .data/.
 CERTIFICATE_ALLOW_DEV_KEY = True

@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.files.storage import default_storage
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
@@ -90,7 +89,8 @@ def site(django_db_setup, django_db_blocker):
                 ).key
         connection.set_schema_to_public()
         server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-        server.set_app(StaticFilesHandler(WSGIHandler()))
+        # Static files come through WhiteNoise, with production's headers.
+        server.set_app(WSGIHandler())
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
