@@ -30,6 +30,7 @@ from lms.learning import api as learning_api
 from . import scanning, storage
 from .blocks import H5PActivityBlock
 from .data import H5PContentData, PlayerPaths
+from .failures import record_start_failure
 from .models import H5PContent as _H5PContent
 from .models import H5PLibrary as _H5PLibrary
 from .validation import (
@@ -56,6 +57,7 @@ __all__ = [
     "install_package",
     "may_add_libraries",
     "player_paths",
+    "record_start_failure",
     "record_xapi",
     "save_resume_state",
     "scanning_enabled",

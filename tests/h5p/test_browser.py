@@ -87,6 +87,17 @@ def site(django_db_setup, django_db_blocker):
                 keys[path.name] = api.upload_package(
                     path.read_bytes(), name=path.name, may_add_libraries=True
                 ).key
+            # A package that installed fine but cannot start: its content.json
+            # was damaged in storage afterwards.
+            broken = api.upload_package(
+                (VALID[0].parent / "H5P.TrueFalse.h5p").read_bytes(),
+                name="roto.h5p",
+                may_add_libraries=True,
+            ).key
+            (media / "content" / broken / "content" / "content.json").write_text(
+                "{roto"
+            )
+            keys["roto"] = broken
         connection.set_schema_to_public()
         server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
         # Static files come through WhiteNoise, with production's headers.
@@ -286,3 +297,62 @@ def test_every_valid_package_plays(site, page, name):
     assert not [e for e in page.js_errors if not e.startswith(("log:", "info:"))], (
         page.js_errors
     )
+
+
+def test_the_players_fonts_load_in_the_sandbox(site, page):
+    """Fonts are fetched in CORS mode from the opaque origin "null"."""
+    page.goto(f"{site['url']}/h5p/{site['keys']['H5P.TrueFalse.h5p']}/")
+    frame = _content_frame(page, "body[data-h5p-ready='1'] .h5p-content")
+    declared = frame.evaluate("() => document.fonts.size")
+    failed = frame.evaluate(
+        "() => Promise.all([...document.fonts].map(f => f.load().then("
+        " () => null, () => f.family + ' ' + f.weight + ' ' + f.style)))"
+        ".then(r => r.filter(Boolean))"
+    )
+    assert declared >= 10
+    assert failed == []
+    assert not [e for e in page.js_errors if not e.startswith(("log:", "info:"))], (
+        page.js_errors
+    )
+
+
+def _failures(django_db_blocker, key):
+    from h5p.models import H5PStartFailure
+
+    def read():
+        try:
+            with tenants_api.in_locality(SPEC.schema_name):
+                return list(
+                    H5PStartFailure.objects.filter(content__key=key).values_list(
+                        "message", "count"
+                    )
+                )
+        finally:
+            connections.close_all()
+
+    with django_db_blocker.unblock(), ThreadPoolExecutor(1) as pool:
+        return pool.submit(read).result()
+
+
+def test_a_package_that_cannot_start_says_so_and_is_recorded(
+    site, page, django_db_blocker
+):
+    key = site["keys"]["roto"]
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{site['url']}/h5p/{key}/")
+    page.wait_for_selector("[data-h5p-activity][data-h5p-failed]", state="attached")
+    status = page.locator("[data-h5p-status]").inner_text()
+    assert status.startswith("Esta actividad no pudo abrirse. Recargue la página")
+    # No empty frame left on the page.
+    assert page.locator("[data-h5p-activity] iframe").is_hidden()
+    if os.environ.get("H5P_SCREENSHOTS"):
+        page.screenshot(path=os.environ["H5P_SCREENSHOTS"] + "/roto-360.png")
+    deadline = time.monotonic() + 10
+    failures = _failures(django_db_blocker, key)
+    while not failures and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        failures = _failures(django_db_blocker, key)
+    assert len(failures) == 1
+    message, count = failures[0]
+    assert count == 1
+    assert "JSON" in message or "Unexpected" in message, message
