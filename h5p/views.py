@@ -28,6 +28,7 @@ from django.views.decorators.http import (
 from . import api, storage
 from .blocks import H5PActivityBlock
 from .models import H5PContent
+from .player_texts import core_translations
 
 
 def player_policy() -> str:
@@ -124,6 +125,7 @@ def player(request: HttpRequest, key: str) -> HttpResponse:
         "frameJs": static("h5p-standalone/frame.bundle.js"),
         "frameCss": static("h5p-standalone/styles/h5p.css"),
         "activityIri": request.build_absolute_uri(f"/h5p/{key}/"),
+        "translations": core_translations(),
     }
     response = render(
         request, "h5p/player.html", {"content": content, "config": config}

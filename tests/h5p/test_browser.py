@@ -24,9 +24,11 @@ from django.db import connection, connections
 
 from h5p import api
 from lms.learning import api as learning_api
+from lms.portal.demo_activities import ACTIVITIES as DEMO_ACTIVITIES
+from lms.portal.demo_activities import spanish_package
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import REPORT_CSP_VIOLATIONS, needs_chromium
+from tests.browser import REPORT_CSP_VIOLATIONS, SCROLLS, needs_chromium
 
 from .conftest import VALID, needs_fixtures
 
@@ -98,6 +100,13 @@ def site(django_db_setup, django_db_blocker):
                 "{roto"
             )
             keys["roto"] = broken
+            for activity in DEMO_ACTIVITIES:
+                api.upload_package(
+                    spanish_package(VALID[0].parent / activity.package, activity),
+                    name=f"{activity.key}.h5p",
+                    may_add_libraries=True,
+                    key=activity.key,
+                )
         connection.set_schema_to_public()
         server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
         # Static files come through WhiteNoise, with production's headers.
@@ -356,3 +365,32 @@ def test_a_package_that_cannot_start_says_so_and_is_recorded(
     message, count = failures[0]
     assert count == 1
     assert "JSON" in message or "Unexpected" in message, message
+
+
+def test_the_demo_activity_speaks_spanish_on_a_phone(site, page, django_db_blocker):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{site['url']}/h5p/demo-es-fondos-vf/")
+    frame = _content_frame(page, ".h5p-true-false-answer")
+    answers = frame.locator(".h5p-true-false-answer").all_inner_texts()
+    assert [a.strip() for a in answers] == ["Verdadero", "Falso"]
+    assert "50 %" in frame.locator(".h5p-true-false").inner_text()
+    check = frame.locator(".h5p-question-check-answer")
+    assert check.inner_text().strip() == "Comprobar"
+    frame.locator(".h5p-true-false-answer", has_text="Verdadero").click()
+    check.click()
+    feedback = frame.locator(".h5p-question-feedback")
+    feedback.wait_for()
+    frame.wait_for_function(
+        "() => document.querySelector('.h5p-question-feedback')"
+        " && /Obtuvo 1 de 1 puntos/.test(document.querySelector('.h5p-question').innerText)"
+    )
+    assert "Obtuvo 1 de 1 puntos" in frame.locator(".h5p-question").inner_text()
+    _wait_saved(page)
+    if os.environ.get("H5P_SCREENSHOTS"):
+        page.screenshot(
+            path=os.environ["H5P_SCREENSHOTS"] + "/vf-360.png", full_page=True
+        )
+    assert not page.evaluate(SCROLLS)
+    assert not [e for e in page.js_errors if not e.startswith(("log:", "info:"))], (
+        page.js_errors
+    )

@@ -83,7 +83,9 @@
       copyright: false,
       export: false,
       icon: false,
-      fullScreen: false
+      fullScreen: false,
+      // H5P core's dialogs and notices in the site's language (player_texts.py).
+      translations: config.translations
     };
     if (resume) {
       // h5p-standalone 3.8 hands this to H5P core as is: core reads
