@@ -279,7 +279,13 @@ def export_package(key: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("h5p.json", json.dumps(content.h5p_json, ensure_ascii=False))
-        _add_tree(archive, root / "content" / key / "content", "content")
+        folder = root / "content" / key
+        originals = set(storage.walk(folder / storage.ORIGINALS / "content"))
+        for name in storage.walk(folder / "content"):
+            # A resized picture goes back as the package had it.
+            source = folder / storage.ORIGINALS if name in originals else folder
+            with default_storage.open(str(source / "content" / name), "rb") as handle:
+                archive.writestr(f"content/{name}", handle.read())
         for library in content.libraries.all():
             folder = f"{library.machine_name}-{library.major_version}.{library.minor_version}"
             _add_tree(archive, root / "libraries" / folder, folder)

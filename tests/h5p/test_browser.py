@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -394,3 +395,57 @@ def test_the_demo_activity_speaks_spanish_on_a_phone(site, page, django_db_block
     assert not [e for e in page.js_errors if not e.startswith(("log:", "info:"))], (
         page.js_errors
     )
+
+
+def _transferred(browser, url: str) -> tuple[int, int]:
+    """Bytes over the wire (headers + encoded bodies) to play an activity page,
+    and how many requests, with a cold cache."""
+    context = browser.new_context(locale="es-CO")
+    page = context.new_page()
+    sizes: list[int] = []
+
+    def count(request):
+        sizes.append(
+            sum(request.sizes()[k] for k in ("responseHeadersSize", "responseBodySize"))
+        )
+
+    page.on("requestfinished", count)
+    page.goto(url)
+    frame = _content_frame(page, "body[data-h5p-ready='1'] .h5p-content img")
+    frame.wait_for_function(
+        "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+    )
+    page.wait_for_load_state("networkidle")
+    total = sum(sizes), len(sizes)
+    context.close()
+    return total
+
+
+def test_a_lesson_with_a_camera_picture_stays_under_the_weight_budget(
+    site, browser, capsys
+):
+    """The real TrueFalse package shows a 2 205 px, 1 MB photo: stored resized,
+    the activity is measured against the issue's 500 KB budget, and against the
+    same page served with the original picture."""
+    key = site["keys"]["H5P.TrueFalse.h5p"]
+    url = f"{site['url']}/h5p/{key}/"
+    after, requests = _transferred(browser, url)
+    with tenants_api.in_locality(SPEC.schema_name):
+        folder = Path(default_storage.path(f"h5p/content/{key}"))
+    picture = folder / "content" / "images" / "file-582dbbc081261.jpg"
+    resized = picture.read_bytes()
+    original = (
+        folder / "originales" / "content" / "images" / picture.name
+    ).read_bytes()
+    try:
+        picture.write_bytes(original)
+        before, _ = _transferred(browser, url)
+    finally:
+        picture.write_bytes(resized)
+    with capsys.disabled():
+        sys.stdout.write(
+            f"\nTrueFalse activity page: {before:,} bytes with the original picture,"
+            f" {after:,} resized ({requests} requests)\n"
+        )
+    assert after < 500_000
+    assert before - after > 700_000
