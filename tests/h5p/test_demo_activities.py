@@ -47,3 +47,17 @@ def test_the_demo_lessons_get_the_activities_they_talk_about():
     for activity in ACTIVITIES:
         assert activity.module_key in modules, activity.key
     assert len({a.key for a in ACTIVITIES}) == len(ACTIVITIES)
+
+
+def test_the_demo_course_is_authored_with_the_spanish_activities(in_campus, h5p_media):
+    from lms.portal import demo_content
+
+    course = next(
+        c for c in demo_content.COURSES if c.key == "presupuestos-participativos"
+    )
+    demo_content._author(course)
+    vote = api.get_content("demo-es-despues-del-voto")
+    assert vote is not None and vote.title == "¿Qué pasa después del voto?"
+    assert api.content_id("demo-es-fondos-vf") is not None
+    # Only this course's activities: the others belong to other courses.
+    assert api.content_id("demo-es-datos-linea") is None
