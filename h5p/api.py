@@ -279,11 +279,11 @@ def export_package(key: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("h5p.json", json.dumps(content.h5p_json, ensure_ascii=False))
-        folder = root / "content" / key
-        originals = set(storage.walk(folder / storage.ORIGINALS / "content"))
-        for name in storage.walk(folder / "content"):
+        stored = root / "content" / key
+        originals = set(storage.walk(stored / storage.ORIGINALS / "content"))
+        for name in storage.walk(stored / "content"):
             # A resized picture goes back as the package had it.
-            source = folder / storage.ORIGINALS if name in originals else folder
+            source = stored / storage.ORIGINALS if name in originals else stored
             with default_storage.open(str(source / "content" / name), "rb") as handle:
                 archive.writestr(f"content/{name}", handle.read())
         for library in content.libraries.all():
