@@ -19,10 +19,16 @@ STORAGES["staticfiles"] = {
 # the H5P player's fonts, /favicon.ico).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# runserver must leave /static/ to WhiteNoise.
+# runserver must leave /static/ to WhiteNoise (its command comes before
+# staticfiles' own; django_tenants stays first).
 INSTALLED_APPS = [
-    "whitenoise.runserver_nostatic",
-    *INSTALLED_APPS,
+    app
+    for name in INSTALLED_APPS
+    for app in (
+        ["whitenoise.runserver_nostatic", name]
+        if name == "django.contrib.staticfiles"
+        else [name]
+    )
 ]
 # Certificates: a development signing key is generated once into .data/.
 CERTIFICATE_ALLOW_DEV_KEY = True
