@@ -123,6 +123,7 @@ class Dashboard:
     civic: CivicStages | None = None
     civic_localities: tuple[CivicStages, ...] = ()  # the city's, per locality
     built_at: datetime | None = None  # when these figures were computed
+    course_label: str = ""  # the chosen course's title (filters.course_key)
 
 
 @dataclass(frozen=True, slots=True)

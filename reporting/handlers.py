@@ -18,7 +18,7 @@ from django.db import DatabaseError
 
 from tenants import api as tenants_api
 
-from . import profiles, recording, sources
+from . import course_titles, profiles, recording, sources
 from .civic_funnel import record_locality_funnel
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,23 @@ def _course_event(
     return receiver
 
 
-on_enrollment_created = _course_event(
+_record_enrollment = _course_event(
     recording.record_enrollment, "una inscripción", "occurred_at"
 )
+
+
+def on_enrollment_created(
+    sender: object, *, user_id: int, course_key: str, **kwargs: Any
+) -> None:
+    _record_enrollment(sender, user_id=user_id, course_key=course_key, **kwargs)
+    try:  # the dashboards name courses by title
+        course_titles.remember_course_title(course_key)
+    except DatabaseError:
+        logger.exception(
+            "Reporte: no se guardó el título de un curso; el recuento lo hará."
+        )
+
+
 on_enrollment_withdrawn = _course_event(
     recording.record_withdrawal, "un retiro", "occurred_at"
 )

@@ -18,12 +18,14 @@ from tenants import api as tenants_api
 
 from . import sources
 from .civic_funnel import record_locality_funnel
+from .course_titles import store_course_titles
 from .data import RecountResult
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
+from .tallies import rebuild_tallies
 
 __all__ = ["ACTIVITY_WINDOW_DAYS", "last_recount", "recount"]
 
@@ -52,6 +54,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
     }
     schemas = tenants_api.locality_schemas()
     holders: set[int] = set()
+    titles: dict[str, str] = {}
     for schema in schemas:
         with tenants_api.in_locality(schema):
             holders |= sources.role_holders()
@@ -59,6 +62,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             certs = sources.certificates()
             enrolls = sources.enrollments()
             funnel = sources.funnel_counts()
+            titles |= sources.course_titles()
         with tenants_api.in_public_schema():
             drift["funnel"] += record_locality_funnel(schema, funnel)
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
@@ -66,7 +70,9 @@ def recount(*, now: datetime | None = None) -> RecountResult:
                 drift[name] += n
     with tenants_api.in_public_schema(), transaction.atomic():
         drift["summaries"] = rebuild_summaries()
+        drift["tallies"] = rebuild_tallies()
         drift["roles"] = fix_role_flags(holders)
+        store_course_titles(titles)  # names, not figures: no drift to report
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)

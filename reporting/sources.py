@@ -18,6 +18,7 @@ __all__ = [
     "Enrollments",
     "activity_days",
     "certificates",
+    "course_titles",
     "enrollments",
     "funnel_counts",
     "role_holders",
@@ -37,6 +38,11 @@ def activity_days(since: datetime) -> set[tuple[int, date]]:
 def certificates() -> dict[tuple[int, str], datetime]:
     """(person, course) → first issue date among certificates still valid."""
     return certificates_api.reporting_certificates()
+
+
+def course_titles() -> dict[str, str]:
+    """Course key → title of the courses this locality's records know."""
+    return dict(learning_api.list_course_titles())
 
 
 def enrollments() -> Enrollments:
