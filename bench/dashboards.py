@@ -74,6 +74,11 @@ def _arguments() -> argparse.Namespace:
         help="also serve the same data with this older commit, side by side",
     )
     parser.add_argument(
+        "--repo",
+        default=str(ROOT),
+        help="the git repository holding the baseline commit (default: this tree)",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=3, help="alternating rounds per measurement"
     )
     parser.add_argument(
@@ -132,11 +137,11 @@ def _builds_in_process(schemas: list[str]) -> None:
         )
 
 
-def _baseline_tree(commit: str) -> Path:
+def _baseline_tree(commit: str, repo: str) -> Path:
     """The files of ``commit`` in a temporary folder (no git worktree)."""
     tree = Path(tempfile.mkdtemp(prefix=f"bench-baseline-{commit[:8]}-"))
     archive = subprocess.run(
-        ["git", "archive", commit], cwd=ROOT, check=True, capture_output=True
+        ["git", "archive", commit], cwd=repo, check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     return tree
@@ -242,7 +247,7 @@ def main() -> None:
     from reporting import api
     from tenants import api as tenants_api
 
-    baseline = _baseline_tree(args.baseline) if args.baseline else None
+    baseline = _baseline_tree(args.baseline, args.repo) if args.baseline else None
     old = setup_databases(verbosity=0, interactive=False)
     try:
         schemas = _provision()
