@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .data import Figures, Row, WeekPoint
+from .data import CivicStages, Figures, Row, WeekPoint
 
 ACCENT = "#b3121d"
 SOFT = "#f4f4f2"
@@ -111,6 +111,45 @@ def bars(rows: Sequence[Row], *, title: str, measure: str = "completed") -> Safe
         ]
         y += bar_h + gap
     return _svg(width, max(y, 1) + 4, title, body)
+
+
+CIVIC_STAGES = (
+    ("completed", gettext_lazy("Formadas")),
+    ("certified", gettext_lazy("Certificadas")),
+    ("eligible", gettext_lazy("Habilitadas para un rol")),
+    ("applied", gettext_lazy("Postuladas")),
+    ("selected", gettext_lazy("Seleccionadas")),
+    ("in_role", gettext_lazy("En ejercicio del rol")),
+)
+
+
+def civic_funnel(
+    stages: CivicStages, *, trained: int, title: str, suppressed: str
+) -> SafeString:
+    """From trained to serving in a civic role, one bar per stage under its
+    name; a suppressed stage (fewer than 5 people) shows ``suppressed`` and no
+    bar, so its size cannot be read off the drawing either."""
+    values = [
+        trained if key == "completed" else getattr(stages, key)
+        for key, _label in CIVIC_STAGES
+    ]
+    top = max((v for v in values if v), default=0) or 1
+    width, text_h, bar_h, gap = 400, 15, 16, 8
+    body, y = [], 0
+    for (_key, label), value in zip(CIVIC_STAGES, values, strict=True):
+        body.append(_lines(0, y + 12, wrap(str(label), 48), text_h))
+        y += text_h
+        if value is None:
+            body.append(f'<text x="0" y="{y + 13}">{escape(suppressed)}</text>')
+        else:
+            w = max((width - 60) * value / top, 1)
+            body += [
+                f'<rect x="0" y="{y + 2}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{ACCENT}"/>',
+                f'<text x="{w + 4:.1f}" y="{y + 14}">{_n(value)}</text>',
+            ]
+        y += bar_h + gap
+    return _svg(width, y + 4, title, body)
 
 
 def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> SafeString:

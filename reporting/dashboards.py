@@ -22,6 +22,7 @@ from tenants import api as tenants_api
 from . import figures as _figures
 from .breakdowns import breakdowns, people_matching
 from .build_cache import cache_key, generation
+from .civic_breakdowns import civic_breakdowns
 from .civic_funnel import civic_stages
 from .course_titles import course_titles
 from .data import Dashboard, Filters, Row
@@ -133,11 +134,12 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     target = get_target(schema)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
     locality_rows = _figures.localities(per_locality, days) if not schema else ()
-    civic, civic_localities = None, ()
+    civic, civic_localities, civic_cells = None, (), ()
     if filters.is_empty():  # roles are not broken down by course, gender or age
         civic, civic_localities = civic_stages(
             schema, certified=counted.certified, localities=locality_rows
         )
+        civic_cells = civic_breakdowns(schema)
     return Dashboard(
         scope=schema or "city",
         scope_name=_scope_name(schema),
@@ -156,6 +158,7 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         built_at=timezone.now(),
         civic=civic,
         civic_localities=civic_localities,
+        civic_breakdowns=civic_cells,
         course_label=titles.get(filters.course_key, filters.course_key),
     )
 

@@ -120,7 +120,28 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
     sheets.append((_("Enfoque diferencial"), differential))
     if dashboard.civic is not None:
         sheets.append((_("Del certificado al rol"), _civic_rows(dashboard)))
+    if dashboard.civic_breakdowns:
+        sheets.append((_("Rol, línea y población"), _civic_breakdown_rows(dashboard)))
     return sheets
+
+
+def _civic_breakdown_rows(dashboard: Dashboard) -> list[list[object]]:
+    """The civic funnel by role, investment line and population group."""
+    table: list[list[object]] = [
+        [
+            _("Desglose"),
+            _("Categoría"),
+            _("Habilitadas para un rol"),
+            _("Postuladas"),
+            _("Seleccionadas"),
+            _("En ejercicio del rol"),
+        ]
+    ]
+    for breakdown in dashboard.civic_breakdowns:
+        for c in breakdown.cells:
+            values = (c.eligible, c.applied, c.selected, c.in_role)
+            table.append([breakdown.title, c.category, *map(_cell, values)])
+    return table
 
 
 def _civic_rows(dashboard: Dashboard) -> list[list[object]]:

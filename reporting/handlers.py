@@ -19,6 +19,7 @@ from django.db import DatabaseError
 from tenants import api as tenants_api
 
 from . import course_titles, profiles, recording, sources
+from .civic_breakdowns import record_funnel_breakdown
 from .civic_funnel import record_locality_funnel
 
 logger = logging.getLogger(__name__)
@@ -98,9 +99,12 @@ def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
 
 
 def on_funnel_changed(sender: object, **kwargs: object) -> None:
-    """Copy this locality's civic funnel (four indexed counts) for the pages."""
+    """Copy this locality's civic funnel (four indexed counts) and its
+    breakdowns by role, line and group (three queries) for the pages."""
     try:
-        record_locality_funnel(tenants_api.current_schema(), sources.funnel_counts())
+        schema = tenants_api.current_schema()
+        record_locality_funnel(schema, sources.funnel_counts())
+        record_funnel_breakdown(schema, sources.funnel_entries())
     except DatabaseError:
         logger.exception(
             "Reporte: no se copió el embudo cívico; el recuento lo corregirá."

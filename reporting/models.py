@@ -287,3 +287,32 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope or 'ciudad'} · {self.dimension} · {self.category}"
+
+
+class FunnelBreakdown(models.Model):
+    """The civic funnel of one locality broken down by role, investment line and
+    population group: distinct people per category and stage (a person counts
+    once per role, line or group). Copied with ``LocalityFunnel`` from
+    ``participation.api.funnel_entries_here`` and the breakdown profiles."""
+
+    schema_name = models.CharField(gettext_lazy("localidad (esquema)"), max_length=63)
+    dimension = models.CharField(gettext_lazy("dimensión"), max_length=20)
+    category = models.CharField(gettext_lazy("categoría"), max_length=200, blank=True)
+    eligible = models.PositiveIntegerField(gettext_lazy("habilitadas"), default=0)
+    applied = models.PositiveIntegerField(gettext_lazy("postuladas"), default=0)
+    selected = models.PositiveIntegerField(gettext_lazy("seleccionadas"), default=0)
+    in_role = models.PositiveIntegerField(gettext_lazy("en ejercicio"), default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("desglose del embudo cívico")
+        verbose_name_plural = gettext_lazy("desgloses del embudo cívico")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "dimension", "category"],
+                name="reporting_unique_funnel_breakdown",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} · {self.dimension} · {self.category}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tenants import api as tenants_api
 
 from . import sources
+from .civic_breakdowns import record_funnel_breakdown
 from .civic_funnel import record_locality_funnel
 from .course_titles import store_course_titles
 from .data import RecountResult
@@ -51,6 +52,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
         "enrolled": 0,
         "completed": 0,
         "funnel": 0,
+        "funnel_breakdown": 0,
     }
     schemas = tenants_api.locality_schemas()
     holders: set[int] = set()
@@ -62,9 +64,11 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             certs = sources.certificates()
             enrolls = sources.enrollments()
             funnel = sources.funnel_counts()
+            funnel_entries = sources.funnel_entries()
             titles |= sources.course_titles()
         with tenants_api.in_public_schema():
             drift["funnel"] += record_locality_funnel(schema, funnel)
+            drift["funnel_breakdown"] += record_funnel_breakdown(schema, funnel_entries)
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n

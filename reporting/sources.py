@@ -21,6 +21,7 @@ __all__ = [
     "course_titles",
     "enrollments",
     "funnel_counts",
+    "funnel_entries",
     "role_holders",
 ]
 
@@ -58,3 +59,8 @@ def role_holders() -> set[int]:
 def funnel_counts() -> participation_api.FunnelCounts:
     """People eligible, who applied, selected and in a role in this locality."""
     return participation_api.funnel_counts_here()
+
+
+def funnel_entries() -> list[participation_api.FunnelEntry]:
+    """Each person's civic stages per role of this locality (breakdowns)."""
+    return participation_api.funnel_entries_here()

@@ -122,6 +122,13 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         "course_svg": _drawn(
             charts.bars, board.courses, _("Personas formadas por curso")
         ),
+        "civic_svg": _drawn(
+            charts.civic_funnel,
+            board.civic,
+            _("Del certificado al rol"),
+            trained=board.figures.completed,
+            suppressed=exports.SUPPRESSED,
+        ),
         "funnel_stages": charts.FUNNEL_STAGES,
         "can_edit_targets": schema is None
         and request.user.has_perm("reporting.change_targets"),

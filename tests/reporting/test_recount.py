@@ -28,6 +28,7 @@ NO_DRIFT = {
     "tallies": 0,
     "roles": 0,
     "funnel": 0,
+    "funnel_breakdown": 0,
 }
 # ana's counts made and beto's emptied (each person adds to about ten counts
 # per scope: totals, answers, birth date, weeks and course).
@@ -153,6 +154,7 @@ def test_recount_corrects_missed_and_phantom_events(
         "tallies": TALLIES_FIXED,
         "roles": 0,  # nobody holds a civic role here
         "funnel": 0,  # nor applies for one
+        "funnel_breakdown": 0,
     }
     assert (
         _figures() == _from_schemas() == {"enrolled": 1, "completed": 1, "certified": 0}
