@@ -220,7 +220,7 @@ def funnel(figures: Figures, *, title: str) -> SafeString:
         if getattr(figures, key) is not None
     ]
     top = max((v for _, v in stages), default=0) or 1
-    width, line_h = 560, 30
+    width, line_h = 400, 30  # narrow: legible once scaled to a phone
     body = []
     for i, (label, value) in enumerate(stages):
         w = max((width - 20) * value / top, 2)

@@ -115,7 +115,7 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         ),
         "map_svg": _drawn(
             charts.tile_map,
-            board.localities,
+            [r for r in board.localities if codes.get(r.key) in charts.TILES],
             _("Avance de cada localidad hacia su meta"),
             codes=codes,
         ),

@@ -291,7 +291,10 @@ def test_funnel_broken_down_by_role_line_and_group(
     assert chart, "the civic funnel is drawn"
     for stage in ("Formadas", "Certificadas", "Postuladas", "En ejercicio del rol"):
         assert stage in chart.group(0)
-    assert "Por Línea de inversión" in html and "Inversión ambiental sostenible" in html
+    assert (
+        "Desglose: Línea de inversión" in html
+        and "Inversión ambiental sostenible" in html
+    )
     sheet = dict(exports.rows(city))["Rol, línea y población"]
     assert [
         "Línea de inversión",

@@ -113,8 +113,8 @@ def test_cold_build_reads_the_same_queries_at_any_size(
     for user in range(1, 40):
         events.enroll(town_a if user % 2 else town_b, user, f"curso-{user % 6}")
     with tenants_api.in_public_schema():
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(20):
             city = api.build_city_dashboard()
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(20):
             api.build_locality_dashboard(town_a)
     assert city.figures.enrolled == 39 and len(city.courses) == 6
