@@ -17,6 +17,7 @@ from reporting import api as reporting_api
 from reporting import exports
 from reporting.civic_funnel import record_locality_funnel
 from tenants import api as tenants_api
+from tests.reporting.conftest import reset_derived_counts
 
 from .conftest import apply
 
@@ -24,7 +25,7 @@ KENNEDY, BOSA = "test_kennedy", "test_bosa"
 
 
 @pytest.fixture(autouse=True)
-def quiet_background(monkeypatch):
+def quiet_background(monkeypatch, db):
     """Role events also queue credential tasks: not the point here. Each test
     starts with no cached dashboard build."""
     for task in (
@@ -33,6 +34,7 @@ def quiet_background(monkeypatch):
     ):
         monkeypatch.setattr(task, "delay", lambda *args, **kwargs: None)
     cache.clear()
+    reset_derived_counts()
     yield
     cache.clear()
 
