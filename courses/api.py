@@ -11,13 +11,14 @@ acts on the schema that is active when it is called.
 
 from __future__ import annotations
 
-from . import authoring, catalog, errors, learner, learning_rule, releases
+from . import authoring, catalog, errors, learner, learning_rule, releases, routing
 from .authoring import *  # noqa: F403
 from .catalog import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .learner import *  # noqa: F403
 from .learning_rule import *  # noqa: F403
 from .releases import *  # noqa: F403
+from .routing import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += authoring.__all__  # courses, modules, lessons, quizzes, paths by code
@@ -26,3 +27,4 @@ __all__ += releases.__all__  # a campus course's versions copied to localities
 __all__ += catalog.__all__  # what the locality offers and each course's outline
 __all__ += learning_rule.__all__  # what the learning records know of a course
 __all__ += errors.__all__  # errors with Spanish messages
+__all__ += routing.__all__  # Wagtail's page serving with cached routes

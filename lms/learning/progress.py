@@ -9,6 +9,7 @@ repeat view within ``LAST_VIEWED_EVERY`` of the last recorded one writes nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -41,15 +42,22 @@ __all__ = [
 LAST_VIEWED_EVERY = timedelta(minutes=5)
 
 
-def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
+def record_lesson_view(
+    user_id: int,
+    course_key: str,
+    lesson_key: str,
+    *,
+    may_enroll: Callable[[], bool] | None = None,
+) -> None:
     """The learner opened a lesson: viewed and completed (its content was read).
 
     Graded activities inside the lesson count separately (score rule). A learner
-    never enrolled is enrolled on the first view (self-enrollment); one who
-    withdrew keeps their views recorded but is not enrolled again by reading.
-    ``last_viewed_at`` moves at most once per ``LAST_VIEWED_EVERY``: a repeat
-    view within it writes nothing (no transaction). Raises ``LearningError`` for
-    a lesson the course no longer offers.
+    never enrolled is enrolled on the first view (self-enrollment) if
+    ``may_enroll()`` says so (asked only then; by default yes); otherwise
+    nothing is recorded. One who withdrew keeps their views recorded but is not
+    enrolled again by reading. ``last_viewed_at`` moves at most once per
+    ``LAST_VIEWED_EVERY``: a repeat view within it writes nothing and reads one
+    row. Raises ``LearningError`` for a lesson the course no longer offers.
     """
     now = timezone.now()
     seen = _LessonProgress.objects.filter(
@@ -72,7 +80,9 @@ def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
             )
             % {"lesson": lesson_key}
         )
-    _record_view(user_id, course_key, lesson_key, seen=seen, now=now)
+    _record_view(
+        user_id, course_key, lesson_key, seen=seen, now=now, may_enroll=may_enroll
+    )
 
 
 @transaction.atomic
@@ -83,8 +93,11 @@ def _record_view(
     *,
     seen: _LessonProgress | None,
     now: datetime,
+    may_enroll: Callable[[], bool] | None,
 ) -> None:
     if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
+        if may_enroll is not None and not may_enroll():
+            return
         enroll(user_id, course_key)
     if seen is None:
         # ``seen`` was read outside this transaction: a concurrent first view may
