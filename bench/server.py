@@ -18,11 +18,12 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
+def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess.Popen:
     """Start gunicorn (one process per core x 4 threads) and wait until it answers.
 
     Call with Django set up: the server uses the database of this connection and
-    the test settings, plus ``env_extra``.
+    the test settings, plus ``env_extra``. ``root`` is the checkout it serves
+    (another commit's, for a side-by-side run).
     """
     from django.db import connection
 
@@ -35,6 +36,8 @@ def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
         os.environ,
         DATABASE_URL=url_for(connection.settings_dict),
         DJANGO_SETTINGS_MODULE="lms.settings.test",
+        # That checkout's code, never the one the virtualenv was installed from.
+        PYTHONPATH=str(root),
         **env_extra,
     )
     workers = os.cpu_count() or 2
@@ -43,12 +46,13 @@ def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
             str(Path(sys.executable).parent / "gunicorn"),
             "lms.wsgi",
             f"--bind=127.0.0.1:{port}",
+            f"--chdir={root}",
             f"--workers={workers}",
             "--threads=4",
             "--worker-class=gthread",
             "--log-level=warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )
     for _ in range(60):
