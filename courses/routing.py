@@ -4,11 +4,11 @@ per page-tree generation instead of on every request (ADR 0026).
 Wagtail finds the site (one query), walks the tree from its root to the page
 (two queries per level: the child, then its specific row) and reads the view
 restrictions of the page and its ancestors (two more). For a lesson that is 13
-queries, on every request. Here the site, the page a path leads to and its view
-restrictions are cached per generation (``page_cache``): a publish, unpublish,
-move or deletion anywhere in the locality's tree changes the generation. Only
-the page itself is read again (one query by primary key), so its fields are
-always the live ones. Wagtail's own ``serve`` view then runs as usual: it finds
+queries, on every request. Here the site, the page a path leads to (its row,
+without StreamFields) and its view restrictions are cached per generation
+(``page_cache``): any save of a page, and a publish, unpublish, move or
+deletion anywhere in the locality's tree, changes the generation, so the cached
+row is the live one. Wagtail's own ``serve`` view then runs as usual: it finds
 both values already on the request, where Wagtail itself keeps them.
 """
 
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
+from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
@@ -57,11 +57,15 @@ def _route(request: HttpRequest, site: Site, path: str) -> RouteResult | None:
             # survive pickling): Wagtail routes these requests every time.
             return None
         page = result.page
+        restrictions = list(page.get_view_restrictions())
+        _use_restrictions(page, restrictions)
+        model = type(page)
         return {
-            "id": page.pk,
-            "model": page._meta.label_lower,
-            # Evaluated now: a list of restriction rows, usually empty.
-            "restrictions": list(page.get_view_restrictions()),
+            # The page's own row without its StreamFields (a lesson body can be
+            # large, and the rendered body has its own cache): they load on
+            # first use, e.g. for a quiz answer.
+            "page": model.objects.defer(*_stream_fields(model)).get(pk=page.pk),
+            "restrictions": restrictions,
         }
 
     found = cached("route", (site.pk, path), build)
@@ -70,13 +74,20 @@ def _route(request: HttpRequest, site: Site, path: str) -> RouteResult | None:
         return built[0]
     if found is None:
         return None
-    model = apps.get_model(found["model"])
-    page = model.objects.filter(pk=found["id"]).first()
-    if page is None:
-        # Gone without a signal reaching this cache (e.g. a rolled-back test).
-        return None
-    restrictions = found["restrictions"]
+    page = found["page"]
+    _use_restrictions(page, found["restrictions"])
+    return RouteResult(page)
+
+
+def _use_restrictions(page: Page, restrictions: list) -> None:
     # Wagtail's view-restriction hook asks the page for its restrictions: give
     # it the cached ones instead of two more queries.
-    page.get_view_restrictions = lambda: restrictions
-    return RouteResult(page)
+    page.get_view_restrictions = lambda: restrictions  # type: ignore[method-assign]
+
+
+def _stream_fields(model: type[Page]) -> list[str]:
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, StreamField)
+    ]

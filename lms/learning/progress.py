@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,32 +80,32 @@ def record_lesson_view(
             )
             % {"lesson": lesson_key}
         )
-    _record_view(
-        user_id, course_key, lesson_key, seen=seen, now=now, may_enroll=may_enroll
-    )
+    _record_view(user_id, rule, lesson_key, seen=seen, now=now, may_enroll=may_enroll)
 
 
 @transaction.atomic
 def _record_view(
     user_id: int,
-    course_key: str,
+    rule: _CourseRule,
     lesson_key: str,
     *,
     seen: _LessonProgress | None,
     now: datetime,
     may_enroll: Callable[[], bool] | None,
 ) -> None:
+    course_key = rule.course_key
     if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
         if may_enroll is not None and not may_enroll():
             return
         enroll(user_id, course_key)
     if seen is None:
         # ``seen`` was read outside this transaction: a concurrent first view may
-        # have stored the row since (the unique constraint says so); then this
-        # one is a repeat view. Cheaper than get_or_create's extra read.
-        try:
-            with transaction.atomic():
-                _LessonProgress.objects.create(
+        # have stored the row since; then the insert does nothing (the unique
+        # constraint) and this one is a repeat view. The event is stored once
+        # either way (its id is derived from the view).
+        _LessonProgress.objects.bulk_create(
+            [
+                _LessonProgress(
                     user_id=user_id,
                     lesson_key=lesson_key,
                     course_key=course_key,
@@ -113,17 +113,29 @@ def _record_view(
                     last_viewed_at=now,
                     completed_at=now,
                 )
-            created = True
-        except IntegrityError:
-            created = False
-        if created:
-            record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
+            ],
+            ignore_conflicts=True,
+        )
+        record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
     else:
         seen.last_viewed_at = now
         seen.course_key = course_key
         seen.save(update_fields=["last_viewed_at", "course_key"])
     mark_active(user_id, course_key)
-    evaluate_completion(user_id, course_key)
+    if _lessons_all_done(user_id, rule):
+        # Only then can the rule be met: a view that leaves a required lesson
+        # unread would evaluate (five queries) to "not yet".
+        evaluate_completion(user_id, course_key)
+
+
+def _lessons_all_done(user_id: int, rule: _CourseRule) -> bool:
+    required = rule.required_lesson_keys
+    if not required:
+        return True
+    done = _LessonProgress.objects.filter(
+        user_id=user_id, lesson_key__in=required, completed_at__isnull=False
+    ).count()
+    return done == len(required)
 
 
 def get_course_progress(user_id: int, course_key: str) -> CourseProgress:
