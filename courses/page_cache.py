@@ -7,6 +7,7 @@ locality's *generation*: a random token in the cache that any change to a page,
 a site or a view restriction replaces. A publish, an unpublish, a move, a
 deletion or a release applied in a locality therefore makes every such value
 unreachable at once, and no receiver has to know which values a change touches.
+An edited image or document (a cached body names its files) changes it too.
 The cache's key function already puts the schema first, so each locality has
 its own generation.
 
@@ -85,11 +86,15 @@ def cached(kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
 
 
 def on_tree_saved(sender: object, **kwargs: Any) -> None:
-    """Receiver for saves and deletions of pages, sites and view restrictions."""
+    """Receiver for saves and deletions of pages, sites, view restrictions, and
+    the images and documents a cached lesson body shows."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
     from wagtail.models import Page, PageViewRestriction, Site
 
-    instance = kwargs.get("instance")
-    if isinstance(instance, Page | Site | PageViewRestriction):
+    # Renditions are not among them: rendering a body saves new ones.
+    watched = (Page, Site, PageViewRestriction, get_image_model(), get_document_model())
+    if isinstance(kwargs.get("instance"), watched):
         pages_changed()
 
 
