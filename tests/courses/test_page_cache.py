@@ -17,6 +17,8 @@ from courses import api as courses_api
 from courses.models import CoursePage, LessonPage, ModulePage
 from tenants import api as tenants_api
 
+from .conftest import make_image
+
 
 @pytest.fixture
 def lesson_course(in_town_a):
@@ -168,3 +170,30 @@ def test_a_draft_saved_does_not_show_until_published(lesson_course, client_a):
     lesson.save_revision()  # a draft, not published
     assert "Borrador" not in client_a.get(lesson_course["p1"]).text
     assert "Texto primero" in client_a.get(lesson_course["p1"]).text
+
+
+def test_an_edited_image_shows_in_the_cached_body(
+    lesson_course, client_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    image = make_image("Mapa de Kennedy")
+    _publish_edit(
+        "p2",
+        body=[
+            {
+                "type": "figure",
+                "value": {"image": image.pk, "alt_text": "Mapa de Kennedy"},
+            }
+        ],
+    )
+    spec = "max-800x600|format-webp"
+    assert image.get_rendition(spec).url in client_a.get(lesson_course["p2"]).text
+    old = image.get_rendition(spec).url
+    # A new file for the same image, as Wagtail's edit view saves it (the old
+    # renditions go): the body names the new rendition, not the removed one.
+    image.renditions.all().delete()
+    image.file.save("mapa-nuevo.png", make_image("Mapa nuevo").file, save=False)
+    image.save()
+    page = client_a.get(lesson_course["p2"]).text
+    assert old not in page
+    assert image.get_rendition(spec).url in page
