@@ -197,3 +197,18 @@ def test_an_edited_image_shows_in_the_cached_body(
     page = client_a.get(lesson_course["p2"]).text
     assert old not in page
     assert image.get_rendition(spec).url in page
+
+
+def test_a_view_restriction_added_applies_at_once(lesson_course, client_a, make_person):
+    from wagtail.models import PageViewRestriction
+
+    assert client_a.get(lesson_course["p1"]).status_code == 200  # route cached
+    PageViewRestriction.objects.create(
+        page=CoursePage.objects.get(key="presu"),
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    refused = client_a.get(lesson_course["p1"])
+    assert refused.status_code == 302
+    assert "next=" in refused["Location"]
+    client_a.force_login(make_person())
+    assert client_a.get(lesson_course["p1"]).status_code == 200
