@@ -11,12 +11,22 @@ acts on the schema that is active when it is called.
 
 from __future__ import annotations
 
-from . import authoring, catalog, errors, learner, learning_rule, releases, routing
+from . import (
+    authoring,
+    catalog,
+    errors,
+    learner,
+    learning_rule,
+    lesson_blocks,
+    releases,
+    routing,
+)
 from .authoring import *  # noqa: F403
 from .catalog import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .learner import *  # noqa: F403
 from .learning_rule import *  # noqa: F403
+from .lesson_blocks import *  # noqa: F403
 from .releases import *  # noqa: F403
 from .routing import *  # noqa: F403
 
@@ -27,4 +37,5 @@ __all__ += releases.__all__  # a campus course's versions copied to localities
 __all__ += catalog.__all__  # what the locality offers and each course's outline
 __all__ += learning_rule.__all__  # what the learning records know of a course
 __all__ += errors.__all__  # errors with Spanish messages
+__all__ += lesson_blocks.__all__  # blocks other apps add to lesson bodies
 __all__ += routing.__all__  # Wagtail's page serving with cached routes

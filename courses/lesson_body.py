@@ -3,9 +3,10 @@
 
 Text, figures, videos and downloads look the same to everyone: their HTML is
 rendered without the request (so no CSRF token, session or person can end up in
-it) and cached. Quizzes and H5P activities show the learner's own attempts and
-carry the CSRF token: they are left as gaps in the cached body and rendered on
-every request. A preview renders everything afresh (it shows a draft, not the
+it) and cached. Every other block (quizzes and H5P activities show the
+learner's own attempts and carry the CSRF token; blocks other apps register,
+such as the open-data lab, may too) is left as a gap in the cached body and
+rendered on every request. A preview renders everything afresh (it shows a draft, not the
 live revision).
 """
 
@@ -26,9 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = ["render_body"]
 
-# Blocks whose output depends on who is looking (their own attempts, state and
-# the CSRF token of the form they post).
-PER_PERSON_BLOCKS = frozenset({"quiz", "h5p"})
+# The blocks that look the same to everyone. Any other block may depend on who
+# is looking (their own attempts and state, the CSRF token of a form): a block
+# added later is rendered per request until it is named here.
+SHARED_BLOCKS = frozenset({"text", "figure", "video", "download"})
 
 
 def render_body(page: LessonPage, request: HttpRequest) -> SafeString:
@@ -54,9 +56,9 @@ def _shared_parts(page: LessonPage) -> list[str | int]:
     """The shared blocks' HTML, and the index of each per-person block."""
     context = {"page": page}  # no request: nothing personal can be rendered
     return [
-        index
-        if block.block_type in PER_PERSON_BLOCKS
-        else str(block.render(context=context))
+        str(block.render(context=context))
+        if block.block_type in SHARED_BLOCKS
+        else index
         for index, block in enumerate(page.body)
     ]
 
