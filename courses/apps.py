@@ -12,7 +12,7 @@ class CoursesConfig(AppConfig):
 
         from tenants.signals import locality_provisioned
 
-        from . import handlers, page_context, page_permissions, quizzes
+        from . import page_context, page_permissions, quizzes
         from .models import CoursePage, LessonPage
 
         # The pages' context comes from the topic modules, which query the page
@@ -27,8 +27,6 @@ class CoursesConfig(AppConfig):
             sender=LessonPage,
             dispatch_uid="courses.quizzes.on_lesson_published",
         )
-
-        handlers.connect()
 
         # Runs after lms.portal's receiver (app order), so the home page exists.
         locality_provisioned.connect(
