@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from certificates import api
 from certificates.data import CertificateState
-from lms.learning.signals import course_completed
+from lms.learning.signals import course_completion_recorded
 
 
 def _pdf_text(certificate) -> str:
@@ -74,7 +74,7 @@ def test_completion_signal_schedules_issuance_after_commit(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            course_completed.send(
+            course_completion_recorded.send(
                 sender=None,
                 user_id=holder.pk,
                 course_key=course_a.key,
