@@ -104,6 +104,8 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Counts and times every request; answers /metrics to the scraper only.
+    "lms.portal.metrics.MetricsMiddleware",
     # /healthz and /readyz answer on any host, before locality routing and the
     # HTTPS redirect: load balancers probe nodes by IP over plain HTTP.
     "lms.portal.health.HealthCheckMiddleware",
@@ -237,9 +239,12 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_CACHE_URL"):
+    # An unreachable Redis is a miss, not a 500 (lms/cache.py); a second at
+    # most to find out, so a dead Redis does not hold every request.
     CACHES["default"].update(
-        BACKEND="django.core.cache.backends.redis.RedisCache",
+        BACKEND="lms.cache.ResilientRedisCache",
         LOCATION=os.environ["REDIS_CACHE_URL"],
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
     )
 
 # Dashboards: after a change, rebuild a cached dashboard at most this often
@@ -303,6 +308,14 @@ MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "20"))
 # QR codes and credential URLs all come from this one template
 # (``tenants.api.site_url``).
 LOCALITY_SITE_URL = os.environ.get("LOCALITY_SITE_URL", "https://{domain}")
+# /metrics (lms/portal/metrics.py): a bearer token, or the scraper's networks
+# (comma-separated CIDRs); neither set, it answers 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "").split(",")
+    if n.strip()
+]
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
