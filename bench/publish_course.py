@@ -145,6 +145,8 @@ def run_tree(tree: Path, args, log_dir: Path, label: str) -> list[dict]:
                 "--drive",
                 "--rounds",
                 str(args.rounds),
+                "--timeout",
+                str(args.timeout),
             ],
             cwd=tree,
             env=dict(env, BENCH_TREE=str(tree)),
@@ -237,7 +239,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        trees = {f"base {args.baseline[:8]}": baseline_tree, "actual": HERE}
+        trees = {"actual": HERE, f"base {args.baseline[:8]}": baseline_tree}
     print(
         f"{args.workers} workers (solo), {args.rounds} rondas "
         f"(1: crea, siguientes: actualiza); registros en {log_dir}"
@@ -245,7 +247,7 @@ def main() -> None:
     rows: dict[str, list[dict]] = {label: [] for label in trees}
     try:
         for _ in range(args.repeat):
-            for label, tree in trees.items():  # interleaved: base, new, base, new
+            for label, tree in trees.items():  # interleaved: new, base, new, base
                 _purge_queue()
                 safe = label.replace(" ", "-")
                 for result in run_tree(tree, args, log_dir, safe):
@@ -275,7 +277,9 @@ def _line(label: str, r: dict) -> str:
 
 def _table(rows: dict[str, list[dict]], rounds: int) -> None:
     labels = list(rows)
-    print("\n| Ronda | " + " | ".join(f"{x} (s)" for x in labels) + " | Razón |")
+    print(
+        "\n| Ronda | " + " | ".join(f"{x} (s)" for x in labels) + " | base / actual |"
+    )
     print("|---|" + "---:|" * (len(labels) + 1))
     for round_no in range(1, rounds + 1):
         totals = [
@@ -284,7 +288,7 @@ def _table(rows: dict[str, list[dict]], rounds: int) -> None:
         ]
         name = "crea" if round_no == 1 else "actualiza"
         cells = " | ".join(f"{t:.1f}" for t in totals)
-        print(f"| {round_no} ({name}) | {cells} | {totals[0] / totals[-1]:.1f}x |")
+        print(f"| {round_no} ({name}) | {cells} | {totals[-1] / totals[0]:.1f}x |")
 
 
 if __name__ == "__main__":
