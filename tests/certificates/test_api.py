@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from pypdf import PdfReader
 
@@ -180,6 +181,14 @@ def test_bulk_reissue_reports_progress(certificate, holder, course_a, make_perso
 
     job = api.start_bulk_reissue(reason="Plantilla nueva", course_key=course_a.key)
     assert job.total == 1 and job.done == 0 and job.is_active
+    # Its task is in the outbox, in the job's own transaction and schema.
+    from tenants.models import TaskOutbox
+
+    assert list(
+        TaskOutbox.objects.filter(
+            task_name="certificates.run_bulk_reissue"
+        ).values_list("schema_name", "args")
+    ) == [(connection.schema_name, [job.job_id])]
 
     done = api.run_bulk_reissue(job.job_id, batch_size=1)
     assert (done.status, done.done, done.failed, done.percent) == ("done", 1, 0, 100)
