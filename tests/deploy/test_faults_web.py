@@ -78,7 +78,12 @@ def learners(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ids = [p.pk for p in people]
         with tenants_api.in_locality(TOWN):
-            for label in ("learning.Enrollment", "learning.XapiStatement"):
+            for label in (
+                "learning.Enrollment",
+                "learning.XapiStatement",
+                "learning.Notification",
+                "learning.ActiveDay",
+            ):
                 apps.get_model(label).objects.filter(user_id__in=ids).delete()
             apps.get_model("courses", "CoursePage").objects.filter(key=key).delete()
         with tenants_api.in_public_schema():
