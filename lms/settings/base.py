@@ -11,6 +11,7 @@ from lms.database import database_config
 from lms.settings.media import media_storages
 from lms.settings.schedule import beat_schedule
 from lms.settings.security import ADMIN_ADDITIONS, content_security_policy, origins
+from lms.settings.security import metrics_access as _metrics_access
 from lms.settings.static import root_file_headers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -248,8 +249,7 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_CACHE_URL"):
-    # An unreachable Redis is a miss, not a 500 (lms/cache.py); a second at
-    # most to find out, so a dead Redis does not hold every request.
+    # An unreachable Redis is a miss, not a 500 (lms/cache.py), within a second.
     CACHES["default"].update(
         BACKEND="lms.cache.ResilientRedisCache",
         LOCATION=os.environ["REDIS_CACHE_URL"],
@@ -317,14 +317,8 @@ MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "20"))
 # QR codes and credential URLs all come from this one template
 # (``tenants.api.site_url``).
 LOCALITY_SITE_URL = os.environ.get("LOCALITY_SITE_URL", "https://{domain}")
-# /metrics (lms/portal/metrics.py): a bearer token, or the scraper's networks
-# (comma-separated CIDRs); neither set, it answers 404.
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-METRICS_ALLOWED_NETWORKS = [
-    n.strip()
-    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "").split(",")
-    if n.strip()
-]
+# Who may read /metrics (lms/portal/metrics.py); nobody unless configured.
+METRICS_TOKEN, METRICS_ALLOWED_NETWORKS = _metrics_access(os.environ)
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"
