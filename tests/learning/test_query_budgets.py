@@ -24,12 +24,14 @@ from tenants import api as tenants_api
 # page-tree generation, ADR 0026), repeat view 39 -> 27 (no write within
 # LAST_VIEWED_EVERY) -> 4 (the page row and route cached, no permission check
 # for an enrolled learner). A view that completes the course records the
-# completion, its statement and notice in the same transaction: 26.
+# completion, its statement and notice in the same transaction: 26, and 27
+# since the certificate's outbox row is written in that transaction too (a
+# crash after the commit can no longer lose the certificate, ADR 0033).
 COURSE_PAGE = 7
 LOCALITY_HOME = 10
 MY_LEARNING = 7
 LESSON_FIRST_VIEW = 12
-LESSON_COMPLETING_VIEW = 26
+LESSON_COMPLETING_VIEW = 27
 LESSON_REPEAT_VIEW = 4
 
 
