@@ -21,6 +21,8 @@ from __future__ import annotations
 from .access import (
     may_answer,
     may_assign,
+    may_correct_report,
+    may_get_founding_record,
     may_register_veedurias,
     may_review,
     may_see_report,
@@ -41,6 +43,7 @@ from .checklists import (
     VERDICT_LABELS,
     questions_for,
 )
+from .corrections import resubmit_report, revisions_of
 from .data import (
     Answer,
     AnswerData,
@@ -63,6 +66,8 @@ from .data import (
     VeeduriaData,
     Verdict,
 )
+from .evidence import MAX_EVIDENCE
+from .founding_record import FoundingRecordError, founding_record_pdf
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
@@ -111,6 +116,7 @@ from .veedurias import (
     assign_project,
     assignments_of,
     end_assignment,
+    get_veeduria,
     is_selected_veedor,
     list_veedurias,
     open_assignments,
@@ -118,10 +124,12 @@ from .veedurias import (
     register_veeduria,
     reporting_assignment,
     selected_veedores,
+    veedurias_of,
 )
 
 __all__ = [
     "ANSWER_LABELS",
+    "MAX_EVIDENCE",
     "MAX_PHOTOS",
     "PETITION_BUSINESS_DAYS",
     "PROJECT_COLUMNS",
@@ -136,6 +144,7 @@ __all__ = [
     "AssignmentError",
     "EscalationBody",
     "FigureSource",
+    "FoundingRecordError",
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
@@ -167,9 +176,11 @@ __all__ = [
     "end_assignment",
     "escalate_overdue",
     "escalation_letter",
+    "founding_record_pdf",
     "gap_margin",
     "get_project",
     "get_report",
+    "get_veeduria",
     "import_projects",
     "is_business_day",
     "is_selected_veedor",
@@ -178,6 +189,8 @@ __all__ = [
     "list_veedurias",
     "may_answer",
     "may_assign",
+    "may_correct_report",
+    "may_get_founding_record",
     "may_register_veedurias",
     "may_review",
     "may_see_report",
@@ -198,8 +211,11 @@ __all__ = [
     "reporting_assignment",
     "reports_of",
     "reports_to_review",
+    "resubmit_report",
     "return_report",
+    "revisions_of",
     "selected_veedores",
     "serves_projects",
     "submit_report",
+    "veedurias_of",
 ]

@@ -72,6 +72,7 @@ from .reshaping import (
     suggest_turn,
     turn_table,
 )
+from .shared_results import NotASharedResult, shared_result
 from .snapshots import (
     DatasetNotFound,
     create_dataset,
@@ -102,6 +103,7 @@ __all__ = [
     "Flag",
     "FlagKind",
     "Measure",
+    "NotASharedResult",
     "Origin",
     "PortalError",
     "QueryColumn",
@@ -132,6 +134,7 @@ __all__ = [
     "preview_turn",
     "retype_column",
     "run_query",
+    "shared_result",
     "snapshot_path",
     "suggest_turn",
     "turn_table",
