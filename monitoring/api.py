@@ -71,6 +71,7 @@ from .founding_record import FoundingRecordError, founding_record_pdf
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
+from .ocds import release_package as ocds_release_package
 from .open_data import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
@@ -195,6 +196,7 @@ __all__ = [
     "may_review",
     "may_see_report",
     "new_idempotency_key",
+    "ocds_release_package",
     "open_assignments",
     "pending_answers",
     "person_names",

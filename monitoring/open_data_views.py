@@ -4,8 +4,9 @@ The campus has no projects, so it answers 404 here."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import api
 from .views import require_locality
@@ -62,3 +63,19 @@ def reports_json(request: HttpRequest) -> JsonResponse:
         {"reportes": api.published_report_rows(photo_url_for(request))},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def ocds_package(request: HttpRequest, code: str = "") -> JsonResponse:
+    """The OCDS 1.1 release package of the locality, or of one project."""
+    require_locality()
+    package = api.ocds_release_package(
+        site_url=request.build_absolute_uri("/").rstrip("/"),
+        package_path=request.path,
+        report_path=reverse("monitoring:report", args=["00000000"]).replace(
+            "00000000", "{uuid}"
+        ),
+        project_code=code,
+    )
+    if package is None:
+        raise Http404(_("Esta localidad no tiene un proyecto con ese código."))
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})

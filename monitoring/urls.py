@@ -15,6 +15,11 @@ urlpatterns = [
     path("datos/proyectos.json", open_data_views.projects_json, name="projects_json"),
     path("datos/reportes.csv", open_data_views.reports_csv, name="reports_csv"),
     path("datos/reportes.json", open_data_views.reports_json, name="reports_json"),
+    # OCDS 1.1 release package (implementation milestones and report documents).
+    path("datos/ocds.json", open_data_views.ocds_package, name="ocds"),
+    path(
+        "datos/ocds/<str:code>.json", open_data_views.ocds_package, name="ocds_project"
+    ),
     path(
         "proyectos/<str:code>/reportar/", report_views.report_form, name="report_form"
     ),

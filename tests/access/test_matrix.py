@@ -542,6 +542,8 @@ OUTSIDE_THE_MATRIX = {
     "monitoring:projects_json",
     "monitoring:reports_csv",
     "monitoring:reports_json",
+    "monitoring:ocds",
+    "monitoring:ocds_project",
     "monitoring_api:list_projects",
     "monitoring_api:project",
     "monitoring_api:list_reports",
