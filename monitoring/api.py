@@ -66,6 +66,7 @@ from .data import (
     VeeduriaData,
     Verdict,
 )
+from .demo import backdate_report_for_demo
 from .evidence import MAX_EVIDENCE
 from .founding_record import FoundingRecordError, founding_record_pdf
 from .imports.spreadsheet import import_file as import_projects
@@ -167,6 +168,7 @@ __all__ = [
     "Verdict",
     "answer_report",
     "as_csv",
+    "backdate_report_for_demo",
     "assign_project",
     "assignments_of",
     "business_days_after",
