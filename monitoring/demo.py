@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from . import public_cache
 from .answers import PETITION_BUSINESS_DAYS, business_days_after
 from .models import AnswerRequest, CitizenReport
 
@@ -31,3 +32,4 @@ def backdate_report_for_demo(report_uuid: str, *, days: int) -> None:
         request.requested_on = requested_on
         request.due_on = business_days_after(requested_on, PETITION_BUSINESS_DAYS)
         request.save(update_fields=["requested_on", "due_on"])
+    public_cache.bump_after_commit()

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.db import connection
 
-from monitoring import api
+from monitoring import api, public_cache
 from monitoring.models import InvestmentProject
 from tenants import api as tenants_api
 
@@ -144,6 +144,8 @@ def test_the_export_takes_the_same_queries_for_2_or_30_projects(
     watched, client_a, django_assert_max_num_queries, town_a
 ):
     client_a.get("/seguimiento/datos/ocds.json")  # warm the site caches
+    with tenants_api.in_locality(town_a):
+        public_cache.bump()  # measure the export itself, not the kept copy
     with django_assert_max_num_queries(6) as few:
         client_a.get("/seguimiento/datos/ocds.json")
     with tenants_api.in_locality(town_a):
