@@ -168,7 +168,7 @@ def test_the_kept_list_shows_no_personal_part(watched, town_a, client_a, make_pe
 
 
 def test_the_list_comes_in_pages_of_50_and_keeps_the_filters(watched, town_a, client_a):
-    project, veedora, reviewer = watched
+    project, veedora, _reviewer = watched
     with tenants_api.in_locality(town_a):
         report = file_report(project, veedora)
     _grow(town_a, projects=59, reports_each=0, template_report=report)
