@@ -11,12 +11,21 @@ acts on the schema that is active when it is called.
 
 from __future__ import annotations
 
-from . import authoring, catalog, errors, learner, learning_rule, releases
+from . import (
+    authoring,
+    catalog,
+    errors,
+    learner,
+    learning_rule,
+    lesson_blocks,
+    releases,
+)
 from .authoring import *  # noqa: F403
 from .catalog import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .learner import *  # noqa: F403
 from .learning_rule import *  # noqa: F403
+from .lesson_blocks import *  # noqa: F403
 from .releases import *  # noqa: F403
 
 __all__: list[str] = []
@@ -26,3 +35,4 @@ __all__ += releases.__all__  # a campus course's versions copied to localities
 __all__ += catalog.__all__  # what the locality offers and each course's outline
 __all__ += learning_rule.__all__  # what the learning records know of a course
 __all__ += errors.__all__  # errors with Spanish messages
+__all__ += lesson_blocks.__all__  # blocks other apps add to lesson bodies

@@ -88,6 +88,12 @@ def learner_course_context(course_key: str, user) -> dict[str, object]:
         "continue_url": progress.continue_url if progress.lessons_done else None,
         "state": state,
         "missing": missing,
+        # Only someone about to enroll is offered a group to join.
+        "cohorts": (
+            learning_api.list_open_cohorts(course_key)
+            if state == "not_enrolled"
+            else []
+        ),
     }
 
 

@@ -284,3 +284,49 @@ class QueryResult:
     max_rows: int
     elapsed_ms: float  # of the run that computed it
     is_cached: bool = False  # kept from an earlier run on the same version
+
+
+# --- Lab activities in lessons: checks and outcomes -------------------------------
+
+
+class CheckKind(StrEnum):
+    """How a lab question's answer is compared with the expected one (stable)."""
+
+    NUMBER = "numero"  # one number, within a tolerance
+    CATEGORY = "categoria"  # one value, e.g. a locality's name
+    SET = "conjunto"  # several values, order-free
+    RANKING = "orden"  # several values, in order
+    PROPERTY = "propiedad"  # the learner's own query, checked for a property
+
+
+class LabProperty(StrEnum):
+    """What a property question checks on the learner's query result (stable)."""
+
+    ONLY_LOCALITIES = "solo_localidades"  # no totals, no places that are not one
+    SAME_ROWS = "mismas_filas"  # the reference query's rows, order-free
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionOutcome:
+    """One question of a submitted lab: the learner's answer and what it earned."""
+
+    number: int
+    answer: str
+    is_right: bool
+    message: str
+    is_known_mistake: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LabOutcome:
+    """A submitted lab: how many answers were right, and each question's message."""
+
+    lab_key: str
+    right: int
+    total: int
+    passed: bool
+    questions: tuple[QuestionOutcome, ...]
+
+    @property
+    def score_percent(self) -> float:
+        return round(100 * self.right / self.total, 1) if self.total else 0.0

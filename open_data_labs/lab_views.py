@@ -105,6 +105,16 @@ def _result_context(result: QueryResult) -> dict:
     }
 
 
+def _csv_links(name: str, snapshot: SnapshotData, params: dict[str, list[str]]) -> dict:
+    """The same query as a CSV file: plain, and for a spreadsheet in Spanish."""
+    base = reverse(name, args=[snapshot.dataset_key, snapshot.version])
+    query = urlencode(params, doseq=True)
+    return {
+        "csv_url": f"{base}?{query}",
+        "csv_url_co": f"{base}?{urlencode({**params, 'formato': ['co']}, doseq=True)}",
+    }
+
+
 def _snapshot_or_404(key: str, version: int) -> SnapshotData:
     try:
         return api.get_snapshot(key, version)
@@ -141,6 +151,9 @@ def builder(request: HttpRequest, key: str, version: int) -> HttpResponse:
         context.update(_result_context(result))
         context["steps"] = {s.key: s for s in compiled.steps}
         context["sql_link"] = _sql_link(snapshot, compiled.display_sql)
+        context.update(
+            _csv_links("open_data:lab_csv", snapshot, dict(request.GET.lists()))
+        )
     return render(request, "open_data_labs/lab.html", context, status=status)
 
 
@@ -189,4 +202,5 @@ def sql_editor(request: HttpRequest, key: str, version: int) -> HttpResponse:
             context["error"], status = str(error), _refusal_status(error)
         else:
             context.update(_result_context(result))
+            context.update(_csv_links("open_data:sql_csv", snapshot, {"q": [sql]}))
     return render(request, "open_data_labs/sql.html", context, status=status)

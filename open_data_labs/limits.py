@@ -36,6 +36,8 @@ _DEFAULTS: dict[str, object] = {
     "OPEN_DATA_QUERY_MAX_ROWS": 1_000,
     "OPEN_DATA_QUERY_CONCURRENCY": 4,
     "OPEN_DATA_QUERY_QUEUE_SECONDS": 5,
+    # Worker processes that run learner queries (0: in the web process).
+    "OPEN_DATA_QUERY_PROCESSES": 0,
     # Seconds a result is kept (versions never change, so it stays right); 0: off.
     "OPEN_DATA_QUERY_CACHE_SECONDS": 600,
     # Longest SQL text accepted (it travels in the page's address).

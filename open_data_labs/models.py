@@ -86,3 +86,32 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset.title} v{self.version}"
+
+
+class Lab(models.Model):
+    """A lab activity of a lesson as it was last published here: what answers are
+    checked against.
+
+    Written when a lesson with the lab is published (``labs.save_lesson_labs``),
+    from the block's value, which already holds the expected answers computed on
+    the pinned version (``dataset_key`` v``version``, file ``sha256``) where the
+    data lives (``data_schema``: the campus, for a city course). Learners' answers
+    are not kept here: they are learning records (xAPI statements).
+    """
+
+    key = models.SlugField(_("clave"), max_length=120, unique=True)
+    title = models.CharField(_("título"), max_length=255)
+    dataset_key = models.SlugField(_("conjunto de datos"), max_length=80)
+    version = models.PositiveIntegerField(_("versión"))
+    sha256 = models.CharField(_("SHA-256 de la versión"), max_length=64)
+    data_schema = models.CharField(_("sitio de los datos"), max_length=63)
+    pass_percent = models.PositiveSmallIntegerField(_("aprueba con (%)"), default=60)
+    questions = models.JSONField(_("preguntas y respuestas esperadas"))
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("laboratorio")
+        verbose_name_plural = _("laboratorios")
+
+    def __str__(self) -> str:
+        return self.title

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from .builder import compile_builder
 from .data import BuilderQuery, CompiledQuery, QueryResult
 from .limits import int_limit, limit
+from .query_pool import run_in_pool
 from .sandbox import run_sandboxed
 from .snapshots import get_snapshot, snapshot_path
 
@@ -64,7 +65,9 @@ def run_query(
     key = _cache_key(snapshot.sha256, sql, params, max_rows)
     if (kept := cache.get(key)) is not None:
         return dataclasses.replace(kept, is_cached=True)
-    answer = run_sandboxed(
+    # In worker processes when configured (query_pool), else here.
+    run = run_in_pool if int_limit("OPEN_DATA_QUERY_PROCESSES") else run_sandboxed
+    answer = run(
         snapshot_path(dataset_key, version), sql, params=params, max_rows=max_rows
     )
     result = QueryResult(

@@ -24,7 +24,7 @@ from wagtail.search import index
 from tenants.data import control_characters
 
 from .. import quizzes
-from ..blocks import LESSON_BODY_BLOCKS
+from ..lesson_blocks import LessonBodyBlock
 from .choices import Level, Modality, Theme
 from .city_copies import _CityCopyAware
 
@@ -238,8 +238,9 @@ class LessonPage(_CityCopyAware, Page):
     key = models.SlugField(
         gettext_lazy("clave de la lección"), max_length=160, unique=True
     )
+    # Built on first use, after every app registered its blocks (lesson_blocks).
     body = StreamField(
-        LESSON_BODY_BLOCKS, verbose_name=gettext_lazy("contenido"), blank=True
+        LessonBodyBlock, verbose_name=gettext_lazy("contenido"), blank=True
     )
     is_required = models.BooleanField(
         gettext_lazy("obligatoria para aprobar"), default=True

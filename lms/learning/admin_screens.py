@@ -71,8 +71,13 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     if not may_run_cohorts(request.user):
         raise PermissionDenied
     mine = None if request.user.is_superuser else request.user.pk
+    titles = dict(list_course_titles())
     rows = [
-        (cohort, list_sessions(cohort.cohort_id))
+        (
+            cohort,
+            titles.get(cohort.course_key, cohort.course_key),
+            list_sessions(cohort.cohort_id),
+        )
         for cohort in list_cohorts(facilitator_id=mine)
     ]
     return render(request, "learning/admin/cohorts.html", {"rows": rows})

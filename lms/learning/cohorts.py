@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -50,6 +51,7 @@ __all__ = [
     "import_attendance_csv",
     "list_cohort_roster",
     "list_cohorts",
+    "list_open_cohorts",
     "list_session_attendance",
     "list_sessions",
     "list_upcoming_sessions",
@@ -122,6 +124,45 @@ def list_cohorts(*, facilitator_id: int | None = None) -> list[CohortData]:
     if facilitator_id is not None:
         rows = rows.filter(facilitator_id=facilitator_id)
     return [_cohort_data(row) for row in rows]
+
+
+def list_open_cohorts(course_key: str) -> list[CohortData]:
+    """The course's cohorts a learner may still join (not ended), soonest first.
+
+    Two queries whatever their number: the course page offers them at enrolment.
+    """
+    rows = list(
+        _Cohort.objects.filter(
+            course_key=course_key, ends_on__gte=timezone.localdate()
+        ).order_by("starts_on", "name")
+    )
+    counts: dict[tuple[int, str], int] = {}
+    if rows:
+        for cohort_id, status, number in (
+            _Enrollment.objects.filter(
+                cohort_id__in=[row.pk for row in rows], status__in=["active", "waiting"]
+            )
+            .values_list("cohort_id", "status")
+            .annotate(number=Count("pk"))
+            .order_by()
+        ):
+            counts[cohort_id, status] = number
+    return [
+        CohortData(
+            cohort_id=row.pk,
+            course_key=row.course_key,
+            name=row.name,
+            facilitator_id=row.facilitator_id,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            capacity=row.capacity,
+            schedule=row.schedule,
+            place=row.place,
+            enrolled=counts.get((row.pk, "active"), 0),
+            waiting=counts.get((row.pk, "waiting"), 0),
+        )
+        for row in rows
+    ]
 
 
 def get_cohort(cohort_id: int) -> CohortData | None:

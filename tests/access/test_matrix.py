@@ -166,12 +166,13 @@ SURFACES: dict[str, Surface] = {
     "open_data_lab": Surface(
         "GET",
         lambda c: f"/datos/{c.dataset_key}/v1/laboratorio/?g=lugar",
-        ("open_data:lab",),
+        # The same address as a CSV file has the same access (test_result_csv.py).
+        ("open_data:lab", "open_data:lab_csv"),
     ),
     "open_data_sql": Surface(
         "GET",
         lambda c: f"/datos/{c.dataset_key}/v1/sql/?q=SELECT+count(*)+FROM+datos",
-        ("open_data:sql",),
+        ("open_data:sql", "open_data:sql_csv"),
     ),
     "verification": Surface(
         "GET",
@@ -556,6 +557,9 @@ OUTSIDE_THE_MATRIX = {
     "open_data:dataset",
     "open_data:profile",
     "open_data:download",
+    # A learner's answers to a lab in a lesson: any signed-in person, like a
+    # quiz in the lesson page (tests/open_data_labs/test_lesson_labs.py).
+    "open_data:lab_answer",
 }
 
 

@@ -100,3 +100,56 @@ def test_a_passed_course_says_so_and_links_to_the_certificate(
     assert 'href="/certificados/mis-certificados/">Ver mi certificado' in page
     assert "Empezar el curso" not in page and ENROLL not in page
     assert WITHDRAW not in page
+
+
+def test_enrolling_offers_the_open_groups_and_joins_the_chosen_one(
+    course, town_a, client_a, make_person
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    facilitator = make_person()
+    with tenants_api.in_locality(town_a):
+        ended = api.create_cohort(
+            "control", "Grupo de marzo", facilitator_id=facilitator.pk,
+            starts_on=today - timedelta(days=60), ends_on=today - timedelta(days=1),
+            capacity=10,
+        )  # fmt: skip
+        full = api.create_cohort(
+            "control", "Grupo lleno", facilitator_id=facilitator.pk,
+            starts_on=today, ends_on=today + timedelta(days=30), capacity=1,
+        )  # fmt: skip
+        api.enroll(make_person().pk, "control", cohort_id=full.cohort_id)
+        chosen = api.create_cohort(
+            "control", "Grupo del salón comunal", facilitator_id=facilitator.pk,
+            starts_on=today, ends_on=today + timedelta(days=30), capacity=20,
+            place="Salón comunal Timiza",
+        )  # fmt: skip
+    learner = make_person()
+    client_a.force_login(learner)
+
+    page = _page(client_a, town_a)
+    assert '<label for="enroll-cohort">Grupo presencial</label>' in page
+    assert f'value="{chosen.cohort_id}">Grupo del salón comunal' in page
+    assert "Salón comunal Timiza" in page
+    # A full group is offered with its waiting list; an ended one is not offered.
+    assert "Grupo lleno" in page and "cupo lleno: lista de espera" in page
+    assert f'value="{ended.cohort_id}"' not in page
+
+    client_a.post(
+        "/aprendizaje/cursos/control/inscribirse/", {"cohort": str(chosen.cohort_id)}
+    )
+    with tenants_api.in_locality(town_a):
+        assert (learner.pk, "active") in api.list_cohort_roster(chosen.cohort_id)
+    # Enrolled: the page offers the course, not the groups.
+    assert 'id="enroll-cohort"' not in _page(client_a, town_a)
+
+
+def test_without_open_groups_enrolling_is_one_button(
+    course, town_a, client_a, make_person
+):
+    client_a.force_login(make_person())
+    page = _page(client_a, town_a)
+    assert ENROLL in page and 'id="enroll-cohort"' not in page
