@@ -18,11 +18,12 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
+def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess.Popen:
     """Start gunicorn (one process per core x 4 threads) and wait until it answers.
 
     Call with Django set up: the server uses the database of this connection and
-    the test settings, plus ``env_extra``.
+    the test settings, plus ``env_extra``; it runs the code of ``root`` (another
+    checkout for a side-by-side run against an older commit).
     """
     from django.db import connection
 
@@ -35,6 +36,9 @@ def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
         os.environ,
         DATABASE_URL=url_for(connection.settings_dict),
         DJANGO_SETTINGS_MODULE="lms.settings.test",
+        PYTHONPATH=os.pathsep.join(
+            [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
         **env_extra,
     )
     workers = os.cpu_count() or 2
@@ -48,7 +52,7 @@ def start_gunicorn(port: int, **env_extra: str) -> subprocess.Popen:
             "--worker-class=gthread",
             "--log-level=warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )
     for _ in range(60):

@@ -30,6 +30,7 @@ from lms.learning import api as learning_api
 from . import scanning, storage
 from .blocks import H5PActivityBlock
 from .data import H5PContentData, PlayerPaths
+from .failures import record_start_failure
 from .models import H5PContent as _H5PContent
 from .models import H5PLibrary as _H5PLibrary
 from .validation import (
@@ -56,6 +57,7 @@ __all__ = [
     "install_package",
     "may_add_libraries",
     "player_paths",
+    "record_start_failure",
     "record_xapi",
     "save_resume_state",
     "scanning_enabled",
@@ -277,7 +279,13 @@ def export_package(key: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("h5p.json", json.dumps(content.h5p_json, ensure_ascii=False))
-        _add_tree(archive, root / "content" / key / "content", "content")
+        stored = root / "content" / key
+        originals = set(storage.walk(stored / storage.ORIGINALS / "content"))
+        for name in storage.walk(stored / "content"):
+            # A resized picture goes back as the package had it.
+            source = stored / storage.ORIGINALS if name in originals else stored
+            with default_storage.open(str(source / "content" / name), "rb") as handle:
+                archive.writestr(f"content/{name}", handle.read())
         for library in content.libraries.all():
             folder = f"{library.machine_name}-{library.major_version}.{library.minor_version}"
             _add_tree(archive, root / "libraries" / folder, folder)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from .package_data import Issue, Limits, PackageRefused
 
-__all__ = ["ALLOWED_EXTENSIONS", "read_archive"]
+__all__ = ["ALLOWED_EXTENSIONS", "DROPPED_EXTENSIONS", "read_archive"]
 
 # Content and library files H5P itself accepts (h5p-php-library defaults), minus
 # anything a browser would execute outside the player: no html, no swf.
@@ -21,13 +21,23 @@ ALLOWED_EXTENSIONS = frozenset(
     ogg mp3 m4a wav txt pdf rtf doc docx xls xlsx ppt pptx odt ods odp xml csv diff
     patch md textile vtt webvtt gltf glb css js map""".split()
 )
+# Accepted in a package but never read, stored or served: H5P's own allow-list
+# has Flash (CoursePresentation and Video bundle a Flash fallback no browser
+# plays any more), and a stored .swf could be opened from our origin.
+DROPPED_EXTENSIONS = frozenset({"swf"})
 # Ratio is only meaningful for members big enough to hurt.
 _RATIO_MIN_BYTES = 100 * 1024
 _MB = 1024 * 1024
 
 
-def read_archive(data: bytes, name: str, limits: Limits) -> dict[str, bytes]:
-    """Every member's bytes by entry name, or ``PackageRefused``."""
+def read_archive(
+    data: bytes, name: str, limits: Limits, dropped: list[str] | None = None
+) -> dict[str, bytes]:
+    """Every member's bytes by entry name, or ``PackageRefused``.
+
+    Members with a ``DROPPED_EXTENSIONS`` extension are left out unread; their
+    names are added to ``dropped``.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
@@ -61,6 +71,10 @@ def read_archive(data: bytes, name: str, limits: Limits) -> dict[str, bytes]:
         issues: list[Issue] = []
         files: dict[str, bytes] = {}
         for info in infos:
+            if _is_dropped(info) and not _entry_fault(info, limits):
+                if dropped is not None:
+                    dropped.append(info.filename)
+                continue
             _read_member(archive, info, limits, files, issues)
         if issues:
             raise PackageRefused(name, issues)
@@ -98,6 +112,11 @@ def _read_member(
     files[info.filename] = payload
 
 
+def _is_dropped(info: zipfile.ZipInfo) -> bool:
+    extension = PurePosixPath(info.filename).suffix.lower().lstrip(".")
+    return not info.is_dir() and extension in DROPPED_EXTENSIONS
+
+
 def _entry_fault(info: zipfile.ZipInfo, limits: Limits) -> str | None:
     entry = info.filename
     path = PurePosixPath(entry)
@@ -114,7 +133,7 @@ def _entry_fault(info: zipfile.ZipInfo, limits: Limits) -> str | None:
     if info.is_dir():
         return None
     extension = path.suffix.lower().lstrip(".")
-    if extension not in ALLOWED_EXTENSIONS:
+    if extension not in ALLOWED_EXTENSIONS | DROPPED_EXTENSIONS:
         shown = f".{extension}" if extension else _("sin extensión")
         return _(
             "tipo de archivo no permitido (%(extension)s); quítelo del paquete. "

@@ -88,3 +88,31 @@ class H5PContent(index.Indexed, models.Model):
     @property
     def activity_key(self) -> str:
         return f"h5p:{self.key}"
+
+
+class H5PStartFailure(models.Model):
+    """An activity that did not start in a learner's browser, reported by the page.
+
+    One row per content and message, counted: a broken package seen by a whole
+    class is one row, not one per visit. No person is recorded.
+    """
+
+    content = models.ForeignKey(
+        H5PContent, on_delete=models.CASCADE, related_name="start_failures"
+    )
+    message = models.CharField(gettext_lazy("error"), max_length=300)
+    count = models.PositiveIntegerField(gettext_lazy("veces"), default=1)
+    first_seen = models.DateTimeField(gettext_lazy("primera vez"), auto_now_add=True)
+    last_seen = models.DateTimeField(gettext_lazy("última vez"), auto_now=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("fallo al iniciar una actividad H5P")
+        verbose_name_plural = gettext_lazy("fallos al iniciar actividades H5P")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content", "message"], name="unique_h5p_start_failure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_id}: {self.message}"

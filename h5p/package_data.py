@@ -76,6 +76,8 @@ class ValidatedPackage:
     content_json: dict[str, Any]
     content_files: dict[str, bytes] = field(repr=False)
     libraries: tuple[ValidatedLibrary, ...]
+    # Entries accepted but left out (Flash files, ``DROPPED_EXTENSIONS``).
+    dropped_files: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -293,7 +293,9 @@ def check_content_paths(
                     _("ruta de archivo no permitida: %(path)s") % {"path": path},
                 )
             )
-        elif clean not in content_files:
+        # A Flash fallback is left out of every installation (and so of the
+        # package exported from it): its absence is expected, nothing plays it.
+        elif clean not in content_files and not clean.lower().endswith(".swf"):
             issues.append(
                 Issue(
                     "content/content.json",

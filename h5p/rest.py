@@ -82,6 +82,14 @@ class SavedOut(Schema):
     saved: bool
 
 
+class FailureIn(Schema):
+    message: str
+
+
+class FailureOut(Schema):
+    recorded: bool
+
+
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut}
 
 
@@ -120,6 +128,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if request.path.endswith("/estado/"):
         message = _("Envíe JSON con el campo «state» (texto).")
+    elif request.path.endswith("/fallo/"):
+        message = _("Envíe JSON con el campo «message» (texto).")
     else:
         message = _("El cuerpo debe ser JSON (una declaración o una lista).")
     return _refuse(request, message, 400)
@@ -173,3 +183,18 @@ def resume_state(request: HttpRequest, key: str, payload: ResumeStateIn):
     except InvalidStatement as exc:
         return _refuse(request, str(exc), 400)
     return {"saved": True}
+
+
+@rest_api.post(
+    "/{key}/fallo/",
+    response={200: FailureOut, **ERRORS},
+    url_name="failure",
+    # Anyone who can open the lesson may see the activity fail, signed in or
+    # not; what is kept is bounded and names no one (``failures``).
+    auth=None,
+)
+def start_failure(request: HttpRequest, key: str, payload: FailureIn):
+    """The relay saw the player fail to start: log it and count it."""
+    if api.record_start_failure(key, payload.message) is None:
+        return _refuse(request, _("Actividad H5P no encontrada."), 404)
+    return {"recorded": True}

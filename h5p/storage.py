@@ -19,11 +19,22 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 
+from .images import fit_for_player
 from .validation import ValidatedLibrary, ValidatedPackage
 
-__all__ = ["Installation", "h5p_root", "installation", "resolve", "walk"]
+__all__ = [
+    "ORIGINALS",
+    "Installation",
+    "h5p_root",
+    "installation",
+    "resolve",
+    "walk",
+]
 
 _ROOT = PurePosixPath("h5p")
+# Beside a content's files: the package's own bytes of each resized picture,
+# so an export gives back what was uploaded.
+ORIGINALS = "originales"
 
 
 def h5p_root() -> PurePosixPath:
@@ -92,9 +103,12 @@ class Installation:
         folder = self.root / "content" / key
         if next(walk(folder, self.storage), None) is not None:
             raise FileExistsError(str(folder))
-        files = {
-            f"content/{name}": data for name, data in package.content_files.items()
-        }
+        files = {}
+        for name, data in package.content_files.items():
+            smaller = fit_for_player(name, data)
+            if smaller is not None:
+                files[f"{ORIGINALS}/content/{name}"] = data
+            files[f"content/{name}"] = smaller or data
         files["h5p.json"] = json.dumps(package.h5p_json, ensure_ascii=False).encode()
         self._put_tree(folder, files)
 

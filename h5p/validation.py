@@ -59,7 +59,8 @@ def validate_package(
     locality, so a package may rely on libraries uploaded earlier.
     """
     limits = limits or Limits()
-    files = read_archive(data, name, limits)
+    dropped: list[str] = []
+    files = read_archive(data, name, limits, dropped)
     issues: list[Issue] = []
     h5p_json = parse_json(files, "h5p.json", issues)
     if isinstance(h5p_json, dict):
@@ -97,6 +98,7 @@ def validate_package(
         content_json=content_json,
         content_files=content_files,
         libraries=tuple(libraries),
+        dropped_files=tuple(dropped),
     )
 
 

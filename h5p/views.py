@@ -28,6 +28,7 @@ from django.views.decorators.http import (
 from . import api, storage
 from .blocks import H5PActivityBlock
 from .models import H5PContent
+from .player_texts import core_translations
 
 
 def player_policy() -> str:
@@ -81,7 +82,11 @@ def files(request: HttpRequest, path: str) -> HttpResponse:
         preflight["Access-Control-Max-Age"] = "3600"
         return preflight
     target = storage.resolve(path)
-    if target is None or not default_storage.exists(target):
+    if target is None or path.lower().endswith(".swf"):
+        # Flash is never stored; a file left by an older installation is still
+        # not sent (it could run as this site).
+        raise Http404(_("Archivo H5P no encontrado."))
+    if not default_storage.exists(target):
         raise Http404(_("Archivo H5P no encontrado."))
     try:
         handle = default_storage.open(target, "rb")
@@ -120,6 +125,7 @@ def player(request: HttpRequest, key: str) -> HttpResponse:
         "frameJs": static("h5p-standalone/frame.bundle.js"),
         "frameCss": static("h5p-standalone/styles/h5p.css"),
         "activityIri": request.build_absolute_uri(f"/h5p/{key}/"),
+        "translations": core_translations(),
     }
     response = render(
         request, "h5p/player.html", {"content": content, "config": config}

@@ -38,6 +38,7 @@ from .data import (
     DeliveryState,
     Eligibility,
     FunnelCounts,
+    FunnelEntry,
     InvestmentLine,
     RecomputeResult,
     RoleData,
@@ -51,7 +52,12 @@ from .eligibility import eligibility_for, roles_for_person
 from .lottery import draw, ticket
 from .presentation import presentation_definition
 from .recompute import recompute_roles
-from .reporting_facts import funnel_counts, funnel_counts_here, role_holder_ids
+from .reporting_facts import (
+    funnel_counts,
+    funnel_counts_here,
+    funnel_entries_here,
+    role_holder_ids,
+)
 from .signals import funnel_changed, role_left, role_selected
 from .standing import recompute_for_person
 from .standing import store as store_standing
@@ -65,6 +71,7 @@ __all__ = [
     "DeliveryState",
     "Eligibility",
     "FunnelCounts",
+    "FunnelEntry",
     "InvestmentLine",
     "ParticipationError",
     "RecomputeResult",
@@ -85,6 +92,7 @@ __all__ = [
     "funnel_changed",
     "funnel_counts",
     "funnel_counts_here",
+    "funnel_entries_here",
     "get_role",
     "list_applications",
     "list_roles",

@@ -246,3 +246,18 @@ class FunnelCounts:
     applied: int  # applied at least once (any outcome, withdrawn included)
     selected: int  # hold a seat today (selected, not left)
     in_role: int  # selected, and their role's service period has started
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelEntry:
+    """How far one person got with one role of the locality (the dashboards'
+    breakdowns by role, investment line and population group). Same stage
+    meanings as ``FunnelCounts``."""
+
+    user_id: int
+    role_title: str
+    investment_line: str  # an InvestmentLine value, empty for roles without one
+    eligible: bool
+    applied: bool
+    selected: bool
+    in_role: bool

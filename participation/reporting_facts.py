@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from tenants import api as tenants_api
 
-from .data import ApplicationStatus, FunnelCounts, Verdict
+from .data import ApplicationStatus, FunnelCounts, FunnelEntry, Verdict
 from .models import Application as _Application
+from .models import CivicRole as _CivicRole
 from .models import EligibilityRecord as _EligibilityRecord
 from .signals import funnel_changed
 
@@ -47,6 +48,38 @@ def funnel_counts_here() -> FunnelCounts:
         .distinct()
         .count(),
     )
+
+
+def funnel_entries_here() -> list[FunnelEntry]:
+    """Each person's stages per role of the active locality (three queries),
+    for breakdowns by role and line; the same facts as ``funnel_counts_here``."""
+    today = timezone.localdate()
+    roles = {
+        role.pk: role
+        for role in _CivicRole.objects.select_related("cycle").only(
+            "title", "investment_line", "cycle__service_starts", "cycle__service_ends"
+        )
+    }
+    stages: dict[tuple[int, int], list[bool]] = {}
+    for user_id, role_id in _EligibilityRecord.objects.filter(
+        verdict__in=[Verdict.ELIGIBLE, Verdict.APPLIED]
+    ).values_list("user_id", "role_id"):
+        stages.setdefault((user_id, role_id), [False] * 4)[0] = True
+    for user_id, role_id, status in _Application.objects.values_list(
+        "user_id", "role_id", "status"
+    ):
+        flags = stages.setdefault((user_id, role_id), [False] * 4)
+        flags[1] = True
+        if status == ApplicationStatus.SELECTED:
+            cycle = roles[role_id].cycle
+            flags[2] = True
+            flags[3] = flags[3] or cycle.service_starts <= today <= cycle.service_ends
+    return [
+        FunnelEntry(
+            user_id, roles[role_id].title, roles[role_id].investment_line, *flags
+        )
+        for (user_id, role_id), flags in sorted(stages.items())
+    ]
 
 
 def funnel_counts() -> dict[str, FunnelCounts]:

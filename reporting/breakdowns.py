@@ -2,9 +2,8 @@
 yes/no questions, with small cells suppressed before they leave this module.
 
 Only answers given with consent reach the profiles; a person with no answer is
-counted under «Sin dato». Cells with fewer than ``MIN_CELL`` people are hidden,
-and a second one with them when a lone hidden cell could be recovered by
-subtracting from the total.
+counted under «Sin dato». Cells with fewer than ``MIN_CELL`` people are hidden
+by the one rule in ``suppression``.
 """
 
 from __future__ import annotations
@@ -17,10 +16,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.accounts.data import ANSWER_CHOICES, PREFER_NOT_TO_SAY, Question
+
 from . import age_bands
-from .data import MIN_CELL, Breakdown, Cell, Filters
+from .data import Breakdown, Cell, Filters
 from .models import PersonProfile, PersonSummary
 from .sql import named
+from .suppression import protect_columns
 
 DIMENSIONS = (
     ("gender", gettext_lazy("Género")),
@@ -41,6 +43,29 @@ _YES_NO_COLUMNS = {
 
 def no_data_label() -> str:
     return _("Sin dato")
+
+
+# The answers' codes as the accounts store them (gender, ethnic group).
+_ANSWERS = {
+    "gender": ANSWER_CHOICES[Question.GENDER],
+    "ethnic": ANSWER_CHOICES[Question.ETHNIC_GROUP],
+}
+
+
+def answer_label(dimension: str, category: str) -> str:
+    """A stored answer's label in the active language («mujer» → «Mujer»); a
+    value the accounts do not offer (older data) is shown as stored."""
+    label = _ANSWERS.get(dimension, {}).get(category)
+    return _(label) if label else category
+
+
+def gender_choices() -> list[tuple[str, str]]:
+    """(code, label) of the genders a person can declare: the dashboard's filter."""
+    return [
+        (code, _(label))
+        for code, label in ANSWER_CHOICES[Question.GENDER].items()
+        if code != PREFER_NOT_TO_SAY  # stored as no answer («Sin dato»)
+    ]
 
 
 def people_matching(filters: Filters, today: date) -> QuerySet | None:
@@ -121,13 +146,30 @@ def breakdowns(base: QuerySet, today: date) -> tuple[Breakdown, ...]:
     for row in rows:
         for index, name in enumerate(cats):
             if row[index] is not None:
-                raw[name].append((row[index], *row[n : n + 3]))
+                raw[name].append((answer_label(name, row[index]), *row[n : n + 3]))
                 break
-    order = _order_key(cat_params)
+    return assemble(raw, today)
+
+
+def answer_labels(today: date) -> dict[str, str]:
+    """The labels the breakdowns give to no answer, yes, no and the youngest."""
+    return {
+        "no_data": no_data_label(),
+        "yes": _("Sí"),
+        "no": _("No"),
+        "age_under": age_bands.under_min_label(),
+    }
+
+
+def assemble(
+    raw: dict[str, list[tuple[str, int, int, int]]], today: date
+) -> tuple[Breakdown, ...]:
+    """The dimensions in their order, cells sorted and suppressed."""
+    order = _order_key(answer_labels(today))
     return tuple(
-        Breakdown(key, str(title), suppress(sorted(raw[key], key=order)))
+        Breakdown(key, str(title), suppress(sorted(raw.get(key, []), key=order)))
         for key, title in DIMENSIONS
-        if raw[key]
+        if raw.get(key)
     )
 
 
@@ -147,20 +189,9 @@ def _order_key(labels: dict[str, Any]):
 
 
 def suppress(cells: list[tuple[str, int, int, int]]) -> tuple[Cell, ...]:
-    """Hide 1-4 people; if only one cell of a measure is hidden, hide the next
-    smallest too, so it cannot be recovered by subtracting from the total."""
-    columns: list[list[int | None]] = []
-    for measure in range(1, 4):
-        values: list[int | None] = [c[measure] for c in cells]
-        hidden = [i for i, v in enumerate(values) if v and v < MIN_CELL]
-        for i in hidden:
-            values[i] = None
-        if len(hidden) == 1:
-            others = [(v, i) for i, v in enumerate(values) if v]
-            if others:
-                values[min(others)[1]] = None
-        columns.append(values)
+    """Each measure's column protected (``suppression``): its total is the
+    dashboard's headline figure, so nothing hidden may be derived from it."""
+    protected = protect_columns([c[1:4] for c in cells])
     return tuple(
-        Cell(c[0], columns[0][i], columns[1][i], columns[2][i])
-        for i, c in enumerate(cells)
+        Cell(c[0], *values) for c, values in zip(cells, protected, strict=True)
     )

@@ -17,6 +17,7 @@ from tenants import api as tenants_api
 
 from .data import Filters
 from .models import (
+    FunnelBreakdown,
     LearnerCourse,
     LearnerDay,
     LocalityFunnel,
@@ -40,6 +41,7 @@ def generation() -> tuple:
         ("max(updated_at)", Target),
         ("max(id)", RecountRun),
         ("max(updated_at)", LocalityFunnel),
+        ("max(updated_at)", FunnelBreakdown),
         ("max(id)", get_user_model()),
     ]
     sql = ", ".join(f"(SELECT {agg} FROM {m._meta.db_table})" for agg, m in parts)

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .data import Figures, Row, WeekPoint
+from .data import CivicStages, Figures, Row, WeekPoint
 
 ACCENT = "#b3121d"
 SOFT = "#f4f4f2"
@@ -68,23 +68,88 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - all text escaped
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Words of ``text`` in lines of about ``width`` characters (a longer word
+    keeps its own line whole: names are never cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], height: int, **attrs: str) -> str:
+    """A ``<text>`` with one ``<tspan>`` per line, the first at ``y``."""
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    spans = "".join(
+        f'<tspan x="{x:g}" y="{y + i * height:g}">{escape(text)}</tspan>'
+        for i, text in enumerate(lines)
+    )
+    return f"<text{extra}>{spans}</text>"
+
+
 def bars(rows: Sequence[Row], *, title: str, measure: str = "completed") -> SafeString:
-    """Horizontal bars, one per row (localities or courses)."""
+    """Horizontal bars, one per row (localities or courses), each under its
+    whole name: names wrap onto more lines instead of being cut, and the chart
+    stays narrow so that its text is still legible on a 360 px phone."""
     values = [getattr(r, measure) or 0 for r in rows]
     top = max(values, default=0) or 1
-    line, label_w, width = 22, 150, 560
+    width, text_h, bar_h, gap = 400, 15, 14, 10
     body = []
-    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
-        y = i * line
-        w = (width - label_w - 60) * value / top
+    y = 0
+    for row, value in zip(rows, values, strict=True):
+        label = wrap(row.label, 48)
+        body.append(_lines(0, y + 12, label, text_h))
+        y += len(label) * text_h
+        w = (width - 60) * value / top
         body += [
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
-            f"{escape(row.label[:22])}</text>",
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="14" '
+            f'<rect x="0" y="{y + 2}" width="{w:.1f}" height="{bar_h}" '
             f'fill="{ACCENT}"/>',
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}">{_n(value)}</text>',
+            f'<text x="{w + 4:.1f}" y="{y + 13}">{_n(value)}</text>',
         ]
-    return _svg(width, max(len(rows), 1) * line + 4, title, body)
+        y += bar_h + gap
+    return _svg(width, max(y, 1) + 4, title, body)
+
+
+CIVIC_STAGES = (
+    ("completed", gettext_lazy("Formadas")),
+    ("certified", gettext_lazy("Certificadas")),
+    ("eligible", gettext_lazy("Habilitadas para un rol")),
+    ("applied", gettext_lazy("Postuladas")),
+    ("selected", gettext_lazy("Seleccionadas")),
+    ("in_role", gettext_lazy("En ejercicio del rol")),
+)
+
+
+def civic_funnel(
+    stages: CivicStages, *, trained: int, title: str, suppressed: str
+) -> SafeString:
+    """From trained to serving in a civic role, one bar per stage under its
+    name; a suppressed stage (fewer than 5 people) shows ``suppressed`` and no
+    bar, so its size cannot be read off the drawing either."""
+    values = [
+        trained if key == "completed" else getattr(stages, key)
+        for key, _label in CIVIC_STAGES
+    ]
+    top = max((v for v in values if v), default=0) or 1
+    width, text_h, bar_h, gap = 400, 15, 16, 8
+    body, y = [], 0
+    for (_key, label), value in zip(CIVIC_STAGES, values, strict=True):
+        body.append(_lines(0, y + 12, wrap(str(label), 48), text_h))
+        y += text_h
+        if value is None:
+            body.append(f'<text x="0" y="{y + 13}">{escape(suppressed)}</text>')
+        else:
+            w = max((width - 60) * value / top, 1)
+            body += [
+                f'<rect x="0" y="{y + 2}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{ACCENT}"/>',
+                f'<text x="{w + 4:.1f}" y="{y + 14}">{_n(value)}</text>',
+            ]
+        y += bar_h + gap
+    return _svg(width, y + 4, title, body)
 
 
 def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> SafeString:
@@ -155,7 +220,7 @@ def funnel(figures: Figures, *, title: str) -> SafeString:
         if getattr(figures, key) is not None
     ]
     top = max((v for _, v in stages), default=0) or 1
-    width, line_h = 560, 30
+    width, line_h = 400, 30  # narrow: legible once scaled to a phone
     body = []
     for i, (label, value) in enumerate(stages):
         w = max((width - 20) * value / top, 2)
@@ -192,9 +257,15 @@ def tile_map(
             f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" '
             f'fill="{fill}" fill-opacity="{opacity:.2f}"><title>'
             f"{escape(row.label)}: {text}</title></rect>",
-            f'<text x="{x + size / 2}" y="{y + 32}" text-anchor="middle" '
-            f'font-size="10">{escape(row.label[:13])}</text>',
-            f'<text x="{x + size / 2}" y="{y + 50}" text-anchor="middle" '
+            _lines(
+                x + size / 2,
+                y + 16,
+                wrap(row.label, 12),
+                11,
+                text_anchor="middle",
+                font_size="10",
+            ),
+            f'<text x="{x + size / 2}" y="{y + 60}" text-anchor="middle" '
             f'font-weight="bold">{text}</text>',
         ]
     return _svg(5 * (size + gap), 7 * (size + gap), title, body)

@@ -5,8 +5,8 @@ The stages after «certified» come from ``participation.api.funnel_counts_here`
 copied into ``LocalityFunnel`` (public schema) by the role events' receivers and
 the nightly recount, so building a dashboard reads only public tables. A person
 counts once per locality whatever the roles; the city adds the localities up.
-Counts of 1 to ``MIN_CELL - 1`` people are suppressed; in the city's table, a
-column with only one suppressed locality hides the next smallest too.
+Counts of 1 to ``MIN_CELL - 1`` people are suppressed by the one rule in
+``suppression`` (the city's table is protected against its total).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 from participation import api as participation_api
 
-from .data import MIN_CELL, CivicStages, Row
+from .data import CivicStages, Row
 from .models import LocalityFunnel
+from .suppression import hide_small, protect_columns
 
 __all__ = ["civic_stages", "record_locality_funnel"]
 
@@ -60,13 +61,11 @@ def civic_stages(
     ]
     # Summed over the localities, like the stages: once per locality.
     totals = [sum(values[i] for _, _, values in rows) for i in range(len(_COLUMNS))]
-    columns = [
-        _suppress_column([values[i] for _, _, values in rows])
-        for i in range(len(_COLUMNS))
-    ]
+    # The city's total is shown (hidden itself when small): the one rule.
+    protected = protect_columns([values for _, _, values in rows])
     per_locality = tuple(
-        _stages(key, label, [column[n] for column in columns])
-        for n, (key, label, _) in enumerate(rows)
+        _stages(key, label, shown)
+        for (key, label, _), shown in zip(rows, protected, strict=True)
     )
     return _stages("city", "Bogotá", _hidden(totals)), per_locality
 
@@ -76,16 +75,4 @@ def _stages(key: str, label: str, values: Sequence[int | None]) -> CivicStages:
 
 
 def _hidden(values: Sequence[int]) -> list[int | None]:
-    return [None if 0 < v < MIN_CELL else v for v in values]
-
-
-def _suppress_column(values: Sequence[int]) -> list[int | None]:
-    """Hide 1-4 people; if only one is hidden, hide the next smallest too, so it
-    cannot be recovered from the city's total."""
-    shown: list[int | None] = _hidden(values)
-    hidden = [i for i, v in enumerate(shown) if v is None]
-    if len(hidden) == 1:
-        others = [(v, i) for i, v in enumerate(shown) if v]
-        if others:
-            shown[min(others)[1]] = None
-    return shown
+    return [hide_small(v) for v in values]

@@ -22,9 +22,12 @@ from tenants import api as tenants_api
 from . import figures as _figures
 from .breakdowns import breakdowns, people_matching
 from .build_cache import cache_key, generation
+from .civic_breakdowns import civic_breakdowns
 from .civic_funnel import civic_stages
-from .data import Dashboard, Filters
+from .course_titles import course_titles
+from .data import Dashboard, Filters, Row
 from .models import LearnerCourse, LearnerDay, PersonSummary
+from .precomputed import read_tallies
 from .targets import get_target
 
 __all__ = ["build_city_dashboard", "build_locality_dashboard"]
@@ -74,9 +77,12 @@ def _cached(schema: str, filters: Filters, today: date) -> Dashboard:
 
 
 def _build(schema: str, filters: Filters, today: date) -> Dashboard:
-    # Rows per course feed the course and path tables and any course filter;
-    # everything about people comes from one summary row per person and scope
-    # (plain counts), unless a course is chosen (then from that course's rows).
+    # Without filters every count comes from the precomputed counts the events
+    # keep (``tallies``), so a build reads a few hundred rows at any scale.
+    # With filters, from the people's rows: course rows feed the course and path
+    # tables and a course filter; everything about people comes from one
+    # summary row per person and scope (plain counts), unless a course is chosen.
+    titles = course_titles()
     courses = LearnerCourse.objects.all()
     if schema:
         courses = courses.filter(schema_name=schema)
@@ -85,14 +91,6 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     people = people_matching(filters, today)
     if people is not None:
         courses = courses.filter(user_id__in=people)
-    if filters.course_key:
-        base, per_locality = courses, courses
-    else:
-        summaries = PersonSummary.objects.all()
-        if people is not None:
-            summaries = summaries.filter(user_id__in=people)
-        base = summaries.filter(schema_name=schema)
-        per_locality = summaries.exclude(schema_name="")
     days = LearnerDay.objects.filter(day__gte=today - timedelta(days=29))
     if schema:
         days = days.filter(schema_name=schema)
@@ -100,16 +98,48 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         days = days.filter(user_id__in=people)
     if filters.course_key:
         days = days.filter(user_id__in=courses.values("user_id"))
-    counted = _figures.figures(base, days, schema, filters)
+    if filters.is_empty():
+        tallied = read_tallies(schema, today)
+        counted = _figures.figures(tallied.totals, days, schema, filters)
+        weeks = _figures.week_points(tallied.new_enrolled, tallied.new_completed, today)
+        per_locality = tallied.localities
+        course_rows = tuple(
+            sorted(
+                (
+                    Row(key, titles.get(key, key), *measures)
+                    for key, measures in tallied.courses.items()
+                ),
+                key=lambda row: (row.label.casefold(), row.key),
+            )
+        )
+        cells = tallied.breakdowns
+    else:
+        if filters.course_key:
+            base = courses
+            per_locality = _figures.locality_counts(courses) if not schema else {}
+        else:
+            summaries = PersonSummary.objects.all()
+            if people is not None:
+                summaries = summaries.filter(user_id__in=people)
+            base = summaries.filter(schema_name=schema)
+            per_locality = (
+                _figures.locality_counts(summaries.exclude(schema_name=""))
+                if not schema
+                else {}
+            )
+        counted = _figures.figures(_figures.totals(base), days, schema, filters)
+        weeks = _figures.weeks(base, today)
+        course_rows = _figures.grouped(courses, "course_key", titles)
+        cells = breakdowns(base, today)
     target = get_target(schema)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
-    weeks = _figures.weeks(base, today)
     locality_rows = _figures.localities(per_locality, days) if not schema else ()
-    civic, civic_localities = None, ()
+    civic, civic_localities, civic_cells = None, (), ()
     if filters.is_empty():  # roles are not broken down by course, gender or age
         civic, civic_localities = civic_stages(
             schema, certified=counted.certified, localities=locality_rows
         )
+        civic_cells = civic_breakdowns(schema)
     return Dashboard(
         scope=schema or "city",
         scope_name=_scope_name(schema),
@@ -119,15 +149,17 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         target=target,
         forecast=_figures.forecast(counted.completed, target, weeks, today),
         localities=locality_rows,
-        courses=_figures.grouped(courses, "course_key"),
+        courses=course_rows,
         paths=_figures.paths(courses, schema),
         weeks=weeks,
-        breakdowns=breakdowns(base, today),
+        breakdowns=cells,
         notes=tuple(_notes(schema, filters, has_data=has_data)),
         has_data=has_data,
         built_at=timezone.now(),
         civic=civic,
         civic_localities=civic_localities,
+        civic_breakdowns=civic_cells,
+        course_label=titles.get(filters.course_key, filters.course_key),
     )
 
 

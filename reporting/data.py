@@ -87,6 +87,26 @@ class CivicStages:
 
 
 @dataclass(frozen=True, slots=True)
+class CivicCell:
+    """People of one category at each civic stage (None: suppressed)."""
+
+    category: str
+    eligible: int | None
+    applied: int | None
+    selected: int | None
+    in_role: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CivicBreakdown:
+    """The civic funnel by role, investment line or a population group."""
+
+    key: str
+    title: str
+    cells: tuple[CivicCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
     weekly_rate: float
     reached_on: date | None
@@ -122,7 +142,9 @@ class Dashboard:
     # The civic funnel (None with filters: roles are not broken down by them).
     civic: CivicStages | None = None
     civic_localities: tuple[CivicStages, ...] = ()  # the city's, per locality
+    civic_breakdowns: tuple[CivicBreakdown, ...] = ()
     built_at: datetime | None = None  # when these figures were computed
+    course_label: str = ""  # the chosen course's title (filters.course_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,11 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
             [
                 [_("Ámbito"), dashboard.scope_name],
                 [_("Fecha"), dashboard.today.isoformat()],
+                *(
+                    [[_("Curso"), dashboard.course_label]]
+                    if dashboard.filters.course_key
+                    else []
+                ),
                 [_("Registradas"), "" if f.registered is None else f.registered],
                 [_("Inscritas"), f.enrolled],
                 [_("Activas (30 días)"), f.active_30d],
@@ -37,15 +42,15 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
             ],
         )
     ]
-    header = [_("Clave"), _("Nombre"), _("Inscritas"), _("Formadas"), _("Certificadas")]
+    # Names only, never internal keys (a course's key, a locality's schema).
+    measures = [_("Inscritas"), _("Formadas"), _("Certificadas")]
     if dashboard.localities:
         sheets.append(
             (
                 _("Localidades"),
-                [[*header, _("Activas (30 días)"), _("Meta")]]
+                [[_("Localidad"), *measures, _("Activas (30 días)"), _("Meta")]]
                 + [
                     [
-                        r.key,
                         r.label,
                         r.enrolled,
                         r.completed,
@@ -57,15 +62,15 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
                 ],
             )
         )
-    for title, table in (("Cursos", dashboard.courses), ("Rutas", dashboard.paths)):
+    for title, heading, table in (
+        (_("Cursos"), _("Curso"), dashboard.courses),
+        (_("Rutas"), _("Ruta"), dashboard.paths),
+    ):
         sheets.append(
             (
                 title,
-                [header]
-                + [
-                    [r.key, r.label, r.enrolled, r.completed, r.certified]
-                    for r in table
-                ],
+                [[heading, *measures]]
+                + [[r.label, r.enrolled, r.completed, r.certified] for r in table],
             )
         )
     sheets.append(
@@ -112,10 +117,31 @@ def rows(dashboard: Dashboard) -> list[tuple[str, list[list[object]]]]:
             % {"min": MIN_CELL, "shown": SUPPRESSED}
         ]
     )
-    sheets.append(("Enfoque diferencial", differential))
+    sheets.append((_("Enfoque diferencial"), differential))
     if dashboard.civic is not None:
         sheets.append((_("Del certificado al rol"), _civic_rows(dashboard)))
+    if dashboard.civic_breakdowns:
+        sheets.append((_("Rol, línea y población"), _civic_breakdown_rows(dashboard)))
     return sheets
+
+
+def _civic_breakdown_rows(dashboard: Dashboard) -> list[list[object]]:
+    """The civic funnel by role, investment line and population group."""
+    table: list[list[object]] = [
+        [
+            _("Desglose"),
+            _("Categoría"),
+            _("Habilitadas para un rol"),
+            _("Postuladas"),
+            _("Seleccionadas"),
+            _("En ejercicio del rol"),
+        ]
+    ]
+    for breakdown in dashboard.civic_breakdowns:
+        for c in breakdown.cells:
+            values = (c.eligible, c.applied, c.selected, c.in_role)
+            table.append([breakdown.title, c.category, *map(_cell, values)])
+    return table
 
 
 def _civic_rows(dashboard: Dashboard) -> list[list[object]]:
@@ -123,8 +149,7 @@ def _civic_rows(dashboard: Dashboard) -> list[list[object]]:
     city (suppressed as on the page)."""
     table: list[list[object]] = [
         [
-            _("Clave"),
-            _("Nombre"),
+            _("Localidad") if dashboard.civic_localities else _("Ámbito"),
             _("Certificadas"),
             _("Habilitadas para un rol"),
             _("Postuladas"),
@@ -135,7 +160,7 @@ def _civic_rows(dashboard: Dashboard) -> list[list[object]]:
     for r in (*dashboard.civic_localities, dashboard.civic):
         label = r.label or dashboard.scope_name
         values = (r.certified, r.eligible, r.applied, r.selected, r.in_role)
-        table.append([r.key, label, *map(_cell, values)])
+        table.append([label, *map(_cell, values)])
     return table
 
 

@@ -51,9 +51,19 @@ def _is_per_person(base: QuerySet) -> bool:
     return base.model is PersonSummary
 
 
-def figures(base: QuerySet, days: QuerySet, schema: str, filters: Filters) -> Figures:
-    """People registered, enrolled, active, completed, certified and in a role."""
-    totals = base.aggregate(**_counts(per_person=_is_per_person(base)))
+def totals(base: QuerySet) -> tuple[int, int, int]:
+    """People enrolled, completed and certified among ``base``."""
+    found = base.aggregate(**_counts(per_person=_is_per_person(base)))
+    return found["enrolled"], found["completed"], found["certified"]
+
+
+def figures(
+    counted: tuple[int, int, int], days: QuerySet, schema: str, filters: Filters
+) -> Figures:
+    """People registered, enrolled, active, completed, certified and in a role
+    (``counted``: enrolled, completed and certified, from ``totals`` or the
+    precomputed counts)."""
+    enrolled, completed, certified = counted
     registered = None
     in_role = 0
     if filters.is_empty():
@@ -66,27 +76,47 @@ def figures(base: QuerySet, days: QuerySet, schema: str, filters: Filters) -> Fi
         in_role = profiles.filter(has_participation_role=True).count()
     return Figures(
         registered=registered,
-        enrolled=totals["enrolled"],
+        enrolled=enrolled,
         active_30d=days.values("user_id").distinct().count(),
-        completed=totals["completed"],
-        certified=totals["certified"],
+        completed=completed,
+        certified=certified,
         in_role=in_role,
     )
 
 
-def grouped(base: QuerySet, field: str) -> tuple[Row, ...]:
-    """Figures per value of ``field`` (a course key, a locality)."""
+def grouped(
+    base: QuerySet, field: str, labels: dict[str, str] | None = None
+) -> tuple[Row, ...]:
+    """Figures per value of ``field`` (a course key, a locality), named by
+    ``labels`` (a course's title) and in the order of their names."""
     counts = _counts(per_person=_is_per_person(base))
     rows = base.values(field).annotate(**counts).order_by(field)
-    return tuple(
-        Row(r[field], r[field], r["enrolled"], r["completed"], r["certified"])
+    named_rows = (
+        Row(
+            r[field],
+            (labels or {}).get(r[field], r[field]),
+            r["enrolled"],
+            r["completed"],
+            r["certified"],
+        )
         for r in rows
     )
+    return tuple(sorted(named_rows, key=lambda row: (row.label.casefold(), row.key)))
 
 
-def localities(base: QuerySet, days: QuerySet) -> tuple[Row, ...]:
-    """Figures, activity and target of each of the 20 localities."""
-    counts = {r.key: r for r in grouped(base, "schema_name")}
+def locality_counts(base: QuerySet) -> dict[str, tuple[int, int, int]]:
+    """Enrolled, completed and certified per locality among ``base``."""
+    return {
+        r.key: (r.enrolled, r.completed, r.certified)
+        for r in grouped(base, "schema_name")
+    }
+
+
+def localities(
+    counts: dict[str, tuple[int, int, int]], days: QuerySet
+) -> tuple[Row, ...]:
+    """Figures (``counts``: enrolled, completed, certified per locality),
+    activity and target of each of the 20 localities."""
     sql, params = named(days.values("schema_name", "user_id").distinct())
     with connection.cursor() as cursor:
         cursor.execute(
@@ -99,16 +129,15 @@ def localities(base: QuerySet, days: QuerySet) -> tuple[Row, ...]:
     )
     result = []
     for loc in tenants_api.list_localities(include_campus=False):
-        row = counts.get(loc.schema_name)
-        completed = row.completed if row else 0
+        enrolled, completed, certified = counts.get(loc.schema_name, (0, 0, 0))
         target = targets.get(loc.schema_name)
         result.append(
             Row(
                 key=loc.schema_name,
                 label=loc.name,
-                enrolled=row.enrolled if row else 0,
+                enrolled=enrolled,
                 completed=completed,
-                certified=row.certified if row else 0,
+                certified=certified,
                 active_30d=active.get(loc.schema_name, 0),
                 target=target,
                 progress=(completed / target) if target else None,
@@ -171,6 +200,14 @@ def weeks(base: QuerySet, today: date) -> tuple[WeekPoint, ...]:
         base, "first_enrolled_at", "is_enrolled OR completed_at IS NOT NULL"
     )
     completed = _weekly(base, "completed_at", "true")
+    return week_points(enrolled, completed, today)
+
+
+def week_points(
+    enrolled: dict[date, int], completed: dict[date, int], today: date
+) -> tuple[WeekPoint, ...]:
+    """The weekly series from the people first enrolled and first trained in
+    each week (keyed by its Monday), up to this week."""
     if not enrolled and not completed:
         return ()
     this_week = today - timedelta(days=today.weekday())
@@ -193,15 +230,21 @@ def weeks(base: QuerySet, today: date) -> tuple[WeekPoint, ...]:
 def forecast(
     completed: int, target: TargetData | None, weeks: tuple[WeekPoint, ...], today: date
 ) -> Forecast | None:
-    """When the target is reached at the pace of the last four full weeks."""
+    """When the target is reached at the pace of the last four weeks.
+
+    The four weeks are this one (up to today, so people trained today count,
+    as the page's figures show them) and the three before it; the rate divides
+    by the weeks actually elapsed (3 and the days of this week so far).
+    """
     if target is None:
         return None
     remaining = target.people - completed
     if remaining <= 0:
         return Forecast(0.0, today, _("La meta ya se alcanzó."))
-    # The last four full weeks (the current one is still filling up).
-    recent = [p.new_completed for p in weeks[-5:-1]]
-    rate = sum(recent) / 4 if recent else 0.0
+    this_week = today - timedelta(days=today.weekday())
+    recent = [p.new_completed for p in weeks if p.week > this_week - timedelta(weeks=4)]
+    elapsed_weeks = 3 + (today.weekday() + 1) / 7
+    rate = sum(recent) / elapsed_weeks
     if rate <= 0:
         return Forecast(
             0.0,

@@ -18,7 +18,8 @@ from django.db import DatabaseError
 
 from tenants import api as tenants_api
 
-from . import profiles, recording, sources
+from . import course_titles, profiles, recording, sources
+from .civic_breakdowns import record_funnel_breakdown
 from .civic_funnel import record_locality_funnel
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,23 @@ def _course_event(
     return receiver
 
 
-on_enrollment_created = _course_event(
+_record_enrollment = _course_event(
     recording.record_enrollment, "una inscripción", "occurred_at"
 )
+
+
+def on_enrollment_created(
+    sender: object, *, user_id: int, course_key: str, **kwargs: Any
+) -> None:
+    _record_enrollment(sender, user_id=user_id, course_key=course_key, **kwargs)
+    try:  # the dashboards name courses by title
+        course_titles.remember_course_title(course_key)
+    except DatabaseError:
+        logger.exception(
+            "Reporte: no se guardó el título de un curso; el recuento lo hará."
+        )
+
+
 on_enrollment_withdrawn = _course_event(
     recording.record_withdrawal, "un retiro", "occurred_at"
 )
@@ -84,9 +99,12 @@ def on_role_selected(sender: object, *, user_id: int, **kwargs: object) -> None:
 
 
 def on_funnel_changed(sender: object, **kwargs: object) -> None:
-    """Copy this locality's civic funnel (four indexed counts) for the pages."""
+    """Copy this locality's civic funnel (four indexed counts) and its
+    breakdowns by role, line and group (three queries) for the pages."""
     try:
-        record_locality_funnel(tenants_api.current_schema(), sources.funnel_counts())
+        schema = tenants_api.current_schema()
+        record_locality_funnel(schema, sources.funnel_counts())
+        record_funnel_breakdown(schema, sources.funnel_entries())
     except DatabaseError:
         logger.exception(
             "Reporte: no se copió el embudo cívico; el recuento lo corregirá."

@@ -93,6 +93,8 @@ class PersonSummary(models.Model):
                 fields=["schema_name", "user_id"], name="reporting_unique_summary"
             )
         ]
+        # One person's rows (their city and locality scopes), read by each event.
+        indexes = [models.Index(fields=["user_id"], name="reporting_summary_user")]
 
     def __str__(self) -> str:
         return f"{self.schema_name or 'ciudad'} · {self.user_id}"
@@ -229,3 +231,88 @@ class LocalityFunnel(models.Model):
 
     def __str__(self) -> str:
         return f"Embudo {self.schema_name}"
+
+
+class CourseTitle(models.Model):
+    """A course's title as the localities' learning records name it, so that
+    filters, charts and downloads show titles, never keys. Filled when a course
+    first gets an enrollment and refreshed by the nightly recount."""
+
+    course_key = models.CharField(gettext_lazy("curso"), max_length=120, unique=True)
+    title = models.CharField(gettext_lazy("título"), max_length=255)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("título de curso (reporte)")
+        verbose_name_plural = gettext_lazy("títulos de cursos (reporte)")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Tally(models.Model):
+    """Precomputed people counts of one scope (the city, empty, or a locality)
+    per dimension and category: the dashboards' totals, courses, weeks and
+    differential breakdowns without counting every person on each build.
+
+    Kept by the same events as ``PersonSummary``: each event adds the change of
+    the person's own contribution (after minus before, under the per-person
+    lock), so the rows stay sums over people; rebuilt and checked by the nightly
+    recount (``drift["tallies"]``). Dimensions (``tallies.DIMENSIONS``): ``all``
+    (category empty), ``course`` (a course key), ``week_enrolled`` and
+    ``week_completed`` (a Monday, ISO), ``birth`` (an ISO date of birth: age
+    groups depend on the day they are read), the breakdowns' answers (the code
+    stored, empty for no answer). Only suppressed aggregates leave the app.
+    """
+
+    scope = models.CharField(
+        gettext_lazy("ámbito (esquema; vacío: ciudad)"), max_length=63
+    )
+    dimension = models.CharField(gettext_lazy("dimensión"), max_length=20)
+    category = models.CharField(gettext_lazy("categoría"), max_length=120, blank=True)
+    people = models.IntegerField(gettext_lazy("personas"), default=0)
+    enrolled = models.IntegerField(gettext_lazy("inscritas"), default=0)
+    completed = models.IntegerField(gettext_lazy("formadas"), default=0)
+    certified = models.IntegerField(gettext_lazy("certificadas"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("conteo precalculado (reporte)")
+        verbose_name_plural = gettext_lazy("conteos precalculados (reporte)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "dimension", "category"], name="reporting_unique_tally"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope or 'ciudad'} · {self.dimension} · {self.category}"
+
+
+class FunnelBreakdown(models.Model):
+    """The civic funnel of one locality broken down by role, investment line and
+    population group: distinct people per category and stage (a person counts
+    once per role, line or group). Copied with ``LocalityFunnel`` from
+    ``participation.api.funnel_entries_here`` and the breakdown profiles."""
+
+    schema_name = models.CharField(gettext_lazy("localidad (esquema)"), max_length=63)
+    dimension = models.CharField(gettext_lazy("dimensión"), max_length=20)
+    category = models.CharField(gettext_lazy("categoría"), max_length=200, blank=True)
+    eligible = models.PositiveIntegerField(gettext_lazy("habilitadas"), default=0)
+    applied = models.PositiveIntegerField(gettext_lazy("postuladas"), default=0)
+    selected = models.PositiveIntegerField(gettext_lazy("seleccionadas"), default=0)
+    in_role = models.PositiveIntegerField(gettext_lazy("en ejercicio"), default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("desglose del embudo cívico")
+        verbose_name_plural = gettext_lazy("desgloses del embudo cívico")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name", "dimension", "category"],
+                name="reporting_unique_funnel_breakdown",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} · {self.dimension} · {self.category}"

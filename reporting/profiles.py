@@ -6,14 +6,17 @@ people keep a row with no personal data (they still count once).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from lms.accounts import api as accounts_api
 from lms.accounts.data import PREFER_NOT_TO_SAY, Question
 from tenants import api as tenants_api
 
+from . import summaries, tallies
 from .models import PersonProfile as _PersonProfile
 
 __all__ = [
@@ -23,6 +26,8 @@ __all__ = [
 ]
 
 _YES_NO = {"si": True, "no": False}
+# Above this many people a profile sync rebuilds every count (a bulk import).
+_MAX_LOCKED = 200
 
 
 @transaction.atomic
@@ -41,19 +46,42 @@ def record_person_profile(
 ) -> None:
     """Keep what the breakdowns need about a person (only answers given with
     consent; empty means "no answer"). Replaces the previous values."""
+    with _counts_follow([user_id]):
+        _write_profile(
+            user_id,
+            registered_at=registered_at,
+            gender=gender,
+            birth_date=birth_date,
+            ethnic_group=ethnic_group,
+            has_disability=has_disability,
+            is_victim=is_victim,
+            is_lgbtiq=is_lgbtiq,
+            is_rural=is_rural,
+            has_participation_role=has_participation_role,
+        )
+
+
+@contextmanager
+def _counts_follow(user_ids: list[int] | None) -> Iterator[None]:
+    """Move these people's precomputed counts to their new answers (everyone's
+    rebuilt when ``user_ids`` is None or many: one lock per person would fill
+    PostgreSQL's lock table), in the caller's transaction."""
+    with connection.cursor() as cursor:
+        if user_ids is None or len(user_ids) > _MAX_LOCKED:
+            yield
+            tallies.rebuild_tallies()
+            return
+        for user_id in sorted(set(user_ids)):  # one order: no deadlock
+            summaries.lock_person(cursor, user_id)
+        before = tallies.contributions(cursor, user_ids)
+        yield
+        tallies.add_change(cursor, before, tallies.contributions(cursor, user_ids))
+
+
+def _write_profile(user_id: int, **values: object) -> None:
     _PersonProfile.objects.update_or_create(
         user_id=user_id,
-        defaults={
-            "registered_at": registered_at,
-            "gender": gender,
-            "birth_date": birth_date,
-            "ethnic_group": ethnic_group,
-            "has_disability": has_disability,
-            "is_victim": is_victim,
-            "is_lgbtiq": is_lgbtiq,
-            "is_rural": is_rural,
-            "has_participation_role": has_participation_role,
-        },
+        defaults=values,
     )
 
 
@@ -116,7 +144,11 @@ def sync_person_profiles(user_ids: list[int] | None = None) -> int:
         )
         for person in people
     ]
-    with tenants_api.in_public_schema():
+    with (
+        tenants_api.in_public_schema(),
+        transaction.atomic(),
+        _counts_follow(user_ids),
+    ):
         _PersonProfile.objects.bulk_create(
             rows,
             batch_size=2000,

@@ -17,13 +17,16 @@ from django.utils import timezone
 from tenants import api as tenants_api
 
 from . import sources
+from .civic_breakdowns import record_funnel_breakdown
 from .civic_funnel import record_locality_funnel
+from .course_titles import store_course_titles
 from .data import RecountResult
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
+from .tallies import rebuild_tallies
 
 __all__ = ["ACTIVITY_WINDOW_DAYS", "last_recount", "recount"]
 
@@ -49,9 +52,11 @@ def recount(*, now: datetime | None = None) -> RecountResult:
         "enrolled": 0,
         "completed": 0,
         "funnel": 0,
+        "funnel_breakdown": 0,
     }
     schemas = tenants_api.locality_schemas()
     holders: set[int] = set()
+    titles: dict[str, str] = {}
     for schema in schemas:
         with tenants_api.in_locality(schema):
             holders |= sources.role_holders()
@@ -59,14 +64,19 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             certs = sources.certificates()
             enrolls = sources.enrollments()
             funnel = sources.funnel_counts()
+            funnel_entries = sources.funnel_entries()
+            titles |= sources.course_titles()
         with tenants_api.in_public_schema():
             drift["funnel"] += record_locality_funnel(schema, funnel)
+            drift["funnel_breakdown"] += record_funnel_breakdown(schema, funnel_entries)
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n
     with tenants_api.in_public_schema(), transaction.atomic():
         drift["summaries"] = rebuild_summaries()
+        drift["tallies"] = rebuild_tallies()
         drift["roles"] = fix_role_flags(holders)
+        store_course_titles(titles)  # names, not figures: no drift to report
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)

@@ -18,8 +18,10 @@ __all__ = [
     "Enrollments",
     "activity_days",
     "certificates",
+    "course_titles",
     "enrollments",
     "funnel_counts",
+    "funnel_entries",
     "role_holders",
 ]
 
@@ -39,6 +41,11 @@ def certificates() -> dict[tuple[int, str], datetime]:
     return certificates_api.reporting_certificates()
 
 
+def course_titles() -> dict[str, str]:
+    """Course key → title of the courses this locality's records know."""
+    return dict(learning_api.list_course_titles())
+
+
 def enrollments() -> Enrollments:
     """Every person's standing in each course of the locality."""
     return dict(learning_api.reporting_enrollments())
@@ -52,3 +59,8 @@ def role_holders() -> set[int]:
 def funnel_counts() -> participation_api.FunnelCounts:
     """People eligible, who applied, selected and in a role in this locality."""
     return participation_api.funnel_counts_here()
+
+
+def funnel_entries() -> list[participation_api.FunnelEntry]:
+    """Each person's civic stages per role of this locality (breakdowns)."""
+    return participation_api.funnel_entries_here()

@@ -30,10 +30,13 @@ _AGE_KEYS = {band.key for band in api.AGE_BANDS}
 
 
 def _filters(request: HttpRequest) -> Filters:
+    """The filters asked for; an unknown gender or age group is ignored (the
+    page shows only the choices it offers)."""
     age = request.GET.get("edad", "").strip()
+    gender = request.GET.get("genero", "").strip()
     return Filters(
         course_key=request.GET.get("curso", "").strip()[:120],
-        gender=request.GET.get("genero", "").strip()[:40],
+        gender=gender if gender in dict(api.gender_choices()) else "",
         age_group=age if age in _AGE_KEYS else "",
     )
 
@@ -95,6 +98,7 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         "at_campus": at_campus,
         "query": request.GET.urlencode(),
         "age_bands": api.AGE_BANDS,
+        "genders": api.gender_choices(),
         "min_cell": api.MIN_CELL,
         "suppressed": exports.SUPPRESSED,
         "funnel_svg": _drawn(
@@ -111,12 +115,19 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         ),
         "map_svg": _drawn(
             charts.tile_map,
-            board.localities,
+            [r for r in board.localities if codes.get(r.key) in charts.TILES],
             _("Avance de cada localidad hacia su meta"),
             codes=codes,
         ),
         "course_svg": _drawn(
             charts.bars, board.courses, _("Personas formadas por curso")
+        ),
+        "civic_svg": _drawn(
+            charts.civic_funnel,
+            board.civic,
+            _("Del certificado al rol"),
+            trained=board.figures.completed,
+            suppressed=exports.SUPPRESSED,
         ),
         "funnel_stages": charts.FUNNEL_STAGES,
         "can_edit_targets": schema is None

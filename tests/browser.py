@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -59,7 +58,8 @@ class _Server(ThreadedWSGIServer):
 def live_server() -> Iterator[int]:
     """Serve the project (with static files) on a free port; yields the port."""
     server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-    server.set_app(StaticFilesHandler(WSGIHandler()))
+    # Static files come through WhiteNoise, with production's headers.
+    server.set_app(WSGIHandler())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

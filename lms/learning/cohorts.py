@@ -216,12 +216,13 @@ def list_sessions(cohort_id: int) -> list[SessionData]:
 
 def list_upcoming_sessions(user_id: int) -> list[SessionData]:
     """Sessions ahead of the learner's active cohorts («Mi aprendizaje»)."""
+    # One query: the learner's cohorts as a sub-select, not a list read first.
     cohorts = _Enrollment.objects.filter(
         user_id=user_id, status="active", cohort__isnull=False
-    ).values_list("cohort_id", flat=True)
+    ).values("cohort_id")
     rows = (
         _InPersonSession.objects.filter(
-            cohort_id__in=list(cohorts), ends_at__gte=timezone.now()
+            cohort_id__in=cohorts, ends_at__gte=timezone.now()
         )
         .select_related("cohort")
         .order_by("starts_at")

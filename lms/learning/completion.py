@@ -264,11 +264,15 @@ def mark_active(user_id: int, course_key: str) -> None:
         )
 
 
-def after_activity_result(user_id: int, activity_key: str) -> None:
+def after_activity_result(
+    user_id: int, activity_key: str, *, evaluate: bool = True
+) -> None:
     """A new result in ``activity_key``: every course grading it that the learner
-    is enrolled in counts the day as active and is evaluated again."""
+    is enrolled in counts the day as active and, with ``evaluate`` (the result
+    changed the activity's completion or best score), is evaluated again."""
     rules = _CourseRule.objects.filter(graded_activity_keys__contains=[activity_key])
     for course_key in rules.values_list("course_key", flat=True):
         if open_enrollment(user_id, course_key) is not None:
             mark_active(user_id, course_key)
-            evaluate_completion(user_id, course_key)
+            if evaluate:
+                evaluate_completion(user_id, course_key)

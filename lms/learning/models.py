@@ -23,7 +23,10 @@ class XapiStatement(models.Model):
     # the public schema (Django looks for these rows there). Erasing a person
     # must delete their rows in every locality (certificates do the same).
     user_id = models.BigIntegerField(_("persona (id)"))
-    activity_key = models.CharField(_("actividad"), max_length=200, db_index=True)
+    # Not indexed alone: nothing reads statements by activity only, and each
+    # index is one more write per statement (two here: Django adds a LIKE one).
+    # A learner's statements about an activity use the index below.
+    activity_key = models.CharField(_("actividad"), max_length=200)
     verb = models.CharField(_("verbo"), max_length=200)
     # False for statements about a sub-question (H5P subContentId): they are kept
     # for reports but do not decide the activity's own result.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,6 +127,18 @@ def _progress(user_id: int, rule: _CourseRule) -> CourseProgress:
             user_id=user_id, course_key=rule.course_key
         )
     }
+    completion = _CourseCompletion.objects.filter(
+        user_id=user_id, course_key=rule.course_key
+    ).first()
+    return _progress_of(rule, rows, completion.completed_at if completion else None)
+
+
+def _progress_of(
+    rule: _CourseRule,
+    rows: dict[str, _LessonProgress],
+    completed_at: datetime | None,
+) -> CourseProgress:
+    """The course's progress from the learner's lesson rows (by lesson key)."""
     outline = rule.lessons
     done = [o for o in outline if o["key"] in rows and rows[o["key"]].completed_at]
     modules: dict[str, list] = {}
@@ -147,9 +160,6 @@ def _progress(user_id: int, rule: _CourseRule) -> CourseProgress:
             ),
             None,
         )
-    completion = _CourseCompletion.objects.filter(
-        user_id=user_id, course_key=rule.course_key
-    ).first()
     return CourseProgress(
         course_key=rule.course_key,
         title=rule.title,
@@ -167,7 +177,7 @@ def _progress(user_id: int, rule: _CourseRule) -> CourseProgress:
         ),
         continue_url=next_lesson["url"] if next_lesson else None,
         next_lesson_title=next_lesson["title"] if next_lesson else None,
-        completed_at=completion.completed_at if completion else None,
+        completed_at=completed_at,
     )
 
 
@@ -176,11 +186,32 @@ def _percent(part: int, whole: int) -> int:
 
 
 def list_my_courses(user_id: int) -> list[CourseProgress]:
-    """«Mi aprendizaje»: the learner's open enrollments with their progress."""
-    keys = list(
-        _Enrollment.objects.filter(user_id=user_id, status__in=["active", "waiting"])
-        .order_by("-enrolled_at")
-        .values_list("course_key", flat=True)
+    """«Mi aprendizaje»: the learner's open enrollments with their progress.
+
+    Two queries whatever the number of courses: the courses with their
+    enrollment date and completion, then every lesson row of those courses.
+    """
+    mine = _Enrollment.objects.filter(
+        user_id=user_id,
+        course_key=OuterRef("course_key"),
+        status__in=["active", "waiting"],
     )
-    rules = {r.course_key: r for r in _CourseRule.objects.filter(course_key__in=keys)}
-    return [_progress(user_id, rules[k]) for k in keys if k in rules]
+    done = _CourseCompletion.objects.filter(
+        user_id=user_id, course_key=OuterRef("course_key")
+    )
+    rules = list(
+        _CourseRule.objects.annotate(
+            enrolled_at=Subquery(mine.values("enrolled_at")[:1]),
+            completed_at=Subquery(done.values("completed_at")[:1]),
+        )
+        .filter(enrolled_at__isnull=False)
+        .order_by("-enrolled_at")
+    )
+    if not rules:
+        return []
+    rows: dict[str, dict[str, _LessonProgress]] = {r.course_key: {} for r in rules}
+    for row in _LessonProgress.objects.filter(
+        user_id=user_id, course_key__in=list(rows)
+    ):
+        rows[row.course_key][row.lesson_key] = row
+    return [_progress_of(r, rows[r.course_key], r.completed_at) for r in rules]

@@ -8,8 +8,10 @@ Invariants:
   learner); the actor sent by the client is never trusted;
 - state only improves: once attempted, completed or passed it stays so, and the
   best score is the highest ever received;
-- a new result is evaluated at once against every course that grades the
-  activity (same transaction).
+- a new result that changes the activity's completion or best score is
+  evaluated at once against every course that grades the activity (same
+  transaction); one that changes neither cannot complete a course and only
+  marks the day active (ADR 0027).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .events import VERBS
 from .models import ActivityState as _ActivityState
 from .models import XapiStatement as _XapiStatement
 from .statement_match import same_statement
+from .statement_sql import Delta, fold, insert_new
 
 __all__ = [
     "MAX_BATCH",
@@ -55,8 +58,9 @@ def record_statements(
     A statement whose id is already stored with the same content (xAPI's
     comparison rule, see ``same_statement``) is counted as a duplicate and
     ignored. Raises ``InvalidStatement`` if one is malformed and
-    ``StatementConflict`` if an id is already stored with different content; in
-    both cases nothing of the request is stored.
+    ``StatementConflict`` if an id is already stored with different content or
+    for another learner or activity, or comes twice in the request with
+    different content; in both cases nothing of the request is stored.
     """
     parsed = [_parse(s, index) for index, s in enumerate(statements)]
     if len(parsed) > MAX_BATCH:
@@ -72,70 +76,82 @@ def record_statements(
 
 @transaction.atomic
 def _store(user_id: int, activity_key: str, parsed: list[dict]) -> RecordResult:
-    # Lock the learner's row: concurrent posts for the same activity queue here,
-    # so the duplicate check below cannot race with another insert. One query
-    # in the common case (the row exists); the first statement creates it.
-    state = (
-        _ActivityState.objects.select_for_update()
-        .filter(user_id=user_id, activity_key=activity_key)
-        .first()
-    )
-    new_state = state is None
-    if state is None:
-        _ActivityState.objects.get_or_create(user_id=user_id, activity_key=activity_key)
-        state = _ActivityState.objects.select_for_update().get(
+    # New statements are inserted first; the unique index on the id says which
+    # were stored before, so the common case (all new) reads nothing. A known
+    # id is then compared with what is stored; a conflict raises, and the
+    # transaction takes back everything this request wrote.
+    unique = _unique(parsed)
+    inserted = insert_new(user_id, activity_key, unique)
+    if len(inserted) < len(unique):
+        _check_known(
+            user_id,
+            activity_key,
+            [item for item in unique if item["statement_id"] not in inserted],
+        )
+    fresh = [item for item in unique if item["statement_id"] in inserted]
+    if not fresh:
+        state, _made = _ActivityState.objects.get_or_create(
             user_id=user_id, activity_key=activity_key
         )
-    fresh = _fresh(user_id, activity_key, parsed)
-    if not fresh:
         return RecordResult(stored=0, duplicates=len(parsed), state=_to_data(state))
-    _XapiStatement.objects.bulk_create(fresh, ignore_conflicts=True)
-    before = (state.completed, state.best_score_scaled)
+    folded, new_state = fold(user_id, activity_key, _delta(fresh))
+    state = folded.state
+    changed = (state["completed"], state["best_score_scaled"]) != (
+        folded.completed_before,
+        folded.best_before,
+    )
     active_today = not new_state and (
-        timezone.localdate(state.updated_at) == timezone.localdate()
+        timezone.localdate(folded.updated_before) == timezone.localdate()
     )
-    for row in fresh:
-        _apply(state, row)
-    state.statements_count += len(fresh)
-    state.save()
     # A better result may complete a course that grades this activity, and the
-    # first result of the day marks the day active in those courses. Neither can
-    # happen when the day was already counted (an earlier statement today) and
-    # the result is no better: skip the course lookups (8-12 queries).
-    if not active_today or (state.completed, state.best_score_scaled) != before:
-        after_activity_result(user_id, activity_key)
+    # first result of the day marks the day active in those courses. A result
+    # that changes neither completion nor the best score cannot complete a
+    # course, so it only marks the day; when the day was already counted too,
+    # the course lookups are skipped altogether.
+    if changed or not active_today:
+        after_activity_result(user_id, activity_key, evaluate=changed)
     return RecordResult(
-        stored=len(fresh), duplicates=len(parsed) - len(fresh), state=_to_data(state)
+        stored=len(fresh),
+        duplicates=len(parsed) - len(fresh),
+        state=ActivityStateData(**state),
     )
 
 
-def _fresh(user_id: int, activity_key: str, parsed: list[dict]) -> list[_XapiStatement]:
-    """The statements not stored yet, as rows; ``StatementConflict`` if an id is
-    already stored (or repeated in the request) with different content."""
-    ids = [p["statement_id"] for p in parsed]
-    stored = {
-        sid: (owner, key, body)
-        for sid, owner, key, body in _XapiStatement.objects.filter(
-            statement_id__in=ids
-        ).values_list("statement_id", "user_id", "activity_key", "statement")
-    }
-    fresh: list[_XapiStatement] = []
+def _unique(parsed: list[dict]) -> list[dict]:
+    """The request's statements with each id once; ``StatementConflict`` if an
+    id comes twice with different content."""
+    seen: dict[uuid.UUID, dict] = {}
     conflicts: list[str] = []
     for item in parsed:
         sid = item["statement_id"]
-        if sid in stored:
-            owner, key, body = stored[sid]
-            # The actor and the activity are the caller's, not the client's:
-            # the same id from another learner or activity is another statement.
-            same = owner == user_id and key == activity_key
-            if not (same and same_statement(body, item["statement"])):
-                conflicts.append(str(sid))
-            continue
-        stored[sid] = (user_id, activity_key, item["statement"])
-        fresh.append(_XapiStatement(user_id=user_id, activity_key=activity_key, **item))
+        if sid not in seen:
+            seen[sid] = item
+        elif not same_statement(seen[sid]["statement"], item["statement"]):
+            conflicts.append(str(sid))
     if conflicts:
         raise StatementConflict(conflicts)
-    return fresh
+    return list(seen.values())
+
+
+def _check_known(user_id: int, activity_key: str, known: list[dict]) -> None:
+    """``StatementConflict`` unless each already-stored statement is the same
+    one (same learner, activity and content, by xAPI's rule)."""
+    stored = {
+        sid: (owner, key, body)
+        for sid, owner, key, body in _XapiStatement.objects.filter(
+            statement_id__in=[item["statement_id"] for item in known]
+        ).values_list("statement_id", "user_id", "activity_key", "statement")
+    }
+    conflicts = []
+    for item in known:
+        owner, key, body = stored[item["statement_id"]]
+        # The actor and the activity are the caller's, not the client's: the
+        # same id from another learner or activity is another statement.
+        same = owner == user_id and key == activity_key
+        if not (same and same_statement(body, item["statement"])):
+            conflicts.append(str(item["statement_id"]))
+    if conflicts:
+        raise StatementConflict(conflicts)
 
 
 def get_activity_state(user_id: int, activity_key: str) -> ActivityStateData | None:
@@ -236,30 +252,37 @@ def _flag(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _apply(state: _ActivityState, row: _XapiStatement) -> None:
-    """Fold one new statement into the activity's state (state only improves)."""
-    if not row.counts_for_activity:
-        state.attempted = True
-        return
-    verb = row.verb.removeprefix(VERBS)
-    state.attempted = True
-    if verb in {"completed", "passed", "failed"} or row.completion:
-        state.completed = True
-    if verb == "passed" or row.success is True:
-        state.passed = True
-    elif (verb == "failed" or row.success is False) and not state.passed:
-        state.failed = True
-    if state.passed:
-        state.failed = False
-    scaled = row.score_scaled
-    if scaled is None and row.score_raw is not None and row.score_max:
-        scaled = row.score_raw / row.score_max
-    if scaled is not None and (
-        state.best_score_scaled is None or scaled > state.best_score_scaled
-    ):
-        state.best_score_scaled = scaled
-        state.best_score_raw = row.score_raw
-        state.best_score_max = row.score_max
+def _delta(items: list[dict]) -> Delta:
+    """What new statements say about the activity, as if folded one by one
+    (state only improves): sub-questions only mark it attempted; a completion,
+    pass or fail verb or flag counts; the best score is the first highest
+    scaled one (raw/max when a statement gives no scaled score)."""
+    completed = passed = failed = False
+    best: tuple[float, float | None, float | None] | None = None
+    for item in items:
+        if not item["counts_for_activity"]:
+            continue
+        verb = item["verb"].removeprefix(VERBS)
+        if verb in {"completed", "passed", "failed"} or item["completion"]:
+            completed = True
+        if verb == "passed" or item["success"] is True:
+            passed = True
+        elif verb == "failed" or item["success"] is False:
+            failed = True
+        scaled, raw, top = item["score_scaled"], item["score_raw"], item["score_max"]
+        if scaled is None and raw is not None and top:
+            scaled = raw / top
+        if scaled is not None and (best is None or scaled > best[0]):
+            best = (scaled, raw, top)
+    return Delta(
+        count=len(items),
+        completed=completed,
+        passed=passed,
+        failed=failed,
+        best_scaled=best[0] if best else None,
+        best_raw=best[1] if best else None,
+        best_max=best[2] if best else None,
+    )
 
 
 def _to_data(state: _ActivityState) -> ActivityStateData:

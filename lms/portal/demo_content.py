@@ -16,43 +16,11 @@ from courses import api as courses_api
 from h5p import api as h5p_api
 from tenants import api as tenants_api
 
+from .demo_activities import ACTIVITIES, DemoActivity, spanish_package
+
 # Real H5P packages shipped beside the project (../shared); without them the demo
 # courses simply have no interactive activities.
 H5P_FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "h5p" / "valid"
-
-# (module key, lesson key, lesson title, package file) added after the text lessons.
-ACTIVITIES = [
-    (
-        "pp-fondos",
-        "pp-actividad-vf",
-        "Actividad: ¿verdadero o falso?",
-        "H5P.TrueFalse.h5p",
-    ),
-    (
-        "pp-votar",
-        "pp-actividad-opciones",
-        "Actividad: ¿qué pasa después del voto?",
-        "H5P.MultiChoice.h5p",
-    ),
-    (
-        "ga-veeduria",
-        "ga-actividad-resumen",
-        "Actividad: resumen de la veeduría",
-        "H5P.Summary.h5p",
-    ),
-    (
-        "da-que-son",
-        "da-actividad-linea",
-        "Actividad: línea de tiempo de los datos abiertos",
-        "H5P.Timeline.h5p",
-    ),
-    (
-        "da-que-son",
-        "da-actividad-espacios",
-        "Actividad: complete los espacios",
-        "H5P.Blanks.h5p",
-    ),
-]
 
 
 @dataclass(frozen=True)
@@ -346,13 +314,15 @@ def _author(course: DemoCourse) -> None:
                 body=body,
                 estimated_minutes=lesson.minutes,
             )
-        for module_key, lesson_key, title, package in ACTIVITIES:
-            content_id = _demo_activity(package) if module_key == module.key else None
+        for activity in ACTIVITIES:
+            if activity.module_key != module.key:
+                continue
+            content_id = _demo_activity(activity)
             if content_id is not None:
                 courses_api.add_lesson(
                     module.key,
-                    title,
-                    key=lesson_key,
+                    activity.lesson_title,
+                    key=activity.lesson_key,
                     body=[("h5p", content_id)],
                     estimated_minutes=5,
                 )
@@ -371,19 +341,22 @@ def _add_missing_quizzes() -> set[str]:
     return changed
 
 
-def _demo_activity(package: str) -> int | None:
-    """Upload one fixture package at the campus (once); its id, or None if absent."""
-    key = "demo-" + package.removesuffix(".h5p").lower().replace(".", "-")
-    existing = h5p_api.content_id(key)
+def _demo_activity(activity: DemoActivity) -> int | None:
+    """Install one Spanish demo activity at the campus (once); its id, or None
+    when the shared package it is built from is absent."""
+    existing = h5p_api.content_id(activity.key)
     if existing is not None:
         return existing
-    path = H5P_FIXTURES / package
+    path = H5P_FIXTURES / activity.package
     if not path.exists():
         return None
     h5p_api.upload_package(
-        path.read_bytes(), name=package, may_add_libraries=True, key=key
+        spanish_package(path, activity),
+        name=f"{activity.key}.h5p",
+        may_add_libraries=True,
+        key=activity.key,
     )
-    return h5p_api.content_id(key)
+    return h5p_api.content_id(activity.key)
 
 
 def _localities_without(course_key: str) -> list[str]:

@@ -11,6 +11,7 @@ from lms.database import database_config
 from lms.settings.media import media_storages
 from lms.settings.schedule import beat_schedule
 from lms.settings.security import ADMIN_ADDITIONS, content_security_policy, origins
+from lms.settings.static import root_file_headers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -111,6 +112,9 @@ MIDDLEWARE = [
     "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
+    # Compresses what every middleware below has written (text only; BREACH:
+    # ADR 0030).
+    "lms.portal.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (ADR 0013).
     "lms.portal.security.SecurityHeadersMiddleware",
@@ -225,6 +229,11 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Cache lifetimes, /favicon.ico, CORS for the H5P player: lms/settings/static.py.
+WHITENOISE_MAX_AGE = 24 * 3600
+WHITENOISE_ROOT = PROJECT_DIR / "public"
+WHITENOISE_ALLOW_ALL_ORIGINS = True
+WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 # --- Cache ---------------------------------------------------------------------
 # make_key prefixes every key with the schema: without it Wagtail's site-root

@@ -14,9 +14,21 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 
-# WhiteNoise serves collected files in production; here Django's own finders do.
-MIDDLEWARE = [
-    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
+# WhiteNoise serves static files here too, found by Django's finders on each
+# request (no collectstatic), with the same headers as in production (CORS for
+# the H5P player's fonts, /favicon.ico).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# runserver must leave /static/ to WhiteNoise (its command comes before
+# staticfiles' own; django_tenants stays first).
+INSTALLED_APPS = [
+    app
+    for name in INSTALLED_APPS
+    for app in (
+        ["whitenoise.runserver_nostatic", name]
+        if name == "django.contrib.staticfiles"
+        else [name]
+    )
 ]
 # Certificates: a development signing key is generated once into .data/.
 CERTIFICATE_ALLOW_DEV_KEY = True

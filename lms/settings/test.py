@@ -32,10 +32,11 @@ celery_local_folders(
     globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}), CELERY_RESULT_BACKEND
 )
 
-# WhiteNoise serves collected files in production; here Django's own finders do.
-MIDDLEWARE = [
-    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
-]
+# WhiteNoise serves static files here too, found by Django's finders on each
+# request (no collectstatic), with the same headers as in production (CORS for
+# the H5P player's fonts, /favicon.ico).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 # Concurrent runs on one server need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LMS_TEST_DB_NAME", "test_lms")}

@@ -72,3 +72,26 @@ def test_refusal_is_shown_in_spanish(trainer, h5p_media, client_a, name, shown):
     assert not (h5p_media / "test_kennedy" / "h5p" / "content").exists() or not any(
         (h5p_media / "test_kennedy" / "h5p" / "content").iterdir()
     )
+
+
+def test_the_list_shows_how_often_an_activity_failed_to_start(
+    trainer, h5p_media, client_a, django_assert_max_num_queries
+):
+    from h5p.failures import record_start_failure
+
+    for name in ("H5P.TrueFalse.h5p", "valid2.h5p"):
+        api.upload_package(package(name).read(), name=name, may_add_libraries=True)
+    broken = api.upload_package(
+        package("H5P.Blanks.h5p").read(), name="b.h5p", may_add_libraries=True
+    )
+    for message in ("a", "a", "b"):
+        record_start_failure(broken.key, message)
+    client_a.force_login(trainer)
+    client_a.get("/admin/snippets/h5p/h5pcontent/")  # warm the site caches
+    with django_assert_max_num_queries(30) as queries:
+        page = client_a.get("/admin/snippets/h5p/h5pcontent/").content.decode()
+    assert "Fallos al iniciar" in page
+    row = page[page.index("Fill in the Blanks") :]
+    row = row[: row.index("</tr>")]
+    assert ">3<" in row.replace(" ", "").replace("\n", "")
+    assert len(queries) <= 30

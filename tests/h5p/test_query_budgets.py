@@ -16,7 +16,7 @@ from .test_views import answered, truefalse  # noqa: F401  (fixture)
 
 pytestmark = needs_fixtures
 
-XAPI_SINGLE_STATEMENT = 10
+XAPI_SINGLE_STATEMENT = 8
 
 
 def test_single_statement_post_budget(

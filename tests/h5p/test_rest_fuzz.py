@@ -36,8 +36,12 @@ schema = schemathesis.openapi.from_dict(
 schema.app = WSGIHandler()
 
 
-def test_the_document_declares_both_endpoints():
-    assert set(schema.raw_schema["paths"]) == {"/h5p/{key}/xapi/", "/h5p/{key}/estado/"}
+def test_the_document_declares_every_endpoint():
+    assert set(schema.raw_schema["paths"]) == {
+        "/h5p/{key}/xapi/",
+        "/h5p/{key}/estado/",
+        "/h5p/{key}/fallo/",
+    }
 
 
 @pytest.fixture

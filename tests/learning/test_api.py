@@ -142,3 +142,108 @@ def test_completing_a_course_sends_course_completed_once_after_commit(
         (learner.pk, course)
     ]
     assert completed[0]["course_version"] == api.get_course_rule_version(course)
+
+
+def test_one_id_twice_in_a_request_with_other_content_stores_nothing(
+    in_town_a, make_person
+):
+    learner = make_person()
+    first = statement("answered", raw=1, max_=2, success=False)
+    changed = statement("answered", raw=2, max_=2, success=True) | {"id": first["id"]}
+    with pytest.raises(api.StatementConflict) as refused:
+        api.record_statements(
+            learner.pk, [statement("attempted"), first, changed], activity_key="h5p:c"
+        )
+    assert first["id"] in str(refused.value)
+    assert api.get_activity_state(learner.pk, "h5p:c") is None
+    from lms.learning.models import XapiStatement
+
+    assert not XapiStatement.objects.filter(user_id=learner.pk).exists()
+
+
+def test_a_batch_folds_as_its_statements_one_by_one(in_town_a, make_person):
+    """The write path folds a batch in one update; the result must be the one
+    the statements give sent one per request (state only improves)."""
+    results = [
+        ("answered", 1, 4, False),
+        ("answered", 3, 4, True),
+        ("answered", 3, 4, True),
+        ("answered", 2, 4, False),
+    ]
+    one_by_one, batched = make_person(), make_person()
+    for verb, raw, top, success in results:
+        api.record_statements(
+            one_by_one.pk,
+            [statement(verb, raw=raw, max_=top, success=success, completion=True)],
+            activity_key="h5p:f",
+        )
+    api.record_statements(
+        batched.pk,
+        [statement("answered", raw=4, max_=4, success=True, sub=True)]
+        + [
+            statement(verb, raw=raw, max_=top, success=success, completion=True)
+            for verb, raw, top, success in results
+        ],
+        activity_key="h5p:f",
+    )
+    a = api.get_activity_state(one_by_one.pk, "h5p:f")
+    b = api.get_activity_state(batched.pk, "h5p:f")
+    fields = ("attempted", "completed", "passed", "failed", "best_score_scaled")
+    assert [getattr(a, f) for f in fields] == [True, True, True, False, 0.75]
+    assert [getattr(b, f) for f in fields] == [getattr(a, f) for f in fields]
+    assert (b.best_score_raw, b.best_score_max) == (3, 4)
+    assert b.statements_count == 5 and a.statements_count == 4
+
+
+def test_an_unchanged_result_on_a_new_day_marks_the_day_without_evaluating(
+    in_town_a, make_person
+):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from lms.learning.models import ActivityState
+
+    learner = make_person()
+    api.set_course_rule(
+        "graded",
+        version=1,
+        title="Calificado",
+        url="/calificado/",
+        lessons=[],
+        graded_activity_keys=["h5p:g"],
+        min_score=100,
+    )
+    api.enroll(learner.pk, "graded")
+    api.record_statements(
+        learner.pk,
+        [statement("answered", raw=1, max_=2, completion=True)],
+        activity_key="h5p:g",
+    )
+    yesterday = timezone.now() - timedelta(days=1)
+    ActivityState.objects.filter(user_id=learner.pk).update(updated_at=yesterday)
+
+    with CaptureQueriesContext(connection) as seen:
+        api.record_statements(
+            learner.pk,
+            [statement("answered", raw=1, max_=2, completion=True)],
+            activity_key="h5p:g",
+        )
+
+    sql = " ".join(q["sql"] for q in seen.captured_queries)
+    assert "learning_activeday" in sql  # the day is counted ...
+    assert "learning_coursecompletion" not in sql  # ... completion not evaluated
+    # A better score on the same day is evaluated, and completes the course.
+    with CaptureQueriesContext(connection) as seen:
+        api.record_statements(
+            learner.pk,
+            [statement("answered", raw=2, max_=2, completion=True)],
+            activity_key="h5p:g",
+        )
+    assert "learning_coursecompletion" in " ".join(
+        q["sql"] for q in seen.captured_queries
+    )
+    assert api.get_activity_state(learner.pk, "h5p:g").best_score_scaled == 1.0
+    assert api.check_completion(learner.pk, "graded").completed_at is not None

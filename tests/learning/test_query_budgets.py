@@ -21,7 +21,7 @@ from tenants import api as tenants_api
 # lesson first view 50, repeat view 39 -> 27 (no write within LAST_VIEWED_EVERY).
 COURSE_PAGE = 19
 LOCALITY_HOME = 10
-MY_LEARNING = 9
+MY_LEARNING = 7
 LESSON_FIRST_VIEW = 50
 LESSON_REPEAT_VIEW = 27
 
@@ -102,3 +102,53 @@ def test_a_repeat_view_within_minutes_writes_nothing(course, make_person):
     api.record_lesson_view(learner.pk, "control", "cl1")
     row.refresh_from_db()
     assert row.last_viewed_at > earlier + LAST_VIEWED_EVERY
+
+
+def test_my_learning_budget_does_not_grow_with_courses(
+    course, town_a, client_a, make_person, django_assert_max_num_queries
+):
+    """Three courses (one in a cohort with a session ahead, one completed)
+    cost what one does: the page reads all courses' rows at once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import api as courses_api
+    from lms.learning import api
+
+    learner = make_person()
+    for key, title in (("datos", "Datos abiertos"), ("presupuesto", "Presupuestos")):
+        courses_api.create_course(title, key=key)
+        courses_api.add_module(key, "Módulo", key=f"{key}-m")
+        courses_api.add_lesson(f"{key}-m", "Lección", key=f"{key}-l")
+    today = timezone.localdate()
+    cohort = api.create_cohort(
+        "datos",
+        "Grupo de la tarde",
+        facilitator_id=make_person().pk,
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+        capacity=10,
+    )
+    soon = timezone.now() + timedelta(days=2)
+    api.schedule_session(
+        cohort.cohort_id, "Taller", starts_at=soon, ends_at=soon + timedelta(hours=2)
+    )
+    api.enroll(learner.pk, "datos", cohort_id=cohort.cohort_id)
+    for lesson in ("cl1", "cl2"):
+        api.record_lesson_view(learner.pk, "control", lesson)  # completes it
+    api.record_lesson_view(learner.pk, "presupuesto", "presupuesto-l")
+    client_a.force_login(learner)
+    assert client_a.get("/aprendizaje/").status_code == 200  # warm the site
+
+    with django_assert_max_num_queries(MY_LEARNING):
+        response = client_a.get("/aprendizaje/")
+
+    assert response.status_code == 200
+    for shown in ("Control social", "Datos abiertos", "Presupuestos", "Taller"):
+        assert shown in response.text
+    mine = {c.course_key: c for c in api.list_my_courses(learner.pk)}
+    assert set(mine) == {"control", "datos", "presupuesto"}
+    assert mine["control"].completed_at is not None
+    assert mine["control"].lessons_done == 2 and mine["datos"].lessons_done == 0
+    assert mine["presupuesto"].percent == 100

@@ -17,6 +17,7 @@ from reporting import api as reporting_api
 from reporting import exports
 from reporting.civic_funnel import record_locality_funnel
 from tenants import api as tenants_api
+from tests.reporting.conftest import reset_derived_counts
 
 from .conftest import apply
 
@@ -24,7 +25,7 @@ KENNEDY, BOSA = "test_kennedy", "test_bosa"
 
 
 @pytest.fixture(autouse=True)
-def quiet_background(monkeypatch):
+def quiet_background(monkeypatch, db):
     """Role events also queue credential tasks: not the point here. Each test
     starts with no cached dashboard build."""
     for task in (
@@ -33,6 +34,7 @@ def quiet_background(monkeypatch):
     ):
         monkeypatch.setattr(task, "delay", lambda *args, **kwargs: None)
     cache.clear()
+    reset_derived_counts()
     yield
     cache.clear()
 
@@ -179,9 +181,15 @@ def test_exports_carry_the_funnel_suppressed_like_the_page(make_role, person):
     with tenants_api.in_public_schema():
         city = reporting_api.build_city_dashboard()
     sheet = dict(exports.rows(city))["Del certificado al rol"]
-    kennedy = next(line for line in sheet if line[0] == KENNEDY)
-    # Two applied and selected: hidden, and Bosa's zero is no small cell.
-    assert kennedy[2:] == ["<5", "<5", "<5", "<5", 0]
+    # Named, never by schema key.
+    assert all(KENNEDY not in map(str, line) for line in sheet)
+    kennedy = next(line for line in sheet if line[0] == "Kennedy")
+    # Two applied and selected: hidden; nobody in a role yet: 0 is shown.
+    assert kennedy[1:] == ["<5", "<5", "<5", "<5", 0]
+    # The city's total of 2 is shown nowhere, and Bosa's zeros are hidden too:
+    # next to them Kennedy's hidden cells would hold the whole total.
+    bosa = next(line for line in sheet if line[0] == "Bosa")
+    assert bosa[1:] == ["<5", "<5", "<5", "<5", 0]
     assert "<5" in exports.to_csv(city)
 
 
@@ -233,3 +241,68 @@ def test_city_dashboard_query_budget(
         assert client_campus.get("/tablero/").status_code == 200
     with django_assert_max_num_queries(12):  # a cached build
         assert client_campus.get("/tablero/").status_code == 200
+
+
+def test_funnel_broken_down_by_role_line_and_group(
+    kennedy_funnel,
+    make_role,
+    client_campus,
+    make_person,
+    campus,
+    django_capture_on_commit_callbacks,
+):
+    """The six served people, plus five of them applying for a role of the
+    environmental line (three seats, service not started yet)."""
+    # What the breakdowns know of each person (as the accounts' event copies it).
+    reporting_api.sync_person_profiles([p.pk for p in kennedy_funnel])
+    line_role = make_role(seats=3, investment_line=api.InvestmentLine.ENVIRONMENT)
+    with (
+        tenants_api.in_locality(KENNEDY),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        api.recompute_roles()
+    for someone in kennedy_funnel[:5]:
+        _apply_with_events(someone, line_role, django_capture_on_commit_callbacks)
+
+    with tenants_api.in_public_schema():
+        board = reporting_api.build_locality_dashboard(KENNEDY)
+        city = reporting_api.build_city_dashboard()
+    by = {b.key: {c.category: c for c in b.cells} for b in board.civic_breakdowns}
+    assert list(by) == ["role", "line", "gender", "age", "ethnic"]
+    cells = lambda c: (c.eligible, c.applied, c.selected, c.in_role)  # noqa: E731
+    role = by["role"]["Delegado/a de presupuestos participativos"]
+    assert cells(role) == (7, 6, 6, 6)
+    # Three selected in the line: hidden, and the other line's 6 with them, or
+    # 3 could be read off the total of the column.
+    assert cells(by["line"]["Inversión ambiental sostenible"]) == (7, 5, None, 0)
+    assert cells(by["line"]["Sin línea de inversión"]) == (7, 6, None, 6)
+    assert by["age"].keys() == {"28 a 59"}
+    assert cells(by["age"]["28 a 59"]) == (7, 6, 6, 6)  # everyone is 30
+    assert cells(by["gender"]["Sin dato"]) == (7, 6, 6, 6)  # nobody answered
+    # The city adds the localities up (Bosa has nobody).
+    assert city.civic_breakdowns == board.civic_breakdowns
+    # The recount copies the same.
+    assert reporting_api.recount().drift["funnel_breakdown"] == 0
+
+    manager = _with_role(make_person, campus, Role.PROGRAM_MANAGER)
+    _login(client_campus, manager, campus)
+    html = client_campus.get("/tablero/").content.decode()
+    chart = re.search(
+        r'<svg[^>]*aria-label="Del certificado al rol".*?</svg>', html, re.S
+    )
+    assert chart, "the civic funnel is drawn"
+    for stage in ("Formadas", "Certificadas", "Postuladas", "En ejercicio del rol"):
+        assert stage in chart.group(0)
+    assert (
+        "Desglose: Línea de inversión" in html
+        and "Inversión ambiental sostenible" in html
+    )
+    sheet = dict(exports.rows(city))["Rol, línea y población"]
+    assert [
+        "Línea de inversión",
+        "Inversión ambiental sostenible",
+        7,
+        5,
+        "<5",
+        0,
+    ] in sheet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import timedelta
 
@@ -78,16 +79,37 @@ def test_target_validation_messages_in_spanish(db, town_a):
 
 def test_forecast_at_the_current_weekly_rate(events, town_a):
     api.set_target(town_a, people=20)
-    for week in range(1, 5):  # two people trained in each of the last 4 weeks
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    # Two people trained in each of the three weeks before this one, two
+    # today, and two five weeks ago (outside the last four weeks).
+    for week in (0, 1, 2, 3, 5):
         for n in range(2):
             user = week * 10 + n
-            events.enroll(town_a, user, "datos", at=weeks_ago(week))
-            events.complete(town_a, user, "datos", at=weeks_ago(week))
+            when = timezone.now() - timedelta(weeks=week)
+            events.enroll(town_a, user, "datos", at=when)
+            events.complete(town_a, user, "datos", at=when)
     board = api.build_locality_dashboard(town_a)
-    assert board.figures.completed == 8
-    assert board.forecast.weekly_rate == pytest.approx(2.0)
-    # 12 people to go at 2 a week: six weeks from today.
-    assert board.forecast.reached_on == board.today + timedelta(weeks=6)
+    assert board.figures.completed == 10
+    # Eight people in this week and the three before; the weeks elapsed are
+    # three and the days of this week so far (today included).
+    elapsed = 3 + (today - monday).days / 7 + 1 / 7
+    assert board.forecast.weekly_rate == pytest.approx(8 / elapsed)
+    weeks_needed = math.ceil(10 / (8 / elapsed))
+    assert board.forecast.reached_on == today + timedelta(weeks=weeks_needed)
+
+
+def test_forecast_counts_people_trained_today(events, town_a):
+    """The page shows one person trained today: the forecast must not say
+    nobody was trained in the last four weeks."""
+    api.set_target(town_a, people=100)
+    events.enroll(town_a, 1, "datos")
+    events.complete(town_a, 1, "datos")
+    board = api.build_locality_dashboard(town_a)
+    assert board.figures.completed == 1
+    assert board.weeks[-1].new_completed == 1
+    assert board.forecast.weekly_rate > 0 and board.forecast.reached_on
+    assert "no se alcanza" not in board.forecast.message
 
 
 def test_no_division_error_without_rate_or_data(db, town_a):

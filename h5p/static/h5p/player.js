@@ -46,9 +46,28 @@
     send({ type: "h5p-height", height: Math.ceil(box.getBoundingClientRect().height) });
   }
 
+  // The first script error on the page: says why a player that never became
+  // ready failed (a library that throws while starting).
+  var firstError = null;
+  window.addEventListener("error", function (event) {
+    if (!firstError) { firstError = String(event.message || event.type); }
+  });
+  var failed = false;
+  function fail(reason) {
+    if (failed || document.body.getAttribute("data-h5p-ready")) { return; }
+    failed = true;
+    document.body.setAttribute("data-h5p-error", reason);
+    send({ type: "h5p-error", message: reason });
+  }
+  // Not started after this long: report it rather than leave an empty frame.
+  var START_TIMEOUT_MS = 20000;
+
   function start(resume) {
     if (started) { return; }
     started = true;
+    setTimeout(function () {
+      fail(firstError || "El reproductor no respondió en " + START_TIMEOUT_MS / 1000 + " s");
+    }, START_TIMEOUT_MS);
     var options = {
       id: config.key,
       h5pJsonPath: config.h5pJsonPath,
@@ -64,7 +83,9 @@
       copyright: false,
       export: false,
       icon: false,
-      fullScreen: false
+      fullScreen: false,
+      // H5P core's dialogs and notices in the site's language (player_texts.py).
+      translations: config.translations
     };
     if (resume) {
       // h5p-standalone 3.8 hands this to H5P core as is: core reads
@@ -76,6 +97,14 @@
     }
     var el = document.getElementById("h5p-container");
     new H5PStandalone.H5P(el, options).then(function () {
+      // H5P core logs a library that failed to build and carries on: an empty
+      // content box is a failure too.
+      var box = el.querySelector(".h5p-content");
+      if (!box || !box.children.length) {
+        fail(firstError || "La actividad no mostró nada al iniciar");
+        return;
+      }
+      if (failed) { return; }
       document.body.setAttribute("data-h5p-ready", "1");
       send({ type: "h5p-loaded" });
       H5P.externalDispatcher.on("xAPI", function (event) {
@@ -86,8 +115,7 @@
       setInterval(sendHeight, 1000);
       sendHeight();
     }).catch(function (error) {
-      document.body.setAttribute("data-h5p-error", String(error));
-      send({ type: "h5p-error", message: String(error) });
+      fail(String(error));
     });
   }
 

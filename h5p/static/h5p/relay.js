@@ -69,8 +69,38 @@
     box.setAttribute("data-h5p-saved", String(box.__stored));
   }
 
+  // Once, per activity: hide the empty frame, say so, and report it.
+  function failed(box, frame, reason) {
+    if (box.hasAttribute("data-h5p-failed")) { return; }
+    box.setAttribute("data-h5p-failed", "1");
+    frame.hidden = true;
+    var status = box.querySelector("[data-h5p-status]");
+    if (status) {
+      status.textContent = gettext(
+        "Esta actividad no pudo abrirse. Recargue la página; si sigue igual, " +
+        "avise a quien orienta el curso (el error ya quedó registrado)."
+      );
+      status.classList.add("h5p-failed");
+    }
+    post(box, box.dataset.failureUrl, { message: String(reason || "").slice(0, 300) });
+  }
+
+  // The player document answers within this time after it loads, or it failed
+  // (its page did not load, or its scripts did not run at all).
+  var READY_TIMEOUT_MS = 25000;
+
   function setup(box) {
     var frame = box.querySelector("iframe");
+    var watchdog = null;
+    frame.addEventListener("load", function () {
+      if (watchdog === null && !box.hasAttribute("data-h5p-started")) {
+        watchdog = setTimeout(function () {
+          if (!box.hasAttribute("data-h5p-started")) {
+            failed(box, frame, "El reproductor no respondió");
+          }
+        }, READY_TIMEOUT_MS);
+      }
+    });
     var resumeNode = box.querySelector('script[type="application/json"]');
     var resume = resumeNode ? JSON.parse(resumeNode.textContent || '""') : "";
     var signedIn = box.dataset.signedIn === "1";
@@ -86,6 +116,11 @@
       var message = event.data || {};
       if (message.type === "h5p-ready") {
         sendInit();
+      } else if (message.type === "h5p-loaded") {
+        box.setAttribute("data-h5p-started", "1");
+      } else if (message.type === "h5p-error") {
+        box.setAttribute("data-h5p-started", "0");
+        failed(box, frame, message.message);
       } else if (message.type === "h5p-height" && message.height > 0) {
         var height = Math.min(message.height, 4000) + "px";
         if (frame.style.height !== height) { frame.style.height = height; }
