@@ -11,7 +11,14 @@ enrollments, lesson progress and activity states), then measures:
 3. time to evaluate completion for one learner (median and p95).
 
 Run: .venv/bin/python bench/learning.py [--learners 50000] [--statements 1000000]
-     [--localities 20] [--seconds 30]
+     [--localities 20] [--seconds 30] [--seed 1]
+     [--baseline <commit> --users 20,50 --rounds 3]
+
+With ``--baseline``, only the lesson pages are measured: a gunicorn of that
+commit's files and one of this checkout serve the same seeded database, and
+interleaved Locust rounds at each number of users print a side-by-side table
+(``bench/side_by_side.py``). The seed fixes which lessons the clients open.
+Set ``REDIS_CACHE_URL`` for the deployed cache (otherwise each process has its own).
 Creates its own throw-away database (``bench_lms_learning``) and drops it at the
 end; the development data is not touched.
 """
@@ -87,7 +94,12 @@ def main() -> None:
     parser.add_argument("--localities", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--port", type=int, default=8093)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline", help="older commit to compare with")
+    parser.add_argument("--users", default="20", help="e.g. 20,50 (with --baseline)")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    os.environ["LEARNING_BENCH_SEED"] = str(args.seed)
     media = Path(tempfile.mkdtemp(prefix="bench-learning-"))
     os.environ["LMS_TEST_MEDIA_ROOT"] = str(media)
 
@@ -255,6 +267,12 @@ def main() -> None:
             f"Sembrado: {len(user_ids):,} personas, ~{total_statements:,} declaraciones "
             f"en {args.localities} localidades, en {seeded:.0f} s"
         )
+
+        if args.baseline:
+            from bench import side_by_side
+
+            side_by_side.run(args, plan, media, check_signed_in)
+            return
 
         # 2. Statements ingested per second (through the API, on seeded tables).
         learner = user_ids[0]

@@ -18,6 +18,8 @@ from locust import HttpUser, constant, task
 
 PLAN = json.loads(Path(os.environ["LEARNING_BENCH_PLAN"]).read_text())
 _next = itertools.count()
+# The same sequence of lessons for the same seed (side-by-side runs).
+_random = random.Random(int(os.environ.get("LEARNING_BENCH_SEED", "1")))  # noqa: S311
 
 
 class Learner(HttpUser):
@@ -29,7 +31,7 @@ class Learner(HttpUser):
 
     @task
     def lesson(self) -> None:
-        url = random.choice(self.plan["urls"])  # noqa: S311
+        url = _random.choice(self.plan["urls"])
         with self.client.get(
             url,
             headers={"Host": self.plan["host"]},

@@ -22,8 +22,8 @@ def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess
     """Start gunicorn (one process per core x 4 threads) and wait until it answers.
 
     Call with Django set up: the server uses the database of this connection and
-    the test settings, plus ``env_extra``; it runs the code of ``root`` (another
-    checkout for a side-by-side run against an older commit).
+    the test settings, plus ``env_extra``. ``root`` is the checkout it serves
+    (another commit's, for a side-by-side run).
     """
     from django.db import connection
 
@@ -36,9 +36,8 @@ def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess
         os.environ,
         DATABASE_URL=url_for(connection.settings_dict),
         DJANGO_SETTINGS_MODULE="lms.settings.test",
-        PYTHONPATH=os.pathsep.join(
-            [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]
-        ),
+        # That checkout's code, never the one the virtualenv was installed from.
+        PYTHONPATH=str(root),
         **env_extra,
     )
     workers = os.cpu_count() or 2
@@ -47,6 +46,7 @@ def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess
             str(Path(sys.executable).parent / "gunicorn"),
             "lms.wsgi",
             f"--bind=127.0.0.1:{port}",
+            f"--chdir={root}",
             f"--workers={workers}",
             "--threads=4",
             "--worker-class=gthread",

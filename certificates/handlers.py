@@ -1,7 +1,7 @@
 """Receivers of signals from lower layers, connected in ``CertificatesConfig.ready``.
 
-- ``course_completed`` (learning records): issue the certificate, by a task
-  queued after the completion commits, in its schema.
+- ``course_completion_recorded`` (learning records): issue the certificate, by
+  a task put in the outbox inside the completion's own transaction.
 - ``person_anonymized`` / ``person_data_requested`` (accounts' data rights).
 """
 
@@ -30,10 +30,11 @@ def on_course_completed(
     completed_at: datetime,
     **kwargs: object,
 ) -> None:
-    """Schedule the certificate after the completion commits (in its schema).
+    """Schedule the certificate in the completion's transaction (in its schema).
 
-    Through the outbox: with the broker down the issuance waits in the database
-    and is sent when it is back, instead of being lost with the message.
+    The outbox row commits with the completion (no completion without its
+    issuance, even if the process dies right after the commit); it is sent
+    after commit, or by the relay when the broker was down.
     """
     tenants_api.send_after_commit(
         "certificates.issue_certificate",
@@ -75,7 +76,7 @@ def on_person_data_requested(
 
 
 def connect() -> None:
-    learning_signals.course_completed.connect(
+    learning_signals.course_completion_recorded.connect(
         on_course_completed, dispatch_uid="certificates.issue"
     )
     accounts_api.person_anonymized.connect(

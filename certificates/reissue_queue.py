@@ -1,7 +1,8 @@
-"""Queuing a bulk re-issue: the job row now, its Celery task after commit.
+"""Queuing a bulk re-issue: the job row and its task in the outbox, together.
 
-Above ``tasks`` in the app's layers (the task runs ``bulk_reissue``, below it),
-so the queue and the worker never import each other.
+The task (``certificates.run_bulk_reissue``) is named, not imported: the outbox
+row commits with the job and is sent after commit, or by the relay if the
+broker was down then, so a job is never left waiting for a task that was lost.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tenants import api as tenants_api
+
 from .bulk_reissue import job_data
 from .data import CertificateError, ReissueJobData
 from .models import ReissueJob as _ReissueJob
 from .records import valid_certificates
-from .tasks import run_bulk_reissue_task
 
 __all__ = ["start_bulk_reissue"]
 
@@ -29,5 +31,5 @@ def start_bulk_reissue(*, reason: str, course_key: str = "") -> ReissueJobData:
     job = _ReissueJob.objects.create(
         reason=reason.strip()[:500], course_key=course_key, total=valid.count()
     )
-    transaction.on_commit(lambda: run_bulk_reissue_task.delay(job.pk))
+    tenants_api.send_after_commit("certificates.run_bulk_reissue", job.pk)
     return job_data(job)

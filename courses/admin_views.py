@@ -87,6 +87,23 @@ def release_course(request: HttpRequest, page_id: int) -> HttpResponse:
 def release_status(request: HttpRequest, release_id: int) -> HttpResponse:
     if not request.user.has_perm(RELEASE_PERMISSION):
         return permission_denied(request)
+    if request.method == "POST":  # «Reintentar las localidades que fallaron»
+        try:
+            retried = api.retry_failed_localities(release_id)
+        except api.CourseError as exc:
+            messages.error(request, str(exc))
+        else:
+            count = sum(1 for t in retried.targets if t.status == "pending")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s localidad en cola de nuevo; las demás no se tocan.",
+                    "%(count)s localidades en cola de nuevo; las demás no se tocan.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect("courses_release_status", release_id=release_id)
     release = api.get_release(release_id)
     return render(request, "courses/admin/release_status.html", {"release": release})
 

@@ -19,6 +19,7 @@ from . import (
     learning_rule,
     lesson_blocks,
     releases,
+    routing,
 )
 from .authoring import *  # noqa: F403
 from .catalog import *  # noqa: F403
@@ -27,6 +28,7 @@ from .learner import *  # noqa: F403
 from .learning_rule import *  # noqa: F403
 from .lesson_blocks import *  # noqa: F403
 from .releases import *  # noqa: F403
+from .routing import *  # noqa: F403
 
 __all__: list[str] = []
 __all__ += authoring.__all__  # courses, modules, lessons, quizzes, paths by code
@@ -36,3 +38,4 @@ __all__ += catalog.__all__  # what the locality offers and each course's outline
 __all__ += learning_rule.__all__  # what the learning records know of a course
 __all__ += errors.__all__  # errors with Spanish messages
 __all__ += lesson_blocks.__all__  # blocks other apps add to lesson bodies
+__all__ += routing.__all__  # Wagtail's page serving with cached routes

@@ -12,7 +12,7 @@ class CoursesConfig(AppConfig):
 
         from tenants.signals import locality_provisioned
 
-        from . import handlers, page_context, page_permissions, quizzes
+        from . import page_cache, page_context, page_permissions, quizzes
         from .models import CoursePage, LessonPage
 
         # The pages' context comes from the topic modules, which query the page
@@ -28,7 +28,9 @@ class CoursesConfig(AppConfig):
             dispatch_uid="courses.quizzes.on_lesson_published",
         )
 
-        handlers.connect()
+        # Cached routes, syllabi and lesson bodies follow every change to the
+        # page tree, wherever it is made (ADR 0026).
+        page_cache.connect()
 
         # Runs after lms.portal's receiver (app order), so the home page exists.
         locality_provisioned.connect(

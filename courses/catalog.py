@@ -2,7 +2,11 @@
 is laid out (modules and offered lessons, in order).
 
 Reads only; a course hidden in this locality (``is_hidden_locally``) or retired
-lessons are never offered.
+lessons are never offered. A course's syllabus and a lesson's navigation are
+the same for every learner: they are built once per page-tree generation
+(``page_cache``, ADR 0026), so a publish, unpublish or move shows at once.
+Code that writes pages builds them afresh (``build_syllabus``), never from the
+cache.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from .models import LessonPage as _LessonPage
 from .models import Modality as _Modality
 from .models import ModulePage as _ModulePage
 from .models import Theme as _Theme
+from .page_cache import cached
 
 __all__ = [
     "catalog_filter_choices",
@@ -87,7 +92,12 @@ def list_learning_paths() -> list[tuple[str, str, list[str]]]:
 
 
 def get_syllabus(course_key: str) -> Syllabus:
-    """Modules and offered lessons of a course, in order (two queries)."""
+    """Modules and offered lessons of a course, in order (cached per generation)."""
+    return cached("syllabus", (course_key,), lambda: build_syllabus(course_key))
+
+
+def build_syllabus(course_key: str) -> Syllabus:
+    """The syllabus read from the page tree now (three queries)."""
     course = _CoursePage.objects.get(key=course_key)
     modules = list(_ModulePage.objects.child_of(course).live().order_by("path"))
     lessons = (
@@ -117,11 +127,16 @@ def get_syllabus(course_key: str) -> Syllabus:
 
 
 def get_lesson_navigation(lesson_key: str) -> LessonNavigation:
-    """Where a lesson sits in its course: position, previous and next lesson."""
+    """Where a lesson sits in its course: position, previous and next lesson
+    (cached per generation)."""
+    return cached("navigation", (lesson_key,), lambda: _build_navigation(lesson_key))
+
+
+def _build_navigation(lesson_key: str) -> LessonNavigation:
     lesson = _LessonPage.objects.get(key=lesson_key)
     course = _CoursePage.objects.ancestor_of(lesson).get()
     module = lesson.get_parent()
-    ordered = get_syllabus(course.key).lessons
+    ordered = build_syllabus(course.key).lessons
     keys = [item.key for item in ordered]
     index = keys.index(lesson.key) if lesson.key in keys else -1
     return LessonNavigation(

@@ -90,3 +90,8 @@ class ReleaseData:
     @property
     def done_count(self) -> int:
         return sum(1 for target in self.targets if target.status == "done")
+
+    @property
+    def can_retry(self) -> bool:
+        """Finished with failed localities: they can be copied again alone."""
+        return not self.is_active and any(t.status == "failed" for t in self.targets)

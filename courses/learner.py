@@ -33,21 +33,26 @@ def record_lesson_view(course_key: str, lesson_key: str, user) -> None:
     """
     if not user.is_authenticated:
         return
-    if (
-        user.has_perm("wagtailadmin.access_admin")
-        and learning_api.get_enrollment(user.pk, course_key) is None
-    ):
-        return
+
+    def may_enroll() -> bool:
+        # Asked only when the person is not enrolled: a repeat view reads no
+        # permissions.
+        return not user.has_perm("wagtailadmin.access_admin")
+
     ensure_learning_rule(course_key)
     try:
-        learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+        learning_api.record_lesson_view(
+            user.pk, course_key, lesson_key, may_enroll=may_enroll
+        )
     except learning_api.LearningError:
         # Published after the rule was taken: a fresh sync includes it. A lesson
         # still outside the offered outline (e.g. its module is unpublished) is
         # shown but not counted; the page must not fail for that.
         sync_learning_rule(course_key)
         try:
-            learning_api.record_lesson_view(user.pk, course_key, lesson_key)
+            learning_api.record_lesson_view(
+                user.pk, course_key, lesson_key, may_enroll=may_enroll
+            )
         except learning_api.LearningError:
             logger.info("Lección %s fuera del temario de %s", lesson_key, course_key)
 

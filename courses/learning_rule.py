@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from lms.learning import api as learning_api
 
-from .catalog import get_syllabus
+from .catalog import build_syllabus
 from .models import CoursePage as _CoursePage
 from .models import LessonPage as _LessonPage
+from .page_cache import cached
 
 __all__ = ["sync_learning_rule"]
 
@@ -21,7 +22,7 @@ __all__ = ["sync_learning_rule"]
 def sync_learning_rule(course_key: str) -> None:
     """Tell the learning records the course's outline and completion rule."""
     course = _CoursePage.objects.get(key=course_key)
-    syllabus = get_syllabus(course_key)
+    syllabus = build_syllabus(course_key)
     lessons = (
         _LessonPage.objects.descendant_of(course)
         .live()
@@ -62,5 +63,12 @@ def sync_learning_rule(course_key: str) -> None:
 
 def ensure_learning_rule(course_key: str) -> None:
     """Courses published before the learning records existed get their rule now."""
-    if learning_api.get_course_rule_version(course_key) is None:
+    # Known once is known for the generation: the course page and every lesson
+    # view ask, and a rule is never removed.
+    known = cached(
+        "rule-known",
+        (course_key,),
+        lambda: learning_api.get_course_rule_version(course_key) is not None or None,
+    )
+    if not known:
         sync_learning_rule(course_key)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
+from wagtail.signals import page_published
 
 from .models import CoursePage, LearningPathCourse, LearningPathPage, ModulePage
 
 __all__ = [
     "KeyConflict",
+    "add_live_child",
     "link_prerequisites",
     "locality_home_page",
     "publish_quietly",
@@ -56,18 +59,50 @@ def upsert_child(course, parent, model, data: dict[str, Any], names: list[str]):
         values["body"] = data["body"]
     if page is None:
         page = model(key=data["key"], **values)
-        parent.add_child(instance=page)
-    else:
-        if page.get_parent().pk != parent.pk:
-            page.move(parent, pos="last-child")
-            page.refresh_from_db()
-        set_fields(page, values)
+        add_live_child(parent, page)
+        return page
+    if page.get_parent().pk != parent.pk:
+        page.move(parent, pos="last-child")
+        page.refresh_from_db()
+    set_fields(page, values)
     publish_quietly(page)
     return page
 
 
+def add_live_child(parent, page) -> None:
+    """Add a new copied page, live at once: one insert, no Wagtail revision."""
+    _mark_live(page)
+    parent.add_child(instance=page)
+    page_published.send(sender=page.specific_class, instance=page, revision=None)
+
+
 def publish_quietly(page) -> None:
-    page.save_revision(log_action=False).publish(log_action=None)
+    """Make a copied page's new values live, without a Wagtail revision if safe.
+
+    A release is the copy's history (versioned and frozen at the campus), and
+    locality staff cannot edit city copies, so a revision per page and
+    version would only repeat the campus's. Safe while the page has no draft
+    of its own; a page with one (made before copies were read-only) goes
+    through Wagtail's revision and publish, which replaces that draft.
+    """
+    if page.has_unpublished_changes:
+        page.save_revision(log_action=False).publish(log_action=None)
+        return
+    _mark_live(page)
+    page.save()
+    page_published.send(sender=page.specific_class, instance=page, revision=None)
+
+
+def _mark_live(page) -> None:
+    now = timezone.now()
+    page.live = True
+    page.has_unpublished_changes = False
+    page.first_published_at = page.first_published_at or now
+    page.last_published_at = now
+    # No revision holds these values: the admin shows the page itself, not an
+    # older revision made by an earlier copy.
+    page.latest_revision = None
+    page.live_revision = None
 
 
 def link_prerequisites(course: CoursePage, snapshot: dict[str, Any]) -> None:
@@ -101,8 +136,8 @@ def sync_learning_paths(home, paths: list[dict[str, Any]]) -> None:
                 {"title": data["title"], "slug": data["slug"], "intro": data["intro"]},
             )
             path.path_courses = items
-            home.add_child(instance=path)
+            add_live_child(home, path)
         else:
             set_fields(path, {"title": data["title"], "intro": data["intro"]})
             path.path_courses = items
-        publish_quietly(path)
+            publish_quietly(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import catalog, learner
+from . import catalog, learner, lesson_body
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -27,9 +27,13 @@ def course_page_context(page: CoursePage, request: HttpRequest) -> dict[str, Any
 
 
 def lesson_page_context(page: LessonPage, request: HttpRequest) -> dict[str, Any]:
-    """The lesson's place in its course; a learner's view of it is recorded."""
+    """The lesson's place in its course and its body; a learner's view of it is
+    recorded."""
     navigation = catalog.get_lesson_navigation(page.key)
     # An editor's preview in the admin is not studying: it records nothing.
     if not page.is_retired and not getattr(request, "is_preview", False):
         learner.record_lesson_view(navigation.course_key, page.key, request.user)
-    return {"navigation": navigation}
+    return {
+        "navigation": navigation,
+        "lesson_body": lesson_body.render_body(page, request),
+    }

@@ -32,6 +32,7 @@ from tenants import api as tenants_api
 from .learning_rule import sync_learning_rule
 from .locality_pages import (
     KeyConflict,
+    add_live_child,
     link_prerequisites,
     locality_home_page,
     publish_quietly,
@@ -254,7 +255,7 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
         set_fields(course, snapshot["fields"])
         course.version = snapshot["version"]
         course.cover_image_id = media_ids.get(snapshot["cover"])
-        home.add_child(instance=course)
+        add_live_child(home, course)
     elif not course.is_city_copy:
         raise KeyConflict(
             _(
@@ -267,7 +268,7 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
         set_fields(course, snapshot["fields"])
         course.version = snapshot["version"]
         course.cover_image_id = media_ids.get(snapshot["cover"])
-    publish_quietly(course)
+        publish_quietly(course)
 
     wanted_lessons = set()
     for module_data in snapshot["modules"]:

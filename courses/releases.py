@@ -1,10 +1,16 @@
 """Releases: a campus course's next version, frozen as a snapshot and copied into
 all or chosen localities.
 
-``release_course`` freezes the course and, after commit, announces
-``signals.release_requested`` (the app's ``handlers`` queue the Celery job);
-``run_release`` is that job's body. Each locality is one transaction: a failed
-copy is recorded with its reason and leaves that locality on its previous version.
+``release_course`` freezes the course and, in the same transaction, puts one
+copy task per locality in the task outbox (``tenants.api.send_after_commit``):
+the tasks reach the broker once the release commits (or later, from the relay,
+if the broker is down then), and any free worker takes the next locality, so
+several workers share a release. ``copy_release_target`` is one task's body:
+each locality is one transaction; a failed copy is recorded with its reason
+and leaves that locality on its previous version. The last locality to finish
+closes the release. ``retry_failed_localities`` queues the failed ones again,
+leaving the localities already done alone. ``run_release`` copies every
+pending locality in the calling process (the demo data and tests).
 """
 
 from __future__ import annotations
@@ -20,16 +26,29 @@ from django.utils.translation import gettext as _
 from tenants import api as tenants_api
 
 from . import publishing as _publishing
-from . import signals
 from .data import ReleaseData, ReleaseTargetData
 from .errors import CourseError, ReleaseNotFound
 from .models import CoursePage as _CoursePage
 from .models import CourseRelease as _CourseRelease
 from .models import CourseReleaseTarget as _Target
 
-__all__ = ["get_release", "list_releases", "release_course", "run_release"]
+__all__ = [
+    "COPY_TASK",
+    "copy_release_target",
+    "get_release",
+    "list_releases",
+    "release_course",
+    "retry_failed_localities",
+    "run_release",
+]
 
 logger = logging.getLogger(__name__)
+
+# The Celery task (courses.tasks) that copies one release into one locality;
+# named here so the outbox row needs no import of the task layer above.
+COPY_TASK = "courses.copy_release_target"
+_ACTIVE = [_CourseRelease.Status.PENDING, _CourseRelease.Status.RUNNING]
+_UNFINISHED = [_Target.Status.PENDING, _Target.Status.COPYING]
 
 
 @transaction.atomic
@@ -93,43 +112,132 @@ def release_course(
         raise CourseError(
             _("Ya hay una publicación en curso de este curso. Espere a que termine.")
         ) from exc
+    ordered = sorted(chosen, key=lambda n: localities[n].name)
     _Target.objects.bulk_create(
         _Target(release=release, schema_name=name, locality_name=localities[name].name)
-        for name in sorted(chosen, key=lambda n: localities[n].name)
+        for name in ordered
     )
-    transaction.on_commit(
-        lambda: signals.release_requested.send(sender=None, release_id=release.pk)
+    _queue_copies(release.pk, ordered)
+    return get_release(release.pk)
+
+
+def _queue_copies(release_id: int, schema_names: list[str]) -> None:
+    # In the caller's transaction: the release and its tasks commit together.
+    for name in schema_names:
+        tenants_api.send_after_commit(COPY_TASK, release_id, name)
+
+
+@transaction.atomic
+def retry_failed_localities(release_id: int) -> ReleaseData:
+    """Copy a finished release again into the localities where it failed.
+
+    The localities already done are left as they are. Refused, with a message,
+    while the release still runs, when nothing failed, and when a newer version
+    of the course exists (retrying would put the older one back).
+    """
+    release = (
+        _CourseRelease.objects.select_for_update()
+        .select_related("course")
+        .filter(pk=release_id)
+        .first()
     )
+    if release is None:
+        raise ReleaseNotFound(release_id)
+    failed = list(
+        release.targets.filter(status=_Target.Status.FAILED).values_list(
+            "schema_name", flat=True
+        )
+    )
+    if release.status in _ACTIVE:
+        raise CourseError(
+            _("Esta publicación aún está en curso; espere a que termine.")
+        )
+    if not failed:
+        raise CourseError(_("Ninguna localidad falló en esta publicación."))
+    if release.course.releases.filter(version__gt=release.version).exists():
+        raise CourseError(
+            _(
+                "Ya hay una versión más nueva de este curso; publíquela de nuevo "
+                "en vez de reintentar la versión %(version)s."
+            )
+            % {"version": release.version}
+        )
+    try:
+        with transaction.atomic():
+            _CourseRelease.objects.filter(pk=release.pk).update(
+                status=_CourseRelease.Status.RUNNING, finished_at=None
+            )
+    except IntegrityError as exc:  # another release of the course is running
+        raise CourseError(
+            _("Ya hay una publicación en curso de este curso. Espere a que termine.")
+        ) from exc
+    release.targets.filter(schema_name__in=failed).update(
+        status=_Target.Status.PENDING, message="", seconds=None, finished_at=None
+    )
+    _queue_copies(release.pk, failed)
     return get_release(release.pk)
 
 
 def run_release(release_id: int) -> ReleaseData:
-    """Copy a release into each of its localities (the background job's body).
+    """Copy a release into each of its unfinished localities, in this process.
 
-    Each locality is one transaction; a failure there is recorded with its reason
-    and leaves that locality on its previous version. Safe to run again: localities
-    already done are skipped.
+    The workers do the same one locality per task (``copy_release_target``);
+    this is for the demo data and tests. Localities already done are skipped.
     """
-    release = (
-        _CourseRelease.objects.select_related("course").filter(pk=release_id).first()
-    )
+    release = _CourseRelease.objects.filter(pk=release_id).first()
     if release is None:
         raise ReleaseNotFound(release_id)
-    _CourseRelease.objects.filter(pk=release.pk).update(
-        status=_CourseRelease.Status.RUNNING
-    )
     pending = release.targets.exclude(status=_Target.Status.DONE)
-    for target in pending.order_by("locality_name"):
-        _copy_to_target(release, target)
-    failed = release.targets.exclude(status=_Target.Status.DONE).exists()
-    _CourseRelease.objects.filter(pk=release.pk).update(
-        status=_CourseRelease.Status.FAILED if failed else _CourseRelease.Status.DONE,
-        finished_at=timezone.now(),
-    )
-    return get_release(release.pk)
+    for schema_name in pending.values_list("schema_name", flat=True):
+        copy_release_target(release_id, schema_name)
+    return get_release(release_id)
 
 
-def _copy_to_target(release: _CourseRelease, target: _Target) -> None:
+def copy_release_target(release_id: int, schema_name: str) -> str:
+    """Copy a release into one locality; returns that locality's status.
+
+    Safe to run again (a redelivered task): a locality already done is skipped.
+    The last locality to finish marks the release done (or failed).
+    """
+    release = _CourseRelease.objects.filter(pk=release_id).first()
+    if release is None:
+        raise ReleaseNotFound(release_id)
+    target = release.targets.filter(schema_name=schema_name).first()
+    if target is None or target.status == _Target.Status.DONE:
+        _close_if_finished(release_id)
+        return _Target.Status.DONE if target else "missing"
+    _CourseRelease.objects.filter(
+        pk=release_id, status=_CourseRelease.Status.PENDING
+    ).update(status=_CourseRelease.Status.RUNNING)
+    status = _copy_to_target(release, target)
+    _close_if_finished(release_id)
+    return status
+
+
+def _close_if_finished(release_id: int) -> None:
+    # Each locality's status is committed before this runs, and the release row
+    # is locked here, so whichever locality finishes last sees all the others.
+    with transaction.atomic():
+        release = (
+            _CourseRelease.objects.select_for_update()
+            .filter(pk=release_id, status__in=_ACTIVE)
+            .first()
+        )
+        if release is None:
+            return
+        statuses = set(release.targets.values_list("status", flat=True))
+        if statuses & set(_UNFINISHED):
+            return
+        failed = _Target.Status.FAILED in statuses
+        _CourseRelease.objects.filter(pk=release_id).update(
+            status=_CourseRelease.Status.FAILED
+            if failed
+            else _CourseRelease.Status.DONE,
+            finished_at=timezone.now(),
+        )
+
+
+def _copy_to_target(release: _CourseRelease, target: _Target) -> str:
     _Target.objects.filter(pk=target.pk).update(
         status=_Target.Status.COPYING, message=""
     )
@@ -154,6 +262,7 @@ def _copy_to_target(release: _CourseRelease, target: _Target) -> None:
         seconds=time.perf_counter() - started,
         finished_at=timezone.now(),
     )
+    return status
 
 
 def _copied_message(result: _publishing.ApplyResult) -> str:

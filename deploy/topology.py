@@ -130,6 +130,9 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         "WAGTAILADMIN_BASE_URL": f"http://campus.{DOMAIN_SUFFIX}:{HTTP_PORT}",
         "LOCALITY_SITE_URL": f"http://{{domain}}:{HTTP_PORT}",
         **local_s3.environment(f"http://127.0.0.1:{S3_PORT}", **S3_BUCKETS),
+        # /metrics of each node, asked directly on its port from this machine
+        # (nginx answers it 404, so nothing outside reaches it).
+        "METRICS_ALLOWED_NETWORKS": "127.0.0.1/32",
     }
     if direct:
         # Migrations and provisioning talk to PostgreSQL itself (ADR 0018).

@@ -11,6 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import api as courses_api
 from lms.learning import rest as learning_rest
 from lms.portal import views as portal_views
 from monitoring import rest as monitoring_rest
@@ -59,8 +60,14 @@ if settings.DEBUG:
         )
     ]
 
-# Wagtail serves every other path from the locality's own page tree.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path from the locality's own page tree, through
+# courses' serve_page: the same view, with the site and route looked up once per
+# page-tree generation (ADR 0026). Wagtail's other URLs come first, as in its
+# own list, since the page pattern would match them too.
+urlpatterns += [
+    *(p for p in wagtail_urls.urlpatterns if getattr(p, "name", "") != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, courses_api.serve_page, name="wagtail_serve"),
+]
 
 # A database that cannot answer (pool exhausted, statement timeout) is a 503
 # with Retry-After, JSON for the APIs and the xAPI relay (lms/portal/overload.py).

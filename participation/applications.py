@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from lms.accounts import api as accounts_api
 from lms.accounts.data import Question, age_group, age_on
+from tenants import api as tenants_api
 
 from . import lottery, webhooks
 from .catalog import ParticipationError
@@ -38,8 +39,9 @@ _WEBHOOK_EVENTS = {"role_selected": "rol.seleccionada", "role_left": "rol.dejado
 
 
 def _announce(signal: Any, application: Any, *, funnel: bool = True) -> None:
-    """Send a role event once the transaction commits (never for a rollback), and
-    store it for the external platform in this same transaction. ``funnel``:
+    """Send a role event once the transaction commits (never for a rollback);
+    store it for the external platform and queue its credential task in this
+    same transaction. ``funnel``:
     also tell the dashboards (a lottery tells them once for all its seats)."""
     role = _CivicRole.objects.get(pk=application.role_id)
     webhooks.record_event(
@@ -60,6 +62,14 @@ def _announce(signal: Any, application: Any, *, funnel: bool = True) -> None:
         "user_id": application.user_id,
         "role_id": application.role_id,
     }
+    # The credential's task commits with the change (outbox): issued or
+    # revoked even if the broker is down now or the process dies after commit.
+    tenants_api.send_after_commit(
+        "participation.issue_role_credential"
+        if signal is role_selected
+        else "participation.revoke_role_credential",
+        application.pk,
+    )
     transaction.on_commit(lambda: signal.send(sender=_Application, **fields))
     if funnel:
         announce_funnel_change()

@@ -14,24 +14,14 @@ from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
 
 from . import certified
-from .signals import role_left, role_rules_changed, role_selected, webhook_recorded
+from .signals import role_rules_changed, webhook_recorded
 from .tasks import (
     deliver_webhook_task,
-    issue_role_credential_task,
     recompute_eligibility_task,
     recompute_role_task,
-    revoke_role_credential_task,
 )
 
 logger = logging.getLogger(__name__)
-
-
-def on_role_selected(sender: Any, *, application_id: int, **kwargs: Any) -> None:
-    issue_role_credential_task.delay(application_id)
-
-
-def on_role_left(sender: Any, *, application_id: int, **kwargs: Any) -> None:
-    revoke_role_credential_task.delay(application_id)
 
 
 def on_webhook_recorded(sender: Any, *, delivery_id: int, **kwargs: Any) -> None:
@@ -91,5 +81,3 @@ def connect() -> None:
         on_role_rules_changed, dispatch_uid="participation.rules_changed"
     )
     webhook_recorded.connect(on_webhook_recorded, dispatch_uid="participation.webhook")
-    role_selected.connect(on_role_selected, dispatch_uid="participation.credential")
-    role_left.connect(on_role_left, dispatch_uid="participation.credential_revoked")

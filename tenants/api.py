@@ -44,7 +44,7 @@ from .data import (
 from .held_files import held_file, hold_file
 from .models import Domain as _Domain
 from .models import Locality as _Locality
-from .outbox import send_after_commit
+from .outbox import outbox_backlog, send_after_commit
 from .signals import locality_provisioned
 from .storage import media_key, open_media, private_storage
 
@@ -64,6 +64,7 @@ __all__ = [
     "media_key",
     "migrate_everything",
     "open_media",
+    "outbox_backlog",
     "private_storage",
     "provision_locality",
     "provision_reference_localities",

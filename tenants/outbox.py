@@ -123,6 +123,16 @@ def pending_count() -> int:
     return TaskOutbox.objects.count()
 
 
+def outbox_backlog() -> tuple[int, float]:
+    """Rows waiting and the age in seconds of the oldest (0 when none wait)."""
+    from django.db.models import Count, Min
+
+    row = TaskOutbox.objects.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    oldest = row["oldest"]
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return row["count"], max(age, 0.0)
+
+
 def _record_failure(row_ids: list[int], exc: Exception) -> None:
     logger.warning(
         "Outbox: el broker no recibió %s tarea(s) (%s); quedan para el relevo.",

@@ -12,3 +12,11 @@ def assert_refused_by_admin(response) -> None:
         response.status_code,
         location,
     )
+
+
+def released(callbacks: list) -> list:
+    """After-commit callbacks, without the page cache's refresh (ADR 0026), which
+    any transaction that saves a page adds once."""
+    from courses.page_cache import new_generation
+
+    return [callback for callback in callbacks if callback is not new_generation]

@@ -8,7 +8,8 @@ Invariants:
 - evaluation runs in the same transaction after every record that can change
   it (lesson view, graded result, quiz, attendance);
 - a course is completed once: unique per learner, course and version, and never
-  again after any version; ``course_completed`` is sent after commit;
+  again after any version; ``course_completion_recorded`` is sent inside the
+  recording transaction and ``course_completed`` after it commits;
 - ``learner_active`` is sent at most once per learner, course and day.
 """
 
@@ -234,6 +235,14 @@ def _complete(
         )
         % {"title": rule.title or rule.course_key},
         link="/aprendizaje/",
+    )
+    signals.course_completion_recorded.send(
+        sender=None,
+        user_id=user_id,
+        course_key=rule.course_key,
+        course_version=rule.version,
+        completed_at=now,
+        occurred_at=now,
     )
     transaction.on_commit(
         lambda: signals.course_completed.send(

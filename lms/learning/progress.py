@@ -9,9 +9,10 @@ repeat view within ``LAST_VIEWED_EVERY`` of the last recorded one writes nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,15 +43,22 @@ __all__ = [
 LAST_VIEWED_EVERY = timedelta(minutes=5)
 
 
-def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
+def record_lesson_view(
+    user_id: int,
+    course_key: str,
+    lesson_key: str,
+    *,
+    may_enroll: Callable[[], bool] | None = None,
+) -> None:
     """The learner opened a lesson: viewed and completed (its content was read).
 
     Graded activities inside the lesson count separately (score rule). A learner
-    never enrolled is enrolled on the first view (self-enrollment); one who
-    withdrew keeps their views recorded but is not enrolled again by reading.
-    ``last_viewed_at`` moves at most once per ``LAST_VIEWED_EVERY``: a repeat
-    view within it writes nothing (no transaction). Raises ``LearningError`` for
-    a lesson the course no longer offers.
+    never enrolled is enrolled on the first view (self-enrollment) if
+    ``may_enroll()`` says so (asked only then; by default yes); otherwise
+    nothing is recorded. One who withdrew keeps their views recorded but is not
+    enrolled again by reading. ``last_viewed_at`` moves at most once per
+    ``LAST_VIEWED_EVERY``: a repeat view within it writes nothing and reads one
+    row. Raises ``LearningError`` for a lesson the course no longer offers.
     """
     now = timezone.now()
     seen = _LessonProgress.objects.filter(
@@ -73,27 +81,32 @@ def record_lesson_view(user_id: int, course_key: str, lesson_key: str) -> None:
             )
             % {"lesson": lesson_key}
         )
-    _record_view(user_id, course_key, lesson_key, seen=seen, now=now)
+    _record_view(user_id, rule, lesson_key, seen=seen, now=now, may_enroll=may_enroll)
 
 
 @transaction.atomic
 def _record_view(
     user_id: int,
-    course_key: str,
+    rule: _CourseRule,
     lesson_key: str,
     *,
     seen: _LessonProgress | None,
     now: datetime,
+    may_enroll: Callable[[], bool] | None,
 ) -> None:
+    course_key = rule.course_key
     if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
+        if may_enroll is not None and not may_enroll():
+            return
         enroll(user_id, course_key)
     if seen is None:
         # ``seen`` was read outside this transaction: a concurrent first view may
-        # have stored the row since (the unique constraint says so); then this
-        # one is a repeat view. Cheaper than get_or_create's extra read.
-        try:
-            with transaction.atomic():
-                _LessonProgress.objects.create(
+        # have stored the row since; then the insert does nothing (the unique
+        # constraint) and this one is a repeat view. The event is stored once
+        # either way (its id is derived from the view).
+        _LessonProgress.objects.bulk_create(
+            [
+                _LessonProgress(
                     user_id=user_id,
                     lesson_key=lesson_key,
                     course_key=course_key,
@@ -101,17 +114,29 @@ def _record_view(
                     last_viewed_at=now,
                     completed_at=now,
                 )
-            created = True
-        except IntegrityError:
-            created = False
-        if created:
-            record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
+            ],
+            ignore_conflicts=True,
+        )
+        record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
     else:
         seen.last_viewed_at = now
         seen.course_key = course_key
         seen.save(update_fields=["last_viewed_at", "course_key"])
     mark_active(user_id, course_key)
-    evaluate_completion(user_id, course_key)
+    if _lessons_all_done(user_id, rule):
+        # Only then can the rule be met: a view that leaves a required lesson
+        # unread would evaluate (five queries) to "not yet".
+        evaluate_completion(user_id, course_key)
+
+
+def _lessons_all_done(user_id: int, rule: _CourseRule) -> bool:
+    required = rule.required_lesson_keys
+    if not required:
+        return True
+    done = _LessonProgress.objects.filter(
+        user_id=user_id, lesson_key__in=required, completed_at__isnull=False
+    ).count()
+    return done == len(required)
 
 
 def get_course_progress(user_id: int, course_key: str) -> CourseProgress:

@@ -15,6 +15,13 @@ from django.dispatch import Signal
 #   completed_at: datetime  -- aware datetime of completion
 course_completed = Signal()
 
+# Sent inside the transaction that records a completion, before it commits, with
+# the same keyword arguments as ``course_completed``. For work that must commit
+# or roll back with the completion itself: certificates put their issuance in
+# the task outbox here, so a process that dies right after the commit loses no
+# certificate. A receiver that raises undoes the completion.
+course_completion_recorded = Signal()
+
 # The events below feed the city-wide reporting table and are sent by
 # the learning records, each after its transaction commits, in the
 # schema of the locality where it happened. All carry ``user_id`` and

@@ -11,6 +11,7 @@ from lms.database import database_config
 from lms.settings.media import media_storages
 from lms.settings.schedule import beat_schedule
 from lms.settings.security import ADMIN_ADDITIONS, content_security_policy, origins
+from lms.settings.security import metrics_access as _metrics_access
 from lms.settings.static import root_file_headers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +106,8 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # Counts and times every request; answers /metrics to the scraper only.
+    "lms.portal.metrics.MetricsMiddleware",
     # /healthz and /readyz answer on any host, before locality routing and the
     # HTTPS redirect: load balancers probe nodes by IP over plain HTTP.
     "lms.portal.health.HealthCheckMiddleware",
@@ -246,9 +249,11 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_CACHE_URL"):
+    # An unreachable Redis is a miss, not a 500 (lms/cache.py), within a second.
     CACHES["default"].update(
-        BACKEND="django.core.cache.backends.redis.RedisCache",
+        BACKEND="lms.cache.ResilientRedisCache",
         LOCATION=os.environ["REDIS_CACHE_URL"],
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
     )
 
 # Dashboards: after a change, rebuild a cached dashboard at most this often
@@ -312,6 +317,8 @@ MONITORING_HTTP_TIMEOUT = float(os.environ.get("MONITORING_HTTP_TIMEOUT", "20"))
 # QR codes and credential URLs all come from this one template
 # (``tenants.api.site_url``).
 LOCALITY_SITE_URL = os.environ.get("LOCALITY_SITE_URL", "https://{domain}")
+# Who may read /metrics (lms/portal/metrics.py); nobody unless configured.
+METRICS_TOKEN, METRICS_ALLOWED_NETWORKS = _metrics_access(os.environ)
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Escuela de Participación · Bogotá"

@@ -36,3 +36,12 @@ CERTIFICATE_ALLOW_DEV_KEY = True
 LOCALITY_SITE_URL = os.environ.get(
     "LOCALITY_SITE_URL", "http://{domain}:" + os.environ.get("LMS_PORT", "8000")
 )
+
+# `make run` is a web server and a Celery worker: a course release the worker
+# applies must reach the pages the web server cached (ADR 0026), so without
+# Redis their cache is shared through files instead of kept per process.
+if not os.environ.get("REDIS_CACHE_URL"):
+    CACHES["default"].update(
+        BACKEND="django.core.cache.backends.filebased.FileBasedCache",
+        LOCATION=str(DATA_DIR / "cache"),
+    )

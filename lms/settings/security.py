@@ -43,3 +43,10 @@ def content_security_policy(frame_origins: list[str]) -> dict[str, Any]:
             "form-action": [SELF],
         }
     }
+
+
+def metrics_access(env: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``/metrics``: a bearer token (``METRICS_TOKEN``) and/or the scraper's
+    networks (``METRICS_ALLOWED_NETWORKS``, comma-separated CIDRs)."""
+    networks = env.get("METRICS_ALLOWED_NETWORKS", "").split(",")
+    return env.get("METRICS_TOKEN", ""), [n.strip() for n in networks if n.strip()]

@@ -461,6 +461,10 @@ _OURS = (
 )
 # Pages outside the staff matrix, each with where its access is tested.
 OUTSIDE_THE_MATRIX = {
+    # Wagtail's page view, served through courses.routing (cached routes, ADR
+    # 0026): the locality's public pages; Wagtail's view restrictions still
+    # apply (tests/courses/test_page_cache.py).
+    "wagtail_serve",
     # Anyone, or the person themself (tests/accounts/test_views.py, test_data_rights.py).
     "register",
     "data_policy",

@@ -6,12 +6,13 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from pypdf import PdfReader
 
 from certificates import api
 from certificates.data import CertificateState
-from lms.learning.signals import course_completed
+from lms.learning.signals import course_completion_recorded
 
 
 def _pdf_text(certificate) -> str:
@@ -74,7 +75,7 @@ def test_completion_signal_schedules_issuance_after_commit(
     app.conf.task_always_eager = True
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            course_completed.send(
+            course_completion_recorded.send(
                 sender=None,
                 user_id=holder.pk,
                 course_key=course_a.key,
@@ -180,6 +181,14 @@ def test_bulk_reissue_reports_progress(certificate, holder, course_a, make_perso
 
     job = api.start_bulk_reissue(reason="Plantilla nueva", course_key=course_a.key)
     assert job.total == 1 and job.done == 0 and job.is_active
+    # Its task is in the outbox, in the job's own transaction and schema.
+    from tenants.models import TaskOutbox
+
+    assert list(
+        TaskOutbox.objects.filter(
+            task_name="certificates.run_bulk_reissue"
+        ).values_list("schema_name", "args")
+    ) == [(connection.schema_name, [job.job_id])]
 
     done = api.run_bulk_reissue(job.job_id, batch_size=1)
     assert (done.status, done.done, done.failed, done.percent) == ("done", 1, 0, 100)

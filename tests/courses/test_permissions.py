@@ -10,7 +10,7 @@ from courses.models import CoursePage, LessonPage
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
 from tenants import api as tenants_api
-from tests.assertions import assert_refused_by_admin
+from tests.assertions import assert_refused_by_admin, released
 
 
 def _locality_editor(person) -> None:
@@ -84,7 +84,7 @@ def test_trainer_releases_from_the_admin_and_follows_progress(
             f"/admin/cursos/{course_id}/publicar/", {"localities": [town_b]}
         )
     assert posted.status_code == 302
-    assert len(callbacks) == 1
+    assert len(released(callbacks)) == 1
     status = client_campus.get(posted["Location"])
     assert "Bosa" in status.text and "En cola" in status.text
     with tenants_api.in_locality("campus"):
@@ -108,3 +108,49 @@ def test_staff_without_the_release_permission_cannot_release(
         client_campus.force_login(facilitator)
     response = client_campus.get(f"/admin/cursos/{course_id}/publicar/")
     assert_refused_by_admin(response)
+
+
+def test_failed_localities_are_retried_alone_from_the_status_screen(
+    city_course,
+    town_a,
+    town_b,
+    make_person,
+    client_campus,
+    django_capture_on_commit_callbacks,
+):
+    trainer = make_person()
+    with tenants_api.in_locality(town_b):  # Bosa's own lesson has a city key
+        api.create_course("Curso local de Bosa", key="local-bosa")
+        api.add_lesson(api.add_module("local-bosa", "Local", key="bm"), "L", key="l2")
+    with tenants_api.in_locality("campus"):
+        roles_api.grant_role(trainer.pk, Role.TRAINER)
+        Group.objects.get(name=Role.TRAINER.value).permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="release_course"),
+        )
+        with django_capture_on_commit_callbacks(execute=False):
+            release = api.release_course(city_course, schema_names=[town_a, town_b])
+        api.run_release(release.release_id)
+        client_campus.force_login(trainer)
+    url = f"/admin/cursos/publicaciones/{release.release_id}/"
+    page = client_campus.get(url)
+    assert "Reintentar las localidades que fallaron" in page.text
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        retried = client_campus.post(url, follow=True)
+    assert len(callbacks) == 1  # Bosa only, through the outbox
+    assert "1 localidad en cola de nuevo; las demás no se tocan." in retried.text
+    with tenants_api.in_locality("campus"):
+        states = {
+            t.schema_name: t.status for t in api.get_release(release.release_id).targets
+        }
+    assert states == {town_a: "done", town_b: "pending"}
+    again = client_campus.post(url, follow=True)  # still running: refused
+    assert "aún está en curso" in again.text
+
+    with tenants_api.in_locality(town_b):
+        LessonPage.objects.filter(key="l2").update(key="l2-bosa")
+    with tenants_api.in_locality("campus"):
+        done = api.run_release(release.release_id)
+    assert (done.status, done.done_count) == ("done", 2)
+    assert "Reintentar" not in client_campus.get(url).text

@@ -12,13 +12,23 @@ from wagtail.models import Site
 from courses import api
 from courses.models import CoursePage, LessonPage
 from tenants import api as tenants_api
+from tenants.models import TaskOutbox
+from tests.assertions import released
 
 
 def _release(course_key, schemas, capture):
     with tenants_api.in_locality("campus"):
         with capture(execute=False) as callbacks:
             release = api.release_course(course_key, schema_names=schemas)
-        assert len(callbacks) == 1  # the copy job is scheduled after commit only
+        # One copy task per locality, in the outbox with the release, sent
+        # after commit only.
+        assert len(released(callbacks)) == len(schemas)
+        assert sorted(
+            TaskOutbox.objects.filter(
+                task_name="courses.copy_release_target",
+                args__0=release.release_id,
+            ).values_list("args", flat=True)
+        ) == sorted([release.release_id, s] for s in schemas)
         return api.run_release(release.release_id)
 
 

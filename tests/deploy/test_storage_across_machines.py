@@ -23,6 +23,7 @@ from certificates.tasks import issue_certificate_task
 from courses import api as courses_api
 from h5p import api as h5p_api
 from tenants import api as tenants_api
+from tenants.models import TaskOutbox
 
 from ..courses.conftest import make_image
 from ..workers import start_worker, stop_worker, wait_for, worker_env
@@ -126,7 +127,12 @@ def test_a_release_snapshot_names_storage_keys_never_local_paths(
 
 
 def test_release_and_certificate_by_a_worker_that_cannot_see_this_disk(
-    object_storage, committed_campus_course, django_db_blocker, settings, tmp_path
+    object_storage,
+    committed_campus_course,
+    django_db_blocker,
+    settings,
+    tmp_path,
+    monkeypatch,
 ):
     key, activity, person = committed_campus_course
     worker_root = tmp_path / "maquina-del-worker"
@@ -144,11 +150,14 @@ def test_release_and_certificate_by_a_worker_that_cannot_see_this_disk(
     try:
         with django_db_blocker.unblock():
             with tenants_api.in_locality("campus"):
+                # The outbox row stays unsent (no worker reads the default
+                # queue here); the copy goes to this test's worker only.
+                monkeypatch.setattr("tenants.outbox._send_one", lambda row_id: False)
                 release = courses_api.release_course(key, schema_names=[TOWN])
-                # Sent to this test's worker only.
-                from courses.tasks import run_release
+                TaskOutbox.objects.filter(args__0=release.release_id).delete()
+                from courses.tasks import copy_release_target
 
-                run_release.apply_async((release.release_id,), queue=queue)
+                copy_release_target.apply_async((release.release_id, TOWN), queue=queue)
 
             def released() -> bool:
                 with tenants_api.in_locality("campus"):

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from certificates import api as certificates_api
-from participation import credentials, handlers
+from participation import credentials
 from tenants import api as tenants_api
 from tests.certificates.conformance import independent_verify, validate_ob3
 
@@ -18,20 +18,14 @@ from .conftest import apply
 
 
 @pytest.fixture
-def tasks_in_process(monkeypatch):
-    """The role events' tasks run here, in the sender's schema, as a worker would."""
-    monkeypatch.setattr(
-        handlers.issue_role_credential_task,
-        "delay",
-        lambda application_id: credentials.issue_for_application(application_id),
-    )
-    monkeypatch.setattr(
-        handlers.revoke_role_credential_task,
-        "delay",
-        lambda application_id: credentials.revoke_for_application(
-            application_id, reason="La persona dejó el rol."
-        ),
-    )
+def tasks_in_process():
+    """The role events' tasks (sent through the outbox after commit) run here,
+    eagerly, in the sender's schema, as a worker would."""
+    from lms.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
 
 
 def test_a_selected_person_gets_a_role_credential_that_verifies_and_is_revoked_on_leaving(
