@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .answers import ANSWER_PERMISSION
-from .data import ReportData, ReportStatus
+from .data import ReportData, ReportStatus, VeeduriaData
 from .review import REVIEW_PERMISSION
 
 ASSIGN_PERMISSION = "monitoring.add_assignment"
@@ -44,3 +44,22 @@ def may_see_report(user: Any, report: ReportData) -> bool:
     if report.author_id == user.pk:
         return True
     return may_review(user)
+
+
+def may_get_founding_record(user: Any, veeduria: VeeduriaData) -> bool:
+    """The founding record names members and their documents: its members, and
+    this locality's staff who register veedurías or review reports."""
+    if not user.is_authenticated:
+        return False
+    if user.pk in veeduria.member_ids:
+        return True
+    return may_register_veedurias(user) or may_review(user)
+
+
+def may_correct_report(user: Any, report: ReportData) -> bool:
+    """Only the author corrects a report, and only once it came back."""
+    return bool(
+        user.is_authenticated
+        and report.author_id == user.pk
+        and report.status is ReportStatus.RETURNED
+    )

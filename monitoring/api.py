@@ -21,6 +21,8 @@ from __future__ import annotations
 from .access import (
     may_answer,
     may_assign,
+    may_correct_report,
+    may_get_founding_record,
     may_register_veedurias,
     may_review,
     may_see_report,
@@ -41,6 +43,7 @@ from .checklists import (
     VERDICT_LABELS,
     questions_for,
 )
+from .corrections import resubmit_report, revisions_of
 from .data import (
     Answer,
     AnswerData,
@@ -63,9 +66,13 @@ from .data import (
     VeeduriaData,
     Verdict,
 )
+from .demo import backdate_report_for_demo
+from .evidence import MAX_EVIDENCE
+from .founding_record import FoundingRecordError, founding_record_pdf
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
+from .ocds import release_package as ocds_release_package
 from .open_data import (
     PROJECT_COLUMNS,
     REPORT_COLUMNS,
@@ -111,6 +118,7 @@ from .veedurias import (
     assign_project,
     assignments_of,
     end_assignment,
+    get_veeduria,
     is_selected_veedor,
     list_veedurias,
     open_assignments,
@@ -118,10 +126,12 @@ from .veedurias import (
     register_veeduria,
     reporting_assignment,
     selected_veedores,
+    veedurias_of,
 )
 
 __all__ = [
     "ANSWER_LABELS",
+    "MAX_EVIDENCE",
     "MAX_PHOTOS",
     "PETITION_BUSINESS_DAYS",
     "PROJECT_COLUMNS",
@@ -136,6 +146,7 @@ __all__ = [
     "AssignmentError",
     "EscalationBody",
     "FigureSource",
+    "FoundingRecordError",
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
@@ -159,6 +170,7 @@ __all__ = [
     "as_csv",
     "assign_project",
     "assignments_of",
+    "backdate_report_for_demo",
     "business_days_after",
     "compare_progress",
     "comparison",
@@ -167,9 +179,11 @@ __all__ = [
     "end_assignment",
     "escalate_overdue",
     "escalation_letter",
+    "founding_record_pdf",
     "gap_margin",
     "get_project",
     "get_report",
+    "get_veeduria",
     "import_projects",
     "is_business_day",
     "is_selected_veedor",
@@ -178,10 +192,13 @@ __all__ = [
     "list_veedurias",
     "may_answer",
     "may_assign",
+    "may_correct_report",
+    "may_get_founding_record",
     "may_register_veedurias",
     "may_review",
     "may_see_report",
     "new_idempotency_key",
+    "ocds_release_package",
     "open_assignments",
     "pending_answers",
     "person_names",
@@ -198,8 +215,11 @@ __all__ = [
     "reporting_assignment",
     "reports_of",
     "reports_to_review",
+    "resubmit_report",
     "return_report",
+    "revisions_of",
     "selected_veedores",
     "serves_projects",
     "submit_report",
+    "veedurias_of",
 ]

@@ -6,3 +6,8 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Seguimiento ciudadano")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import public_cache
+
+        public_cache.connect()

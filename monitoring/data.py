@@ -299,6 +299,9 @@ class ReportData:
     return_reason: str
     photos: tuple[PhotoData, ...] = ()
     answer: AnswerData | None = None  # asked for when the report is published
+    # Shared open-data lab results, as copied when attached (evidence.py).
+    evidence: tuple[dict, ...] = ()
+    revision: int = 0  # times corrected by its author after a return
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,6 +188,14 @@ class Veeduria(models.Model):
     registration_number = models.CharField(_("número de inscripción"), max_length=60)
     registered_on = models.DateField(_("fecha de inscripción"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # The drafted founding record (PDF) for filing; it names the members and
+    # their documents, so it lives in private storage and is served by a view
+    # that checks who asks. Redrawn when it is older than the veeduría's facts.
+    founding_record = models.FileField(
+        storage=private_storage, upload_to="monitoring/actas/", blank=True
+    )
+    founding_record_made_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("veeduría ciudadana")
@@ -303,6 +311,12 @@ class CitizenReport(models.Model):
     reviewer_id = models.BigIntegerField(_("revisó (id)"), null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(_("motivo de la devolución"), blank=True)
+    # Shared open-data lab results the author attached, copied when attached
+    # (address, dataset, version, columns, first rows) so the public page never
+    # runs a query: [{url, dataset_key, version, title, sql, columns, rows}].
+    evidence = models.JSONField(_("evidencia de datos abiertos"), default=list)
+    # How many times the author corrected it after a return (0: as first sent).
+    revision = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("reporte ciudadano")
@@ -380,3 +394,7 @@ class AnswerRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.due_on}"
+
+
+# A report's earlier versions (returned, then corrected) live in their own module.
+from .revision_models import ReportRevision  # noqa: E402, F401

@@ -18,10 +18,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .data import ProjectData, ReportData, ReportStatus
-from .models import CitizenReport
+from .data import ProjectData, ReportData, ReportStatus, Verdict
+from .models import CitizenReport, ReportPhoto
 from .projects import list_projects
-from .reports import report_data
 from .review import comparison
 
 PROJECT_COLUMNS = (
@@ -130,16 +129,47 @@ def report_row(report: ReportData, photo_url: PhotoUrl) -> dict[str, Any]:
 def published_report_rows(
     photo_url: PhotoUrl, *, project_code: str | None = None
 ) -> list[dict]:
-    """The locality's published reports, newest first (one query per table)."""
-    rows = (
-        CitizenReport.objects.select_related("project", "answer_request")
-        .prefetch_related("photos")
-        .filter(status=ReportStatus.PUBLISHED)
-        .order_by("-submitted_at", "pk")
+    """The locality's published reports, newest first (two queries, plain values:
+    a locality's thousands of reports are read without building a model each)."""
+    rows = CitizenReport.objects.filter(status=ReportStatus.PUBLISHED).order_by(
+        "-submitted_at", "pk"
     )
     if project_code:
         rows = rows.filter(project__code=project_code)
-    return [report_row(report_data(row), photo_url) for row in rows]
+    reports = list(
+        rows.values(
+            "pk",
+            "uuid",
+            "project__code",
+            "project__name",
+            "observed_progress",
+            "verdict",
+            "public_observations",
+            "submitted_at",
+            "reviewed_at",
+        )
+    )
+    photos: dict[int, list[str]] = {}
+    for report_id, photo_uuid in (
+        ReportPhoto.objects.filter(report__in=rows)
+        .order_by("report_id", "position", "pk")
+        .values_list("report_id", "uuid")
+    ):
+        photos.setdefault(report_id, []).append(photo_url(str(photo_uuid)))
+    return [
+        {
+            "reporte": str(row["uuid"]),
+            "proyecto": row["project__code"],
+            "proyecto_nombre": row["project__name"],
+            "avance_observado": _text(Decimal(row["observed_progress"])),
+            "veredicto": Verdict(row["verdict"]).value,
+            "observaciones": row["public_observations"],
+            "fecha_envio": _text(row["submitted_at"]),
+            "fecha_publicacion": _text(row["reviewed_at"]),
+            "fotos": photos.get(row["pk"], []),
+        }
+        for row in reports
+    ]
 
 
 def _csv_value(value: Any) -> str:

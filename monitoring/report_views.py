@@ -27,6 +27,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
         {
             "assignments": api.assignments_of(request.user.pk),
             "reports": api.reports_of(request.user.pk),
+            "veedurias": api.veedurias_of(request.user.pk),
             "status_labels": api.REPORT_STATUS_LABELS,
         },
     )
@@ -51,45 +52,102 @@ def report_form(request: HttpRequest, code: str) -> HttpResponse:
                 code,
                 author_id=request.user.pk,
                 idempotency_key=values.get("idempotency_key", ""),
-                observed_progress=values.get("observed_progress", ""),
-                checklist={
-                    key: values.get(f"check_{key}", "")
-                    for key, _question in api.questions_for(project.line)
-                },
-                verdict=values.get("verdict", ""),
-                observations=values.get("observations", ""),
-                photos=[(f.name, f.read()) for f in request.FILES.getlist("photos")],
-                keep_place=values.get("keep_place") == "on",
+                **_submitted(request, project),
             )
         except api.ReportError as exc:
             errors = exc.errors
         else:
             return redirect("monitoring:report", report_uuid=report.report_uuid)
+    context = _form_context(project, values, errors)
+    context["key"] = values.get("idempotency_key") or api.new_idempotency_key()
+    context["draft_messages"] = _draft_messages()
     return render(
         request,
         "monitoring/report_form.html",
-        {
-            "project": project,
-            "errors": errors,
-            "general_error": errors.get("__all__", ""),
-            "values": values,
-            "key": values.get("idempotency_key") or api.new_idempotency_key(),
-            "questions": [
-                (
-                    key,
-                    question,
-                    values.get(f"check_{key}", ""),
-                    errors.get(f"check_{key}"),
-                )
-                for key, question in api.questions_for(project.line)
-            ],
-            "answers": api.ANSWER_LABELS.items(),
-            "verdicts": api.VERDICT_LABELS.items(),
-            "max_photos": api.MAX_PHOTOS,
-            "draft_messages": _draft_messages(),
-        },
+        context,
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_correct(request: HttpRequest, report_uuid: str) -> HttpResponse:
+    """The author corrects a returned report and sends it to review again."""
+    require_locality()
+    report = api.get_report(report_uuid)
+    if report is None or report.author_id != request.user.pk:
+        raise Http404(_("Ese reporte no existe o no es suyo."))
+    if not api.may_correct_report(request.user, report):
+        # Already sent again (a second tap) or published: show where it stands.
+        return redirect("monitoring:report", report_uuid=report.report_uuid)
+    project = api.get_project(report.project_code)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            api.resubmit_report(
+                report.report_uuid,
+                author_id=request.user.pk,
+                **_submitted(request, project),
+            )
+        except api.ReportError as exc:
+            errors = exc.errors
+        else:
+            return redirect("monitoring:report", report_uuid=report.report_uuid)
+    else:
+        values = {
+            "observed_progress": str(report.observed_progress),
+            "verdict": report.verdict.value,
+            "observations": report.observations,
+            "evidence": "\n".join(e["url"] for e in report.evidence),
+            **{f"check_{k}": v for k, v in report.checklist.items()},
+        }
+    context = _form_context(project, values, errors)
+    context["report"] = report
+    return render(
+        request,
+        "monitoring/report_form.html",
+        context,
+        status=400 if errors else 200,
+    )
+
+
+def _submitted(request: HttpRequest, project) -> dict:
+    values = request.POST
+    return {
+        "observed_progress": values.get("observed_progress", ""),
+        "checklist": {
+            key: values.get(f"check_{key}", "")
+            for key, _question in api.questions_for(project.line)
+        },
+        "verdict": values.get("verdict", ""),
+        "observations": values.get("observations", ""),
+        "evidence_urls": values.get("evidence", "").split(),
+        "photos": [(f.name, f.read()) for f in request.FILES.getlist("photos")],
+        "keep_place": values.get("keep_place") == "on",
+    }
+
+
+def _form_context(project, values, errors: dict[str, str]) -> dict:
+    return {
+        "project": project,
+        "errors": errors,
+        "general_error": errors.get("__all__", ""),
+        "values": values,
+        "questions": [
+            (
+                key,
+                question,
+                values.get(f"check_{key}", ""),
+                errors.get(f"check_{key}"),
+            )
+            for key, question in api.questions_for(project.line)
+        ],
+        "answers": api.ANSWER_LABELS.items(),
+        "verdicts": api.VERDICT_LABELS.items(),
+        "max_photos": api.MAX_PHOTOS,
+        "max_evidence": api.MAX_EVIDENCE,
+    }
 
 
 def _draft_messages() -> dict[str, str]:
@@ -142,6 +200,10 @@ def report_detail(request: HttpRequest, report_uuid: str) -> HttpResponse:
             "may_download_letter": is_author
             or api.may_review(request.user)
             or api.may_answer(request.user),
+            "may_correct": api.may_correct_report(request.user, report),
+            "revisions": api.revisions_of(report.report_uuid)
+            if is_author or api.may_review(request.user)
+            else [],
         },
     )
 

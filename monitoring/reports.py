@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from . import validation
 from .checklists import questions_for
 from .data import Answer, AnswerData, PhotoData, ReportData, ReportStatus, Verdict
+from .evidence import EvidenceError, read_evidence
 from .models import AnswerRequest, CitizenReport, InvestmentProject, ReportPhoto
 from .photos import MAX_PHOTOS, PhotoError, clean_photo
 from .veedurias import reporting_assignment
@@ -54,13 +55,15 @@ def submit_report(
     observations: str = "",
     photos: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     keep_place: bool = False,
+    evidence_urls: list[str] = (),  # type: ignore[assignment]
 ) -> tuple[ReportData, bool]:
     """File a report on a project of this locality; returns (report, created).
 
     The same idempotency key from the same author returns the stored report
     with ``created`` False and writes nothing. Raises ``ReportError`` for a
     project not assigned to the author, progress outside 0-100, a question left
-    unanswered, an unknown verdict, or a photo refused (``photos.py``).
+    unanswered, an unknown verdict, a photo refused (``photos.py``) or an
+    address that is not a shared open-data result (``evidence.py``).
     """
     key = _parse_key(idempotency_key)
     stored = _stored(key, author_id, code)
@@ -78,8 +81,9 @@ def submit_report(
             }
         )
     project = InvestmentProject.objects.get(code=code)
-    fields = _clean(project, observed_progress, checklist, verdict, observations)
-    cleaned = _clean_photos(photos, keep_place=keep_place)
+    fields = clean_fields(project, observed_progress, checklist, verdict, observations)
+    fields["evidence"] = clean_evidence(evidence_urls)
+    cleaned = clean_photos(photos, keep_place=keep_place)
     try:
         with transaction.atomic():
             report = CitizenReport.objects.create(
@@ -89,19 +93,7 @@ def submit_report(
                 idempotency_key=key,
                 **fields,
             )
-            for position, photo in enumerate(cleaned):
-                row = ReportPhoto(
-                    report=report,
-                    width=photo.width,
-                    height=photo.height,
-                    latitude=photo.latitude,
-                    longitude=photo.longitude,
-                    position=position,
-                )
-                row.image.save(
-                    f"{row.uuid}.jpg", ContentFile(photo.content), save=False
-                )
-                row.save()
+            save_photos(report, cleaned)
     except IntegrityError:
         # The same submission arrived twice at once: the other one stored it.
         stored = _stored(key, author_id, code)
@@ -109,6 +101,28 @@ def submit_report(
             raise
         return stored, False
     return report_data(report), True
+
+
+def save_photos(report: CitizenReport, cleaned: list, *, first: int = 0) -> None:
+    """Store cleaned photos of a report (private storage), numbered from ``first``."""
+    for position, photo in enumerate(cleaned, start=first):
+        row = ReportPhoto(
+            report=report,
+            width=photo.width,
+            height=photo.height,
+            latitude=photo.latitude,
+            longitude=photo.longitude,
+            position=position,
+        )
+        row.image.save(f"{row.uuid}.jpg", ContentFile(photo.content), save=False)
+        row.save()
+
+
+def clean_evidence(urls: list[str]) -> list[dict[str, Any]]:
+    try:
+        return read_evidence(list(urls))
+    except EvidenceError as exc:
+        raise ReportError({"evidence": str(exc)}) from exc
 
 
 def _parse_key(raw: str) -> uuid.UUID:
@@ -138,7 +152,7 @@ def _stored(key: uuid.UUID, author_id: int, code: str) -> ReportData | None:
     return report_data(row)
 
 
-def _clean(
+def clean_fields(
     project: InvestmentProject,
     observed_progress: Any,
     checklist: dict[str, str],
@@ -180,8 +194,10 @@ def _clean(
     return fields
 
 
-def _clean_photos(photos: list[tuple[str, bytes]], *, keep_place: bool) -> list:
-    if len(photos) > MAX_PHOTOS:
+def clean_photos(
+    photos: list[tuple[str, bytes]], *, keep_place: bool, already: int = 0
+) -> list:
+    if len(photos) + already > MAX_PHOTOS:
         raise ReportError(
             {"photos": _("Envíe como máximo %(n)d fotos.") % {"n": MAX_PHOTOS}}
         )
@@ -300,4 +316,6 @@ def report_data(row: CitizenReport) -> ReportData:
             for p in photos
         ),
         answer=answer,
+        evidence=tuple(row.evidence or ()),
+        revision=row.revision,
     )

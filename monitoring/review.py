@@ -96,9 +96,9 @@ def return_report(report_uuid: str, *, reviewer_id: int, reason: str) -> ReportD
         str(row.uuid),
         title=_("Su reporte sobre %(project)s fue devuelto")
         % {"project": row.project.name},
-        body=_("Motivo: %(reason)s. Puede enviar un reporte nuevo.")
+        body=_("Motivo: %(reason)s. Puede corregirlo y enviarlo de nuevo.")
         % {"reason": reason},
-        link=reverse("monitoring:report", args=[row.uuid]),
+        link=reverse("monitoring:report_correct", args=[row.uuid]),
     )
     return report_data(row)
 

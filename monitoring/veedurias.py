@@ -143,6 +143,17 @@ def list_veedurias() -> list[VeeduriaData]:
     return [veeduria_data(row) for row in rows]
 
 
+def get_veeduria(veeduria_id: int) -> VeeduriaData | None:
+    row = Veeduria.objects.prefetch_related("members").filter(pk=veeduria_id).first()
+    return veeduria_data(row) if row else None
+
+
+def veedurias_of(user_id: int) -> list[VeeduriaData]:
+    """The veedurías of this locality the person belongs to."""
+    rows = Veeduria.objects.filter(members__user_id=user_id).prefetch_related("members")
+    return [veeduria_data(row) for row in rows]
+
+
 def veeduria_data(row: Veeduria) -> VeeduriaData:
     return VeeduriaData(
         veeduria_id=row.pk,

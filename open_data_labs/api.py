@@ -79,6 +79,7 @@ from .reshaping import (
     suggest_turn,
     turn_table,
 )
+from .shared_results import NotASharedResult, shared_result
 from .snapshots import (
     DatasetNotFound,
     create_dataset,
@@ -113,6 +114,7 @@ __all__ = [
     "LabProperty",
     "LabRefused",
     "Measure",
+    "NotASharedResult",
     "Origin",
     "PortalError",
     "QueryColumn",
@@ -148,6 +150,7 @@ __all__ = [
     "preview_turn",
     "retype_column",
     "run_query",
+    "shared_result",
     "snapshot_path",
     "submit_lab",
     "suggest_turn",

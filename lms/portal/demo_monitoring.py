@@ -1,6 +1,7 @@
 """Demo citizen monitoring for `make run`: a veeduría in Kennedy and one in Bosa,
 each watching a demo project; in Kennedy a published report with a photo (its
-gap with the official figure flagged) and one waiting for review.
+gap with the official figure flagged), one waiting for review, and an older
+published one the alcaldía never answered (overdue, escalated with a letter).
 
 Runs after ``demo_projects`` (the projects must exist) and after the demo
 people of ``load_demo`` (the Kennedy facilitator reviews). Idempotent: a
@@ -110,10 +111,13 @@ def _kennedy_reports(code: str, member_id: int) -> list[str]:
         photos=[("obra.jpg", _demo_photo())],
     )
     reviewer = accounts_api.find_people_by_email([REVIEWER_EMAIL]).get(REVIEWER_EMAIL)
-    lines = [f"reporte ciudadano en kennedy sobre {code}"]
+    lines = []
+    if reviewer is not None:
+        lines.append(_overdue_report(code, member_id, answers, reviewer))
+    lines.append(f"reporte ciudadano en kennedy sobre {code}")
     if reviewer is not None:
         monitoring_api.publish_report(published.report_uuid, reviewer_id=reviewer)
-        lines[0] += " (publicado)"
+        lines[-1] += " (publicado)"
     monitoring_api.submit_report(
         code,
         author_id=member_id,
@@ -125,6 +129,24 @@ def _kennedy_reports(code: str, member_id: int) -> list[str]:
     )
     lines.append(f"reporte ciudadano en kennedy sobre {code} (por revisar)")
     return lines
+
+
+def _overdue_report(code: str, member_id: int, answers: dict, reviewer: int) -> str:
+    """A report published 40 days ago that the alcaldía never answered: past
+    its 15 business days, so the escalation writes its letter."""
+    report, _created = monitoring_api.submit_report(
+        code,
+        author_id=member_id,
+        idempotency_key=monitoring_api.new_idempotency_key(),
+        observed_progress="30",
+        checklist=answers,
+        verdict=monitoring_api.Verdict.PARTIALLY_MET,
+        observations="Cerramiento listo; no hay avisos de la obra ni del contratista.",
+    )
+    monitoring_api.publish_report(report.report_uuid, reviewer_id=reviewer)
+    monitoring_api.backdate_report_for_demo(report.report_uuid, days=40)
+    monitoring_api.escalate_overdue()
+    return f"reporte ciudadano en kennedy sobre {code} (sin respuesta, escalado)"
 
 
 def _demo_photo() -> bytes:

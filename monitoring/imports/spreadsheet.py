@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .. import public_cache
 from ..data import ImportPreview, ImportResult, RowError
 from ..models import InvestmentProject
 from ..projects import (
@@ -115,6 +116,8 @@ def import_file(content: bytes, *, filename: str) -> ImportResult:
             InvestmentProject.objects.bulk_create(
                 [InvestmentProject(**fields) for fields in analysis.valid]
             )
+            # bulk_create sends no signals: the public pages must learn of it.
+            public_cache.bump_after_commit()
     except IntegrityError:
         return ImportResult(
             created=0,

@@ -552,6 +552,12 @@ OUTSIDE_THE_MATRIX = {
     "monitoring:report",
     "monitoring:photo",
     "monitoring:letter",
+    # A returned report, corrected by its author only (tests/monitoring/test_corrections.py).
+    "monitoring:report_correct",
+    # A veeduría's founding record: its members, and the staff who register
+    # veedurías or review reports, one locality only
+    # (tests/monitoring/test_founding_record.py walks each role).
+    "monitoring:founding_record",
     # Open data of a locality, no sign-in: downloads and the read-only REST API;
     # published reports only, one locality only, 404 at the campus
     # (tests/monitoring/test_open_data.py, test_rest_fuzz.py).
@@ -559,6 +565,8 @@ OUTSIDE_THE_MATRIX = {
     "monitoring:projects_json",
     "monitoring:reports_csv",
     "monitoring:reports_json",
+    "monitoring:ocds",
+    "monitoring:ocds_project",
     "monitoring_api:list_projects",
     "monitoring_api:project",
     "monitoring_api:list_reports",

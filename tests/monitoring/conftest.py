@@ -7,6 +7,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -15,6 +16,15 @@ from lms.locality_roles import api as roles_api
 from monitoring import api
 from participation import api as participation_api
 from tenants import api as tenants_api
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Each test's database starts over, so must the public pages' kept copies
+    (the cache outlives the rolled-back rows and their version numbers)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def kennedy_project(code: str = "KEN-2025-001", **fields) -> api.ProjectData:

@@ -46,12 +46,15 @@ def test_demo_monitoring_loads_veedurias_and_a_published_report_once(
 
     lines = demo_monitoring.load_demo_monitoring()
 
-    assert len(lines) == 4 and "(publicado)" in lines[1]
+    assert len(lines) == 5 and "(publicado)" in lines[2]
+    assert "(sin respuesta, escalado)" in lines[1]
     assert demo_monitoring.load_demo_monitoring() == []  # idempotent
     with tenants_api.in_locality(town_a):
-        published = api.published_reports("KEN-PP24-02")
-        assert len(published) == 1 and len(published[0].photos) == 1
+        latest, overdue = api.published_reports("KEN-PP24-02")
+        assert len(latest.photos) == 1
         assert api.compare_progress("KEN-PP24-02").is_gap
+        assert overdue.answer.is_overdue and overdue.answer.escalated_at
+        assert "Personería" in api.escalation_letter(overdue.report_uuid)
         assert len(api.reports_to_review()) == 1
     with tenants_api.in_locality(town_b):
         assert [a.project_code for a in api.open_assignments()] == ["BOS-PP24-04"]

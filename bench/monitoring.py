@@ -1,0 +1,313 @@
+"""Benchmark: citizen monitoring's public pages with 500 projects and 5,000 reports.
+
+Run: .venv/bin/python bench/monitoring.py [--projects 500] [--reports 5000]
+     [--visitors 50] [--seconds 30] [--port 8187]
+
+Creates its own throw-away database (``bench_lms_monitoring``), one locality
+with --projects projects (spread over the five lines, the locality's UPZs and
+barrios, with official figures and a timeline) and --reports citizen reports
+(90 % published, each with its answer request; the rest waiting for review),
+seeded with bulk inserts. Then gunicorn (as deployed) serves, and --visitors
+anonymous visitors (threads, one HTTP session each, no think time) read for
+--seconds, in turn: the public list, a random project page, the open-data
+projects CSV and JSON, the reports CSV and JSON, and the OCDS release package.
+Prints, per page: the first (cold) response time, p50, p95 and max under load,
+the body size, and the requests per second overall. Target: p95 under 300 ms.
+The shared cache is Redis (``REDIS_CACHE_URL``, db 12 unless set), flushed at
+the start, as in production. The database is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+os.environ.setdefault("LMS_TEST_DB_NAME", "bench_lms_monitoring")
+os.environ.setdefault("REDIS_CACHE_URL", "redis://127.0.0.1:6379/12")
+TARGET_P95_MS = 300.0
+SCHEMA, SLUG, HOST = "bench_kennedy", "kennedy", "kennedy.test"
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def seed(n_projects: int, n_reports: int) -> list[str]:
+    """Projects and reports of one locality (bulk inserts); returns the codes."""
+    from django.utils import timezone
+
+    from monitoring import api
+    from monitoring.models import (
+        AnswerRequest,
+        CitizenReport,
+        InvestmentProject,
+        Veeduria,
+    )
+    from monitoring.projects import locality_places
+
+    rng = random.Random(13)  # noqa: S311 - benchmark data, not secrets
+    places = locality_places()
+    barrios = [b for b in places.barrios.values() if b.upz_code in places.upz]
+    lines = list(api.InvestmentLine)
+    statuses = list(api.ProjectStatus)
+    projects = []
+    for n in range(n_projects):
+        barrio = barrios[n % len(barrios)]
+        projects.append(
+            InvestmentProject(
+                code=f"KEN-{2024 + n % 3}-{n:04d}",
+                name=f"Proyecto de inversión local número {n}",
+                line=lines[n % len(lines)].value,
+                spending_concept="Dotación y obras de la comunidad",
+                budget=Decimal(rng.randrange(50, 2000) * 1_000_000),
+                upz_code=barrio.upz_code,
+                barrio_code=barrio.code,
+                starts_on=date(2025, 1, 1) + timedelta(days=n % 300),
+                ends_on=date(2026, 12, 1),
+                status=statuses[n % len(statuses)].value,
+                progress=Decimal(rng.randrange(0, 100)),
+                progress_as_of=date(2026, 10, 31),
+                secop_contract_id=f"CO1.PCCNTR.{5_000_000 + n}",
+                secop_url=f"https://community.secop.gov.co/Public/Tendering/{n}",
+                official_timeline=[
+                    {
+                        "date": "2025-03-01",
+                        "title": "Acta de inicio",
+                        "description": "",
+                    },
+                    {"date": "2025-09-15", "title": "Obra gris", "description": ""},
+                ],
+            )
+        )
+    InvestmentProject.objects.bulk_create(projects, batch_size=1000)
+    ids = list(InvestmentProject.objects.order_by("pk").values_list("pk", "code"))
+    veeduria = Veeduria.objects.create(
+        name="Veeduría de prueba",
+        purpose="Vigilar",
+        territorial_level="Local",
+        duration="Un año",
+        residence="Kennedy",
+        founded_on=date(2026, 1, 1),
+        registered_with="personeria",
+        registration_number="1",
+        registered_on=date(2026, 1, 2),
+    )
+    now = timezone.now()
+    checklist = {
+        key: "si" for key, _q in api.questions_for(api.InvestmentLine.INFRASTRUCTURE)
+    }
+    verdicts = [v.value for v in api.Verdict]
+    reports = []
+    for n in range(n_reports):
+        project_id = ids[n % len(ids)][0]
+        published = n % 10 != 0
+        reports.append(
+            CitizenReport(
+                project_id=project_id,
+                author_id=1_000 + n % 300,
+                veeduria=veeduria,
+                idempotency_key=uuid.uuid4(),
+                observed_progress=Decimal(rng.randrange(0, 100)),
+                checklist=checklist,
+                observations="Observaciones de la visita a la obra.",
+                public_observations="Observaciones de la visita a la obra."
+                if published
+                else "",
+                verdict=verdicts[n % 3],
+                status="publicado" if published else "enviado",
+                reviewer_id=999 if published else None,
+                reviewed_at=now - timedelta(days=n % 200) if published else None,
+            )
+        )
+    CitizenReport.objects.bulk_create(reports, batch_size=2000)
+    CitizenReport.objects.update(submitted_at=now - timedelta(days=1))
+    AnswerRequest.objects.bulk_create(
+        (
+            AnswerRequest(
+                report_id=pk,
+                requested_on=date(2026, 10, 1),
+                due_on=date(2026, 10, 23),
+            )
+            for pk in CitizenReport.objects.filter(status="publicado").values_list(
+                "pk", flat=True
+            )
+        ),
+        batch_size=2000,
+    )
+    return [code for _pk, code in ids]
+
+
+def in_process(codes: list[str]) -> None:
+    """Each page once in this process, uncached: time and number of queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.public_cache import bump
+
+    client = Client(HTTP_HOST=HOST)
+    for path in (
+        "/seguimiento/",
+        f"/seguimiento/proyectos/{codes[0]}/",
+        "/seguimiento/datos/proyectos.csv",
+        "/seguimiento/datos/reportes.json",
+        "/seguimiento/datos/ocds.json",
+    ):
+        with tenants_api_in(SCHEMA):
+            bump()
+        with CaptureQueriesContext(connection) as queries:
+            t = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - t) * 1000
+        hits = []
+        for _ in range(10):
+            with CaptureQueriesContext(connection) as kept_queries:
+                t = time.perf_counter()
+                client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+                hits.append((time.perf_counter() - t) * 1000)
+        print(
+            f"en proceso: {path} {response.status_code}: sin caché {elapsed:.0f} ms, "
+            f"{len(queries.captured_queries)} consultas; guardada (mediana de 10) "
+            f"{statistics.median(hits):.0f} ms, "
+            f"{len(kept_queries.captured_queries)} consultas"
+        )
+
+
+def tenants_api_in(schema: str):
+    from tenants import api as tenants_api
+
+    return tenants_api.in_locality(schema)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=500)
+    parser.add_argument("--reports", type=int, default=5000)
+    parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--port", type=int, default=8187)
+    args = parser.parse_args()
+    os.environ["LMS_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-monitoring-")
+
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.test.utils import setup_databases, teardown_databases
+
+    from bench.server import start_gunicorn
+    from tenants import api as tenants_api
+    from tenants.data import LocalitySpec
+
+    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    server = None
+    try:
+        started = time.perf_counter()
+        spec = LocalitySpec(schema_name=SCHEMA, name="Kennedy", slug=SLUG)
+        tenants_api.provision_locality(spec, domain=HOST)
+        with tenants_api.in_locality(SCHEMA):
+            codes = seed(args.projects, args.reports)
+        print(
+            f"Sembrado: {args.projects} proyectos y {args.reports} reportes en "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        cache.clear()
+        in_process(codes)
+        server = start_gunicorn(args.port)
+        base = f"http://127.0.0.1:{args.port}"
+        pages = {
+            "lista pública": lambda: "/seguimiento/",
+            "página de proyecto": lambda: (
+                f"/seguimiento/proyectos/{random.choice(codes)}/"  # noqa: S311
+            ),
+            "proyectos.csv": lambda: "/seguimiento/datos/proyectos.csv",
+            "proyectos.json": lambda: "/seguimiento/datos/proyectos.json",
+            "reportes.csv": lambda: "/seguimiento/datos/reportes.csv",
+            "reportes.json": lambda: "/seguimiento/datos/reportes.json",
+            "ocds.json": lambda: "/seguimiento/datos/ocds.json",
+        }
+        cold, sizes = {}, {}
+        with requests.Session() as session:
+            for name, path in pages.items():
+                t = time.perf_counter()
+                response = session.get(
+                    base + path(), headers={"Host": HOST}, timeout=60
+                )
+                cold[name] = (time.perf_counter() - t) * 1000
+                sizes[name] = len(response.content)
+                if response.status_code != 200:
+                    sys.exit(f"{name}: HTTP {response.status_code}")
+        times: dict[str, list[float]] = defaultdict(list)
+        failures = []
+        lock = threading.Lock()
+        deadline = time.perf_counter() + args.seconds
+        names = list(pages)
+
+        def visitor(n: int) -> None:
+            with requests.Session() as session:
+                k = n
+                while time.perf_counter() < deadline:
+                    name = names[k % len(names)]
+                    k += 1
+                    t = time.perf_counter()
+                    response = session.get(
+                        base + pages[name](), headers={"Host": HOST}, timeout=60
+                    )
+                    elapsed = (time.perf_counter() - t) * 1000
+                    with lock:
+                        if response.status_code == 200:
+                            times[name].append(elapsed)
+                        else:
+                            failures.append((name, response.status_code))
+
+        load_started = time.perf_counter()
+        with ThreadPoolExecutor(args.visitors) as pool:
+            list(pool.map(visitor, range(args.visitors)))
+        load_seconds = time.perf_counter() - load_started
+        total = sum(len(v) for v in times.values())
+        print(
+            f"{args.visitors} visitantes durante {args.seconds} s: {total} respuestas, "
+            f"{total / load_seconds:.0f} por segundo, {len(failures)} fallidas"
+        )
+        print(
+            f"{'página':<20} {'fría':>8} {'p50':>8} {'p95':>8} {'máx':>8} {'tamaño':>10}"
+        )
+        worst = 0.0
+        for name in names:
+            values = times[name]
+            worst = max(worst, p95(values))
+            print(
+                f"{name:<20} {cold[name]:>6.0f}ms {statistics.median(values):>6.0f}ms "
+                f"{p95(values):>6.0f}ms {max(values):>6.0f}ms {sizes[name] / 1024:>8.0f}kB"
+            )
+        verdict = "cumple" if worst < TARGET_P95_MS else "NO cumple"
+        print(f"Peor p95: {worst:.0f} ms ({verdict} la meta de {TARGET_P95_MS:.0f} ms)")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        from django.db import connection
+
+        connection.set_schema_to_public()
+        teardown_databases(config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
