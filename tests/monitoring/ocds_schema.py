@@ -2,31 +2,25 @@
 
 No PyPI package installs the published schema as package data (ocdskit and
 libcoveocds fetch it from the standard's website at run time, which this
-machine cannot reach). ocdskit's source distribution, on PyPI, ships the
-published schema files unchanged among its test fixtures: the 1.1.5
-release-package schema and the 1.1.2 release schema (the core, no
-extensions). They are fetched once with pip (the ordinary client), checked
-against pinned SHA-256 sums and kept in ``.data/ocds``. The package schema's
-``$ref`` to the 1.1.5 release schema is served the 1.1.2 one (same major and
-minor version, OCDS 1.1); the validation is the maintained ``jsonschema``.
+machine cannot reach). The published files are vendored unchanged in
+``schemas/`` (their origin and sums in its README) and checked against pinned
+SHA-256 sums: the 1.1.5 release-package schema and the 1.1.2 release schema
+(the core, no extensions). The package schema's ``$ref`` to the 1.1.5 release
+schema is served the 1.1.2 one (same major and minor version, OCDS 1.1); the
+validation is the maintained ``jsonschema``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-OCDSKIT = "ocdskit==1.7.0"
+SCHEMAS = Path(__file__).parent / "schemas"
 FILES = {
     "release-package-schema.json": (
         "44a9d8d66001af8e44112b45f5cc7923ee2f40f4790e816f90af1782c5885ee5"
@@ -50,50 +44,9 @@ def release_package_validator() -> Draft4Validator:
 
 
 def _load(name: str) -> dict:
-    kept = Path(settings.DATA_DIR) / "ocds" / name
-    if not kept.exists() or _sha256(kept.read_bytes()) != FILES[name]:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        for fetched, content in _from_pypi().items():
-            (kept.parent / fetched).write_bytes(content)
-    return json.loads(kept.read_text(encoding="utf-8"))
-
-
-def _from_pypi() -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory() as folder:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                OCDSKIT,
-                "-d",
-                folder,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"No se pudo descargar {OCDSKIT} de PyPI para leer el esquema OCDS:\n"
-                f"{done.stderr}"
-            )
-        (archive,) = Path(folder).glob("ocdskit-*.tar.gz")
-        found = {}
-        with tarfile.open(archive) as tar:
-            for name, sha256 in FILES.items():
-                member = tar.extractfile(f"ocdskit-1.7.0/tests/fixtures/{name}")
-                assert member is not None, name
-                content = member.read()
-                if _sha256(content) != sha256:
-                    raise RuntimeError(f"{name} de {OCDSKIT} no es el esperado.")
-                found[name] = content
-    return found
+    content = (SCHEMAS / name).read_bytes()
+    assert _sha256(content) == FILES[name], f"{name} no es el archivo publicado."
+    return json.loads(content.decode("utf-8"))
 
 
 def _sha256(content: bytes) -> str:
