@@ -15,6 +15,7 @@ statement id is stored once; a course is completed once per learner.
 from __future__ import annotations
 
 from . import (
+    attendance,
     cohorts,
     completion,
     email,
@@ -32,6 +33,7 @@ from . import (
     rules,
     statements,
 )
+from .attendance import *  # noqa: F403
 from .cohorts import *  # noqa: F403
 from .completion import *  # noqa: F403
 from .email import *  # noqa: F403
@@ -59,7 +61,8 @@ __all__ += email.__all__  # a notice by email; unsubscribing
 __all__ += facilitators.__all__  # who may open a cohort here; opening it
 __all__ += quizzes.__all__  # native quizzes
 __all__ += statements.__all__  # xAPI statements and activity states
-__all__ += cohorts.__all__  # cohorts, in-person sessions, attendance (QR, CSV)
+__all__ += cohorts.__all__  # cohorts and their in-person sessions
+__all__ += attendance.__all__  # attendance: roster, QR check-in, CSV
 __all__ += progress.__all__  # lesson views and course progress
 __all__ += completion.__all__  # the completion rule, evaluated and recorded once
 __all__ += enrollment.__all__  # enrollment, withdrawal, waiting lists

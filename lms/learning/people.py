@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from lms.accounts import api as accounts_api
 from lms.accounts.data import PersonData
 
-from .cohorts import list_cohort_roster, list_session_attendance
+from .attendance import list_session_attendance
+from .cohorts import list_cohort_roster
 from .data import RosterEntry
 from .models import Attendance as _Attendance
 from .models import Enrollment as _Enrollment
