@@ -19,35 +19,20 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from courses import api as courses_api
-from h5p import api as h5p_api
-from lms.celery import app as celery_app
 from lms.learning import api as learning_api
-from lms.locality_roles import api as roles_api
 from tenants import api as tenants_api
-from tenants.data import LocalitySpec
-from tests.browser import chromium, live_server, needs_chromium
+from tests.browser import chromium, needs_chromium
 
 from .checks import Ledger, WatchedPage
+from .setting import NEIGHBOURS, PASSWORD, SCREENSHOTS, SPEC, TRUE_FALSE, TYPED
 
-SPEC = LocalitySpec(schema_name="test_journey", name="Engativá", slug="engativa")
-HOST = "engativa-viaje.localhost"
-PASSWORD = "clave-segura-1"
-SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
-TRUE_FALSE = (
-    Path(django_settings.BASE_DIR).parent
-    / "shared/fixtures/h5p/valid/H5P.TrueFalse.h5p"
-)
 VIEWPORTS = {
     "phone": {"width": 360, "height": 740},
     "desktop": {"width": 1280, "height": 800},
@@ -69,118 +54,6 @@ pytestmark = [
         not TRUE_FALSE.exists(), reason="Faltan los paquetes H5P de ../shared."
     ),
 ]
-
-QUIZ = {
-    "key": "viaje-repaso",
-    "title": "Repaso del recorrido",
-    "pass_percent": 60,
-    "max_attempts": 3,
-    "questions": [
-        {
-            "type": "single",
-            "value": {
-                "text": "¿Qué parte de los Fondos de Desarrollo Local decide la ciudadanía?",
-                "options": [
-                    {"text": "La mitad", "is_correct": True},
-                    {"text": "Una décima parte", "is_correct": False},
-                ],
-                "feedback": "La ciudadanía decide el 50 %.",
-            },
-        },
-    ],
-}
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    """A locality with a facilitator, a manager and a course that needs one
-    in-person session, a quiz at 60 % and an H5P activity; served live."""
-    from django.contrib.auth import get_user_model
-
-    people = get_user_model().objects
-    eager = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    with django_db_blocker.unblock():
-        tenants_api.provision_locality(SPEC, domain=HOST)
-        with tenants_api.in_public_schema():
-            facilitator = people.create_user(
-                username="facilitadora-viaje", email="facilitadora-viaje@example.org",
-                password=PASSWORD, first_name="Gloria", last_name="Patiño",
-            )  # fmt: skip
-            manager = people.create_user(
-                username="gestor-viaje", email="gestor-viaje@example.org",
-                password=PASSWORD, first_name="Hernán", last_name="Ossa",
-            )  # fmt: skip
-        with tenants_api.in_locality(SPEC.schema_name):
-            roles_api.grant_role(facilitator.pk, roles_api.Role.FACILITATOR)
-            roles_api.grant_role(manager.pk, roles_api.Role.LOCALITY_MANAGER)
-            activity = h5p_api.upload_package(
-                TRUE_FALSE.read_bytes(), name=TRUE_FALSE.name, may_add_libraries=True
-            )
-            courses_api.create_course(
-                "Presupuestos participativos en el barrio",
-                key="viaje-pp",
-                summary="Cómo se decide y se vigila la inversión local.",
-                completion_min_score=60,
-                completion_min_attendance=1,
-            )
-            courses_api.add_module(
-                "viaje-pp", "El dinero de la localidad", key="viaje-m1"
-            )
-            courses_api.add_lesson(
-                "viaje-m1",
-                "Qué es el 50 % de los fondos",
-                key="viaje-texto",
-                body=[
-                    ("text", "<p>La ciudadanía decide la mitad del fondo local.</p>")
-                ],
-            )
-            courses_api.add_lesson(
-                "viaje-m1",
-                "Actividad: verdadero o falso",
-                key="viaje-h5p",
-                body=[("h5p", h5p_api.content_id(activity.key))],
-            )
-            courses_api.add_lesson(
-                "viaje-m1", "Repaso", key="viaje-quiz", body=[("quiz", QUIZ)]
-            )
-        connection.set_schema_to_public()
-        try:
-            with live_server() as port:
-                yield {
-                    "url": f"http://{HOST}:{port}",
-                    "facilitator": facilitator,
-                    "manager": manager,
-                    "blocker": django_db_blocker,
-                }
-        finally:
-            celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = (
-                eager
-            )
-            _clean_up(people, ("facilitadora-viaje", "gestor-viaje", "ciudadana-viaje"))
-
-
-def _clean_up(people, username_prefixes) -> None:
-    from participation.citywide.models import CertifiedCourse
-    from reporting.models import LearnerCourse, LearnerDay, PersonProfile, PersonSummary
-    from tenants.models import Locality
-
-    connection.set_schema_to_public()
-    user_ids = list(
-        people.filter(
-            email__regex=r"^(" + "|".join(username_prefixes) + ")"
-        ).values_list("pk", flat=True)
-    )
-    for model in (LearnerCourse, LearnerDay, PersonSummary, PersonProfile):
-        model.objects.filter(user_id__in=user_ids).delete()
-    CertifiedCourse.objects.filter(schema_name=SPEC.schema_name).delete()
-    with tenants_api.in_locality(SPEC.schema_name):  # their rows there go too
-        people.filter(pk__in=user_ids).delete()
-    connection.set_schema_to_public()
-    for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
-        locality.delete(force_drop=True)
-    for root in (django_settings.MEDIA_ROOT, django_settings.PRIVATE_MEDIA_ROOT):
-        shutil.rmtree(Path(root) / SPEC.schema_name, ignore_errors=True)
 
 
 def _shot(watched: WatchedPage, size: str, name: str) -> None:
@@ -236,6 +109,25 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         page.click("main form [type=submit]")
         page.wait_for_load_state()
         assert "Sesión programada." in page.content()
+        # She adds a neighbour by name, typed without accents.
+        first, last = NEIGHBOURS[size]
+        neighbour = f"{first} {last}"
+        page.locator("section", has_text=group).get_by_role(
+            "link", name="Agregar personas"
+        ).click()
+        page.wait_for_load_state()
+        page.fill("#people-q", TYPED[size])
+        page.locator("#main").get_by_role("button", name="Buscar").click()
+        page.wait_for_load_state()
+        staff.start_counting()
+        page.locator("tr", has_text=neighbour).get_by_role("button").click()
+        page.wait_for_load_state()
+        members = page.locator(
+            "table", has=page.get_by_role("columnheader", name="Estado")
+        )
+        assert "En el grupo" in members.locator("tr", has_text=neighbour).inner_text()
+        staff.check("agregar-personas", max_bytes=ADMIN_BUDGET)
+        _shot(staff, size, "agregar-personas")
 
         # The citizen registers with consent on the locality's site.
         citizen = WatchedPage(browser, viewport, ledger, accept_downloads=True)
@@ -343,6 +235,13 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         )
         assert "Yolanda Mosquera Ríos" in staff.page.content()
         assert "(1 presente)" in staff.page.content()
+        # ...and ticks the neighbour she added, who came without a phone.
+        staff.page.get_by_label(neighbour).check()
+        staff.start_counting()
+        staff.page.get_by_role("button", name="Guardar asistencia").click()
+        staff.page.wait_for_load_state()
+        assert "1 asistencia nueva guardada." in staff.page.content()
+        assert "(2 presentes)" in staff.page.content()
         staff.check("asistencia", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
         _shot(staff, size, "asistencia")
 
