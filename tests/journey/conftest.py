@@ -16,6 +16,8 @@ from courses import api as courses_api
 from h5p import api as h5p_api
 from lms.celery import app as celery_app
 from lms.locality_roles import api as roles_api
+from lms.portal.demo_activities import ACTIVITIES as DEMO_ACTIVITIES
+from lms.portal.demo_activities import spanish_package
 from tenants import api as tenants_api
 from tests.browser import live_server
 
@@ -74,15 +76,19 @@ def site(django_db_setup, django_db_blocker):
         with tenants_api.in_locality(SPEC.schema_name):
             roles_api.grant_role(facilitator.pk, roles_api.Role.FACILITATOR)
             roles_api.grant_role(manager.pk, roles_api.Role.LOCALITY_MANAGER)
+            # The demo's Spanish true/false activity (make run's), on the
+            # shared package's libraries.
             activity = h5p_api.upload_package(
-                TRUE_FALSE.read_bytes(), name=TRUE_FALSE.name, may_add_libraries=True
+                spanish_package(TRUE_FALSE, DEMO_ACTIVITIES[0]),
+                name=TRUE_FALSE.name,
+                may_add_libraries=True,
             )
             courses_api.create_course(
                 "Presupuestos participativos en el barrio",
                 key="viaje-pp",
                 summary="Cómo se decide y se vigila la inversión local.",
                 completion_min_score=60,
-                completion_min_attendance=1,
+                completion_min_attendance=100,
             )
             courses_api.add_module(
                 "viaje-pp", "El dinero de la localidad", key="viaje-m1"

@@ -184,7 +184,9 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
             me.click("a[rel=next]")
         frame = _h5p_frame(me)
         frame.locator(".h5p-true-false-answer").first.click()
-        frame.locator(".h5p-question-check-answer").click()
+        check = frame.locator(".h5p-question-check-answer")
+        assert check.inner_text().strip() == "Comprobar"  # the player speaks Spanish
+        check.click()
         me.locator("[data-h5p-status]", has_text="guardado").wait_for()
         citizen.check("leccion-h5p", max_bytes=H5P_LESSON_BUDGET, allowed=BROWSER_NOISE)
         _shot(citizen, size, "leccion-h5p")
