@@ -28,7 +28,13 @@ def _wrapper(settings_dict, alias):
     settings_dict = copy.deepcopy(settings_dict)
     settings_dict.setdefault("TIME_ZONE", None)
     settings_dict["CONN_MAX_AGE"] = 0
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        settings_dict, alias
+    )
+    # Registered under its alias: django.contrib.postgres looks every new
+    # connection up by alias to register its types (hstore) when it connects.
+    connections[alias] = wrapper
+    return wrapper
 
 
 @pytest.fixture

@@ -147,6 +147,10 @@ def test_a_request_sets_search_path_once(town_a, client_a, path):
     set_calls = [
         q["sql"] for q in queries if q["sql"].upper().startswith("SET SEARCH_PATH")
     ]
-    # Exactly one: the page reads the locality's tables, so the path must be set,
-    # and the host lookup (remembered) must not add a SET to public before it.
-    assert set_calls == ['SET search_path = "test_kennedy","public"'], set_calls
+    # The host lookup (remembered) must never add a SET to public. A page that
+    # reads the locality's tables sets its path exactly once; the home page of
+    # an anonymous visitor may come whole from the cache and read nothing.
+    expected = ['SET search_path = "test_kennedy","public"']
+    if path == "/" and not queries.captured_queries:
+        expected = []
+    assert set_calls == expected, set_calls
