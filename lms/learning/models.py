@@ -158,7 +158,8 @@ class Enrollment(models.Model):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Inscrita")
+        # Labels describe the enrollment («inscripción»), never the person.
+        ACTIVE = "active", _("Activa")
         WAITING = "waiting", _("En lista de espera")
         WITHDRAWN = "withdrawn", _("Retirada")
 

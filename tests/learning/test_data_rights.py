@@ -155,7 +155,7 @@ def test_download_lists_every_learning_record_readably_from_every_locality(
         {
             "curso": "Control social",
             "grupo": "Grupo de la tarde",
-            "estado": "Inscrita",
+            "estado": "Activa",
             "se inscribió el": kennedy["Inscripciones"][1]["se inscribió el"],
             "con cupo desde": kennedy["Inscripciones"][1]["se inscribió el"],
             "se retiró el": "",
