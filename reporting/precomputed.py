@@ -1,7 +1,7 @@
-"""Reading the precomputed counts (``Tally``, kept by ``tallies``) for a dashboard
-without filters: two queries over a few hundred rows, whatever the number of
-people. A dashboard with filters is counted from the people's rows instead
-(``figures``), since a count for every combination of filters is not kept.
+"""Reading the precomputed counts for a dashboard: without filters from
+``Tally`` (kept by ``tallies``; two queries), with filters from ``FacetTally``
+(kept by ``facet_tallies``; one query). A few hundred rows either way, whatever
+the number of people.
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 
 from . import age_bands
 from .breakdowns import answer_label, assemble, no_data_label
-from .data import Breakdown
+from .data import Breakdown, Filters
+from .models import FacetTally as _FacetTally
 from .models import Tally as _Tally
 
-__all__ = ["Tallied", "read_tallies"]
+__all__ = ["Tallied", "read_facets", "read_tallies"]
 
-_T = _Tally._meta.db_table  # our own model's table, never input
+# Our own models' tables, never input.
+_T = _Tally._meta.db_table
+_F = _FacetTally._meta.db_table
 _ANSWERED = ("gender", "ethnic", "disability", "victim", "lgbtiq", "rural")
 _YES_NO = ("disability", "victim", "lgbtiq", "rural")
 
@@ -85,5 +88,61 @@ def read_tallies(scope: str, today: date) -> Tallied:
             {"scope": scope, **params},
         )
         raw["age"] = [(label, *map(int, sums)) for label, *sums in cursor.fetchall()]
+    result.breakdowns = assemble(raw, today)
+    return result
+
+
+def _age_label(key: str) -> str:
+    if not key:
+        return no_data_label()
+    if key == age_bands.UNDER_MIN_KEY:
+        return age_bands.under_min_label()
+    return next((band.label for band in age_bands.BANDS if band.key == key), key)
+
+
+def read_facets(scope: str, filters: Filters, today: date) -> Tallied:
+    """The counts of ``scope`` under ``filters`` (at least one chosen), with
+    ages counted on ``today`` (see ``facet_tallies.count_ages_on``)."""
+    result = Tallied()
+    raw: dict[str, list[tuple[str, int, int, int]]] = {}
+    has_rows = False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT scope, dimension, category, enrolled, completed, certified"  # noqa: S608
+            f" FROM {_F} WHERE course_key = %(course)s AND gender = %(gender)s"
+            " AND age_group = %(age)s AND people <> 0 AND (scope = %(scope)s"
+            " OR (%(city)s AND dimension = 'all'))",
+            {
+                "course": filters.course_key,
+                "gender": filters.gender,
+                "age": filters.age_group,
+                "scope": scope,
+                "city": scope == "",
+            },
+        )
+        rows = cursor.fetchall()
+    for where, dimension, category, *counts in rows:
+        measures: Measures = tuple(counts)  # type: ignore[assignment]
+        if where != scope:
+            result.localities[where] = measures
+        elif dimension == "all":
+            result.totals = measures
+            has_rows = True
+            if scope:
+                result.localities[scope] = measures
+        elif dimension == "course":
+            result.courses[category] = measures
+        elif dimension == "week_enrolled":
+            result.new_enrolled[date.fromisoformat(category)] = counts[0]
+        elif dimension == "week_completed":
+            result.new_completed[date.fromisoformat(category)] = counts[1]
+        elif dimension == "age":
+            raw.setdefault("age", []).append((_age_label(category), *measures))
+        elif dimension in _ANSWERED:
+            raw.setdefault(dimension, []).append(
+                (_category(dimension, category), *measures)
+            )
+    if filters.course_key and has_rows:  # the chosen course's own row
+        result.courses = {filters.course_key: result.totals}
     result.breakdowns = assemble(raw, today)
     return result
