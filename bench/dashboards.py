@@ -298,7 +298,9 @@ def main() -> None:
             profile_cold_page(manager)
             profile_cold_page(manager, FILTERED_PATHS[0])
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a live database: statistics, and the
+            # visibility map that lets index-only scans skip the table.
+            cursor.execute("VACUUM ANALYZE")
         times = []
         for _ in range(3):
             result = api.recount()

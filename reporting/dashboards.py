@@ -98,9 +98,10 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         days = days.filter(user_id__in=people)
     if filters.course_key:
         days = days.filter(user_id__in=courses.values("user_id"))
+    ages_kept = count_ages_on(today)
     if filters.is_empty():
-        tallied = read_tallies(schema, today)
-    elif count_ages_on(today):
+        tallied = read_tallies(schema, today, ages_kept=ages_kept)
+    elif ages_kept:
         tallied = read_facets(schema, filters, today)
     else:  # ages not yet moved to ``today`` (or a past day): count the rows
         tallied = None

@@ -137,7 +137,8 @@ _FACETS = (
     f" ('week_enrolled', {_week('u.fe')}), ('week_completed', {_week('u.fc')}))"
     " d(dimension, category)"
     " WHERE x.gender IS NOT NULL AND x.age IS NOT NULL AND d.category IS NOT NULL"
-    " AND (x.course <> '' OR x.gender <> '' OR x.age <> '')"
+    # No filter at all is ``Tally``'s, but for the age groups on the kept day.
+    " AND (x.course <> '' OR x.gender <> '' OR x.age <> '' OR d.dimension = 'age')"
     " GROUP BY 1, 2, 3, 4, 5, 6"
     # The courses, when a gender or an age group (and no course) is chosen.
     f" UNION ALL SELECT u.scope, 'course', u.course, '', x.gender, x.age, {_COUNTS}"

@@ -122,7 +122,13 @@ class LearnerDay(models.Model):
                 name="reporting_unique_learner_day",
             )
         ]
-        indexes = [models.Index(fields=["day", "schema_name"])]
+        # The activity of the last days is counted from the index alone.
+        indexes = [
+            models.Index(fields=["day", "schema_name"]),
+            models.Index(
+                fields=["day", "schema_name", "user_id"], name="reporting_day_people"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.schema_name} · {self.user_id} · {self.day}"
@@ -282,6 +288,12 @@ class Tally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["scope", "dimension", "category"], name="reporting_unique_tally"
+            )
+        ]
+        # The city's build reads every locality's totals (dimension first).
+        indexes = [
+            models.Index(
+                fields=["dimension", "scope"], name="reporting_tally_dimension"
             )
         ]
 

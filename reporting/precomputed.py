@@ -1,7 +1,7 @@
 """Reading the precomputed counts for a dashboard: without filters from
-``Tally`` (kept by ``tallies``; two queries), with filters from ``FacetTally``
-(kept by ``facet_tallies``; one query). A few hundred rows either way, whatever
-the number of people.
+``Tally`` (kept by ``tallies``) and the unfiltered age groups, with filters from
+``FacetTally`` (kept by ``facet_tallies``). Two queries over a few hundred rows
+either way, whatever the number of people.
 """
 
 from __future__ import annotations
@@ -49,16 +49,27 @@ def _category(dimension: str, category: str) -> str:
     return answer_label(dimension, category)
 
 
-def read_tallies(scope: str, today: date) -> Tallied:
-    """The counts of ``scope`` ('' for the city, with every locality's totals)."""
+_DIMENSIONS = ["all", "course", "week_enrolled", "week_completed", *_ANSWERED]
+
+
+def read_tallies(scope: str, today: date, *, ages_kept: bool = False) -> Tallied:
+    """The counts of ``scope`` ('' for the city, with every locality's totals).
+
+    ``ages_kept``: the filtered counts count ages on ``today``
+    (``facet_tallies.count_ages_on``), so the age groups are read from their few
+    rows instead of summing every date of birth.
+    """
     result = Tallied()
     raw: dict[str, list[tuple[str, int, int, int]]] = {}
     with connection.cursor() as cursor:
+        # Index-friendly: the scope's own dimensions by (scope, dimension), the
+        # localities' totals by (dimension, scope); never the dates of birth.
         cursor.execute(
             "SELECT scope, dimension, category, enrolled, completed, certified"  # noqa: S608
             f" FROM {_T} WHERE people <> 0 AND ((scope = %(scope)s"
-            " AND dimension <> 'birth') OR (%(city)s AND dimension = 'all'))",
-            {"scope": scope, "city": scope == ""},
+            " AND dimension = ANY(%(dimensions)s))"
+            " OR (%(city)s AND dimension = 'all' AND scope <> ''))",
+            {"scope": scope, "city": scope == "", "dimensions": _DIMENSIONS},
         )
         for where, dimension, category, *counts in cursor.fetchall():
             measures: Measures = tuple(counts)  # type: ignore[assignment]
@@ -78,18 +89,37 @@ def read_tallies(scope: str, today: date) -> Tallied:
                 raw.setdefault(dimension, []).append(
                     (_category(dimension, category), *measures)
                 )
-        band, params = age_bands.category_sql(
-            "NULLIF(category, '')::date", today, no_data=no_data_label()
+        raw["age"] = (
+            _ages_kept(cursor, scope) if ages_kept else _ages(cursor, scope, today)
         )
-        cursor.execute(
-            f"SELECT {band}, sum(enrolled), sum(completed), sum(certified)"  # noqa: S608
-            f" FROM {_T} WHERE scope = %(scope)s AND dimension = 'birth'"
-            " AND people <> 0 GROUP BY 1",
-            {"scope": scope, **params},
-        )
-        raw["age"] = [(label, *map(int, sums)) for label, *sums in cursor.fetchall()]
     result.breakdowns = assemble(raw, today)
     return result
+
+
+def _ages(cursor, scope: str, today: date) -> list[tuple[str, int, int, int]]:
+    """The age groups on ``today`` summed from the counts per date of birth."""
+    band, params = age_bands.category_sql(
+        "NULLIF(category, '')::date", today, no_data=no_data_label()
+    )
+    cursor.execute(
+        f"SELECT {band}, sum(enrolled), sum(completed), sum(certified)"  # noqa: S608
+        f" FROM {_T} WHERE scope = %(scope)s AND dimension = 'birth'"
+        " AND people <> 0 GROUP BY 1",
+        {"scope": scope, **params},
+    )
+    return [(label, *map(int, sums)) for label, *sums in cursor.fetchall()]
+
+
+def _ages_kept(cursor, scope: str) -> list[tuple[str, int, int, int]]:
+    """The age groups counted on the kept day (the unfiltered ``age`` rows
+    among the filtered counts)."""
+    cursor.execute(
+        "SELECT category, enrolled, completed, certified"  # noqa: S608
+        f" FROM {_F} WHERE course_key = '' AND gender = '' AND age_group = ''"
+        " AND scope = %(scope)s AND dimension = 'age' AND people <> 0",
+        {"scope": scope},
+    )
+    return [(_age_label(key), *counts) for key, *counts in cursor.fetchall()]
 
 
 def _age_label(key: str) -> str:
