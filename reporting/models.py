@@ -316,3 +316,10 @@ class FunnelBreakdown(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name} · {self.dimension} · {self.category}"
+
+
+# Citizen monitoring's figures (workshops' barrios, the monitoring funnel).
+from .monitoring_models import (  # noqa: E402, F401
+    LocalityBarrioCoverage,
+    LocalityMonitoringFunnel,
+)

@@ -24,6 +24,7 @@ from .data import RecountResult
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
+from .monitoring_panels import recount_monitoring
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
 from .tallies import rebuild_tallies
@@ -77,6 +78,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
         drift["tallies"] = rebuild_tallies()
         drift["roles"] = fix_role_flags(holders)
         store_course_titles(titles)  # names, not figures: no drift to report
+    drift |= recount_monitoring(schemas)  # workshops' barrios, monitoring funnel
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)
