@@ -36,6 +36,9 @@ _DEFAULTS: dict[str, object] = {
     "OPEN_DATA_QUERY_MAX_ROWS": 1_000,
     "OPEN_DATA_QUERY_CONCURRENCY": 4,
     "OPEN_DATA_QUERY_QUEUE_SECONDS": 5,
+    # Queries read a native DuckDB copy of the version (made once from its
+    # checked Parquet file) rather than the Parquet file itself (ADR 0037).
+    "OPEN_DATA_QUERY_NATIVE_COPY": True,
     # Worker processes that run learner queries (0: in the web process).
     "OPEN_DATA_QUERY_PROCESSES": 0,
     # Seconds a result is kept (versions never change, so it stays right); 0: off.
