@@ -28,7 +28,8 @@ exactly one statement, and it must be a query (``SELECT``, ``WITH``, ``FROM``,
 thread interrupts the query after the time limit; the result is read through a
 ``LIMIT`` one above the row cap, so a query of millions of rows never
 materialises them. At most ``OPEN_DATA_QUERY_CONCURRENCY`` queries run at once in
-a process; the others wait a little, then are told to retry. Every refusal is a
+a process; the others wait their turn (``query_slots``, first come, first
+served) a little, then are told to retry. Every refusal is a
 ``QueryRefused`` with a Spanish message and a ``QueryProblem``.
 """
 
@@ -47,6 +48,7 @@ from django.utils.translation import gettext as _
 from .data import TABLE_NAME, QueryColumn, QueryProblem
 from .engine import NATIVE_TABLE, literal, native_copy
 from .limits import float_limit, int_limit, limit
+from .query_slots import slots_for
 from .refusals import QueryRefused, check_statement, explain_error
 from .typing_rules import type_of_duckdb
 
@@ -64,17 +66,6 @@ class SandboxAnswer:
         self.elapsed_ms: float = elapsed_ms
 
 
-_slots_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
-
-
-def _slots_for(size: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        if size not in _slots:
-            _slots[size] = threading.BoundedSemaphore(size)
-        return _slots[size]
-
-
 def run_sandboxed(
     parquet: Path,
     sql: str,
@@ -85,7 +76,7 @@ def run_sandboxed(
     """Run one read-only query on ``parquet`` (seen as the table ``datos``)."""
     check_statement(sql)
     cap = max_rows if max_rows is not None else int_limit("OPEN_DATA_QUERY_MAX_ROWS")
-    slots = _slots_for(int_limit("OPEN_DATA_QUERY_CONCURRENCY"))
+    slots = slots_for(int_limit("OPEN_DATA_QUERY_CONCURRENCY"))
     if not slots.acquire(timeout=float_limit("OPEN_DATA_QUERY_QUEUE_SECONDS")):
         raise QueryRefused(
             _(
