@@ -90,3 +90,15 @@ def test_one_lesson_cannot_hold_the_same_lab_twice(turnout):
         courses_api.add_lesson(
             "de-m1", "Doble", key="doble", body=[("lab", raw), ("lab", raw)]
         )
+
+
+def test_the_lesson_editor_offers_the_versions(turnout, client_campus, make_person):
+    raw = api.prepare_lab_block(lab_value("participacion"))
+    courses_api.add_lesson("de-m1", "Laboratorio A", key="lab-a", body=[("lab", raw)])
+    client_campus.force_login(make_person(is_superuser=True, is_staff=True))
+    lesson = LessonPage.objects.get(key="lab-a")
+    page = client_campus.get(f"/admin/pages/{lesson.pk}/edit/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The block's definition carries the select; the lab's value its choice.
+    assert "participacion/v2" in text and "participacion/v1" in text
