@@ -78,10 +78,19 @@ from .open_data import (
     REPORT_COLUMNS,
     PhotoUrl,
     as_csv,
+    project_row,
     project_rows,
     published_report_rows,
 )
 from .photos import MAX_PHOTOS
+from .project_pages import (
+    ListFilters,
+    UpzMap,
+    locality_upz,
+    page_of_projects,
+    upz_map,
+)
+from .project_pages import clean_filters as clean_list_filters
 from .projects import (
     ProjectError,
     create_project,
@@ -150,6 +159,7 @@ __all__ = [
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
+    "ListFilters",
     "OutsideService",
     "PhotoUrl",
     "ProgressComparison",
@@ -164,6 +174,7 @@ __all__ = [
     "SourceConfigError",
     "SyncOutcome",
     "SyncStatus",
+    "UpzMap",
     "VeeduriaData",
     "Verdict",
     "answer_report",
@@ -172,6 +183,7 @@ __all__ = [
     "assignments_of",
     "backdate_report_for_demo",
     "business_days_after",
+    "clean_list_filters",
     "compare_progress",
     "comparison",
     "configure_decidim",
@@ -190,6 +202,7 @@ __all__ = [
     "list_projects",
     "list_sync_statuses",
     "list_veedurias",
+    "locality_upz",
     "may_answer",
     "may_assign",
     "may_correct_report",
@@ -200,10 +213,12 @@ __all__ = [
     "new_idempotency_key",
     "ocds_release_package",
     "open_assignments",
+    "page_of_projects",
     "pending_answers",
     "person_names",
     "photo_file",
     "preview_projects",
+    "project_row",
     "project_rows",
     "publish_report",
     "published_report_rows",
@@ -221,5 +236,6 @@ __all__ = [
     "selected_veedores",
     "serves_projects",
     "submit_report",
+    "upz_map",
     "veedurias_of",
 ]
