@@ -274,9 +274,16 @@ def main() -> None:
                     name = names[k % len(names)]
                     k += 1
                     t = time.perf_counter()
-                    response = session.get(
-                        base + pages[name](), headers={"Host": HOST}, timeout=60
-                    )
+                    try:
+                        response = session.get(
+                            base + pages[name](), headers={"Host": HOST}, timeout=60
+                        )
+                    except requests.RequestException as exc:
+                        # A refused or reset connection is a failure to count,
+                        # not the end of the run.
+                        with lock:
+                            failures.append((name, type(exc).__name__))
+                        continue
                     elapsed = (time.perf_counter() - t) * 1000
                     with lock:
                         if response.status_code == 200:
@@ -293,6 +300,8 @@ def main() -> None:
             f"{args.visitors} visitantes durante {args.seconds} s: {total} respuestas, "
             f"{total / load_seconds:.0f} por segundo, {len(failures)} fallidas"
         )
+        if failures:
+            print(f"Fallidas: {sorted(set(failures))[:10]}")
         print(
             f"{'página':<20} {'fría':>8} {'p50':>8} {'p95':>8} {'máx':>8} {'tamaño':>10}"
         )
