@@ -53,6 +53,9 @@ def read_evidence(urls: list[str]) -> list[dict[str, Any]]:
         entries.append(
             {
                 "url": url,
+                # Where anyone, signed in or not, runs the same query on the
+                # same version again (a shared SQL address is signed for it).
+                "rerun_url": labs_api.rerun_url(url),
                 "dataset_key": result.dataset_key,
                 "version": result.version,
                 "title": title,

@@ -182,6 +182,10 @@ def test_a_lab_result_is_attached_and_shown_on_the_public_report(
     assert "Contratos del FDL, versión 1" in public
     assert f'href="{lab_url.replace("&", "&amp;")}"' in public
     assert "<td>UPZ82</td>" in public and "<td>350</td>" in public
+    # Anyone can run the query again from the report: same version, same rows.
+    assert item["rerun_url"] and "Volver a correr esta consulta" in public
+    rerun = anonymous.get(item["rerun_url"].removeprefix("https://kennedy.test"))
+    assert rerun.status_code == 200 and "UPZ82" in rerun.text
 
 
 def test_an_address_of_another_locality_or_a_missing_version_is_refused(
