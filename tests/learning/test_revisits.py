@@ -22,6 +22,7 @@ from django.utils import timezone
 from lms.celery import app
 from lms.learning import api
 from lms.learning.models import ActiveDay, CourseRule, Enrollment, LessonProgress
+from lms.learning.progress import touch_lesson_view
 from tenants import api as tenants_api
 
 from ..workers import start_worker, stop_worker, wait_for, worker_env
@@ -80,6 +81,22 @@ def returning_learner(django_db_setup, django_db_blocker):
         ):
             apps.get_model(label).objects.filter(user_id=person.pk).delete()
         connection.set_schema_to_public()
+
+
+def test_the_task_records_nothing_for_a_lesson_or_learner_out_of_the_course(
+    course, make_person
+):
+    """(Runs first: its ``db`` fixture also has pytest-django set up the test
+    database for the worker test.)"""
+    learner = make_person()
+    api.record_lesson_view(learner.pk, course, "cl1")
+    later = timezone.now() + timedelta(minutes=10)
+    assert not touch_lesson_view(learner.pk, course, "retirada", viewed_at=later)
+    assert not touch_lesson_view(learner.pk, "sin-regla", "cl1", viewed_at=later)
+    Enrollment.objects.filter(user_id=learner.pk).delete()  # enrolling is the page's
+    assert not touch_lesson_view(learner.pk, course, "cl1", viewed_at=later)
+    row = LessonProgress.objects.get(user_id=learner.pk, lesson_key="cl1")
+    assert row.last_viewed_at < later
 
 
 @pytest.mark.worker
