@@ -242,6 +242,9 @@ def _with_celery(count: int, workers: int) -> None:
     """``count`` issuing tasks queued (as the completions' outbox sends them),
     then ``workers`` real Celery workers (one process each) drain the queue;
     the rate is measured over the certificates' own issue times."""
+    import django
+
+    django.setup()
     from django.db import connection
     from django.db.models import Max, Min
 
