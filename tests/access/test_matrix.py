@@ -255,6 +255,16 @@ SURFACES: dict[str, Surface] = {
         lambda c: "/admin/seguimiento/veedurias/",
         ("monitoring_admin_veedurias",),
     ),
+    # Collective-intelligence workshops: the sessions and barrios reached, and
+    # one session (the facilitator's own, in Kennedy) marked with its barrios.
+    "workshops": Surface(
+        "GET", lambda c: "/admin/seguimiento/talleres/", ("monitoring_admin_workshops",)
+    ),
+    "workshop_record": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/talleres/{c.session_id}/",
+        ("monitoring_admin_workshop",),
+    ),
 }
 
 K, C = frozenset("K"), frozenset("C")
@@ -284,6 +294,9 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_inspect": K,
         # The second person who checks citizen reports before they are public.
         "report_reviews": K,
+        # Marks the sessions of the groups they run as workshops, with barrios.
+        "workshops": K,
+        "workshop_record": K,
     },
     "locality_manager": {
         "admin_home": K,
@@ -321,6 +334,9 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "report_answers": K,
         "project_assignments": K,
         "veedurias": K,
+        # Records workshops on any session of the locality.
+        "workshops": K,
+        "workshop_record": K,
     },
     "locality_admin": {
         "admin_home": K,
@@ -397,6 +413,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_inspect": K,
         "project_history": K,
         "project_delete": K,
+        # Only Kennedy has the session (the list opens anywhere, empty).
+        "workshop_record": K,
     },
 }
 
