@@ -1,16 +1,28 @@
-"""Benchmark: certificates per second per core (signed credential + PDF with QR).
+"""Benchmark: certificates per second (signed credential + PDF with QR).
 
 Run: .venv/bin/python bench/certificates.py [--count 200] [--processes 2]
-     .venv/bin/python bench/certificates.py --with-db [--count 200]
+     .venv/bin/python bench/certificates.py --with-db [--count 2000] [--processes 2]
+     CELERY_BROKER_URL=redis://127.0.0.1:6379/N \
+       .venv/bin/python bench/certificates.py --celery-workers 2 [--count 50000]
 
-Each certificate is what the issuing task computes after its database insert: the
-Open Badges 3.0 credential, its eddsa-rdfc-2022 proof (RDFC-1.0 canonicalization
-of document and proof options + Ed25519) and the Spanish PDF with its QR code.
-The default run leaves out the database work (one insert, one update, one file
-write); ``--with-db`` times the whole ``api.issue_certificate`` on a throwaway
-database (created like the test suite's, dropped afterwards). Target: 50,000 certificates
-in under 45 minutes on this 2-core machine (18.5 per second in total).
-Without ``--with-db`` no database is touched (DATABASE_URL points nowhere).
+Each certificate is what the issuing task computes: the Open Badges 3.0
+credential, its eddsa-rdfc-2022 proof (RDFC-1.0 canonicalization of document
+and proof options + Ed25519) and the Spanish PDF with its QR code.
+
+- The default run leaves out the database (one insert, the status-list bit,
+  one update, one file write): no database is touched.
+- ``--with-db`` times the whole ``api.issue_certificate`` in ``--processes``
+  processes at once, on a throwaway database (created like the test suite's,
+  ``test_lms_bench_certificates``, dropped afterwards), one locality, one
+  person per certificate.
+- ``--celery-workers N`` queues ``--count`` issuing tasks and has N real
+  workers (one process each, ``--pool=solo``) drain them on that database,
+  Redis as the broker: the issue's target as stated, "50,000 issued with the
+  database in under 30 minutes with two workers on this machine". PDFs go to
+  the local private folder (production writes them to S3).
+
+Settings: ``lms.settings.test`` (no debug), the signing key of the run's data
+folder. Every run prints the machine's load average: the figures move with it.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import multiprocessing
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -27,18 +40,20 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 # Its own throwaway database, never another run's test database.
 os.environ.setdefault("LMS_TEST_DB_NAME", "test_lms_bench_certificates")
-if "--with-db" not in sys.argv:
+if not {"--with-db", "--celery-workers"} & {a.split("=")[0] for a in sys.argv}:
     os.environ.setdefault("DATABASE_URL", "postgres://bench@127.0.0.1:1/sin-base")
-os.environ.setdefault(
-    "LMS_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".data" / "bench")
-)
+os.environ.setdefault("LMS_DATA_DIR", str(ROOT / ".data" / "bench"))
 
 TARGET_COUNT = 50_000
-TARGET_SECONDS = 45 * 60
+TARGET_SECONDS = 30 * 60
+SCHEMA = "bench_kennedy"
+COURSE = "presupuestos-participativos"
+WARM_UP = 3
 
 
 def _one(i: int) -> float:
@@ -97,62 +112,236 @@ def _worker(count: int) -> tuple[list[float], float, float]:
     return times, started, time.time()
 
 
-def _with_database(count: int) -> None:
-    """The whole ``api.issue_certificate`` (insert, sign, PDF, file, update) on a
-    throwaway database created like the test suite's and dropped afterwards."""
+# --- With the database: the whole issuance, several processes or real workers ---
+
+
+def _seed(count: int) -> tuple[dict, list[int]]:
+    """A throwaway database (created like the test suite's), one locality with a
+    published course, and ``count`` people, each to get one certificate."""
     import django
 
     django.setup()
-    from datetime import UTC, datetime
-
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
+    from django.test.utils import setup_databases
 
-    from certificates import api
     from courses import api as courses_api
     from tenants import api as tenants_api
     from tenants.data import LocalitySpec
 
     config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
-        if not connection.settings_dict["NAME"].startswith("test_"):
-            raise SystemExit("La medición con base solo corre en una base test_*.")
-        tenants_api.provision_locality(
-            LocalitySpec(schema_name="bench_kennedy", name="Kennedy", slug="kennedy"),
-            domain="kennedy.localhost",
-        )
-        with tenants_api.in_public_schema():
-            person = get_user_model().objects.create_user(
-                username="bench", email="bench@example.org", first_name="Persona"
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        raise SystemExit("La medición con base solo corre en una base test_*.")
+    tenants_api.provision_locality(
+        LocalitySpec(schema_name=SCHEMA, name="Kennedy", slug="kennedy"),
+        domain="kennedy.localhost",
+    )
+    with tenants_api.in_public_schema():
+        people = get_user_model().objects.bulk_create(
+            get_user_model()(
+                username=f"bench-{i}",
+                email=f"bench-{i}@example.org",
+                first_name="Persona de Prueba",
+                last_name=f"Número {i}",
+                document_type="CC",
+                document_number=f"{1_000_000 + i}",
             )
-        times = []
-        with tenants_api.in_locality("bench_kennedy"):
-            course = courses_api.create_course("Presupuestos participativos", key="p")
-            # One person, one course, many course versions: one certificate each.
-            for version in range(count + 3):
-                started = time.perf_counter()
-                api.issue_certificate(
-                    person.pk,
-                    course_key=course.key,
-                    course_version=version,
-                    completed_at=datetime.now(UTC),
-                )
-                times.append(time.perf_counter() - started)
-        times = times[3:]  # warm-up
-        median = statistics.median(times)
-        print(f"Con base de datos (1 proceso, {count} certificados):")
+            for i in range(count)
+        )
+    with tenants_api.in_locality(SCHEMA):
+        courses_api.create_course("Presupuestos participativos", key=COURSE)
+    connection.set_schema_to_public()
+    return config, [p.pk for p in people]
+
+
+def _drop(config: dict) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import teardown_databases
+
+    connection.set_schema_to_public()
+    connection.close()
+    teardown_databases(config, verbosity=0)
+    # PDFs are in the private folder; anything else in the media one.
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        shutil.rmtree(Path(root) / SCHEMA, ignore_errors=True)
+
+
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds a PostgreSQL backend on this machine has used (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _issue_share(user_ids: list[int]) -> tuple[list[float], float, float, float]:
+    """One process: the whole ``api.issue_certificate`` for each person (the
+    first three warm up: templates, contexts, connections). Also returns the
+    CPU seconds this process and its database backend spent after warming up,
+    a figure the machine's load moves far less than the wall clock."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from certificates import api
+    from tenants import api as tenants_api
+
+    times: list[float] = []
+    started = time.time()
+    cpu = 0.0
+    with tenants_api.in_locality(SCHEMA):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        for n, user_id in enumerate(user_ids):
+            if n == WARM_UP:
+                started = time.time()
+                cpu = -(time.process_time() + _backend_cpu(backend))
+            begin = time.perf_counter()
+            api.issue_certificate(
+                user_id, course_key=COURSE, course_version=1, completed_at=_now()
+            )
+            times.append(time.perf_counter() - begin)
+        cpu += time.process_time() + _backend_cpu(backend)
+    return times[WARM_UP:], started, time.time(), cpu
+
+
+def _with_database(count: int, processes: int) -> None:
+    """``count`` certificates issued by ``processes`` processes at once, each
+    calling ``api.issue_certificate`` as the task does (one locality: they
+    share its status list, as a campaign's peak in one locality would)."""
+    from django.db import connection
+
+    from lms.database import url_for
+
+    config, people = _seed(count + WARM_UP * processes)
+    try:
+        os.environ["DATABASE_URL"] = url_for(connection.settings_dict)
+        shares = [people[i::processes] for i in range(processes)]
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(processes) as pool:
+            results = pool.map(_issue_share, shares)
+        wall = max(r[2] for r in results) - min(r[1] for r in results)
+        times = [t for r in results for t in r[0]]
+        _report(
+            f"Con base de datos: {processes} procesos, {len(times)} certificados",
+            len(times) / wall,
+            times,
+        )
+        cpu = sum(r[3] for r in results) / len(times)
         print(
-            f"  mediana {median * 1000:.1f} ms/certificado · "
-            f"{1 / median:.1f} certificados/s por núcleo"
+            f"  CPU por certificado (proceso + su backend de PostgreSQL): "
+            f"{cpu * 1000:.1f} ms; en 2 núcleos libres, 50.000 en "
+            f"{TARGET_COUNT * cpu / 2 / 60:.1f} min"
         )
     finally:
-        connection.set_schema_to_public()
-        teardown_databases(config, verbosity=0)
-        # PDFs are in the private folder; anything else in the media one.
-        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
-            shutil.rmtree(Path(root) / "bench_kennedy", ignore_errors=True)
+        _drop(config)
+
+
+def _with_celery(count: int, workers: int) -> None:
+    """``count`` issuing tasks queued (as the completions' outbox sends them),
+    then ``workers`` real Celery workers (one process each) drain the queue;
+    the rate is measured over the certificates' own issue times."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Max, Min
+
+    from certificates.models import Certificate
+    from certificates.tasks import issue_certificate_task
+    from lms.celery import app
+    from lms.database import url_for
+    from tenants import api as tenants_api
+
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
+        raise SystemExit("--celery-workers necesita CELERY_BROKER_URL=redis://…")
+    config, people = _seed(count)
+    processes = []
+    log_dir = Path(os.environ["LMS_DATA_DIR"]) / "bench-certificates"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        app.control.purge()
+        completed = _now().isoformat()
+        queued = time.time()
+        with tenants_api.in_locality(SCHEMA):
+            for user_id in people:
+                issue_certificate_task.delay(user_id, COURSE, 1, completed)
+        print(f"{count} tareas en cola en {time.time() - queued:.1f} s")
+        env = dict(os.environ, DATABASE_URL=url_for(connection.settings_dict))
+        started = time.time()
+        for n in range(workers):
+            log = (log_dir / f"worker{n}.log").open("w")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "lms",
+                        "worker",
+                        "--pool=solo",
+                        "--loglevel=WARNING",
+                        "-n",
+                        f"bench{n}@%h",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--without-heartbeat",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        with tenants_api.in_locality(SCHEMA):
+            issued = Certificate.objects.exclude(credential=None)
+            done = 0
+            while done < count:
+                time.sleep(5)
+                done = issued.count()
+                print(f"  {done}/{count} en {time.time() - started:.0f} s", flush=True)
+                if any(p.poll() is not None for p in processes):
+                    raise SystemExit(f"Un worker terminó; vea {log_dir}")
+            span = issued.aggregate(first=Min("issued_at"), last=Max("issued_at"))
+        elapsed = time.time() - started
+        seconds = (span["last"] - span["first"]).total_seconds()
+        print(
+            f"Con {workers} workers de Celery: {count} certificados en "
+            f"{elapsed:.0f} s desde el arranque de los workers; "
+            f"{seconds:.0f} s entre el primero y el último"
+        )
+        _report(f"{workers} workers de Celery", (count - 1) / seconds, None)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        app.control.purge()
+        _drop(config)
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+def _report(title: str, rate: float, times: list[float] | None) -> None:
+    print(f"{title}:")
+    if times:
+        print(
+            f"  mediana {statistics.median(times) * 1000:.1f} ms/certificado · p90 "
+            f"{statistics.quantiles(times, n=10)[-1] * 1000:.1f} ms"
+        )
+    projected = TARGET_COUNT / rate
+    verdict = "cumple" if projected < TARGET_SECONDS else "NO cumple"
+    print(
+        f"  {rate:.1f} certificados/s en total · 50.000 en {projected / 60:.1f} min "
+        f"proyectados (meta < {TARGET_SECONDS // 60} min: {verdict})"
+    )
+    load = os.getloadavg()
+    print(
+        f"  carga de la máquina (1/5/15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+    )
 
 
 def main() -> None:
@@ -162,11 +351,20 @@ def main() -> None:
     parser.add_argument(
         "--with-db",
         action="store_true",
-        help="medir también api.issue_certificate completo en una base desechable",
+        help="medir api.issue_certificate completo en una base desechable",
+    )
+    parser.add_argument(
+        "--celery-workers",
+        type=int,
+        default=0,
+        help="encolar --count tareas y medir con N workers de Celery reales",
     )
     args = parser.parse_args()
+    if args.celery_workers:
+        _with_celery(args.count, args.celery_workers)
+        return
     if args.with_db:
-        _with_database(args.count)
+        _with_database(args.count, args.processes)
         return
 
     one_core, _, _ = _worker(args.count)
@@ -183,19 +381,11 @@ def main() -> None:
         results = pool.map(_worker, [args.count] * args.processes)
     # From the first process starting to measure to the last one finishing.
     wall = max(r[2] for r in results) - min(r[1] for r in results)
-    total = args.count * args.processes
-    rate = total / wall
     times = [t for r in results for t in r[0]]
-    print(f"{args.processes} procesos en paralelo, {total} certificados:")
-    print(
-        f"  {rate:.1f} certificados/s en total · mediana "
-        f"{statistics.median(times) * 1000:.1f} ms/certificado"
-    )
-    projected = TARGET_COUNT / rate
-    verdict = "cumple" if projected < TARGET_SECONDS else "NO cumple"
-    print(
-        f"50.000 certificados: {projected / 60:.1f} min proyectados "
-        f"(meta < 45 min: {verdict})"
+    _report(
+        f"{args.processes} procesos en paralelo, sin base, {len(times)} certificados",
+        len(times) / wall,
+        times,
     )
 
 

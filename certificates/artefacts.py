@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import documents as _documents
 from . import pdf as _pdf
@@ -37,12 +38,57 @@ def plain(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text or "").split())
 
 
-def make_artefacts(certificate: _Certificate) -> None:
-    """Sign the credential and render the PDF from the certificate's snapshot."""
-    domain = _domain()
+_CLAIM_TRIES = 5  # another issuance claims the same random bit ~1 in 100,000
+
+
+def make_artefacts(certificate: _Certificate, *, domain: str = "") -> None:
+    """Sign the credential and render the PDF from the certificate's snapshot.
+
+    ``domain`` is the locality's host if the caller read it already. The PDF
+    first (and its file), then the credential with a freshly drawn status
+    index, claimed last: the status list's lock (``status.claim_index``) is
+    held from the claim to the commit, not through the PDF and the signature.
+    """
+    domain = domain or _domain()
     for field in SNAPSHOT_TEXT:
         setattr(certificate, field, plain(getattr(certificate, field)))
-    status_index = _status.allocate_index(certificate)
+    pdf_bytes = _pdf.render_pdf(
+        course_key=certificate.course_key,
+        context=_pdf_context(certificate, domain),
+    )
+    old_name = certificate.pdf.name
+    # A random name: if the worker dies before commit the file is an orphan,
+    # never a file that a later certificate would be confused with.
+    certificate.pdf.save(
+        f"{certificate.uuid}-{secrets.token_hex(4)}.pdf",
+        ContentFile(pdf_bytes),
+        save=False,
+    )
+    certificate.credential = _signed_credential(certificate, domain)
+    # One UPDATE: the claimed status index, the credential, the file, the text.
+    certificate.save(
+        update_fields=["status_index", "credential", "pdf", *SNAPSHOT_TEXT]
+    )
+    if old_name:
+        storage = certificate.pdf.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
+def _signed_credential(certificate: _Certificate, domain: str) -> dict[str, Any]:
+    """The signed credential; a certificate without a status index gets one."""
+    if certificate.status_index is not None:  # a re-issue keeps its bit
+        return _sign(certificate, domain, certificate.status_index)
+    for _try in range(_CLAIM_TRIES):
+        candidate = _status.draw_free_index()
+        credential = _sign(certificate, domain, candidate)
+        if _status.claim_index(certificate, candidate):
+            return credential
+    raise _status.StatusIndexError(
+        _("No se encontró un índice libre en la lista de estado; intente de nuevo.")
+    )
+
+
+def _sign(certificate: _Certificate, domain: str, status_index: int) -> dict[str, Any]:
     credential = _documents.build_credential(
         domain=domain,
         locality_name=certificate.locality_name,
@@ -59,29 +105,11 @@ def make_artefacts(certificate: _Certificate) -> None:
         issued_at=certificate.issued_at,
         status_index=status_index,
     )
-    certificate.credential = _signing.sign(
+    return _signing.sign(
         credential,
         controller=_documents.issuer_url(domain),
         created=_documents.xsd_datetime(timezone.now()),
     )
-    pdf_bytes = _pdf.render_pdf(
-        course_key=certificate.course_key,
-        context=_pdf_context(certificate, domain),
-    )
-    old_name = certificate.pdf.name
-    # A random name: if the worker dies before commit the file is an orphan,
-    # never a file that a later certificate would be confused with.
-    certificate.pdf.save(
-        f"{certificate.uuid}-{secrets.token_hex(4)}.pdf",
-        ContentFile(pdf_bytes),
-        save=False,
-    )
-    certificate.save(
-        update_fields=["status_index", "credential", "pdf", *SNAPSHOT_TEXT]
-    )
-    if old_name:
-        storage = certificate.pdf.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 def _pdf_context(certificate: _Certificate, domain: str) -> dict[str, Any]:

@@ -70,9 +70,9 @@ def issue_certificate(
         if existing is None:  # a code collision, not a duplicate: try once more
             raise
         return to_data(existing)
-    make_artefacts(certificate)
+    make_artefacts(certificate, domain=locality.domain or "")
     announce_issued(certificate)
-    return to_data(certificate)
+    return to_data(certificate, domain=locality.domain or "")
 
 
 def announce_issued(certificate: _Certificate) -> None:

@@ -15,6 +15,8 @@ Invariants:
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -258,9 +260,13 @@ def _complete(
     return row
 
 
-def mark_active(user_id: int, course_key: str) -> None:
-    """Send ``learner_active`` after commit, once per learner, course and day."""
-    now = timezone.now()
+def mark_active(user_id: int, course_key: str, *, at: datetime | None = None) -> None:
+    """Send ``learner_active`` after commit, once per learner, course and day.
+
+    ``at`` is when the learner was active, if not now (a view recorded later by
+    a task counts the day it was made).
+    """
+    now = at or timezone.now()
     _row, created = _ActiveDay.objects.get_or_create(
         user_id=user_id, course_key=course_key, day=timezone.localdate(now)
     )

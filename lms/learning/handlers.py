@@ -5,11 +5,15 @@
   for their own tables here, so no other app has to relay for them.
 - A notice made deep in enrollment or completion is emailed by a Celery task
   queued from here (tasks sit above the topic modules that make notices).
+- A repeat lesson view past the window is recorded by a task queued from here.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
@@ -17,6 +21,7 @@ from tenants import api as tenants_api
 from . import signals
 from .personal_data import erase_learner, export_learner
 from .statements import list_activity_states
+from .tasks import touch_lesson_view_task
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,37 @@ def on_notification_created(
     tenants_api.send_after_commit("learning.send_notification_email", notification_id)
 
 
+def on_lesson_revisited(
+    sender: object,
+    *,
+    user_id: int,
+    course_key: str,
+    lesson_key: str,
+    viewed_at: datetime,
+    **kwargs: object,
+) -> None:
+    """Queue the task that records a repeat view, straight to the broker.
+
+    Not through the outbox: that is a database write, and keeping writes out of
+    the learner's request is the point. "Last viewed" is not worth one: with the
+    broker down the touch is lost (logged) and the page is served all the same;
+    a view once the window has passed again queues it again.
+    """
+    try:
+        touch_lesson_view_task.apply_async(
+            args=[
+                tenants_api.current_schema(),
+                user_id,
+                course_key,
+                lesson_key,
+                viewed_at.isoformat(),
+            ],
+            retry=False,  # a dead broker fails at once, the page does not wait
+        )
+    except (BrokerUnavailable, OSError) as exc:
+        logger.warning("Vista repetida de %s sin registrar: %s", lesson_key, exc)
+
+
 def connect() -> None:
     accounts_api.person_anonymized.connect(
         on_person_anonymized, dispatch_uid="learning.anon"
@@ -65,4 +101,7 @@ def connect() -> None:
     )
     signals.notification_created.connect(
         on_notification_created, dispatch_uid="learning.notification_email"
+    )
+    signals.lesson_revisited.connect(
+        on_lesson_revisited, dispatch_uid="learning.lesson_revisited"
     )

@@ -4,7 +4,10 @@ Invariants: opening a lesson completes it (its content was read; graded
 activities count through the score rule); a learner never enrolled is enrolled
 on the first view (self-enrollment), one who withdrew is not enrolled again by
 reading; progress is keyed by lesson key, so new course versions keep it; a
-repeat view within ``LAST_VIEWED_EVERY`` of the last recorded one writes nothing.
+repeat view writes nothing in the learner's request: within ``LAST_VIEWED_EVERY``
+of the last recorded one nothing is recorded, later "last viewed" (with the day's
+activity and a completion it may bring) is recorded by a task
+(``touch_lesson_view``), at most once per learner, lesson and window.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Subquery
 from django.utils import timezone
@@ -27,6 +31,7 @@ from .models import CourseRule as _CourseRule
 from .models import Enrollment as _Enrollment
 from .models import LessonProgress as _LessonProgress
 from .rules import require_rule
+from .signals import lesson_revisited
 
 __all__ = [
     "CourseProgress",
@@ -38,10 +43,11 @@ __all__ = [
 ]
 
 
-# A repeat view inside this window writes nothing: the lesson is already
+# A repeat view inside this window records nothing: the lesson is already
 # completed, the day already counted active (the view that set ``last_viewed_at``
 # marked it) and completion already evaluated after that view. Campaign peaks are
-# learners paging back and forth inside one sitting.
+# learners paging back and forth inside one sitting. A repeat view past it is
+# recorded off the request, at most once per window (``touch_lesson_view``).
 LAST_VIEWED_EVERY = timedelta(minutes=5)
 
 
@@ -58,21 +64,20 @@ def record_lesson_view(
     never enrolled is enrolled on the first view (self-enrollment) if
     ``may_enroll()`` says so (asked only then; by default yes); otherwise
     nothing is recorded. One who withdrew keeps their views recorded but is not
-    enrolled again by reading. ``last_viewed_at`` moves at most once per
-    ``LAST_VIEWED_EVERY``: a repeat view within it writes nothing and reads one
-    row. Raises ``LearningError`` for a lesson the course no longer offers.
+    enrolled again by reading. A repeat view reads one row and writes nothing:
+    ``last_viewed_at`` moves at most once per ``LAST_VIEWED_EVERY``, through the
+    ``lesson_revisited`` signal (the app's handlers queue ``touch_lesson_view``).
+    Raises ``LearningError`` for a lesson the course no longer offers (a first
+    view; a repeat view's task drops it).
     """
     now = timezone.now()
     seen = _LessonProgress.objects.filter(
         user_id=user_id, lesson_key=lesson_key
     ).first()
-    if (
-        seen is not None
-        and seen.course_key == course_key
-        and timezone.localdate(seen.last_viewed_at) == timezone.localdate(now)
-        and now - seen.last_viewed_at < LAST_VIEWED_EVERY
-    ):
-        # Recorded minutes ago, so offered then: nothing to record or refuse.
+    if seen is not None and seen.course_key == course_key:
+        if not _recorded_recently(seen, now):
+            _touch_later(user_id, course_key, lesson_key, now)
+        # Recorded before, so offered then: nothing to refuse in the request.
         return
     rule = require_rule(course_key)
     if lesson_key not in {o["key"] for o in rule.lessons}:
@@ -84,6 +89,80 @@ def record_lesson_view(
             % {"lesson": lesson_key}
         )
     _record_view(user_id, rule, lesson_key, seen=seen, now=now, may_enroll=may_enroll)
+
+
+def _recorded_recently(seen: _LessonProgress, now: datetime) -> bool:
+    # The same local day too: a view after midnight counts the new day active.
+    return (
+        timezone.localdate(seen.last_viewed_at) == timezone.localdate(now)
+        and now - seen.last_viewed_at < LAST_VIEWED_EVERY
+    )
+
+
+def _touch_later(user_id: int, course_key: str, lesson_key: str, now: datetime) -> None:
+    """Have a task record this repeat view, once per learner, lesson and window.
+
+    Until the task runs, every view of the lesson still finds the old
+    ``last_viewed_at``; the cache key (per locality, the cache's key function
+    puts the schema first) keeps them from queueing a task each. An unreachable
+    cache answers "already queued": the touch waits for a later view, the page
+    does not.
+    """
+    key = f"learning:revisit:{user_id}:{lesson_key}:{timezone.localdate(now)}"
+    if not cache.add(key, 1, timeout=int(LAST_VIEWED_EVERY.total_seconds())):
+        return
+    transaction.on_commit(
+        lambda: lesson_revisited.send(
+            sender=None,
+            user_id=user_id,
+            course_key=course_key,
+            lesson_key=lesson_key,
+            viewed_at=now,
+        ),
+        robust=True,
+    )
+
+
+def touch_lesson_view(
+    user_id: int, course_key: str, lesson_key: str, *, viewed_at: datetime
+) -> bool:
+    """Record a repeat view made at ``viewed_at`` (the task of ``lesson_revisited``).
+
+    Moves ``last_viewed_at`` forward (never back: tasks may run out of order),
+    counts ``viewed_at``'s day active and, when every required lesson is read,
+    evaluates completion (a rule changed since may now be met), as the request
+    did before. Records nothing for a lesson the course no longer offers, a
+    learner with no enrollment in it (enrolling asks the request's
+    permissions) or whose row is gone (erased). Safe to run twice. Returns
+    whether the view was recorded.
+    """
+    rule = _CourseRule.objects.filter(course_key=course_key).first()
+    if rule is None or lesson_key not in {o["key"] for o in rule.lessons}:
+        return False
+    return _touch(user_id, rule, lesson_key, viewed_at)
+
+
+@transaction.atomic
+def _touch(
+    user_id: int, rule: _CourseRule, lesson_key: str, viewed_at: datetime
+) -> bool:
+    course_key = rule.course_key
+    seen = (
+        _LessonProgress.objects.select_for_update()
+        .filter(user_id=user_id, lesson_key=lesson_key)
+        .first()
+    )
+    if seen is None:
+        return False
+    if not _Enrollment.objects.filter(user_id=user_id, course_key=course_key).exists():
+        return False
+    if seen.last_viewed_at < viewed_at:
+        seen.last_viewed_at = viewed_at
+        seen.save(update_fields=["last_viewed_at"])
+    mark_active(user_id, course_key, at=viewed_at)
+    if _lessons_all_done(user_id, rule):
+        evaluate_completion(user_id, course_key)
+    return True
 
 
 @transaction.atomic
@@ -121,6 +200,8 @@ def _record_view(
         )
         record_event(user_id, "experienced", f"lesson:{lesson_key}", ref="view")
     else:
+        # The lesson now belongs to another course (a repeat view of the same
+        # course never gets here): recorded as a view of it there.
         seen.last_viewed_at = now
         seen.course_key = course_key
         seen.save(update_fields=["last_viewed_at", "course_key"])

@@ -39,6 +39,14 @@ enrollment_withdrawn = Signal()
 # activity, attended a session). Sent at most once per learner, course and day.
 learner_active = Signal()
 
+# A learner opened again a lesson whose view was recorded more than
+# ``progress.LAST_VIEWED_EVERY`` ago (or on another day). Sent after commit, in the
+# locality's schema, at most once per learner, lesson and window, with
+# ``user_id``, ``course_key``, ``lesson_key`` and ``viewed_at`` (aware datetime).
+# The app's own handlers queue the task that records it (``touch_lesson_view``):
+# the learner's request writes nothing for a repeat view.
+lesson_revisited = Signal()
+
 # A notice was made (``notification_id: int``), sent after commit in the schema of
 # the locality that made it. The learning records' own handlers queue its email;
 # the notice rows are made deep in the topic modules, which cannot import the

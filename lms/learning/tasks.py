@@ -6,7 +6,7 @@ apps), so the app's own modules never go through its public door.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 from django.utils import timezone
@@ -16,6 +16,7 @@ from tenants import api as tenants_api
 from .email import send_notification_email
 from .errors import LrsUnavailable
 from .lrs import forward_statements
+from .progress import touch_lesson_view
 from .reminders import send_daily_notifications
 
 
@@ -74,3 +75,19 @@ def daily_notifications_in_locality_task(schema_name: str, today: str) -> list[i
     with tenants_api.in_locality(schema_name):
         made = send_daily_notifications(today=date.fromisoformat(today))
     return list(made)
+
+
+@shared_task(name="learning.touch_lesson_view")
+def touch_lesson_view_task(
+    schema_name: str, user_id: int, course_key: str, lesson_key: str, viewed_at: str
+) -> bool:
+    """A repeat lesson view, recorded off the learner's request (``viewed_at`` in
+    ISO format): "last viewed", the day's activity, a completion it brings.
+    Safe to run twice or late (the time only moves forward)."""
+    with tenants_api.in_locality(schema_name):
+        return touch_lesson_view(
+            user_id,
+            course_key,
+            lesson_key,
+            viewed_at=datetime.fromisoformat(viewed_at),
+        )

@@ -25,7 +25,8 @@ from tenants import api as tenants_api
 # not complete the course; the site, route, navigation and body are cached per
 # page-tree generation, ADR 0026), repeat view 39 -> 27 (no write within
 # LAST_VIEWED_EVERY) -> 4 (the page row and route cached, no permission check
-# for an enrolled learner). A view that completes the course records the
+# for an enrolled learner); past LAST_VIEWED_EVERY too, since the time moves in
+# a task (reads only in the request). A view that completes the course records the
 # completion, its statement and notice in the same transaction: 26, and 27
 # since the certificate's outbox row is written in that transaction too (a
 # crash after the commit can no longer lose the certificate, ADR 0033).
@@ -151,7 +152,9 @@ def test_lesson_repeat_view_budget(learner_in_course, django_assert_max_num_quer
     assert verbs <= {"SET", "SELECT"}, verbs
 
 
-def test_a_repeat_view_within_minutes_writes_nothing(course, make_person):
+def test_a_repeat_view_within_minutes_writes_nothing(
+    course, make_person, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.db import connection
@@ -159,21 +162,82 @@ def test_a_repeat_view_within_minutes_writes_nothing(course, make_person):
 
     from lms.learning import api
     from lms.learning.models import LessonProgress
-    from lms.learning.progress import LAST_VIEWED_EVERY
+    from lms.learning.progress import LAST_VIEWED_EVERY, touch_lesson_view
 
     learner = make_person()
     api.record_lesson_view(learner.pk, "control", "cl1")
     with CaptureQueriesContext(connection) as seen:
-        api.record_lesson_view(learner.pk, "control", "cl1")
+        with django_capture_on_commit_callbacks() as queued:
+            api.record_lesson_view(learner.pk, "control", "cl1")
     assert [q["sql"].split()[0] for q in seen.captured_queries] == ["SELECT"]
+    assert queued == []  # nothing for a task either
 
-    # Past the window, "last viewed" moves again (and the write path runs).
+    # Past the window the call still writes nothing; the task moves the time.
     row = LessonProgress.objects.get(user_id=learner.pk, lesson_key="cl1")
     earlier = row.last_viewed_at - LAST_VIEWED_EVERY - timedelta(seconds=1)
     LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=earlier)
-    api.record_lesson_view(learner.pk, "control", "cl1")
+    with CaptureQueriesContext(connection) as seen:
+        with django_capture_on_commit_callbacks() as queued:
+            api.record_lesson_view(learner.pk, "control", "cl1")
+    assert [q["sql"].split()[0] for q in seen.captured_queries] == ["SELECT"]
+    assert len(queued) == 1  # the signal whose handler queues the task
+    viewed_at = earlier + LAST_VIEWED_EVERY + timedelta(seconds=30)
+    assert touch_lesson_view(learner.pk, "control", "cl1", viewed_at=viewed_at)
+    row.refresh_from_db()
+    assert row.last_viewed_at == viewed_at
+    # A task that runs late, after a newer one, never moves the time back.
+    assert touch_lesson_view(learner.pk, "control", "cl1", viewed_at=earlier)
+    row.refresh_from_db()
+    assert row.last_viewed_at == viewed_at
+
+
+def test_a_repeat_view_after_the_window_writes_nothing_in_the_request(
+    learner_in_course,
+    town_a,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    """Past ``LAST_VIEWED_EVERY`` the request only reads and queues a task; the
+    task moves "last viewed" and counts the day, once per window."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lms.learning.models import ActiveDay
+    from lms.learning.progress import LAST_VIEWED_EVERY
+    from lms.learning.tasks import touch_lesson_view_task
+
+    client, _, lessons = learner_in_course
+    row = LessonProgress.objects.get(lesson_key="cl1")  # the learner's only view
+    # Yesterday's view: the task must also count today as an active day.
+    earlier = timezone.now() - timedelta(days=1)
+    LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=earlier)
+    ActiveDay.objects.filter(user_id=row.user_id).delete()
+    sent = []  # the broker's side: what would be queued
+    monkeypatch.setattr(
+        touch_lesson_view_task, "apply_async", lambda **kw: sent.append(kw["args"])
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with django_assert_max_num_queries(LESSON_REPEAT_VIEW) as seen:
+            response = client.get(lessons["cl1"])
+        # A second view before the task ran queues nothing more.
+        assert client.get(lessons["cl1"]).status_code == 200
+    assert response.status_code == 200
+    verbs = {q["sql"].split()[0].upper() for q in seen.captured_queries}
+    assert not verbs & {"INSERT", "UPDATE", "DELETE"}, verbs
+    row.refresh_from_db()
+    assert row.last_viewed_at == earlier
+    assert len(sent) == 1
+    assert sent[0][:4] == [town_a, row.user_id, "control", "cl1"]
+
+    assert touch_lesson_view_task(*sent[0])  # as the worker runs it
     row.refresh_from_db()
     assert row.last_viewed_at > earlier + LAST_VIEWED_EVERY
+    assert ActiveDay.objects.filter(
+        user_id=row.user_id, course_key="control", day=timezone.localdate()
+    ).exists()
 
 
 def test_my_learning_budget_does_not_grow_with_courses(
