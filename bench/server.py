@@ -16,13 +16,21 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# ``bench/settings_deployed.py``: found through this folder on the server's path,
+# so the same settings serve this checkout and an older commit's copy.
+SETTINGS = "settings_deployed"
+
+
+def server_pythonpath(root: Path) -> str:
+    """That checkout's code first (never the virtualenv's), then the settings."""
+    return os.pathsep.join([str(root), str(ROOT / "bench")])
 
 
 def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess.Popen:
     """Start gunicorn (one process per core x 4 threads) and wait until it answers.
 
     Call with Django set up: the server uses the database of this connection and
-    the test settings, plus ``env_extra``. ``root`` is the checkout it serves
+    ``bench/settings_deployed.py``, plus ``env_extra``. ``root`` is the checkout it serves
     (another commit's, for a side-by-side run).
     """
     from django.db import connection
@@ -35,9 +43,8 @@ def start_gunicorn(port: int, root: Path = ROOT, **env_extra: str) -> subprocess
     env = dict(
         os.environ,
         DATABASE_URL=url_for(connection.settings_dict),
-        DJANGO_SETTINGS_MODULE="lms.settings.test",
-        # That checkout's code, never the one the virtualenv was installed from.
-        PYTHONPATH=str(root),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        PYTHONPATH=server_pythonpath(root),
         **env_extra,
     )
     workers = os.cpu_count() or 2

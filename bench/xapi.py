@@ -152,13 +152,14 @@ def start_server(code: Path, port: int, env_extra: dict[str, str]):
     """gunicorn serving ``code`` (this checkout or the baseline's copy)."""
     from django.db import connection
 
+    from bench.server import SETTINGS, server_pythonpath
     from lms.database import url_for
 
     env = dict(
         os.environ,
         DATABASE_URL=url_for(connection.settings_dict),
-        DJANGO_SETTINGS_MODULE="lms.settings.test",
-        PYTHONPATH=str(code),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        PYTHONPATH=server_pythonpath(code),
         **env_extra,
     )
     server = subprocess.Popen(
@@ -313,7 +314,7 @@ def main() -> None:
             f"semilla {args.seed}; {args.clients} clientes (procesos, conexión "
             f"persistente), {args.clients} personas; {args.rounds} rondas "
             f"alternadas de {args.seconds:g} s por modo; gunicorn 2 procesos x "
-            f"4 hilos (gthread), lms.settings.test, caché Redis {args.redis}; "
+            f"4 hilos (gthread), bench/settings_deployed.py (sesiones en Redis), caché Redis {args.redis}; "
             f"{os.cpu_count()} núcleos; lotes de {args.batch}"
         )
         for name, (code, sha, port) in sides.items():

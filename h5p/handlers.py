@@ -7,9 +7,12 @@ records erase and export themselves (``lms.learning.handlers``).
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete
+
 from lms.accounts import api as accounts_api
 from lms.learning import signals as learning_signals
 
+from .known_keys import forget_content
 from .models import H5PContent
 
 
@@ -40,3 +43,4 @@ def connect() -> None:
     learning_signals.activity_titles_requested.connect(
         on_activity_titles_requested, dispatch_uid="h5p.titles"
     )
+    post_delete.connect(forget_content, sender=H5PContent, dispatch_uid="h5p.known")

@@ -26,6 +26,7 @@ from ninja.security import django_auth
 from lms.learning.api import MAX_BATCH, InvalidStatement, StatementConflict
 
 from . import api
+from .known_keys import content_exists
 
 MAX_XAPI_BODY = 2 * 1024 * 1024
 
@@ -149,8 +150,8 @@ def xapi(
     stored once); a known id with different content answers 409 Conflict and
     stores nothing of the request (xAPI 1.0.3).
     """
-    # ``content_id``: one query, where ``get_content`` also reads the libraries.
-    if api.content_id(key) is None:
+    # Remembered between posts (``known_keys``): no query once the key is known.
+    if not content_exists(key):
         return _refuse(request, _("Actividad H5P no encontrada."), 404)
     statements = payload if isinstance(payload, list) else [payload]
     if len(statements) > MAX_BATCH:

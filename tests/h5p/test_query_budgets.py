@@ -10,13 +10,15 @@ from __future__ import annotations
 from courses import api as courses_api
 from courses.models import LessonPage
 from h5p import api
+from h5p.models import H5PContent
 
 from .conftest import needs_fixtures
 from .test_views import answered, truefalse  # noqa: F401  (fixture)
 
 pytestmark = needs_fixtures
 
-XAPI_SINGLE_STATEMENT = 8
+# Issue target 8; the activity's existence is remembered between posts (7).
+XAPI_SINGLE_STATEMENT = 7
 
 
 def test_single_statement_post_budget(
@@ -48,3 +50,21 @@ def test_single_statement_post_budget(
         response = client_a.post(url, answered(0), content_type="application/json")
     assert response.status_code == 200
     assert response.json()["stored"] == 1
+
+
+def test_a_deleted_activity_is_refused_at_once(
+    truefalse,  # noqa: F811
+    client_a,
+    make_person,
+):
+    """The endpoint remembers that a key exists (no query per post); deleting the
+    content forgets it, so the next post is refused, not stored."""
+    client_a.force_login(make_person())
+    url = f"/h5p/{truefalse.key}/xapi/"
+    assert (
+        client_a.post(url, answered(0), content_type="application/json").status_code
+        == 200
+    )
+    H5PContent.objects.filter(key=truefalse.key).delete()
+    refused = client_a.post(url, answered(0), content_type="application/json")
+    assert refused.status_code == 404
