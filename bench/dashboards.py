@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -48,11 +46,13 @@ from bench.dashboards_load import (  # noqa: E402 - after the settings above
     live_events,
     managers_load,
     p95,
+    profile_cold_page,
     report,
     session_cookie,
     start_server,
 )
 from bench.dashboards_seed import COURSES, seed  # noqa: E402
+from bench.side_by_side import checkout, compile_messages  # noqa: E402
 
 
 def _arguments() -> argparse.Namespace:
@@ -83,6 +83,16 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (for profiling)"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database a run with --keep left (no provisioning or seed)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile one cold city page (and a filtered one) in process",
     )
     return parser.parse_args()
 
@@ -138,21 +148,29 @@ def _builds_in_process(schemas: list[str]) -> None:
 
 
 def _baseline_tree(commit: str, repo: str) -> Path:
-    """The files of ``commit`` in a temporary folder (no git worktree)."""
-    tree = Path(tempfile.mkdtemp(prefix=f"bench-baseline-{commit[:8]}-"))
-    archive = subprocess.run(
-        ["git", "archive", commit], cwd=repo, check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    """The files of ``commit`` with compiled catalogs (``side_by_side``, the
+    one place that unpacks an older commit for the benchmarks)."""
+    tree = checkout(commit, repo=Path(repo))
+    compile_messages(tree)
     return tree
+
+
+# Filtered pages (gender and age group; a course): built from the counts kept
+# under each filter, like the page without filters.
+FILTERED_PATHS = (
+    "/tablero/?genero=mujer&edad=28+a+59",
+    f"/tablero/?curso={COURSES[3]}",
+    "/tablero/?genero=hombre",
+)
 
 
 def _side_by_side(
     servers: dict[str, int], cookie: str, per: int, rounds: int
 ) -> dict[str, dict[str, list[float]]]:
     """Warm and cold page loads, alternating the servers round by round."""
+    kinds = ("warm", "cold", "cold, filtered")
     samples: dict[str, dict[str, list[float]]] = {
-        kind: {name: [] for name in servers} for kind in ("warm", "cold")
+        kind: {name: [] for name in servers} for kind in kinds
     }
     for port in servers.values():
         managers_load(port, cookie, per_manager=2)  # warm the processes
@@ -165,23 +183,30 @@ def _side_by_side(
             samples["cold"][name] += managers_load(
                 port, cookie, per_manager=max(per // 4, 1), cold=True
             )
+            samples["cold, filtered"][name] += managers_load(
+                port,
+                cookie,
+                per_manager=max(per // 4, 1),
+                cold=True,
+                paths=FILTERED_PATHS,
+            )
     return samples
 
 
 def _print_table(samples: dict[str, dict[str, list[float]]], baseline: str) -> None:
     print("\nside by side (city page, 10 managers; ms):")
-    print(f"{'':8} {'server':>10} {'n':>5} {'median':>8} {'p95':>8}")
+    print(f"{'':14} {'server':>10} {'n':>5} {'median':>8} {'p95':>8}")
     for kind, by_server in samples.items():
         figures = {}
         for name, values in by_server.items():
             figures[name] = (statistics.median(values) * 1000, p95(values) * 1000)
             print(
-                f"{kind:8} {name:>10} {len(values):>5} {figures[name][0]:>8.0f}"
+                f"{kind:14} {name:>10} {len(values):>5} {figures[name][0]:>8.0f}"
                 f" {figures[name][1]:>8.0f}"
             )
         old, new = figures[baseline], figures["this tree"]
         print(
-            f"{kind:8} {'ratio':>10} {'':>5} {old[0] / new[0]:>7.1f}x"
+            f"{kind:14} {'ratio':>10} {'':>5} {old[0] / new[0]:>7.1f}x"
             f" {old[1] / new[1]:>7.1f}x  (baseline / this tree)"
         )
 
@@ -248,17 +273,34 @@ def main() -> None:
     from tenants import api as tenants_api
 
     baseline = _baseline_tree(args.baseline, args.repo) if args.baseline else None
-    old = setup_databases(verbosity=0, interactive=False)
+    old = setup_databases(verbosity=0, interactive=False, keepdb=args.reuse)
     try:
-        schemas = _provision()
-        started = time.perf_counter()
-        ids = seed(schemas, args.scale, datetime.now(tz=UTC))
-        print(f"seed took {time.perf_counter() - started:.1f} s (scale {args.scale})")
-        manager = get_user_model().objects.create_user("gestor", password="x-bench-1")  # noqa: S106
-        with tenants_api.in_locality("campus"):
-            grant_role(manager.pk, Role.PROGRAM_MANAGER)
+        if args.reuse:
+            schemas = [f"bench_loc_{i:02d}" for i in range(1, 21)]
+            people = get_user_model().objects.filter(username__startswith="p")
+            ids = list(people.values_list("pk", flat=True))
+            manager = get_user_model().objects.get(username="gestor")
+            print(f"reusing the kept database: {len(ids)} people")
+        else:
+            schemas = _provision()
+            started = time.perf_counter()
+            ids = seed(schemas, args.scale, datetime.now(tz=UTC))
+            print(
+                f"seed took {time.perf_counter() - started:.1f} s (scale {args.scale})"
+            )
+            manager = get_user_model().objects.create_user(
+                "gestor",
+                password="x-bench-1",  # noqa: S106
+            )
+            with tenants_api.in_locality("campus"):
+                grant_role(manager.pk, Role.PROGRAM_MANAGER)
+        if args.profile:
+            profile_cold_page(manager)
+            profile_cold_page(manager, FILTERED_PATHS[0])
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a live database: statistics, and the
+            # visibility map that lets index-only scans skip the table.
+            cursor.execute("VACUUM ANALYZE")
         times = []
         for _ in range(3):
             result = api.recount()
@@ -290,7 +332,7 @@ def main() -> None:
             _drift_after_actions(schemas, ids, args.events)
     finally:
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             teardown_databases(old, verbosity=0)
 
 

@@ -172,3 +172,46 @@ def live_events(actions: LearnerActions, per_second: float, stop: threading.Even
             time.sleep(pause)
     connection.close()
     return count
+
+
+def profile_cold_page(manager, path: str = "/tablero/", top: int = 25) -> None:
+    """cProfile of one city page built without cache, in this process (view,
+    build and template): where a cold page spends its time."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants import api as tenants_api
+
+    client = Client(HTTP_HOST="campus.test")
+    with tenants_api.in_locality("campus"):
+        client.force_login(manager)
+    client.get(path)  # warm the process (imports, templates)
+    cache.clear()
+    reset_queries()
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        profiler.enable()
+        response = client.get(path)
+        profiler.disable()
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"dashboard answered {response.status_code}")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(top)
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]
+    print(
+        f"cold page {path} in process: {elapsed * 1000:.0f} ms,"
+        f" {len(queries.captured_queries)} queries,"
+        f" SQL {sum(float(q['time']) for q in queries.captured_queries) * 1000:.0f} ms"
+    )
+    for query in slowest:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+    print(out.getvalue())

@@ -235,12 +235,9 @@ def seed(schemas: list[str], scale: float, now: datetime) -> list[int]:
 
     with transaction.atomic():
         rebuild_summaries()
-        try:  # the counts kept by the events (absent in older commits)
-            from reporting.tallies import rebuild_tallies
-        except ImportError:
-            pass
-        else:
-            rebuild_tallies()
+        from reporting.facet_tallies import rebuild_all_tallies
+
+        rebuild_all_tallies(timezone.localdate())
     print(
         f"seeded: {n_people} people, {len(reporting_rows)} enrollments,"
         f" {statements_per_schema * len(schemas)} statements,"

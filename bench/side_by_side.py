@@ -1,6 +1,7 @@
 """Lesson-page load, this checkout against an older commit, side by side.
 
-Used by ``bench/learning.py --baseline <commit>``. Both servers run at once on
+Used by ``bench/learning.py --baseline <commit>``; ``checkout`` and
+``compile_messages`` also by ``bench/dashboards.py --baseline``. Both servers run at once on
 the same seeded database (same seed, same sessions, same Locust client and
 settings); only one is loaded at a time. Rounds are interleaved (old, new, new,
 old, ...) so the noise of a shared machine falls on both alike. The table gives
@@ -23,13 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def checkout(commit: str) -> Path:
-    """The files of ``commit`` in a fresh temporary folder (``git archive``: no
-    worktree or branch is made in the repository)."""
+def checkout(commit: str, *, repo: Path = ROOT) -> Path:
+    """The files of ``commit`` (in ``repo``, this checkout's by default) in a
+    fresh temporary folder (``git archive``: no worktree or branch is made in
+    the repository). The one copy the side-by-side benchmarks share."""
     target = Path(tempfile.mkdtemp(prefix=f"bench-{commit[:10]}-"))
     archive = subprocess.run(
         ["git", "archive", "--format=tar", commit],
-        cwd=ROOT,
+        cwd=repo,
         check=True,
         capture_output=True,
     ).stdout

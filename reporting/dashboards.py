@@ -26,8 +26,9 @@ from .civic_breakdowns import civic_breakdowns
 from .civic_funnel import civic_stages
 from .course_titles import course_titles
 from .data import Dashboard, Filters, Row
+from .facet_tallies import count_ages_on
 from .models import LearnerCourse, LearnerDay, PersonSummary
-from .precomputed import read_tallies
+from .precomputed import read_facets, read_tallies
 from .targets import get_target
 
 __all__ = ["build_city_dashboard", "build_locality_dashboard"]
@@ -77,11 +78,10 @@ def _cached(schema: str, filters: Filters, today: date) -> Dashboard:
 
 
 def _build(schema: str, filters: Filters, today: date) -> Dashboard:
-    # Without filters every count comes from the precomputed counts the events
-    # keep (``tallies``), so a build reads a few hundred rows at any scale.
-    # With filters, from the people's rows: course rows feed the course and path
-    # tables and a course filter; everything about people comes from one
-    # summary row per person and scope (plain counts), unless a course is chosen.
+    # Every count comes from the precomputed counts the events keep, without
+    # filters (``tallies``) and with them (``facet_tallies``), so a build reads
+    # a few hundred rows at any scale. The course rows still feed the learning
+    # paths, and the people matching the filters the activity of the last days.
     titles = course_titles()
     courses = LearnerCourse.objects.all()
     if schema:
@@ -98,8 +98,14 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         days = days.filter(user_id__in=people)
     if filters.course_key:
         days = days.filter(user_id__in=courses.values("user_id"))
+    ages_kept = count_ages_on(today)
     if filters.is_empty():
-        tallied = read_tallies(schema, today)
+        tallied = read_tallies(schema, today, ages_kept=ages_kept)
+    elif ages_kept:
+        tallied = read_facets(schema, filters, today)
+    else:  # ages not yet moved to ``today`` (or a past day): count the rows
+        tallied = None
+    if tallied is not None:
         counted = _figures.figures(tallied.totals, days, schema, filters)
         weeks = _figures.week_points(tallied.new_enrolled, tallied.new_completed, today)
         per_locality = tallied.localities
@@ -114,23 +120,9 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         )
         cells = tallied.breakdowns
     else:
-        if filters.course_key:
-            base = courses
-            per_locality = _figures.locality_counts(courses) if not schema else {}
-        else:
-            summaries = PersonSummary.objects.all()
-            if people is not None:
-                summaries = summaries.filter(user_id__in=people)
-            base = summaries.filter(schema_name=schema)
-            per_locality = (
-                _figures.locality_counts(summaries.exclude(schema_name=""))
-                if not schema
-                else {}
-            )
-        counted = _figures.figures(_figures.totals(base), days, schema, filters)
-        weeks = _figures.weeks(base, today)
-        course_rows = _figures.grouped(courses, "course_key", titles)
-        cells = breakdowns(base, today)
+        counted, weeks, per_locality, course_rows, cells = _counted_on_read(
+            schema, filters, today, courses, people, days, titles
+        )
     target = get_target(schema)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
     locality_rows = _figures.localities(per_locality, days) if not schema else ()
@@ -161,6 +153,28 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         civic_breakdowns=civic_cells,
         course_label=titles.get(filters.course_key, filters.course_key),
     )
+
+
+def _counted_on_read(schema, filters, today, courses, people, days, titles):
+    """The filtered figures counted from the people's rows: the way before the
+    precomputed counts, kept for a day the facets do not count ages on."""
+    if filters.course_key:
+        base = courses
+        per_locality = _figures.locality_counts(courses) if not schema else {}
+    else:
+        summaries = PersonSummary.objects.all()
+        if people is not None:
+            summaries = summaries.filter(user_id__in=people)
+        base = summaries.filter(schema_name=schema)
+        per_locality = (
+            _figures.locality_counts(summaries.exclude(schema_name=""))
+            if not schema
+            else {}
+        )
+    counted = _figures.figures(_figures.totals(base), days, schema, filters)
+    weeks = _figures.weeks(base, today)
+    course_rows = _figures.grouped(courses, "course_key", titles)
+    return counted, weeks, per_locality, course_rows, breakdowns(base, today)
 
 
 def _scope_name(schema: str) -> str:

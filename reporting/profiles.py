@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from lms.accounts import api as accounts_api
 from lms.accounts.data import PREFER_NOT_TO_SAY, Question
 from tenants import api as tenants_api
 
-from . import summaries, tallies
+from . import facet_tallies, summaries
 from .models import PersonProfile as _PersonProfile
 
 __all__ = [
@@ -69,13 +70,14 @@ def _counts_follow(user_ids: list[int] | None) -> Iterator[None]:
     with connection.cursor() as cursor:
         if user_ids is None or len(user_ids) > _MAX_LOCKED:
             yield
-            tallies.rebuild_tallies()
+            facet_tallies.rebuild_all_tallies(timezone.localdate())
             return
         for user_id in sorted(set(user_ids)):  # one order: no deadlock
             summaries.lock_person(cursor, user_id)
-        before = tallies.contributions(cursor, user_ids)
+        before = facet_tallies.person_contributions(cursor, user_ids)
         yield
-        tallies.add_change(cursor, before, tallies.contributions(cursor, user_ids))
+        after = facet_tallies.person_contributions(cursor, user_ids)
+        facet_tallies.add_person_change(cursor, before, after)
 
 
 def _write_profile(user_id: int, **values: object) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import summaries, tallies
+from . import facet_tallies, summaries
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 
@@ -53,7 +53,8 @@ def _upsert_course(
     (written in this module); ``values`` are the event's columns. The per-person
     lock makes two events of one person (in two localities, say) run one after
     the other, so each summary is computed from committed rows, and the
-    precomputed counts get exactly the change of this person's contribution.
+    precomputed counts (unfiltered and under each filter) get exactly the
+    change of this person's contribution.
     """
     row = {
         "schema_name": schema_name,
@@ -68,10 +69,11 @@ def _upsert_course(
     }
     with connection.cursor() as cursor:
         summaries.lock_person(cursor, user_id)
-        before = tallies.contributions(cursor, [user_id])
+        before = facet_tallies.person_contributions(cursor, [user_id])
         cursor.execute(_COURSE_UPSERT.format(changes=changes), row)
         summaries.refresh_person(cursor, user_id, schema_name)
-        tallies.add_change(cursor, before, tallies.contributions(cursor, [user_id]))
+        after = facet_tallies.person_contributions(cursor, [user_id])
+        facet_tallies.add_person_change(cursor, before, after)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ import logging
 import time
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tenants import api as tenants_api
@@ -21,12 +21,12 @@ from .civic_breakdowns import record_funnel_breakdown
 from .civic_funnel import record_locality_funnel
 from .course_titles import store_course_titles
 from .data import RecountResult
+from .facet_tallies import lock_kept_day, rebuild_all_tallies
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
-from .tallies import rebuild_tallies
 
 __all__ = ["ACTIVITY_WINDOW_DAYS", "last_recount", "recount"]
 
@@ -73,8 +73,14 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n
     with tenants_api.in_public_schema(), transaction.atomic():
+        # The kept day's lock first (the order of ``facet_tallies``), then the
+        # summaries and every precomputed count from them.
+        with connection.cursor() as cursor:
+            lock_kept_day(cursor)
         drift["summaries"] = rebuild_summaries()
-        drift["tallies"] = rebuild_tallies()
+        drift["tallies"], drift["facet_tallies"] = rebuild_all_tallies(
+            timezone.localdate(now)
+        )
         drift["roles"] = fix_role_flags(holders)
         store_course_titles(titles)  # names, not figures: no drift to report
     seconds = time.perf_counter() - started

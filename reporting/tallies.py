@@ -20,7 +20,13 @@ from .models import PersonProfile as _PersonProfile
 from .models import PersonSummary as _PersonSummary
 from .models import Tally as _Tally
 
-__all__ = ["DIMENSIONS", "add_change", "contributions", "rebuild_tallies"]
+__all__ = [
+    "DIMENSIONS",
+    "add_change",
+    "contributions",
+    "plain_sql",
+    "rebuild_tallies",
+]
 
 Key = tuple[str, str, str]  # (scope, dimension, category)
 Counts = tuple[int, int, int, int]  # people, enrolled, completed, certified
@@ -89,17 +95,23 @@ _CONTRIBUTIONS = (
 )
 
 
+def plain_sql(user_ids: list[int] | None) -> str:
+    """The contributions' SQL for everyone (None) or the people ``%(ids)s``
+    (parameters ``tz`` and ``ids``), for statements that add more to it."""
+    if user_ids is None:
+        return _CONTRIBUTIONS.format(people="true", courses="true")
+    return _CONTRIBUTIONS.format(
+        people="s.user_id = ANY(%(ids)s)", courses="lc.user_id = ANY(%(ids)s)"
+    )
+
+
 def contributions(cursor, user_ids: Iterable[int] | None) -> dict[Key, Counts]:
     """What ``user_ids`` (everyone when None) add to each count."""
-    if user_ids is None:
-        sql = _CONTRIBUTIONS.format(people="true", courses="true")
-        params: dict[str, object] = {"tz": settings.TIME_ZONE}
-    else:
-        sql = _CONTRIBUTIONS.format(
-            people="s.user_id = ANY(%(ids)s)", courses="lc.user_id = ANY(%(ids)s)"
-        )
-        params = {"tz": settings.TIME_ZONE, "ids": list(user_ids)}
-    cursor.execute(sql, params)
+    ids = None if user_ids is None else list(user_ids)
+    params: dict[str, object] = {"tz": settings.TIME_ZONE}
+    if ids is not None:
+        params["ids"] = ids
+    cursor.execute(plain_sql(ids), params)
     return {(r[0], r[1], r[2]): tuple(r[3:7]) for r in cursor.fetchall()}
 
 

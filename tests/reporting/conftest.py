@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.learning import signals
+from reporting.facet_tallies import rebuild_all_tallies
 from reporting.models import CourseTitle, FunnelBreakdown
-from reporting.tallies import rebuild_tallies
 from tenants import api as tenants_api
 
 _ids = itertools.count(1)
@@ -25,7 +25,7 @@ def reset_derived_counts() -> None:
     with tenants_api.in_public_schema(), transaction.atomic():
         CourseTitle.objects.all().delete()
         FunnelBreakdown.objects.all().delete()
-        rebuild_tallies()
+        rebuild_all_tallies(timezone.localdate())
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from lms.locality_roles.api import Role, grant_role
 from participation import api as participation_api
-from reporting import api, models, tallies
+from reporting import api, facet_tallies, models
 from reporting.civic_breakdowns import record_funnel_breakdown
 from reporting.civic_funnel import record_locality_funnel
 from tenants import api as tenants_api
@@ -128,7 +128,7 @@ def site(django_db_setup, django_db_blocker):
             models.FunnelBreakdown.objects.filter(schema_name=KENNEDY).delete()
             models.Target.objects.filter(schema_name="").delete()
             with transaction.atomic():
-                tallies.rebuild_tallies()
+                facet_tallies.rebuild_all_tallies(timezone.localdate())
 
 
 @pytest.mark.parametrize(("width", "height"), [(360, 740), (1280, 800)])

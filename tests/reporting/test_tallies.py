@@ -112,9 +112,11 @@ def test_cold_build_reads_the_same_queries_at_any_size(
     person, course or locality (the budget a cold city page is held to)."""
     for user in range(1, 40):
         events.enroll(town_a if user % 2 else town_b, user, f"curso-{user % 6}")
+    # 21: the kept day of the age groups is read (one row) so that they come
+    # from a few counted rows instead of summing every date of birth.
     with tenants_api.in_public_schema():
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(21):
             city = api.build_city_dashboard()
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(21):
             api.build_locality_dashboard(town_a)
     assert city.figures.enrolled == 39 and len(city.courses) == 6
