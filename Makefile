@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer prod-local prod-local-stop prod-local-drop gettext catalogs messages backup restore
+.PHONY: install run test test-fast lint check format stop-db clean-data verifier pex-check h5p-player chromium pgbouncer nginx prod-local prod-local-stop prod-local-drop gettext catalogs messages backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Se necesita Python 3.11 (encontrado %s)" % sys.version.split()[0]'
@@ -62,13 +62,18 @@ chromium:
 pgbouncer:
 	@test -x /usr/sbin/pgbouncer || command -v pgbouncer >/dev/null || (apt-get update -qq && apt-get install -y -qq pgbouncer)
 
+# Debian's nginx: the proxy of `make prod-local` and of the failover test, which
+# start it themselves (the package's own service is never used).
+nginx:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+
 ## The platform with demo data: database, 21 sites, web server and worker.
 run: install h5p-player
 	$(BIN)/python -m lms.devserver
 
 ## The production topology on this machine: nginx :8080, two gunicorn nodes,
 ## PgBouncer (transaction mode), Redis, two Celery workers and beat (README).
-prod-local: install h5p-player
+prod-local: install h5p-player nginx pgbouncer
 	$(BIN)/python deploy/prodlocal.py up
 
 ## Stop everything `make prod-local` started (the database stays).
@@ -108,7 +113,7 @@ $(PEX)/node_modules/.installed: $(PEX)/package.json $(PEX)/package-lock.json
 pex-check: $(PEX)/node_modules/.installed
 
 ## The whole suite on real PostgreSQL (DATABASE_URL, else the embedded server).
-test: install verifier pex-check h5p-player chromium pgbouncer
+test: install verifier pex-check h5p-player chromium pgbouncer nginx
 	$(BIN)/pytest
 
 ## The edit-test loop: no browser, no Celery worker, no npm (apt only for gettext if missing).

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import backup  # deploy/backup.py and its siblings, beside this script
 import local_s3
+from config_files import nginx_folders, render
 from processes import alive, load_state, save_state, start, stop_all, wait_ready
 from topology import (
     DB_NAME,
@@ -59,7 +60,6 @@ from topology import (
     environment,
     manage,
     port_in_use,
-    render,
     say,
     unprivileged_user,
     wait_for_port,
@@ -197,9 +197,7 @@ def up() -> int:
     for port, process in web:
         wait_for_port(port, 60, process)
 
-    nginx_dir = STATE_DIR / "nginx"
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
+    nginx_dir = nginx_folders(STATE_DIR / "nginx")
     conf = render(
         "nginx.conf",
         nginx_dir / "nginx.conf",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -138,18 +137,6 @@ def environment(*, direct: bool = False) -> dict[str, str]:
         # Migrations and provisioning talk to PostgreSQL itself (ADR 0018).
         env["DATABASE_TRANSACTION_POOLER"] = "false"
     return env
-
-
-def render(template: str, target: Path, **values: object) -> Path:
-    """Fill ``${name}`` in a template of deploy/templates (nginx's own $vars stay)."""
-    text = (DEPLOY_DIR / "templates" / template).read_text()
-
-    def fill(match: re.Match) -> str:
-        return str(values[match.group(1)])
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(re.sub(r"\$\{(\w+)\}", fill, text))
-    return target
 
 
 def unprivileged_user() -> list[str]:

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lms.accounts import api as accounts_api
 from lms.accounts.data import Question, age_group, age_on
-from tenants import api as tenants_api
 
-from . import lottery, webhooks
+from . import lottery
+from .announcements import announce, announce_drawn, role_left, role_selected
 from .catalog import ParticipationError
 from .data import (
     ApplicationData,
@@ -33,47 +33,6 @@ from .eligibility import eligibility_for
 from .models import Application as _Application
 from .models import CivicRole as _CivicRole
 from .reporting_facts import announce_funnel_change
-from .signals import role_left, role_selected
-
-_WEBHOOK_EVENTS = {"role_selected": "rol.seleccionada", "role_left": "rol.dejado"}
-
-
-def _announce(signal: Any, application: Any, *, funnel: bool = True) -> None:
-    """Send a role event once the transaction commits (never for a rollback);
-    store it for the external platform and queue its credential task in this
-    same transaction. ``funnel``:
-    also tell the dashboards (a lottery tells them once for all its seats)."""
-    role = _CivicRole.objects.get(pk=application.role_id)
-    webhooks.record_event(
-        _WEBHOOK_EVENTS["role_selected" if signal is role_selected else "role_left"],
-        {
-            "postulacion": application.pk,
-            "persona": {"id": application.user_id},
-            "rol": {
-                "id": role.pk,
-                "titulo": role.title,
-                "tipo": role.kind,
-                "linea": role.investment_line,
-            },
-        },
-    )
-    fields = {
-        "application_id": application.pk,
-        "user_id": application.user_id,
-        "role_id": application.role_id,
-    }
-    # The credential's task commits with the change (outbox): issued or
-    # revoked even if the broker is down now or the process dies after commit.
-    tenants_api.send_after_commit(
-        "participation.issue_role_credential"
-        if signal is role_selected
-        else "participation.revoke_role_credential",
-        application.pk,
-    )
-    transaction.on_commit(lambda: signal.send(sender=_Application, **fields))
-    if funnel:
-        announce_funnel_change()
-
 
 #: The declaration of no impediment (Ley 850 de 2003, art. 19) the person signs.
 DECLARATION_TEXT = gettext_lazy(
@@ -106,6 +65,14 @@ def apply(
     """Apply for a role, or raise ``ParticipationError`` saying what to do."""
     role = _CivicRole.objects.select_for_update().get(pk=role_id)
     standing = eligibility_for(user_id, role_id)
+    if role.drawn_at is not None and standing.verdict != Verdict.APPLIED:
+        raise ParticipationError(
+            _(
+                "El sorteo de este rol ya se hizo el %(date)s: ya no recibe "
+                "postulaciones. Revise los otros roles abiertos en su localidad."
+            )
+            % {"date": formats.date_format(timezone.localtime(role.drawn_at))}
+        )
     if standing.verdict != Verdict.ELIGIBLE:
         missing = [r.explanation for r in standing.results if not r.is_met]
         reason = _REFUSALS.get(standing.verdict)
@@ -145,7 +112,7 @@ def apply(
     except IntegrityError as exc:
         raise ParticipationError(str(_REFUSALS[Verdict.APPLIED])) from exc
     if application.status == ApplicationStatus.SELECTED:
-        _announce(role_selected, application)
+        announce(role_selected, application)
     else:
         announce_funnel_change()  # one more person applied, no seat yet
     return application_data(application)
@@ -182,7 +149,7 @@ def withdraw(user_id: int, role_id: int) -> None:
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
     if freed:
-        _announce(role_left, application)
+        announce(role_left, application)
         _promote_waiting(role)
 
 
@@ -196,7 +163,7 @@ def _promote_waiting(role: _CivicRole) -> None:
         application.decided_at = timezone.now()
         application.waiting_position = None
         application.save(update_fields=["status", "decided_at", "waiting_position"])
-        _announce(role_selected, application)
+        announce(role_selected, application)
 
 
 @transaction.atomic
@@ -226,9 +193,9 @@ def decide(
     )
     application.save()
     if decision == ApplicationStatus.SELECTED and not was_selected:
-        _announce(role_selected, application)
+        announce(role_selected, application)
     elif was_selected and decision != ApplicationStatus.SELECTED:
-        _announce(role_left, application)
+        announce(role_left, application)
     return application_data(application)
 
 
@@ -280,18 +247,14 @@ def run_lottery(role_id: int, *, seed: str, by_user_id: int) -> LotteryResult:
         entries, seats=role.seats, quotas=role.lottery_quotas, seed=seed.strip()
     )
     now = timezone.now()
-    for application_id in result.selected:
-        _Application.objects.filter(pk=application_id).update(
-            status=ApplicationStatus.SELECTED, decided_at=now, decided_by_id=by_user_id
-        )
-        _announce(
-            role_selected, _Application.objects.get(pk=application_id), funnel=False
-        )
-    announce_funnel_change()
-    for position, application_id in enumerate(result.waiting, start=1):
-        _Application.objects.filter(pk=application_id).update(
-            status=ApplicationStatus.WAITING, waiting_position=position
-        )
+    # Set-wise: one UPDATE for the seats, a few for the waiting list (a draw of
+    # thousands must stay well under the two seconds a person waits for it).
+    _Application.objects.filter(pk__in=result.selected).update(
+        status=ApplicationStatus.SELECTED, decided_at=now, decided_by_id=by_user_id
+    )
+    drawn = _Application.objects.in_bulk(result.selected)
+    announce_drawn(role, [drawn[application_id] for application_id in result.selected])
+    _put_in_queue(result.waiting)
     role.lottery_seed, role.drawn_at = seed.strip(), now
     role.lottery_record = {
         "applicants": [
@@ -303,6 +266,25 @@ def run_lottery(role_id: int, *, seed: str, by_user_id: int) -> LotteryResult:
     }
     role.save(update_fields=["lottery_seed", "drawn_at", "lottery_record"])
     return result
+
+
+def _put_in_queue(application_ids: tuple[int, ...]) -> None:
+    """The waiting list in draw order, in one statement (``bulk_update`` builds
+    a CASE per row: seconds of Python for a few thousand people)."""
+    if not application_ids:
+        return
+    table = _Application._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS a SET status = %s, waiting_position = q.position "  # noqa: S608 (the model's own table name)
+            "FROM unnest(%s::bigint[], %s::int[]) AS q(id, position) "
+            "WHERE a.id = q.id",
+            [
+                ApplicationStatus.WAITING.value,
+                list(application_ids),
+                list(range(1, len(application_ids) + 1)),
+            ],
+        )
 
 
 def lottery_record(role_id: int) -> dict[str, Any]:

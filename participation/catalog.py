@@ -17,6 +17,8 @@ from .models import RoleTemplate as _RoleTemplate
 from .signals import role_rules_changed
 
 CAMPUS_SCHEMA = "campus"
+# The set-based recompute of one role (by name: tasks sit above this module).
+RECOMPUTE_ROLE_TASK = "participation.recompute_role"
 
 
 class ParticipationError(ValueError):
@@ -149,7 +151,8 @@ def change_role_rules(
     """Change the rules of one role of this locality (the arguments given).
 
     Everyone the locality keeps a standing for is recomputed after commit, in one
-    set-based pass (``role_rules_changed`` → a Celery task).
+    set-based pass: its Celery task is written into the outbox with the change, so
+    a broker down at that moment delays the recompute, never loses it.
     """
     role = _CivicRole.objects.select_for_update().select_related("cycle")
     role = role.filter(pk=role_id).first()
@@ -175,6 +178,7 @@ def change_role_rules(
             )
         )
     role.save(update_fields=list(changes))
+    tenants_api.send_after_commit(RECOMPUTE_ROLE_TASK, role_id)
     transaction.on_commit(lambda: role_rules_changed.send(sender=None, role_id=role_id))
     return role_data(role)
 
@@ -220,4 +224,5 @@ def role_data(role: Any) -> RoleData:
         min_sessions_attended=role.min_sessions_attended,
         requires_residence=role.requires_residence,
         lottery_quotas=dict(role.lottery_quotas),
+        drawn=role.drawn_at is not None,
     )

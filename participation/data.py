@@ -159,6 +159,9 @@ class RoleData:
     min_sessions_attended: int
     requires_residence: bool
     lottery_quotas: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A lottery role takes no applications once drawn, whatever the dates say:
+    # a later applicant could never be drawn.
+    drawn: bool = False
 
     @property
     def line_label(self) -> str:

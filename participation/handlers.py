@@ -1,5 +1,13 @@
-"""Receivers of the role events and of the events eligibility depends on
-(connected in ``apps.ready``)."""
+"""Receivers of the events eligibility depends on (connected in ``apps.ready``).
+
+Certificates and registration data are announced after their transaction has
+committed, in another app: the recompute's task is written into the task outbox
+right then (``tenants.api.send_after_commit``, its own short transaction) and
+published at once, or by the relay once a broker that was down is back. A
+process that dies between the other app's commit and this receiver leaves the
+standing to the nightly recount (``participation.recount``), which rebuilds
+every locality's from the certificates themselves.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +22,15 @@ from lms.accounts import api as accounts_api
 from tenants import api as tenants_api
 
 from . import certified
-from .signals import role_rules_changed, webhook_recorded
-from .tasks import (
-    deliver_webhook_task,
-    recompute_eligibility_task,
-    recompute_role_task,
-)
 
 logger = logging.getLogger(__name__)
 
+RECOMPUTE_PERSON_TASK = "participation.recompute_eligibility"
 
-def on_webhook_recorded(sender: Any, *, delivery_id: int, **kwargs: Any) -> None:
-    deliver_webhook_task.delay(delivery_id)
+
+def queue_recompute(user_id: int, also_in: str | None = None) -> None:
+    """One person's standing, recomputed by a worker (through the outbox)."""
+    tenants_api.send_after_commit(RECOMPUTE_PERSON_TASK, user_id, also_in)
 
 
 def on_certificate_issued(
@@ -37,7 +42,7 @@ def on_certificate_issued(
         certified.record_issued(user_id, course_key, issued_at=issued_at)
     except DatabaseError:
         logger.exception("Participación: índice sin actualizar; el recuento lo hará.")
-    recompute_eligibility_task.delay(user_id, tenants_api.current_schema())
+    queue_recompute(user_id, tenants_api.current_schema())
 
 
 def on_certificate_revoked(
@@ -52,11 +57,7 @@ def on_certificate_revoked(
         certified.record_revoked(user_id, course_key, certified_since=certified_since)
     except DatabaseError:
         logger.exception("Participación: índice sin actualizar; el recuento lo hará.")
-    recompute_eligibility_task.delay(user_id, tenants_api.current_schema())
-
-
-def on_role_rules_changed(sender: Any, *, role_id: int, **kwargs: Any) -> None:
-    recompute_role_task.delay(role_id)
+    queue_recompute(user_id, tenants_api.current_schema())
 
 
 def on_people_changed(
@@ -64,7 +65,7 @@ def on_people_changed(
 ) -> None:
     # A bulk import (None) changes no one's certificates: nothing to recompute.
     for user_id in user_ids or []:
-        recompute_eligibility_task.delay(user_id)
+        queue_recompute(user_id)
 
 
 def connect() -> None:
@@ -77,7 +78,3 @@ def connect() -> None:
     accounts_api.people_changed.connect(
         on_people_changed, dispatch_uid="participation.people_changed"
     )
-    role_rules_changed.connect(
-        on_role_rules_changed, dispatch_uid="participation.rules_changed"
-    )
-    webhook_recorded.connect(on_webhook_recorded, dispatch_uid="participation.webhook")

@@ -9,8 +9,9 @@ The algorithm, published with every draw:
    choose an order, and anyone with the seed and the list gets the same order.
 3. Quotas are minimum seats per group, taken in alphabetical order of dimension
    and group: walk the draw order and select people of that group until the quota
-   is met or the seats run out. A quota with too few applicants is reported as
-   unmet (which, and by how many) and its seats go to the general draw.
+   is met or the seats run out. A quota not met is reported, with why: too few
+   applicants of that group (its seats go to the general draw), or quotas taken
+   before it used up the seats (the quotas ask for more than the seats).
 4. Remaining seats go in draw order; everyone else is on the waiting list, in
    draw order.
 """
@@ -53,19 +54,7 @@ def draw(
                     chosen.add(entry.application_id)
                     already += 1
             if already < minimum:
-                unmet.append(
-                    _(
-                        "Cuota «%(dimension)s = %(group)s»: se pedían %(minimum)d "
-                        "cupos y solo hubo %(found)d personas de ese grupo entre "
-                        "las postuladas (o no quedaban cupos)."
-                    )
-                    % {
-                        "dimension": dimension,
-                        "group": group,
-                        "minimum": minimum,
-                        "found": already,
-                    }
-                )
+                unmet.append(_unmet(dimension, group, minimum, len(members), seats))
     for entry in order:
         if len(selected) >= seats:
             break
@@ -75,4 +64,32 @@ def draw(
     waiting = tuple(e.application_id for e in order if e.application_id not in chosen)
     return LotteryResult(
         seed=seed, selected=tuple(selected), waiting=waiting, unmet_quotas=tuple(unmet)
+    )
+
+
+def _unmet(dimension: str, group: str, minimum: int, found: int, seats: int) -> str:
+    """Which quota was not met and why, for the managers and the published record."""
+    values = {
+        "dimension": dimension,
+        "group": group,
+        "minimum": minimum,
+        "found": found,
+        "seats": seats,
+    }
+    if found < minimum:
+        return (
+            _(
+                "Cuota «%(dimension)s = %(group)s» no cumplida: pedía %(minimum)d "
+                "cupos y solo se postularon %(found)d personas de ese grupo; los "
+                "cupos que faltaron pasaron al sorteo general."
+            )
+            % values
+        )
+    return (
+        _(
+            "Cuota «%(dimension)s = %(group)s» no cumplida: pedía %(minimum)d cupos, "
+            "pero las cuotas anteriores ya ocuparon los %(seats)d cupos del rol. "
+            "Revise que las cuotas no sumen más que los cupos."
+        )
+        % values
     )

@@ -173,7 +173,7 @@ def evaluate(
     cycle = role.cycle
     if has_applied:
         verdict = Verdict.APPLIED
-    elif not cycle.applications_open <= today <= cycle.applications_close:
+    elif role.drawn or not cycle.applications_open <= today <= cycle.applications_close:
         verdict = Verdict.CLOSED
     elif residence is not None and not residence.is_met:
         verdict = Verdict.OTHER_LOCALITY

@@ -19,6 +19,13 @@ def issue_role_credential_task(application_id: int) -> str | None:
     return credentials.issue_for_application(application_id)
 
 
+@shared_task(name="participation.issue_role_credentials", acks_late=True)
+def issue_role_credentials_task(application_ids: list[int]) -> list[str | None]:
+    """A lottery's seats: each credential, in turn (each issue is idempotent, so a
+    redelivered batch issues only what is missing)."""
+    return [credentials.issue_for_application(pk) for pk in application_ids]
+
+
 @shared_task(name="participation.revoke_role_credential", acks_late=True)
 def revoke_role_credential_task(application_id: int) -> bool:
     return credentials.revoke_for_application(
@@ -38,6 +45,12 @@ def revoke_role_credential_task(application_id: int) -> bool:
 )
 def deliver_webhook_task(delivery_id: int) -> bool:
     return webhooks.deliver(delivery_id)
+
+
+@shared_task(name="participation.deliver_webhooks", acks_late=True)
+def deliver_webhooks_task(delivery_ids: list[int]) -> int:
+    """A batch of stored events (a lottery's seats): one sending task each."""
+    return webhooks.queue_deliveries(delivery_ids)
 
 
 @shared_task(name="participation.recompute_eligibility", acks_late=True)

@@ -16,6 +16,9 @@ from django.test import Client
 from tenants import api as tenants_api
 from tenants.data import LocalityKind, LocalitySpec
 
+# Every SQL statement of the suite names at most one locality schema (Citus).
+pytest_plugins = ["tests.locality_statements"]
+
 CAMPUS = LocalitySpec(
     schema_name="campus", name="Campus", slug="campus", kind=LocalityKind.CITY_CAMPUS
 )

@@ -25,78 +25,23 @@ import shutil
 import subprocess
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
-from courses import api as courses_api
 from deploy import local_s3
-from tenants import api as tenants_api
-from tenants.models import TaskOutbox
 
-from ..workers import wait_for, worker_env
-from .web_nodes import CSRF, kill_node, signed_in, start_node, stop_node
+from ..workers import wait_for
+from .learner_load import LEARNERS, enrollments, headers
+from .web_nodes import kill_node, start_node, stop_node
 
 pytestmark = pytest.mark.worker
 
-TOWN = "test_kennedy"
-HOST = "kennedy.test"
-LEARNERS = 80
 TOKEN = "token-de-metricas-de-prueba"
-
-
-@pytest.fixture
-def learners(django_db_setup, django_db_blocker):
-    """A course in Kennedy and signed-in learners (committed: nodes read them)."""
-    key = f"falla-{uuid.uuid4().hex[:6]}"
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"].startswith("test_")
-        with tenants_api.in_public_schema():
-            people = [
-                get_user_model().objects.create_user(
-                    username=f"{key}-{n}",
-                    email=f"{key}-{n}@example.org",
-                    password="clave-segura-1",
-                )
-                for n in range(LEARNERS)
-            ]
-        with tenants_api.in_locality(TOWN):
-            courses_api.create_course("Curso bajo fallas", key=key)
-            courses_api.add_module(key, "Módulo", key=f"{key}-m")
-            courses_api.add_lesson(f"{key}-m", "Lección", key=f"{key}-l")
-        cookies = [signed_in(person, TOWN) for person in people]
-        connection.set_schema_to_public()
-        env = worker_env()
-    yield key, people, cookies, env
-    with django_db_blocker.unblock():
-        ids = [p.pk for p in people]
-        with tenants_api.in_locality(TOWN):
-            for label in (
-                "learning.Enrollment",
-                "learning.XapiStatement",
-                "learning.Notification",
-                "learning.ActiveDay",
-            ):
-                apps.get_model(label).objects.filter(user_id__in=ids).delete()
-            apps.get_model("courses", "CoursePage").objects.filter(key=key).delete()
-        with tenants_api.in_public_schema():
-            # A node killed between a commit and its after-commit send leaves
-            # its tasks in the outbox (for the relay): not for the next test.
-            TaskOutbox.objects.filter(schema_name=TOWN).delete()
-            for label in ("reporting.LearnerCourse", "reporting.PersonSummary"):
-                apps.get_model(label).objects.filter(user_id__in=ids).delete()
-        connection.set_schema_to_public()
-
-
-def _headers() -> dict[str, str]:
-    return {"Host": HOST, "X-CSRFToken": CSRF}
 
 
 def _enroll(urls: list[str], cookies: dict, key: str, log: list[str]) -> bool:
@@ -108,7 +53,7 @@ def _enroll(urls: list[str], cookies: dict, key: str, log: list[str]) -> bool:
                 f"{url}/api/aprendizaje/cursos/{key}/inscripcion",
                 json={},
                 cookies=cookies,
-                headers=_headers(),
+                headers=headers(),
                 timeout=15,
             )
         except requests.RequestException as exc:
@@ -124,18 +69,6 @@ def _enroll(urls: list[str], cookies: dict, key: str, log: list[str]) -> bool:
             return True  # stored by an attempt whose answer was lost
         time.sleep(0.2)
     return False
-
-
-def _enrollments(key: str, ids: list[int]) -> Counter:
-    model = apps.get_model("learning", "Enrollment")
-    with tenants_api.in_locality(TOWN):
-        rows = list(
-            model.objects.filter(course_key=key, user_id__in=ids).values_list(
-                "user_id", flat=True
-            )
-        )
-    connection.set_schema_to_public()
-    return Counter(rows)
 
 
 def test_a_web_node_killed_under_load_loses_no_enrolment(
@@ -170,7 +103,7 @@ def test_a_web_node_killed_under_load_loses_no_enrolment(
     failed = sum(n for outcome, n in attempts.items() if outcome not in ("201", "400"))
     retried = sum(1 for log in logs if len(log) > 1)
     with django_db_blocker.unblock():
-        stored = _enrollments(key, [p.pk for p in people])
+        stored = enrollments(key, [p.pk for p in people])
     lost = sum(1 for n, p in enumerate(people) if acknowledged[n] and not stored[p.pk])
     twice = sum(1 for count in stored.values() if count > 1)
     print(  # noqa: T201 (the counts are this test's report: pytest -s)
@@ -203,7 +136,7 @@ def _load(url: str, cookies: list[dict], seconds: float, event_at: float, event)
                     response = session.get(
                         f"{url}/api/aprendizaje/mis-cursos",
                         cookies=cookies[n],
-                        headers=_headers(),
+                        headers=headers(),
                         timeout=15,
                     )
                     outcome = str(response.status_code)

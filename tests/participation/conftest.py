@@ -17,15 +17,17 @@ _numbers = itertools.count(63_000_001)
 
 
 @pytest.fixture(autouse=True)
-def recompute_not_queued(monkeypatch):
+def recompute_not_queued(request, monkeypatch):
     """Certificates issued by the fixtures run their after-commit receivers (the
     city-wide index of certificates is kept by them), but the recompute they
-    queue is not sent to the broker; tests that need it run it in process."""
+    queue is not sent to the broker; tests that need it run it in process.
+    Tests with a real worker or a browser (markers ``worker``, ``browser``: a
+    site whose events run as in production) keep the real outbox."""
     queued = []
+    if any(request.node.get_closest_marker(m) for m in ("worker", "browser")):
+        return queued
     monkeypatch.setattr(
-        handlers.recompute_eligibility_task,
-        "delay",
-        lambda *args, **kwargs: queued.append(args),
+        handlers, "queue_recompute", lambda *args, **kwargs: queued.append(args)
     )
     return queued
 

@@ -11,10 +11,11 @@ from openpyxl import load_workbook
 
 from lms.locality_roles import api as roles_api
 from lms.locality_roles.data import Role
-from participation import api, handlers
+from participation import api
 from participation.models import WebhookDelivery
-from participation.webhooks import MAX_RETRIES
+from participation.webhooks import DELIVER_TASK, MAX_RETRIES
 from tenants import api as tenants_api
+from tenants.models import TaskOutbox
 
 from .conftest import apply
 
@@ -74,6 +75,27 @@ def test_the_draw_is_made_from_the_roster_page(make_role, person, make_person):
     assert "Baloto 2027-03-01" in done.text
 
 
+def test_quotas_the_draw_could_not_meet_are_shown_with_the_reason(
+    make_role, person, make_person, client_a
+):
+    role = make_role(
+        seats=2,
+        selection_mode=api.SelectionMode.LOTTERY,
+        lottery_quotas={"genero": {"mujer": 1}},
+    )
+    for _ in range(3):  # nobody declared a gender
+        apply(person(), role)
+    client = _manager(make_person)
+    url = f"/admin/participacion/roles/{role.role_id}/"
+    done = client.post(url, {"seed": "Baloto 2027-03-01"}, follow=True).text
+    assert "Sorteo hecho: 2 personas seleccionadas." in done
+    assert "genero = mujer" in done and "solo se postularon 0 personas" in done
+    # Published with the draw, for anyone who re-runs it.
+    published = client_a.get(f"/participacion/roles/{role.role_id}/sorteo").json()
+    [unmet] = published["unmet_quotas"]
+    assert "genero = mujer" in unmet
+
+
 def test_a_facilitator_does_not_select(make_role, make_person):
     role = make_role()
     facilitator = make_person()
@@ -105,8 +127,16 @@ def _delivery(**fields) -> int:
         ).pk
 
 
+def _queued(delivery_id: int) -> int:
+    """How many sending tasks of this event wait in the outbox."""
+    with tenants_api.in_public_schema():
+        return TaskOutbox.objects.filter(
+            task_name=DELIVER_TASK, schema_name="test_kennedy", args=[delivery_id]
+        ).count()
+
+
 def test_undelivered_events_are_listed_with_their_last_error_and_sent_again(
-    make_person, monkeypatch, django_capture_on_commit_callbacks
+    make_person, django_capture_on_commit_callbacks
 ):
     exhausted = _delivery(
         attempts=MAX_RETRIES + 1, last_status=503, last_error="Mantenimiento"
@@ -123,14 +153,14 @@ def test_undelivered_events_are_listed_with_their_last_error_and_sent_again(
     assert "Fallando: se reintenta solo" in page and "Connection refused" in page
     assert page.count("Reintentar ahora") == 2  # the delivered one is not listed
 
-    sent = []
-    monkeypatch.setattr(handlers.deliver_webhook_task, "delay", sent.append)
-    with django_capture_on_commit_callbacks(execute=True):
+    # The sending task goes into the outbox with the request's transaction
+    # (captured here, not published).
+    with django_capture_on_commit_callbacks(execute=False):
         response = client.post(f"/admin/participacion/eventos/{exhausted}/reintentar/")
-    assert response.status_code == 302 and sent == [exhausted]
-    with django_capture_on_commit_callbacks(execute=True):
+    assert response.status_code == 302 and _queued(exhausted) == 1
+    with django_capture_on_commit_callbacks(execute=False):
         client.post(f"/admin/participacion/eventos/{delivered}/reintentar/")
-    assert sent == [exhausted]  # a delivered event is never sent again
+    assert _queued(delivered) == 0  # a delivered event is never sent again
     refused = client.get("/admin/participacion/eventos/").text
     assert "ya fue entregado" in refused
 

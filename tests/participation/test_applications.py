@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import uuid
 from datetime import date
@@ -161,3 +162,53 @@ def test_two_people_applying_for_the_last_seat_at_once_one_gets_it(
     assert sorted(outcomes) == sorted(
         [api.ApplicationStatus.SELECTED, api.ApplicationStatus.WAITING]
     )
+
+
+def _apply_in_a_process(user_id: int, role_id: int, barrier, results) -> None:
+    """A child process's whole life: its own connection, the barrier, one apply."""
+    from django.db import connections
+
+    connections.close_all()  # never the parent's socket: a connection of its own
+    try:
+        with tenants_api.in_locality("test_kennedy"):
+            barrier.wait(timeout=30)
+            outcome = api.apply(
+                user_id, role_id, motivation="", declares_no_impediment=True
+            )
+        results.put(outcome.status.value)
+    except Exception as exc:  # noqa: BLE001 (the parent reports it and fails)
+        results.put(f"error: {exc!r}")
+    finally:
+        connections.close_all()
+
+
+def test_two_processes_applying_for_the_last_seat_at_once_one_gets_it(
+    committed_role, django_db_blocker
+):
+    """The same race as above between two operating-system processes (as two
+    web workers would be), each with its own PostgreSQL session."""
+    role, people = committed_role
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2), context.Queue()
+    with django_db_blocker.unblock():
+        connection.close()  # the children must not inherit an open connection
+        children = [
+            context.Process(
+                target=_apply_in_a_process,
+                args=(user.pk, role.role_id, barrier, results),
+            )
+            for user in people
+        ]
+        for child in children:
+            child.start()
+        outcomes = sorted(results.get(timeout=90) for _ in children)
+        for child in children:
+            child.join(timeout=30)
+        with tenants_api.in_locality("test_kennedy"):
+            stored = sorted(a.status.value for a in api.list_applications(role.role_id))
+        connection.set_schema_to_public()
+    expected = sorted(
+        [api.ApplicationStatus.SELECTED.value, api.ApplicationStatus.WAITING.value]
+    )
+    assert outcomes == expected and stored == expected
+    assert [child.exitcode for child in children] == [0, 0]

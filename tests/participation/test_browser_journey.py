@@ -1,20 +1,27 @@
-"""The whole civic chain in Chromium: a certified citizen on a 360 px phone is told
-she may apply, applies, the locality manager draws the lottery in the admin, she
-is selected, downloads her role credential, and the credential verifies.
+"""The whole civic chain in Chromium: a citizen on a 360 px phone completes the
+participatory-budgeting course, is told she may apply, applies, the locality
+manager draws the lottery in the admin, she is selected, downloads her role
+credential, and the independent verifier (Digital Bazaar's, in Node) accepts it
+with the issuer profile and status list fetched from the site over HTTP. She
+leaves the role; the same verifier then finds the credential revoked.
 
 The site runs on a server thread of this process with its own connections, so
 the data is committed; a locality is provisioned for the test and dropped at the
 end, with the city-wide rows its events wrote. Celery tasks run in process
-(eager), in the schema of the request that queued them. Screenshots (360 px for
-the citizen, 1280 px for the manager) go to ``DATA_DIR/screenshots``.
+(eager, through the outbox), in the schema of the request that queued them.
+Screenshots (360 px for the citizen, 1280 px for the manager) go to
+``DATA_DIR/screenshots``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -37,6 +44,7 @@ from tests.browser import (
     needs_chromium,
     new_context,
 )
+from tests.certificates import conformance
 
 SPEC = LocalitySpec(schema_name="test_roles_journey", name="Fontibón", slug="fontibon")
 HOST = "fontibon-roles.localhost"
@@ -93,6 +101,14 @@ def site(django_db_setup, django_db_blocker):
             course = courses_api.create_course(
                 "Presupuestos participativos", key="pp-recorrido"
             )
+            courses_api.add_module(course.key, "La ciudadanía decide", key="pp-r-m")
+            courses_api.add_lesson(
+                "pp-r-m",
+                "Cómo se priorizan los proyectos",
+                key="pp-r-l",
+                body=[("text", "<p>La ciudadanía prioriza la inversión local.</p>")],
+            )
+            [listed] = [c for c in courses_api.list_catalog() if c.key == course.key]
             cycle = api.create_cycle(
                 "Presupuestos participativos 2027",
                 applications_open=today - timedelta(days=1),
@@ -106,15 +122,14 @@ def site(django_db_setup, django_db_blocker):
                 seats=1,
                 investment_line=api.InvestmentLine.INFRASTRUCTURE,
             )
-            # Certificates issued (and committed): the index and the standing
-            # follow, and each is told once that they may apply.
-            for person in (citizen, other):
-                certificates_api.issue_certificate(
-                    person.pk,
-                    course_key=course.key,
-                    course_version=course.version,
-                    completed_at=datetime.now(UTC),
-                )
+            # The other applicant's certificate is issued here (committed: the
+            # index and the standing follow); the citizen earns hers in Chromium.
+            certificates_api.issue_certificate(
+                other.pk,
+                course_key=course.key,
+                course_version=course.version,
+                completed_at=datetime.now(UTC),
+            )
             api.apply(
                 other.pk, role.role_id, motivation="", declares_no_impediment=True
             )
@@ -123,6 +138,8 @@ def site(django_db_setup, django_db_blocker):
             with live_server() as port:
                 yield {
                     "url": f"http://{HOST}:{port}",
+                    "port": port,
+                    "course_url": urlsplit(listed.url).path,
                     "citizen": citizen,
                     "other": other,
                     "manager": manager,
@@ -190,13 +207,51 @@ def _seed_that_selects(role_id: int, application_id: int) -> str:
     raise AssertionError("Ninguna semilla de prueba selecciona la postulación.")
 
 
-def test_a_certified_citizen_applies_is_drawn_and_gets_a_credential_that_verifies(
+def _served(site, url: str) -> dict:
+    """A document the credential names (issuer profile, status list), fetched
+    from the running site over HTTP as any verifier would (the public address
+    has no test port: its path is asked of this server, under the site's host)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{site['port']}{urlsplit(url).path}",
+        headers={"Host": HOST, "Accept": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def _independent_verdict(site, credential: dict) -> dict:
+    """The Node verifier the certificate tests use (``make verifier``), fed the
+    documents this credential points to."""
+    issuer = credential["issuer"]
+    issuer_url = issuer["id"] if isinstance(issuer, dict) else issuer
+    status_url = credential["credentialStatus"]["statusListCredential"]
+    documents = {url: _served(site, url) for url in (issuer_url, status_url)}
+    return conformance._node(
+        "verify.mjs", {"credential": credential, "documents": documents}
+    )
+
+
+def test_a_citizen_completes_the_course_is_drawn_and_gets_a_credential_that_verifies(
     site,
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     role = site["role"]
     with chromium() as browser:
         phone = _signed_in(browser, site, "ciudadana-rol@example.org", PHONE)
+        # She enrolls in the participatory-budgeting course and reads its
+        # lesson: the course is complete, the certificate issued (Celery).
+        phone.goto(site["url"] + site["course_url"])
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Inscribirme").click()
+        with phone.expect_navigation():
+            phone.get_by_role(
+                "link", name=re.compile("Empezar|Continuar")
+            ).first.click()
+        assert "La ciudadanía prioriza la inversión local." in phone.content()
+        phone.goto(site["url"] + site["course_url"])
+        assert "Curso aprobado" in phone.content(), phone.inner_text("main")
+        assert not phone.evaluate(SCROLLS)
+        phone.screenshot(path=SCREENSHOTS / "rol-0-curso-360.png", full_page=True)
         # «Mi aprendizaje» tells her once that she may apply, with a link.
         phone.goto(site["url"] + "/aprendizaje/")
         notice = phone.get_by_text("Ya puede postularse", exact=False).first
@@ -243,10 +298,24 @@ def test_a_certified_citizen_applies_is_drawn_and_gets_a_credential_that_verifie
         credential = json.loads(Path(download.value.path()).read_text())
         assert not phone.evaluate(SCROLLS)
         phone.screenshot(path=SCREENSHOTS / "rol-4-credencial-360.png", full_page=True)
+        # The credential she downloaded: the independent verifier accepts it.
+        assert _independent_verdict(site, credential) == {
+            "verified": True,
+            "revoked": False,
+            "errors": [],
+        }
+
+        # She leaves the role: the credential is revoked on the status list.
+        phone.get_by_role("button", name="Retirar mi postulación").click()
+        phone.get_by_text("Retiró su postulación.").wait_for()
+        assert not phone.evaluate(SCROLLS)
+        phone.screenshot(path=SCREENSHOTS / "rol-5-retirada-360.png", full_page=True)
         assert _real(phone.problems) == []
         phone.context.close()
 
-    assert credential["credentialSubject"]["role"]
+    assert credential["credentialSubject"]["role"] == role.title
+    after = _independent_verdict(site, credential)
+    assert after["revoked"] is True and after["verified"] is False, after
     with tenants_api.in_locality(SPEC.schema_name):
         verdict = certificates_api.verify_credential(credential)
-    assert verdict.state == CertificateState.VALID, verdict.reason
+    assert verdict.state == CertificateState.REVOKED, verdict.reason

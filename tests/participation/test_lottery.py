@@ -43,7 +43,18 @@ def test_quotas_are_met_first_and_unmet_ones_are_explained():
     assert len(set(result.selected) & women) >= 4
     assert len(result.selected) == 6
     (unmet,) = result.unmet_quotas
-    assert "genero = rrom" in unmet and "solo hubo 0" in unmet
+    assert "genero = rrom" in unmet and "solo se postularon 0" in unmet
+    assert "pasaron al sorteo general" in unmet
+
+
+def test_quotas_asking_for_more_than_the_seats_say_which_and_why():
+    result = api.draw(
+        _entries(30), seats=2, quotas={"genero": {"hombre": 2, "mujer": 2}}, seed="s"
+    )
+    # Quotas are taken in alphabetical order: «hombre» fills both seats.
+    (unmet,) = result.unmet_quotas
+    assert "genero = mujer" in unmet and "ya ocuparon los 2 cupos" in unmet
+    assert "no sumen más que los cupos" in unmet
 
 
 def test_more_seats_than_applicants_selects_everyone():
@@ -79,3 +90,35 @@ def test_a_role_lottery_with_stratified_quotas_from_declared_answers(make_role, 
     again = api.draw(entries, seats=1, quotas=record["quotas"], seed=record["seed"])
     assert list(again.selected) == record["selected"]
     assert "Persona" not in str(record)
+
+
+def test_a_role_with_more_seats_than_applicants_selects_them_all(make_role, person):
+    role = make_role(seats=5, selection_mode=api.SelectionMode.LOTTERY)
+    people = [person() for _ in range(2)]
+    for user in people:
+        apply(user, role)
+    with tenants_api.in_locality("test_kennedy"):
+        result = api.run_lottery(role.role_id, seed="semilla", by_user_id=1)
+        statuses = {a.status for a in api.list_applications(role.role_id)}
+        record = api.lottery_record(role.role_id)
+    assert len(result.selected) == 2 and result.waiting == ()
+    assert statuses == {api.ApplicationStatus.SELECTED}
+    assert record["unmet_quotas"] == [] and record["waiting"] == []
+
+
+def test_after_the_draw_the_role_takes_no_more_applications(make_role, person):
+    role = make_role(seats=1, selection_mode=api.SelectionMode.LOTTERY)
+    apply(person(), role)
+    with tenants_api.in_locality("test_kennedy"):
+        api.run_lottery(role.role_id, seed="semilla", by_user_id=1)
+    late = person()
+    with pytest.raises(
+        api.ParticipationError, match="El sorteo de este rol ya se hizo"
+    ):
+        apply(late, role)
+    with tenants_api.in_locality("test_kennedy"):
+        standing = api.eligibility_for(late.pk, role.role_id)
+        applicants = {a.user_id for a in api.list_applications(role.role_id)}
+    assert late.pk not in applicants
+    # The pages say so before the person writes anything.
+    assert standing.verdict == api.Verdict.CLOSED

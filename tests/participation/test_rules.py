@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from django.utils import timezone
 
 from certificates import api as certificates_api
@@ -121,4 +122,10 @@ def test_closed_applications_are_said_so(make_role, person, town_a):
         Cycle.objects.filter(pk=role.cycle.cycle_id).update(
             applications_close=timezone.localdate() - timedelta(days=1)
         )
-    assert _standing(person(), role).verdict == api.Verdict.CLOSED
+    late = person()
+    assert _standing(late, role).verdict == api.Verdict.CLOSED
+    # Applying anyway is refused, in Spanish, and nothing is stored.
+    with pytest.raises(api.ParticipationError, match="no está abierta"):
+        apply(late, role)
+    with tenants_api.in_locality(town_a):
+        assert api.list_applications(role.role_id) == []

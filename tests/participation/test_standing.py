@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.test import Client
 
 from certificates import api as certificates_api
 from lms.learning.models import Notification
@@ -22,7 +23,7 @@ def recompute_in_process(monkeypatch):
         calls.append((user_id, also_in))
         return standing.recompute_for_person(user_id, also_in=also_in)
 
-    monkeypatch.setattr(handlers.recompute_eligibility_task, "delay", run)
+    monkeypatch.setattr(handlers, "queue_recompute", run)
     return calls
 
 
@@ -132,6 +133,13 @@ def test_a_revoked_certificate_after_selection_is_flagged_and_managers_told(
     assert application.status == api.ApplicationStatus.SELECTED
     assert "Presupuestos participativos" in application.requirements_note
     assert len(told) == 1 and role.title in told[0].title
+    # The roster says so, next to the person, for the managers to decide.
+    client = Client(HTTP_HOST="kennedy.test")
+    with tenants_api.in_locality("test_kennedy"):
+        client.force_login(manager)
+    roster = client.get(f"/admin/participacion/roles/{role.role_id}/").text
+    assert "Ya no cumple:" in roster and holder.last_name in roster
+    assert "Seleccionada" in roster
     api.recompute_for_person(holder.pk)  # seen again: not told twice
     with tenants_api.in_locality("test_kennedy"):
         assert (

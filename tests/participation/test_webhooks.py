@@ -8,10 +8,8 @@ Celery worker (retries and the locality's schema are the point).
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import responses
@@ -34,6 +32,7 @@ from tenants import api as tenants_api
 
 from ..workers import start_worker, stop_worker, wait_for, worker_env
 from .conftest import apply
+from .platform import SLOW, receiving
 
 SECRET = "secreto-de-prueba"
 
@@ -75,41 +74,13 @@ def test_an_event_is_stored_with_the_selection_signed_and_sent_once(
 # --- Through a real worker -------------------------------------------------------------
 
 
-class Receiver:
-    """Answers 500, then 503, then 200: what a flaky platform does."""
-
-    def __init__(self) -> None:
-        self.answers = [500, 503]
-        self.calls: list[tuple[dict, bytes, int]] = []
-        self.lock = threading.Lock()
-
-    def answer(self, headers: dict, body: bytes) -> int:
-        with self.lock:
-            status = self.answers.pop(0) if self.answers else 200
-            self.calls.append((headers, body, status))
-            return status
-
-
 @pytest.fixture
-def receiver():
-    fake = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            status = fake.answer(dict(self.headers), body)
-            self.send_response(status)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    fake.url = f"http://127.0.0.1:{server.server_port}/eventos"
-    yield fake
-    server.shutdown()
-    server.server_close()
+def receiver(request):
+    """By default answers 500, then 503, then 200: what a flaky platform does (a
+    test may give other answers, and whether it starts up, as its parameter)."""
+    answers, up = getattr(request, "param", ([500, 503], True))
+    with receiving(answers, up=up) as platform:
+        yield platform
 
 
 @pytest.fixture
@@ -217,3 +188,53 @@ def test_a_worker_retries_until_the_platform_accepts_and_sends_each_event_once(
             SECRET, int(stamp.removeprefix("t=")), body
         )
         assert json.loads(body)["localidad"] == "test_kennedy"
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("receiver", [([(SLOW, 12), 500], False)], indirect=True)
+def test_a_platform_down_then_slow_then_failing_keeps_the_event_once(
+    worker, receiver, committed_role, django_db_blocker, settings
+):
+    """Connections refused, an answer later than our timeout, a 500: the worker
+    keeps trying with the same event id, so the platform keeps the event once."""
+    role, person = committed_role
+    settings.PARTICIPATION_WEBHOOK_URL = receiver.url
+    settings.PARTICIPATION_WEBHOOK_SECRET = SECRET
+
+    def log() -> str:
+        return f"{receiver.calls!r}\n{worker.log.read_text()[-3000:]}"
+
+    with django_db_blocker.unblock():
+        with tenants_api.in_locality("test_kennedy"):
+            api.apply(
+                person.pk, role.role_id, motivation="", declares_no_impediment=True
+            )
+            [delivery] = WebhookDelivery.objects.filter(payload__rol__id=role.role_id)
+
+            def tried() -> bool:
+                delivery.refresh_from_db()
+                return delivery.attempts >= 1
+
+            wait_for(tried, 60, log)
+            assert delivery.delivered_at is None
+            assert "refused" in delivery.last_error.lower(), delivery.last_error
+            receiver.start()  # the platform is back, slow at first
+
+            def delivered() -> bool:
+                delivery.refresh_from_db()
+                return delivery.delivered_at is not None
+
+            wait_for(delivered, 120, log)
+            wait_for(lambda: len(receiver.calls) == 3, 30, log)  # the late answer
+        connection.set_schema_to_public()
+    # The slow call answered 200 after we gave up on it; then a 500; then 200.
+    assert sorted(receiver.statuses()) == [200, 200, 500]
+    assert receiver.accepted_events() == [str(delivery.event_id)]
+    refused = delivery.attempts - len(receiver.calls)
+    assert refused >= 1 and delivery.last_status == 200 and delivery.last_error == ""
+    for headers, body, _status in receiver.calls:
+        assert json.loads(body)["id"] == str(delivery.event_id)
+        stamp, v1 = headers["X-Participa-Firma"].split(",")
+        assert v1 == "v1=" + webhooks.signature(
+            SECRET, int(stamp.removeprefix("t=")), body
+        )
