@@ -1,4 +1,5 @@
-"""Who may see what of citizen reports: the one place these checks live.
+"""Who may see what of citizen reports, and who records workshops: the one
+place these checks live.
 
 A published report (and its photos) is public. Before that, and after a
 return, only its author and this locality's reviewers (``REVIEW_PERMISSION``,
@@ -10,11 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from lms.learning.data import SessionData
+
 from .answers import ANSWER_PERMISSION
 from .data import ReportData, ReportStatus, VeeduriaData
 from .review import REVIEW_PERMISSION
 
 ASSIGN_PERMISSION = "monitoring.add_assignment"
+# Workshops: facilitators mark their own sessions, managers any of the locality's.
+WORKSHOP_PERMISSION = "monitoring.record_workshop"
+ANY_WORKSHOP_PERMISSION = "monitoring.record_any_workshop"
 VEEDURIA_PERMISSION = "monitoring.add_veeduria"
 
 
@@ -63,3 +69,23 @@ def may_correct_report(user: Any, report: ReportData) -> bool:
         and report.author_id == user.pk
         and report.status is ReportStatus.RETURNED
     )
+
+
+def may_record_workshops(user: Any) -> bool:
+    """Opens the workshops screen: facilitators and managers of this locality."""
+    return bool(user.is_authenticated and user.has_perm(WORKSHOP_PERMISSION))
+
+
+def may_record_workshop(user: Any, session: SessionData) -> bool:
+    """Marks this session as a workshop and records its barrios: the facilitator
+    of the session's group, or whoever may record any session here."""
+    if not may_record_workshops(user):
+        return False
+    if session.facilitator_id == user.pk:
+        return True
+    return may_record_any_workshop(user)
+
+
+def may_record_any_workshop(user: Any) -> bool:
+    """Any session of this locality, not only the person's own groups'."""
+    return bool(user.is_authenticated and user.has_perm(ANY_WORKSHOP_PERMISSION))

@@ -11,6 +11,8 @@ Invariants:
 - An official figure always carries its source and date.
 - Imports write all their valid rows in one transaction or nothing. An outside
   service that fails keeps the last good figures and records the error.
+- A collective-intelligence workshop is an in-person session of this locality
+  (``lms.learning``); its barrios are this locality's cadastral sectors.
 - Only a person assigned to a project (a selected veedor, or a member of an
   assigned veeduría) files reports on it; a submission is stored once per
   idempotency key; only a report a second person published is ever public.
@@ -23,6 +25,9 @@ from .access import (
     may_assign,
     may_correct_report,
     may_get_founding_record,
+    may_record_any_workshop,
+    may_record_workshop,
+    may_record_workshops,
     may_register_veedurias,
     may_review,
     may_see_report,
@@ -45,11 +50,14 @@ from .checklists import (
 )
 from .corrections import resubmit_report, revisions_of
 from .data import (
+    BARRIO_GOAL_PERCENT,
     Answer,
     AnswerData,
     AssignmentData,
+    BarrioCoverage,
     EscalationBody,
     FigureSource,
+    FunnelLine,
     ImportPreview,
     ImportResult,
     InvestmentLine,
@@ -65,10 +73,12 @@ from .data import (
     SyncStatus,
     VeeduriaData,
     Verdict,
+    WorkshopData,
 )
 from .demo import backdate_report_for_demo
 from .evidence import MAX_EVIDENCE
 from .founding_record import FoundingRecordError, founding_record_pdf
+from .funnel import funnel_here
 from .imports.spreadsheet import import_file as import_projects
 from .imports.spreadsheet import preview_file as preview_projects
 from .imports.spreadsheet import rejected_rows_csv
@@ -89,7 +99,7 @@ from .projects import (
     list_projects,
     serves_projects,
 )
-from .reference import SOURCE_CREDIT
+from .reference import SOURCE_CREDIT, barrio_total
 from .reports import (
     ReportError,
     get_report,
@@ -107,6 +117,7 @@ from .review import (
     publish_report,
     return_report,
 )
+from .signals import funnel_changed, workshops_changed
 from .sync import (
     SourceConfigError,
     configure_decidim,
@@ -128,9 +139,19 @@ from .veedurias import (
     selected_veedores,
     veedurias_of,
 )
+from .workshops import (
+    WorkshopError,
+    barrio_choices,
+    barrio_coverage_here,
+    get_workshop,
+    list_workshops,
+    record_workshop,
+    remove_workshop,
+)
 
 __all__ = [
     "ANSWER_LABELS",
+    "BARRIO_GOAL_PERCENT",
     "MAX_EVIDENCE",
     "MAX_PHOTOS",
     "PETITION_BUSINESS_DAYS",
@@ -144,9 +165,11 @@ __all__ = [
     "AnswerData",
     "AssignmentData",
     "AssignmentError",
+    "BarrioCoverage",
     "EscalationBody",
     "FigureSource",
     "FoundingRecordError",
+    "FunnelLine",
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
@@ -166,11 +189,16 @@ __all__ = [
     "SyncStatus",
     "VeeduriaData",
     "Verdict",
+    "WorkshopData",
+    "WorkshopError",
     "answer_report",
     "as_csv",
     "assign_project",
     "assignments_of",
     "backdate_report_for_demo",
+    "barrio_choices",
+    "barrio_coverage_here",
+    "barrio_total",
     "business_days_after",
     "compare_progress",
     "comparison",
@@ -180,20 +208,27 @@ __all__ = [
     "escalate_overdue",
     "escalation_letter",
     "founding_record_pdf",
+    "funnel_changed",
+    "funnel_here",
     "gap_margin",
     "get_project",
     "get_report",
     "get_veeduria",
+    "get_workshop",
     "import_projects",
     "is_business_day",
     "is_selected_veedor",
     "list_projects",
     "list_sync_statuses",
     "list_veedurias",
+    "list_workshops",
     "may_answer",
     "may_assign",
     "may_correct_report",
     "may_get_founding_record",
+    "may_record_any_workshop",
+    "may_record_workshop",
+    "may_record_workshops",
     "may_register_veedurias",
     "may_review",
     "may_see_report",
@@ -209,9 +244,11 @@ __all__ = [
     "published_report_rows",
     "published_reports",
     "questions_for",
+    "record_workshop",
     "refresh_official_figures",
     "register_veeduria",
     "rejected_rows_csv",
+    "remove_workshop",
     "reporting_assignment",
     "reports_of",
     "reports_to_review",
@@ -222,4 +259,5 @@ __all__ = [
     "serves_projects",
     "submit_report",
     "veedurias_of",
+    "workshops_changed",
 ]

@@ -8,6 +8,7 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import public_cache
+        from . import funnel, public_cache
 
         public_cache.connect()
+        funnel.connect()

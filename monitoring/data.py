@@ -315,3 +315,61 @@ class ProgressComparison:
     margin: Decimal
     difference: Decimal | None
     is_gap: bool
+
+
+# Collective-intelligence workshops (OGP commitment CO0089): citizens from at
+# least half of the barrios of each locality. "Barrio" is the cadastral sector
+# (UAECD), the list ``monitoring/data/`` holds and projects use.
+BARRIO_GOAL_PERCENT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopData:
+    """An in-person session marked as a collective-intelligence workshop, with
+    the barrios (cadastral sector codes) where its participants live."""
+
+    session_id: int
+    title: str
+    cohort_name: str
+    starts_at: datetime
+    place: str
+    facilitator_id: int | None
+    barrio_codes: tuple[str, ...]
+    participants: int | None
+    notes: str
+    recorded_by_id: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BarrioCoverage:
+    """Barrios of one locality reached by its workshops, out of its cadastral
+    sectors (``total``), toward ``BARRIO_GOAL_PERCENT``."""
+
+    reached: int
+    total: int
+    workshops: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.reached / self.total if self.total else 0.0
+
+    @property
+    def goal_barrios(self) -> int:
+        """Barrios needed to reach the goal (half of them, rounded up)."""
+        return -(-self.total * BARRIO_GOAL_PERCENT // 100)
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelLine:
+    """The monitoring funnel of a locality for one investment line (``line``
+    empty: every line, each person once). ``active``: people who may report now
+    (an open assignment, their own or their veeduría's); ``filed``: reports
+    sent; ``published``: reports published, each asking the alcaldía for an
+    answer; ``answered_on_time``: of those, answered by their due day."""
+
+    line: str
+    active: int
+    filed: int
+    published: int
+    answered_on_time: int

@@ -396,5 +396,7 @@ class AnswerRequest(models.Model):
         return f"{self.report_id}: {self.due_on}"
 
 
-# A report's earlier versions (returned, then corrected) live in their own module.
+# A report's earlier versions (returned, then corrected) and the workshops with
+# the barrios they reached live in their own modules.
 from .revision_models import ReportRevision  # noqa: E402, F401
+from .workshop_models import Workshop, WorkshopBarrio  # noqa: E402, F401

@@ -106,6 +106,14 @@ def places_of(schema_name: str) -> LocalityPlaces:
 _codes_by_schema: dict[str, int | None] = {}
 
 
+def barrio_total(*, code: int | None, slug: str) -> int:
+    """How many barrios (cadastral sectors) a locality has, by its official code
+    or else its slug, with no query (0 for the campus or an unknown one)."""
+    code = code or _code_for_slug(slug)
+    locality = _all_places().get(code) if code is not None else None
+    return len(locality.barrios) if locality else 0
+
+
 def find_locality_of_upz(upz_code: str) -> str | None:
     """Name of the locality a UPZ belongs to, to explain a wrong-locality code."""
     for locality in _all_places().values():

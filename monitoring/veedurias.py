@@ -22,6 +22,7 @@ from lms.accounts import api as accounts_api
 from participation import api as participation_api
 
 from .data import AssignmentData, RegistrationBody, VeeduriaData
+from .funnel import announce_funnel_change
 from .models import Assignment, InvestmentProject, Veeduria, VeeduriaMember
 
 
@@ -219,9 +220,11 @@ def assign_project(
 
 
 def end_assignment(assignment_id: int) -> None:
-    Assignment.objects.filter(pk=assignment_id, ended_at__isnull=True).update(
+    ended = Assignment.objects.filter(pk=assignment_id, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
+    if ended:  # a bulk update sends no post_save: tell the funnel ourselves
+        announce_funnel_change()
 
 
 def open_assignments(*, project_code: str | None = None) -> list[AssignmentData]:

@@ -11,7 +11,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views, api, review_views
+from . import (
+    admin_views,
+    api,
+    review_views,
+    workshop_hooks,  # noqa: F401 - registers the workshops screens
+)
 from .forms import ProjectForm
 from .models import InvestmentProject
 

@@ -25,12 +25,19 @@ from .breakdowns import gender_choices
 from .dashboards import *  # noqa: F403
 from .data import MIN_CELL, Filters
 from .errors import *  # noqa: F403
+from .monitoring_panels import build_monitoring_panels
 from .profiles import *  # noqa: F403
 from .recording import *  # noqa: F403
 from .recounting import *  # noqa: F403
 from .targets import *  # noqa: F403
 
-__all__: list[str] = ["AGE_BANDS", "MIN_CELL", "Filters", "gender_choices"]
+__all__: list[str] = [
+    "AGE_BANDS",
+    "MIN_CELL",
+    "Filters",
+    "build_monitoring_panels",
+    "gender_choices",
+]
 __all__ += recording.__all__  # the localities' events, recorded idempotently
 __all__ += profiles.__all__  # what the breakdowns know about each person
 __all__ += targets.__all__  # the city's and each locality's target

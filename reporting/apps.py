@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import handlers
+        from . import handlers, monitoring_handlers
 
         handlers.connect()
+        monitoring_handlers.connect()

@@ -403,3 +403,10 @@ class FacetTallyDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# Citizen monitoring's figures (workshops' barrios, the monitoring funnel).
+from .monitoring_models import (  # noqa: E402, F401
+    LocalityBarrioCoverage,
+    LocalityMonitoringFunnel,
+)

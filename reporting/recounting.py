@@ -25,6 +25,7 @@ from .facet_tallies import lock_kept_day, rebuild_all_tallies
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
+from .monitoring_panels import recount_monitoring
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
 
@@ -83,6 +84,7 @@ def recount(*, now: datetime | None = None) -> RecountResult:
         )
         drift["roles"] = fix_role_flags(holders)
         store_course_titles(titles)  # names, not figures: no drift to report
+    drift |= recount_monitoring(schemas)  # workshops' barrios, monitoring funnel
     seconds = time.perf_counter() - started
     with tenants_api.in_public_schema():
         _RecountRun.objects.create(started_at=now, seconds=seconds, drift=drift)

@@ -12,16 +12,19 @@ from datetime import date, datetime
 
 from certificates import api as certificates_api
 from lms.learning import api as learning_api
+from monitoring import api as monitoring_api
 from participation import api as participation_api
 
 __all__ = [
     "Enrollments",
     "activity_days",
+    "barrio_coverage",
     "certificates",
     "course_titles",
     "enrollments",
     "funnel_counts",
     "funnel_entries",
+    "monitoring_funnel",
     "role_holders",
 ]
 
@@ -64,3 +67,14 @@ def funnel_counts() -> participation_api.FunnelCounts:
 def funnel_entries() -> list[participation_api.FunnelEntry]:
     """Each person's civic stages per role of this locality (breakdowns)."""
     return participation_api.funnel_entries_here()
+
+
+def barrio_coverage() -> monitoring_api.BarrioCoverage:
+    """Barrios of this locality reached by collective-intelligence workshops."""
+    return monitoring_api.barrio_coverage_here()
+
+
+def monitoring_funnel() -> tuple[monitoring_api.FunnelLine, ...]:
+    """Active in a role → reports filed → published → answered on time, per
+    investment line, then the locality's row (``line`` empty)."""
+    return monitoring_api.funnel_here()

@@ -134,6 +134,9 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         and request.user.has_perm("reporting.change_targets"),
         "localities": localities,
         "recount": api.last_recount(),
+        # Citizen monitoring (workshops' barrios, the monitoring funnel): two
+        # small public tables, read per view, outside the cached fragment.
+        "monitoring": api.build_monitoring_panels(schema or ""),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -37,6 +37,7 @@ __all__ = [
     "get_session",
     "list_cohort_roster",
     "list_cohorts",
+    "list_locality_sessions",
     "list_open_cohorts",
     "list_sessions",
     "list_upcoming_sessions",
@@ -180,6 +181,17 @@ def schedule_session(
 def list_sessions(cohort_id: int) -> list[SessionData]:
     """The cohort's sessions, in order."""
     rows = _InPersonSession.objects.filter(cohort_id=cohort_id).select_related("cohort")
+    return [session_data(r, r.cohort.course_key) for r in rows]
+
+
+def list_locality_sessions(*, facilitator_id: int | None = None) -> list[SessionData]:
+    """Every in-person session of the active locality, latest first (those of
+    one facilitator's cohorts if given); one query whatever their number."""
+    rows = _InPersonSession.objects.select_related("cohort").order_by(
+        "-starts_at", "pk"
+    )
+    if facilitator_id is not None:
+        rows = rows.filter(cohort__facilitator_id=facilitator_id)
     return [session_data(r, r.cohort.course_key) for r in rows]
 
 

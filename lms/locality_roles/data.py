@@ -80,6 +80,11 @@ _PROJECTS_KEEP = (
 _REPORTS_REVIEW = "monitoring.review_citizenreport"
 # The alcaldía local answers published reports (a petition's legal term).
 _REPORTS_ANSWER = "monitoring.answer_citizenreport"
+# Collective-intelligence workshops: a facilitator marks the sessions of the
+# groups they run as workshops and records the barrios reached; a manager may
+# do it for any session of the locality.
+_WORKSHOPS = "monitoring.record_workshop"
+_ANY_WORKSHOP = "monitoring.record_any_workshop"
 _VEEDURIAS_KEEP = (
     "monitoring.add_veeduria",
     "monitoring.add_assignment",
@@ -116,6 +121,7 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             # Reads the registry to prepare workshops and monitoring visits.
             _PROJECTS_VIEW,
             _REPORTS_REVIEW,
+            _WORKSHOPS,
         ),
     ),
     # Alcaldía Local staff: the locality's dashboard, rosters, local catalogue,
@@ -137,6 +143,8 @@ ROLE_POLICY: dict[Role, RolePolicy] = {
             _REPORTS_REVIEW,
             _REPORTS_ANSWER,
             *_VEEDURIAS_KEEP,
+            _WORKSHOPS,
+            _ANY_WORKSHOP,
             "participation.select_applicants",
             *_OPEN_DATA,
         ),

@@ -18,7 +18,7 @@ def fill_facet_tallies(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0007_funnel_breakdown"),
+        ("reporting", "0008_monitoring_barrios_and_funnel"),
     ]
 
     operations = [

@@ -39,6 +39,9 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_inspect": K,
         # The second person who checks citizen reports before they are public.
         "report_reviews": K,
+        # Marks the sessions of the groups they run as workshops, with barrios.
+        "workshops": K,
+        "workshop_record": K,
     },
     "locality_manager": {
         "admin_home": K,
@@ -76,6 +79,9 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "report_answers": K,
         "project_assignments": K,
         "veedurias": K,
+        # Records workshops on any session of the locality.
+        "workshops": K,
+        "workshop_record": K,
     },
     "locality_admin": {
         "admin_home": K,
@@ -152,5 +158,7 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         "project_inspect": K,
         "project_history": K,
         "project_delete": K,
+        # Only Kennedy has the session (the list opens anywhere, empty).
+        "workshop_record": K,
     },
 }

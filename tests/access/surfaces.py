@@ -247,4 +247,14 @@ SURFACES: dict[str, Surface] = {
         lambda c: "/admin/seguimiento/veedurias/",
         ("monitoring_admin_veedurias",),
     ),
+    # Collective-intelligence workshops: the sessions and barrios reached, and
+    # one session (the facilitator's own, in Kennedy) marked with its barrios.
+    "workshops": Surface(
+        "GET", lambda c: "/admin/seguimiento/talleres/", ("monitoring_admin_workshops",)
+    ),
+    "workshop_record": Surface(
+        "GET",
+        lambda c: f"/admin/seguimiento/talleres/{c.session_id}/",
+        ("monitoring_admin_workshop",),
+    ),
 }

@@ -30,6 +30,8 @@ NO_DRIFT = {
     "roles": 0,
     "funnel": 0,
     "funnel_breakdown": 0,
+    "barrios": 0,
+    "monitoring_funnel": 0,
 }
 # ana's counts made and beto's emptied (each person adds to about ten counts
 # per scope: totals, answers, birth date, weeks and course).
@@ -160,6 +162,8 @@ def test_recount_corrects_missed_and_phantom_events(
         "roles": 0,  # nobody holds a civic role here
         "funnel": 0,  # nor applies for one
         "funnel_breakdown": 0,
+        "barrios": 0,  # no workshop anywhere
+        "monitoring_funnel": 0,  # nor any citizen report
     }
     assert (
         _figures() == _from_schemas() == {"enrolled": 1, "completed": 1, "certified": 0}

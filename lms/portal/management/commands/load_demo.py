@@ -2,7 +2,8 @@
 
 Development only; safe to run again (nothing is duplicated or overwritten).
 Courses are authored at the campus and released to every locality; Kennedy
-and Bosa get a handful of investment projects (one per line) to follow.
+and Bosa get a handful of investment projects (one per line) to follow, and
+collective-intelligence workshops covering some of their barrios.
 """
 
 from django.conf import settings
@@ -57,6 +58,10 @@ class Command(BaseCommand):
         from lms.portal.demo_monitoring import load_demo_monitoring
 
         for line in load_demo_monitoring():
+            self.stdout.write(f"  {line}")
+        from lms.portal.demo_workshops import load_demo_workshops
+
+        for line in load_demo_workshops():
             self.stdout.write(f"  {line}")
         for line in load_demo_datasets():
             self.stdout.write(f"  {line}")
