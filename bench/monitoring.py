@@ -9,8 +9,9 @@ barrios, with official figures and a timeline) and --reports citizen reports
 (90 % published, each with its answer request; the rest waiting for review),
 seeded with bulk inserts. Then gunicorn (as deployed) serves, and --visitors
 anonymous visitors (threads, one HTTP session each, no think time) read for
---seconds, in turn: the public list, a random project page, the open-data
-projects CSV and JSON, the reports CSV and JSON, and the OCDS release package.
+--seconds, in turn: the public list, the list of a random UPZ (as the map's
+links), a random project page, the open-data projects CSV and JSON, the
+reports CSV and JSON, and the OCDS release package.
 Prints, per page: the first (cold) response time, p50, p95 and max under load,
 the body size, and the requests per second overall. Target: p95 under 300 ms.
 The shared cache is Redis (``REDIS_CACHE_URL``, db 12 unless set), flushed at
@@ -165,6 +166,7 @@ def in_process(codes: list[str]) -> None:
     client = Client(HTTP_HOST=HOST)
     for path in (
         "/seguimiento/",
+        "/seguimiento/?upz=UPZ82",
         f"/seguimiento/proyectos/{codes[0]}/",
         "/seguimiento/datos/proyectos.csv",
         "/seguimiento/datos/reportes.json",
@@ -213,6 +215,7 @@ def main() -> None:
     from django.test.utils import setup_databases, teardown_databases
 
     from bench.server import start_gunicorn
+    from monitoring.projects import locality_places
     from tenants import api as tenants_api
     from tenants.data import LocalitySpec
 
@@ -224,6 +227,7 @@ def main() -> None:
         tenants_api.provision_locality(spec, domain=HOST)
         with tenants_api.in_locality(SCHEMA):
             codes = seed(args.projects, args.reports)
+            upz_codes = sorted(locality_places().upz)
         print(
             f"Sembrado: {args.projects} proyectos y {args.reports} reportes en "
             f"{time.perf_counter() - started:.0f} s"
@@ -234,6 +238,9 @@ def main() -> None:
         base = f"http://127.0.0.1:{args.port}"
         pages = {
             "lista pública": lambda: "/seguimiento/",
+            "lista por UPZ": lambda: (
+                f"/seguimiento/?upz={random.choice(upz_codes)}"  # noqa: S311
+            ),
             "página de proyecto": lambda: (
                 f"/seguimiento/proyectos/{random.choice(codes)}/"  # noqa: S311
             ),
@@ -267,9 +274,16 @@ def main() -> None:
                     name = names[k % len(names)]
                     k += 1
                     t = time.perf_counter()
-                    response = session.get(
-                        base + pages[name](), headers={"Host": HOST}, timeout=60
-                    )
+                    try:
+                        response = session.get(
+                            base + pages[name](), headers={"Host": HOST}, timeout=60
+                        )
+                    except requests.RequestException as exc:
+                        # A refused or reset connection is a failure to count,
+                        # not the end of the run.
+                        with lock:
+                            failures.append((name, type(exc).__name__))
+                        continue
                     elapsed = (time.perf_counter() - t) * 1000
                     with lock:
                         if response.status_code == 200:
@@ -286,6 +300,8 @@ def main() -> None:
             f"{args.visitors} visitantes durante {args.seconds} s: {total} respuestas, "
             f"{total / load_seconds:.0f} por segundo, {len(failures)} fallidas"
         )
+        if failures:
+            print(f"Fallidas: {sorted(set(failures))[:10]}")
         print(
             f"{'página':<20} {'fría':>8} {'p50':>8} {'p95':>8} {'máx':>8} {'tamaño':>10}"
         )

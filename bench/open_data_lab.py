@@ -1,14 +1,19 @@
 """Benchmark: learner queries on a 1,000,000-row snapshot, 10 learners at once.
 
 Run: .venv/bin/python bench/open_data_lab.py [--rows 1000000] [--learners 10]
-     [--rounds 20] [--processes N]
+     [--rounds 20] [--processes N] [--parquet] [--concurrency N]
 
 ``--processes N`` sends the learners' queries to N worker processes
 (``open_data_labs.query_pool``, as with ``OPEN_DATA_QUERY_PROCESSES``), started
 and warmed up before the clock runs; 0 (the default) runs them in this process.
 
+``--parquet`` makes queries read the Parquet file itself instead of the native
+DuckDB copy made from it (``OPEN_DATA_QUERY_NATIVE_COPY=false``), for comparison;
+``--concurrency N`` sets ``OPEN_DATA_QUERY_CONCURRENCY`` (queries at once).
+
 A generated snapshot shaped like local open data (places, codes, dates, votes,
-pesos) is written as Parquet. Then:
+pesos) is written as Parquet, and its native copy made (timed) before the
+clock runs, as the first query on a version does. Then:
 
 1. **Memory of one query**: a fresh child process runs the guided builder's
    grouped query once through the sandbox and reports the growth of its peak
@@ -109,10 +114,13 @@ def _columns(path: Path):
     )
 
 
-def _one_query(path: str, queue) -> None:
+def _one_query(path: str, queue, native: bool) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.OPEN_DATA_QUERY_NATIVE_COPY = native
     from open_data_labs.builder import compile_builder
     from open_data_labs.sandbox import run_sandboxed
 
@@ -197,17 +205,34 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--processes", type=int, default=0)
+    parser.add_argument("--parquet", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=0)
     args = parser.parse_args()
     import django
 
     django.setup()
+    from django.conf import settings
+
+    from open_data_labs.engine import native_copy
+    from open_data_labs.limits import limit
+
+    settings.OPEN_DATA_QUERY_NATIVE_COPY = not args.parquet
+    if args.concurrency:
+        settings.OPEN_DATA_QUERY_CONCURRENCY = args.concurrency
     with tempfile.TemporaryDirectory(prefix="bench-lab-") as folder:
         path = Path(folder) / "snapshot.parquet"
         _generate(path, args.rows)
         print(f"Snapshot: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB")
+        if not args.parquet:
+            started = time.perf_counter()
+            native = native_copy(path)
+            print(
+                f"Native copy made once: {time.perf_counter() - started:.2f} s, "
+                f"{native.stat().st_size / 1e6:.1f} MB"
+            )
         queue = multiprocessing.get_context("spawn").Queue()
         child = multiprocessing.get_context("spawn").Process(
-            target=_one_query, args=(str(path), queue)
+            target=_one_query, args=(str(path), queue, not args.parquet)
         )
         child.start()
         seconds, grown_mb, rows = queue.get()
@@ -218,6 +243,8 @@ def main() -> int:
         )
         figures = _learners(path, args.learners, args.rounds, args.processes)
         where = f"{args.processes} worker processes" if args.processes else "in-process"
+        where += ", Parquet file" if args.parquet else ", native copy"
+        where += f", {limit('OPEN_DATA_QUERY_CONCURRENCY')} at once"
         print(
             f"{args.learners} learners ({where}), {args.rounds} queries each "
             f"({figures['queries']} answered, {figures['refused']} told to retry; "

@@ -1,6 +1,7 @@
 """Benchmark: profile of a 1,000,000-row snapshot (time and peak memory).
 
 Run: .venv/bin/python bench/open_data_profile.py [--rows 1000000] [--with-csv]
+     [--real]
 
 A generated snapshot shaped like local open data (locality names as files write
 them, a few places that are not localities and a TOTAL row, codes with leading
@@ -10,7 +11,10 @@ DuckDB limits (``OPEN_DATA_DUCKDB_MEMORY``, ``OPEN_DATA_DUCKDB_THREADS``) and
 reports the wall time and the growth of its peak resident memory. Target: under
 5 s. ``--with-csv`` also times reading and typing the same rows from
 a Colombian CSV (";" delimiter, decimal commas, "$"), as an upload would.
-No database is touched: the profile reads only the Parquet file.
+``--real`` also profiles the real Registraduría file of ``../shared/datasets``
+as an upload reads it (wide: one column per place), then turned into one row per
+place and count (as the demo's version 2), and prints each flag's Spanish
+message. No database is touched: the profile reads only the Parquet file.
 """
 
 from __future__ import annotations
@@ -120,6 +124,63 @@ def _csv_child(path: str, out: multiprocessing.Queue) -> None:
     out.put((seconds, before, _peak_mb(), [c.type.value for c in columns]))
 
 
+REAL = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "datasets"
+    / "registraduria-senado-2018-participacion-localidades.csv"
+)
+
+
+def _real_child(path: str, out: multiprocessing.Queue) -> None:
+    import django
+
+    django.setup()
+    from open_data_labs import profiling
+    from open_data_labs.data import ColumnData, ColumnType
+    from open_data_labs.engine import connect, ident, literal
+    from open_data_labs.reading import read_file
+    from open_data_labs.snapshots import _type_columns
+
+    started = time.perf_counter()
+    report = []
+    with tempfile.TemporaryDirectory() as folder:
+        raw = read_file(Path(path).read_bytes(), filename="r.csv", folder=Path(folder))
+        with connect() as con:
+            con.execute(
+                f"CREATE TABLE raw AS SELECT * FROM read_csv({literal(str(raw.path))}, "
+                "header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
+            )
+            columns, _ = _type_columns(con, "raw", hint=raw.decimal_hint, notes=[])
+            wide = profiling.compute_profile(con, "typed", list(columns))
+            report.append(
+                (f"ancha: {wide.row_count} filas, {len(columns)} columnas", wide)
+            )
+            places = [c.name for c in columns[1:]]
+            con.execute(
+                f"CREATE TABLE long AS UNPIVOT typed ON "
+                f"{', '.join(ident(p) for p in places)} "
+                f"INTO NAME lugar VALUE votos"
+            )
+            long_columns = [
+                columns[0],
+                ColumnData("lugar", ColumnType.TEXT),
+                ColumnData("votos", ColumnType.INTEGER),
+            ]
+            long = profiling.compute_profile(con, "long", long_columns)
+            report.append((f"larga: {long.row_count} filas, 3 columnas", long))
+    seconds = time.perf_counter() - started
+    out.put(
+        (
+            seconds,
+            [
+                (title, [(f.kind.value, f.column, f.message) for f in p.all_flags])
+                for title, p in report
+            ],
+        )
+    )
+
+
 def _run(target, path: Path):
     queue: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
     child = multiprocessing.get_context("spawn").Process(
@@ -155,6 +216,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--with-csv", action="store_true")
+    parser.add_argument("--real", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-datos-") as folder:
         path = Path(folder) / "snapshot.parquet"
@@ -183,6 +245,15 @@ def main() -> None:
                 f"memoria pico {peak:.0f} MB (+{peak - before:.0f} MB); tipos: "
                 + ", ".join(types)
             )
+    if args.real:
+        seconds, report = _run(_real_child, REAL)
+        print(
+            f"Archivo real de la Registraduría: leído, tipado y perfilado en {seconds:.2f} s"
+        )
+        for title, flags in report:
+            print(f"  Versión {title}:")
+            for kind, column, message in flags:
+                print(f"    - [{kind}] «{column}»: {message}")
 
 
 if __name__ == "__main__":

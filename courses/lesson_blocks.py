@@ -9,18 +9,30 @@ registered blocks, in that order.
 
 Invariant: once the body has been built, a late registration is an error, not a
 silent omission (a lesson body without the block would drop its content).
+
+Such an app may also register a check of the whole lesson
+(``register_lesson_check``): ``LessonPage.clean`` runs it with the live lessons
+whose activity keys this one must not share, as it does for quizzes, so the
+editor shows the problem in Spanish before anything is saved.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from wagtail import blocks
 
 from .blocks import LESSON_BODY_BLOCKS
 
-__all__ = ["register_lesson_block"]
+__all__ = ["register_lesson_block", "register_lesson_check"]
+
+# check(lesson, other_live_lessons) -> problems, in Spanish
+LessonCheck = Callable[[Any, Any], list[str]]
 
 _registered: list[tuple[str, blocks.Block]] = []
+_checks: list[LessonCheck] = []
 _built = False
 
 
@@ -39,6 +51,23 @@ def register_lesson_block(name: str, block: blocks.Block) -> None:
             "register it from AppConfig.ready()."
         )
     _registered.append((name, block))
+
+
+def register_lesson_check(check: LessonCheck) -> None:
+    """Run ``check(lesson, others)`` whenever a lesson is validated.
+
+    ``others`` is a queryset of the live lessons whose activity keys the lesson
+    must not share (within a city copy, the other courses' lessons only: a
+    release may move an activity between lessons of its course). The check
+    returns the problems found, in Spanish; any problem stops the save.
+    """
+    if check not in _checks:
+        _checks.append(check)
+
+
+def run_lesson_checks(lesson: Any, others: Any) -> list[str]:
+    """The problems the registered checks find in ``lesson``."""
+    return [problem for check in _checks for problem in check(lesson, others)]
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -88,10 +88,19 @@ from .open_data import (
     REPORT_COLUMNS,
     PhotoUrl,
     as_csv,
+    project_row,
     project_rows,
     published_report_rows,
 )
 from .photos import MAX_PHOTOS
+from .project_pages import (
+    ListFilters,
+    UpzMap,
+    locality_upz,
+    page_of_projects,
+    upz_map,
+)
+from .project_pages import clean_filters as clean_list_filters
 from .projects import (
     ProjectError,
     create_project,
@@ -173,6 +182,7 @@ __all__ = [
     "ImportPreview",
     "ImportResult",
     "InvestmentLine",
+    "ListFilters",
     "OutsideService",
     "PhotoUrl",
     "ProgressComparison",
@@ -187,6 +197,7 @@ __all__ = [
     "SourceConfigError",
     "SyncOutcome",
     "SyncStatus",
+    "UpzMap",
     "VeeduriaData",
     "Verdict",
     "WorkshopData",
@@ -200,6 +211,7 @@ __all__ = [
     "barrio_coverage_here",
     "barrio_total",
     "business_days_after",
+    "clean_list_filters",
     "compare_progress",
     "comparison",
     "configure_decidim",
@@ -222,6 +234,7 @@ __all__ = [
     "list_sync_statuses",
     "list_veedurias",
     "list_workshops",
+    "locality_upz",
     "may_answer",
     "may_assign",
     "may_correct_report",
@@ -235,10 +248,12 @@ __all__ = [
     "new_idempotency_key",
     "ocds_release_package",
     "open_assignments",
+    "page_of_projects",
     "pending_answers",
     "person_names",
     "photo_file",
     "preview_projects",
+    "project_row",
     "project_rows",
     "publish_report",
     "published_report_rows",
@@ -258,6 +273,7 @@ __all__ = [
     "selected_veedores",
     "serves_projects",
     "submit_report",
+    "upz_map",
     "veedurias_of",
     "workshops_changed",
 ]

@@ -125,6 +125,10 @@ class ProjectPage:
     total: int
     line: InvestmentLine | None
     status: ProjectStatus | None
+    # The public list: a UPZ filter, and which of how many pages of projects.
+    upz: str | None = None
+    number: int = 1
+    num_pages: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ Two queries, whatever the number of projects and reports.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tenants import api as tenants_api
 
@@ -60,8 +62,21 @@ def release_package(
     package's own path; ``report_path`` a report page's path with ``{uuid}``.
     Always in Spanish (the releases say ``"language": "es"``).
     """
+    _translated.cache_clear()  # catalogs as they are now
     with translation.override(settings.LANGUAGE_CODE):
         return _package(site_url, package_path, report_path, project_code)
+
+
+@functools.lru_cache(maxsize=64)
+def _translated(message: str, language: str) -> str:
+    return _(message)
+
+
+def _t(message: str) -> str:
+    """A message (marked with ``gettext_noop``) translated once per package and
+    language: a package of 500 projects asks the same few messages thousands
+    of times, and each gettext walks a chain of catalogs."""
+    return _translated(message, translation.get_language())
 
 
 def _package(
@@ -161,7 +176,7 @@ def _release(
             {
                 "id": f"{contract_id}-secop",
                 "documentType": "contractSigned",
-                "title": _("Proceso en SECOP II"),
+                "title": _t(gettext_noop("Proceso en SECOP II")),
                 "url": project.secop_url,
                 "language": "es",
             }
@@ -201,7 +216,7 @@ def _official_milestones(project: InvestmentProject) -> list[dict[str, Any]]:
     for n, entry in enumerate(project.official_timeline or [], start=1):
         milestone: dict[str, Any] = {
             "id": f"{project.code}-hito-{n}",
-            "title": entry.get("title") or _("Hito oficial"),
+            "title": entry.get("title") or _t(gettext_noop("Hito oficial")),
             "type": "delivery",
             "status": "met",
         }
@@ -211,13 +226,13 @@ def _official_milestones(project: InvestmentProject) -> list[dict[str, Any]]:
             milestone["dateMet"] = _date(dt.date.fromisoformat(entry["date"]))
         milestones.append(milestone)
     if project.progress is not None:
-        source = _(FIGURE_SOURCE_LABELS[FigureSource(project.progress_source)])
+        source = _t(FIGURE_SOURCE_LABELS[FigureSource(project.progress_source)])
         milestone = {
             "id": f"{project.code}-avance-oficial",
-            "title": _("Avance oficial: %(progress)s %%")
+            "title": _t(gettext_noop("Avance oficial: %(progress)s %%"))
             % {"progress": _number(project.progress)},
             "type": "reporting",
-            "description": _("Fuente: %(source)s.") % {"source": source},
+            "description": _t(gettext_noop("Fuente: %(source)s.")) % {"source": source},
             "status": "met",
         }
         if project.progress_as_of:
@@ -231,7 +246,7 @@ def _report_milestone(
 ) -> dict[str, Any]:
     milestone = {
         "id": f"reporte-{report['uuid']}",
-        "title": _("Reporte ciudadano: avance observado %(progress)s %%")
+        "title": _t(gettext_noop("Reporte ciudadano: avance observado %(progress)s %%"))
         % {"progress": _number(report["observed_progress"])},
         "type": "assessment",
         "status": report["verdict"],
@@ -248,7 +263,7 @@ def _report_document(
     return {
         "id": f"reporte-{report['uuid']}",
         "documentType": "physicalProgressReport",
-        "title": _("Reporte ciudadano de visita"),
+        "title": _t(gettext_noop("Reporte ciudadano de visita")),
         "url": f"{site_url}{report_path.replace('{uuid}', str(report['uuid']))}",
         "datePublished": _datetime(report["reviewed_at"] or report["submitted_at"]),
         "format": "text/html",
@@ -275,10 +290,12 @@ def _number(value: Decimal) -> int | float:
 
 
 def _datetime(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds")
+    """A moment in Bogotá's time (the site's zone; read once, not per value)."""
+    zone = timezone.get_default_timezone()
+    return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _date(day: dt.date) -> str:
     """A day as an OCDS date-time: midnight in Bogotá."""
-    moment = dt.datetime.combine(day, dt.time(0, 0))
-    return timezone.make_aware(moment).isoformat(timespec="seconds")
+    moment = dt.datetime.combine(day, dt.time(0, 0), timezone.get_default_timezone())
+    return moment.isoformat(timespec="seconds")

@@ -91,12 +91,12 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
 
 def reports_json(request: HttpRequest) -> HttpResponse:
     require_locality()
-    content = public_cache.kept(
+    packed = public_cache.kept_gzip(
         "reports.json",
         (request.get_host(),),
         lambda: _json({"reportes": api.published_report_rows(photo_url_for(request))}),
     )
-    return HttpResponse(content, content_type="application/json")
+    return _serve(request, packed, JSON)
 
 
 def ocds_package(request: HttpRequest, code: str = "") -> HttpResponse:

@@ -230,11 +230,11 @@ def _required(value: Any, what: str, size: int) -> str:
 
 def get_project(code: str) -> ProjectData | None:
     """One project of the active locality by its code, or None."""
-    project = _with_observation(InvestmentProject.objects.filter(code=code)).first()
+    project = with_observation(InvestmentProject.objects.filter(code=code)).first()
     return to_data(project) if project else None
 
 
-def _with_observation(queryset: QuerySet) -> QuerySet:
+def with_observation(queryset: QuerySet) -> QuerySet:
     """Each project with its latest published citizen observation, in the same
     query (drafts and returned reports never count)."""
     latest = CitizenReport.objects.filter(
@@ -257,7 +257,7 @@ def list_projects(
     """
     line_value = _member(InvestmentLine, line)
     status_value = _member(ProjectStatus, status)
-    queryset: QuerySet[InvestmentProject] = _with_observation(
+    queryset: QuerySet[InvestmentProject] = with_observation(
         InvestmentProject.objects.all()
     )
     if line_value:

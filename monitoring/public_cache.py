@@ -10,7 +10,9 @@ that skip Django's signals (the spreadsheet import, the demo's backdating)
 bump it themselves. A timeout bounds the rest.
 
 Only anonymous content is kept: the page parts that show nothing of the person
-who looks (never a CSRF token nor a «report» button), and whole downloads.
+who looks (never a CSRF token nor a «report» button), whole downloads, and
+whole pages for visitors who are not signed in, kept with a placeholder where
+the CSRF token goes and served with each visitor's own token.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 T = TypeVar("T")
 VERSION_KEY = "monitoring:public-version"
 TIMEOUT_SECONDS = 600
+# Where a kept page's CSRF token goes (a real token is 64 letters and digits,
+# never with dashes), replaced on every visit: no two visitors share a token.
+CSRF_PLACEHOLDER = "kept-page-csrf-token"
 
 
 def version() -> int:
@@ -73,6 +80,25 @@ def kept_gzip(name: str, parts: tuple, build: Callable[[], str]) -> bytes:
         name,
         parts,
         lambda: gzip.compress(build().encode("utf-8"), compresslevel=6, mtime=0),
+    )
+
+
+def kept_page(
+    request: HttpRequest,
+    name: str,
+    parts: tuple,
+    render: Callable[[dict], HttpResponse],
+) -> HttpResponse:
+    """A whole page for a visitor who is not signed in, rendered once per change
+    by ``render(extra_context)`` and kept; each visit gets its own CSRF token
+    (and cookie) in place of the placeholder. The caller makes sure nothing
+    else on the page depends on the visitor, and that ``parts`` name the
+    address (the page's forms repeat it)."""
+    content = kept(
+        name, parts, lambda: render({"csrf_token": CSRF_PLACEHOLDER}).content
+    )
+    return HttpResponse(
+        content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     )
 
 

@@ -53,7 +53,7 @@ def _all_places() -> dict[int, LocalityPlaces]:
                 code, LocalityPlaces(code, row["locality_name"], {}, {})
             )
             upz = row["upz_code"].strip().upper()
-            locality.upz[upz] = Place(upz, _name(row["upz_name"]), upz)
+            locality.upz[upz] = Place(upz, place_name(row["upz_name"]), upz)
     sectors = _DATA / "bogota-sectores-catastrales.csv"
     with sectors.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -61,7 +61,7 @@ def _all_places() -> dict[int, LocalityPlaces]:
             barrio = row["barrio_code"].strip()
             name = row["barrio_name_accented_2019"].strip() or row["barrio_name"]
             locality.barrios[barrio] = Place(
-                barrio, _name(name), row["upz_code"].strip().upper()
+                barrio, place_name(name), row["upz_code"].strip().upper()
             )
     return places
 
@@ -69,7 +69,7 @@ def _all_places() -> dict[int, LocalityPlaces]:
 _SMALL_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "en"}
 
 
-def _name(upper: str) -> str:
+def place_name(upper: str) -> str:
     """«CIUDAD DE CALI» → «Ciudad de Cali»; the first word keeps its capital."""
     words = upper.strip().lower().split()
     return " ".join(

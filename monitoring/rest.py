@@ -123,10 +123,12 @@ def list_projects(
 def project(request: HttpRequest, codigo: str):
     """One project by its code in this locality."""
     _require_locality()
-    for row in api.project_rows():
-        if row["codigo"] == codigo:
-            return row
-    raise HttpError(404, gettext("Esta localidad no tiene un proyecto con ese código."))
+    project = api.get_project(codigo)
+    if project is None:
+        raise HttpError(
+            404, gettext("Esta localidad no tiene un proyecto con ese código.")
+        )
+    return api.project_row(project)
 
 
 @rest_api.get("/reportes", response={200: list[ReportOut], **ERRORS})

@@ -6,9 +6,6 @@ has no projects, so it answers 404 here.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,8 +19,6 @@ from .data import (
     PROJECT_STATUS_LABELS,
 )
 
-PAGE_SIZE = 50
-
 
 def require_locality() -> None:
     if not api.serves_projects():
@@ -34,37 +29,76 @@ def require_locality() -> None:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     require_locality()
-    line, status = request.GET.get("linea"), request.GET.get("estado")
+    filters = api.clean_list_filters(
+        request.GET.get("linea"), request.GET.get("estado"), request.GET.get("upz")
+    )
     number = request.GET.get("pagina") or "1"
-    # The cards are the same for everyone (kept in the shared cache until a
-    # project or report changes); the page around them is rendered per visit.
-    cards = public_cache.kept(
-        "list", (line, status, number), lambda: _cards(line, status, number)
+    if not number.isdigit() or len(number) > 4:
+        number = "1"  # as the paginator would, without a cache entry per typo
+    if not request.user.is_authenticated and _only_list_parameters(
+        request, filters, number
+    ):
+        # Most visitors: the whole page is the same for all (but the token).
+        return public_cache.kept_page(
+            request,
+            "list-page",
+            (request.get_full_path(),),
+            lambda extra: _list_page(request, filters, number, extra),
+        )
+    return _list_page(request, filters, number, {})
+
+
+def _only_list_parameters(
+    request: HttpRequest, filters: api.ListFilters, number: str
+) -> bool:
+    """Whether the address holds only the list's own parameters, each once and
+    with a known value: then its pages are few enough to keep whole."""
+    known = {
+        "linea": filters.line,
+        "estado": filters.status,
+        "upz": filters.upz,
+        "pagina": number,
+    }
+    return all(
+        key in known and len(values) == 1 and (values[0] or None) == known[key]
+        for key, values in request.GET.lists()
+    )
+
+
+def _list_page(
+    request: HttpRequest, filters: api.ListFilters, number: str, extra: dict
+) -> HttpResponse:
+    # The map and the cards are the same for everyone (kept in the shared cache
+    # until a project or report changes); a signed-in visitor's page is
+    # rendered around them.
+    parts = public_cache.kept(
+        "list", (filters, number), lambda: _map_and_cards(filters, number)
     )
     return render(
         request,
         "monitoring/project_list.html",
         {
-            "cards": mark_safe(cards),  # noqa: S308 - our own template's output
-            "selected": {"line": line or "", "status": status or ""},
+            "parts": mark_safe(parts),  # noqa: S308 - our own templates' output
+            "selected": filters,
             "lines": INVESTMENT_LINE_LABELS.items(),
             "statuses": PROJECT_STATUS_LABELS.items(),
+            "upz_choices": api.locality_upz(),
             "credit": api.SOURCE_CREDIT,
+            **extra,
         },
     )
 
 
-def _cards(line: str | None, status: str | None, number: str) -> str:
-    page = api.list_projects(line=line, status=status)
-    # A phone reads a page of cards, not a locality's hundreds at once.
-    pages = Paginator(page.projects, PAGE_SIZE).get_page(number)
-    query = urlencode({k: v for k, v in (("linea", line), ("estado", status)) if v})
+def _map_and_cards(filters: api.ListFilters, number: str) -> str:
+    page = api.page_of_projects(filters, number)
     return render_to_string(
-        "monitoring/_project_cards.html",
+        "monitoring/_project_map_and_cards.html",
         {
+            "map": api.upz_map(filters),
             "page": page,
-            "pages": pages,
-            "query": f"{query}&" if query else "",
+            "filters": filters,
+            "query": filters.query(),
+            "upz_query": filters.query(upz=None),
             "rows": [
                 (
                     project,
@@ -74,7 +108,7 @@ def _cards(line: str | None, status: str | None, number: str) -> str:
                         project.observed_at,
                     ),
                 )
-                for project in pages.object_list
+                for project in page.projects
             ],
             "sources": FIGURE_SOURCE_LABELS,
         },
@@ -83,6 +117,17 @@ def _cards(line: str | None, status: str | None, number: str) -> str:
 
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     require_locality()
+    if not request.user.is_authenticated and not request.GET:
+        return public_cache.kept_page(
+            request,
+            "project-page",
+            (code,),
+            lambda extra: _project_page(request, code, extra),
+        )
+    return _project_page(request, code, {})
+
+
+def _project_page(request: HttpRequest, code: str, extra: dict) -> HttpResponse:
     project, reports = public_cache.kept(
         "project", (code,), lambda: (api.get_project(code), api.published_reports(code))
     )
@@ -102,5 +147,6 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_report": request.user.is_authenticated
             and api.reporting_assignment(request.user.pk, code) is not None,
             "credit": api.SOURCE_CREDIT,
+            **extra,
         },
     )

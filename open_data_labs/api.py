@@ -79,7 +79,14 @@ from .reshaping import (
     suggest_turn,
     turn_table,
 )
-from .shared_results import NotASharedResult, shared_result
+from .shared_results import (
+    SIGNATURE_PARAM,
+    NotASharedResult,
+    is_signed_sql,
+    public_result_url,
+    rerun_url,
+    shared_result,
+)
 from .snapshots import (
     DatasetNotFound,
     create_dataset,
@@ -95,6 +102,7 @@ __all__ = [
     "CKAN_BOGOTA",
     "MANAGE_PERMISSION",
     "MEASURE_SORT",
+    "SIGNATURE_PARAM",
     "SOCRATA_COLOMBIA",
     "TABLE_NAME",
     "BuilderQuery",
@@ -140,6 +148,7 @@ __all__ = [
     "get_snapshot",
     "import_ckan",
     "import_socrata",
+    "is_signed_sql",
     "lab_activity_key",
     "list_datasets",
     "list_snapshots",
@@ -148,6 +157,8 @@ __all__ = [
     "prepare_lab_block",
     "preview_snapshot",
     "preview_turn",
+    "public_result_url",
+    "rerun_url",
     "retype_column",
     "run_query",
     "shared_result",

@@ -92,6 +92,7 @@ def compile_builder(
         *(f.column for f in query.filters),
         *query.group_by,
         *([query.measure_column] if query.measure_column else []),
+        *([query.share_column] if query.share_column else []),
     ):
         _check_column(name, types)
     select = _select_clause(query, types)
@@ -129,18 +130,50 @@ def _select_clause(query: BuilderQuery, types: dict[str, ColumnType]) -> _Clause
         if measure.needs_number and not kind.is_numeric:
             raise QueryRefused(
                 _(
-                    "Para sumar o promediar elija una columna de números: "
-                    "«%(name)s» es %(type)s."
+                    "Para sumar, promediar o sacar un porcentaje elija una columna "
+                    "de números: «%(name)s» es %(type)s."
                 )
                 % {"name": query.measure_column, "type": column_type_label(kind)},
                 QueryProblem.BAD_VALUE,
             )
+        if measure is Measure.SHARE:
+            return _share_clause(query)
         computed = (
             f"{_FUNCTIONS[measure]}({ident(query.measure_column)}) "
             f"AS {ident(measure_alias(query))}"
         )
     listed = ", ".join([*(ident(g) for g in query.group_by), computed])
     return _Clause(listed, listed)
+
+
+def _share_clause(query: BuilderQuery) -> _Clause:
+    """The part's sum over the whole's, times 100, rounded to 2 decimals."""
+    part, whole = query.share_part.strip(), query.share_whole.strip()
+    if not query.share_column or not part or not whole:
+        raise QueryRefused(
+            _(
+                "Para un porcentaje elija la columna que dice qué se cuenta y "
+                "escriba cómo empiezan los valores de la parte y del total."
+            ),
+            QueryProblem.BAD_VALUE,
+        )
+    value, kind = ident(query.measure_column), ident(query.share_column)
+    alias = ident(measure_alias(query))
+
+    def computed(part_value: str, whole_value: str) -> str:
+        def rows(start: str) -> str:
+            test = f"starts_with(lower(CAST({kind} AS VARCHAR)), lower({start}))"
+            return f"sum({value}) FILTER (WHERE {test})"
+
+        share = f"100.0 * {rows(part_value)} / nullif({rows(whole_value)}, 0)"
+        return f"round({share}, 2) AS {alias}"
+
+    groups = [ident(g) for g in query.group_by]
+    return _Clause(
+        ", ".join([*groups, computed("?", "?")]),
+        ", ".join([*groups, computed(literal(part), literal(whole))]),
+        (part, whole),
+    )
 
 
 def _condition(rule: Filter, kind: ColumnType) -> _Clause:
@@ -191,7 +224,8 @@ def _assemble(select, where, group, order, limit):
             text += f"\nORDER BY {getattr(order, part)}"
         return text + f"\nLIMIT {limit}"
 
-    params = tuple(p for w in where for p in w.params)
+    # In the order of their ? marks: the SELECT's (a percentage), then WHERE's.
+    params = (*select.params, *(p for w in where for p in w.params))
     return build("sql"), build("shown"), params
 
 
@@ -325,6 +359,18 @@ def _measure_sentence(query: BuilderQuery) -> str:
         Measure.MINIMUM: _("Busca el valor más bajo de «%(column)s» %(where)s."),
         Measure.MAXIMUM: _("Busca el valor más alto de «%(column)s» %(where)s."),
     }
+    if measure is Measure.SHARE:
+        return _(
+            "Calcula el porcentaje %(where)s: la suma de «%(column)s» en las filas "
+            "cuyo «%(kind)s» empieza por «%(part)s», dividida por la suma en las "
+            "que empieza por «%(whole)s», por 100."
+        ) % {
+            "where": where,
+            "column": query.measure_column,
+            "kind": query.share_column,
+            "part": query.share_part.strip(),
+            "whole": query.share_whole.strip(),
+        }
     return sentences[measure] % {"column": query.measure_column, "where": where}
 
 

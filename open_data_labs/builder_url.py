@@ -5,7 +5,8 @@ it on the same version sees the same result. Parameters (short, stable):
 ``c`` columns shown; ``fc``/``fo``/``fv`` a filter's column, comparison and value
 (repeated, one per filter); ``g`` group columns; ``m`` the measure and ``mc`` its
 column; ``o`` the sort column (``__medida__``: the computed value) and ``od=desc``;
-``n`` the row limit. Unknown comparisons or measures are ignored; unknown column
+``n`` the row limit; for a percentage, ``pc`` the column that says what a row
+counts and ``pp``/``pt`` how the part's and the whole's values start. Unknown comparisons or measures are ignored; unknown column
 names are refused in Spanish when the query is compiled.
 """
 
@@ -55,6 +56,9 @@ def builder_from_params(params: Mapping) -> BuilderQuery:
         group_by=tuple(dict.fromkeys(_list(params, "g"))),
         measure=Measure(measure) if measure in Measure._value2member_map_ else None,
         measure_column=_one(params, "mc"),
+        share_column=_one(params, "pc"),
+        share_part=_one(params, "pp"),
+        share_whole=_one(params, "pt"),
         sort_by=_one(params, "o"),
         descending=_one(params, "od") == "desc",
         limit=max(1, min(limit, MAX_BUILDER_ROWS)),
@@ -71,6 +75,13 @@ def builder_to_params(query: BuilderQuery) -> list[tuple[str, str]]:
         pairs.append(("m", query.measure.value))
     if query.measure_column:
         pairs.append(("mc", query.measure_column))
+    for name, value in (
+        ("pc", query.share_column),
+        ("pp", query.share_part),
+        ("pt", query.share_whole),
+    ):
+        if value:
+            pairs.append((name, value))
     if query.sort_by:
         pairs.append(("o", query.sort_by))
     if query.descending:

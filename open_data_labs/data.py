@@ -176,10 +176,13 @@ class Measure(StrEnum):
     AVERAGE = "promedio"
     MINIMUM = "minimo"
     MAXIMUM = "maximo"
+    # Sum over the rows of one kind over the sum of another, times 100: on a
+    # long table (what is counted in one column), a turnout or a share.
+    SHARE = "porcentaje"
 
     @property
     def needs_number(self) -> bool:
-        return self in (Measure.SUM, Measure.AVERAGE)
+        return self in (Measure.SUM, Measure.AVERAGE, Measure.SHARE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,9 @@ class BuilderQuery:
     Columns are names of the snapshot's real columns (checked when compiled);
     values are kept as the learner typed them and become query parameters.
     ``sort_by`` is an output column name or ``MEASURE_SORT`` (the computed value).
+    For ``Measure.SHARE``, ``share_column`` says what each row counts, and the
+    part and the whole are the rows whose value there starts with
+    ``share_part`` and ``share_whole`` (case ignored).
     """
 
     columns: tuple[str, ...] = ()
@@ -205,6 +211,9 @@ class BuilderQuery:
     group_by: tuple[str, ...] = ()
     measure: Measure | None = None
     measure_column: str = ""
+    share_column: str = ""
+    share_part: str = ""
+    share_whole: str = ""
     sort_by: str = ""
     descending: bool = False
     limit: int = 100

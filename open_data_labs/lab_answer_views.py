@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import api
 from .lab_display import answer_field, outcome_session_key
+from .lab_views import may_run_sql
 
 # More answer fields than any lab has questions are ignored.
 MAX_QUESTIONS = 50
@@ -104,6 +105,8 @@ def builder_csv(request: HttpRequest, key: str, version: int) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def sql_csv(request: HttpRequest, key: str, version: int) -> HttpResponse:
-    return _csv(request, key, version, request.GET.get("q", ""))
+    sql = request.GET.get("q", "")
+    if not may_run_sql(request, key, version, sql):
+        return redirect_to_login(request.get_full_path())
+    return _csv(request, key, version, sql)

@@ -1,6 +1,6 @@
 """The lab activity as a lesson-body block (registered in ``courses`` from ``ready``).
 
-A trainer writes the instructions, names a dataset version and writes each
+A trainer writes the instructions, picks a dataset version (``lab_chooser``) and writes each
 question with its check and a reference query. Saving the lesson computes the
 expected answers on that version (``labs.prepare_lab``) and stores them in the
 block, in the question's «respuesta esperada» (shown to the trainer, rewritten on
@@ -25,6 +25,7 @@ from wagtail.blocks.struct_block import BlockGroup, StructBlockValidationError
 
 from .data import CheckKind, LabProperty
 from .lab_checks import LabRefused
+from .lab_chooser import SnapshotChooserBlock, chosen_snapshot, snapshot_choice
 from .lab_display import lab_context
 from .labs import LAB_BLOCK_NAME, lab_activity_key, prepare_lab, save_lesson_labs
 
@@ -191,23 +192,25 @@ class LabBlock(blocks.StructBlock):
         label=gettext_lazy("instrucciones"),
         features=["bold", "italic", "ol", "ul", "link"],
     )
+    snapshot = SnapshotChooserBlock(
+        label=gettext_lazy("datos (conjunto y versión)"),
+        required=False,
+        help_text=gettext_lazy(
+            "La versión queda fija: las respuestas esperadas se calculan sobre ella "
+            "y no cambian si llega una más nueva."
+        ),
+    )
+    # Filled from the chooser on save; what the lab reads (and code writes).
     dataset = blocks.RegexBlock(
         regex=r"^[-a-zA-Z0-9_]+$",
-        label=gettext_lazy("conjunto de datos (clave)"),
-        help_text=gettext_lazy(
-            "La clave que muestra «Datos abiertos», p. ej. presupuesto-local."
-        ),
+        label=gettext_lazy("conjunto de datos (clave, calculada)"),
+        required=False,
         error_messages={
             "invalid": gettext_lazy("Escriba la clave del conjunto, sin espacios.")
         },
     )
     version = blocks.IntegerBlock(
-        label=gettext_lazy("versión"),
-        min_value=1,
-        help_text=gettext_lazy(
-            "Fija: las respuestas esperadas se calculan sobre esta versión y no "
-            "cambian si llega una más nueva."
-        ),
+        label=gettext_lazy("versión (calculada)"), required=False, min_value=1
     )
     pass_percent = blocks.IntegerBlock(
         label=gettext_lazy("aprueba con (%)"), default=60, min_value=0, max_value=100
@@ -240,9 +243,17 @@ class LabBlock(blocks.StructBlock):
     )
 
     def clean(self, value):
-        value = super().clean(value)
+        value = with_chosen_snapshot(super().clean(value))
         if self.is_deferred_validation:  # a draft may be half written
             return value
+        if not value["dataset"] or not value["version"]:
+            raise StructBlockValidationError(
+                block_errors={
+                    "snapshot": ValidationError(
+                        _("Elija los datos del laboratorio: un conjunto y su versión.")
+                    )
+                }
+            )
         try:
             lab = prepare_lab(lab_definition(value))
         except LabRefused as exc:
@@ -265,6 +276,15 @@ class LabBlock(blocks.StructBlock):
                 wrong["answer"] = known["answer"]
         return value
 
+    def get_form_state(self, value):
+        # A lab saved before the chooser (or written by code) shows its version
+        # chosen in the list.
+        state = super().get_form_state(value)
+        if value and not value.get("snapshot") and value.get("dataset"):
+            choice = snapshot_choice(value["dataset"], value.get("version") or "")
+            state["snapshot"] = self.child_blocks["snapshot"].get_form_state(choice)
+        return state
+
     def get_context(self, value, parent_context: dict | None = None) -> dict:
         context = super().get_context(value, parent_context=parent_context)
         context.update(lab_context(value, (parent_context or {}).get("request")))
@@ -279,13 +299,23 @@ class LabBlock(blocks.StructBlock):
             children=[
                 "title",
                 "instructions",
-                "dataset",
-                "version",
+                "snapshot",
                 "pass_percent",
                 "questions",
             ],
-            settings=["key", "sha256", "data_schema"],
+            settings=["dataset", "version", "key", "sha256", "data_schema"],
         )
+
+
+def with_chosen_snapshot(value):
+    """The block's value with ``dataset`` and ``version`` read from the chooser
+    (or the chooser set from them, for a value written by code)."""
+    chosen = chosen_snapshot(value.get("snapshot") or "")
+    if chosen is not None:
+        value["dataset"], value["version"] = chosen
+    elif value.get("dataset") and value.get("version"):
+        value["snapshot"] = snapshot_choice(value["dataset"], value["version"])
+    return value
 
 
 def prepare_lab_block(raw: dict[str, Any]) -> dict[str, Any]:
@@ -293,6 +323,7 @@ def prepare_lab_block(raw: dict[str, Any]) -> dict[str, Any]:
     for lessons written by code (the editor does this on save)."""
     block = LabBlock()
     value = block.to_python(raw)
+    value = with_chosen_snapshot(value)
     lab = prepare_lab(lab_definition(value))
     return block.get_prep_value(LabBlock.with_computed(value, lab))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from . import api
 from .builder_url import MAX_FILTERS
 from .data import FilterOp, Measure, QueryResult, SnapshotData
 from .labels import column_type_label, filter_op_label, measure_label
+from .locality_map import locality_map
 
 # Rows shown on the page (the query may return more, up to the sandbox's cap).
 SHOWN_ROWS = 200
@@ -101,6 +102,7 @@ def _result_context(result: QueryResult) -> dict:
         "rows": [[cell(v) for v in row] for row in result.rows[:SHOWN_ROWS]],
         "shown_rows": min(len(result.rows), SHOWN_ROWS),
         "chart": _chart(result),
+        "locality_map": locality_map(result, cell),
         "elapsed": formats.number_format(round(result.elapsed_ms), 0),
     }
 
@@ -182,17 +184,29 @@ def _form_context(snapshot: SnapshotData, query: api.BuilderQuery) -> dict:
     }
 
 
+def may_run_sql(request: HttpRequest, key: str, version: int, sql: str) -> bool:
+    """Anyone signed in; a visitor only for SQL shared with its signature (the
+    public re-run of a report's evidence, ``shared_results``)."""
+    if request.user.is_authenticated:
+        return True
+    signature = request.GET.get(api.SIGNATURE_PARAM, "")
+    return api.is_signed_sql(key, version, sql, signature)
+
+
 @require_GET
-@login_required
 def sql_editor(request: HttpRequest, key: str, version: int) -> HttpResponse:
-    snapshot = _snapshot_or_404(key, version)
     sql = request.GET.get("q", "")
+    if not may_run_sql(request, key, version, sql):
+        return redirect_to_login(request.get_full_path())
+    snapshot = _snapshot_or_404(key, version)
     context = {
         "snapshot": snapshot,
         "sql": sql,
         "columns": [(c.name, column_type_label(c.type)) for c in snapshot.columns],
         "table_name": api.TABLE_NAME,
         "share_url": request.build_absolute_uri(),
+        # A visitor re-running shared SQL reads it; editing asks for an account.
+        "is_read_only": not request.user.is_authenticated,
     }
     status = 200
     if sql.strip():
@@ -202,5 +216,8 @@ def sql_editor(request: HttpRequest, key: str, version: int) -> HttpResponse:
             context["error"], status = str(error), _refusal_status(error)
         else:
             context.update(_result_context(result))
-            context.update(_csv_links("open_data:sql_csv", snapshot, {"q": [sql]}))
+            params = {"q": [sql]}
+            if context["is_read_only"]:
+                params[api.SIGNATURE_PARAM] = [request.GET[api.SIGNATURE_PARAM]]
+            context.update(_csv_links("open_data:sql_csv", snapshot, params))
     return render(request, "open_data_labs/sql.html", context, status=status)

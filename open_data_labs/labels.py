@@ -58,6 +58,7 @@ _MEASURES = {
     Measure.AVERAGE: _("Promedio"),
     Measure.MINIMUM: _("Mínimo"),
     Measure.MAXIMUM: _("Máximo"),
+    Measure.SHARE: _("Porcentaje (parte ÷ total, por 100)"),
 }
 
 

@@ -7,7 +7,8 @@ DuckDB database prepared for one snapshot, in this order:
 1. created with a memory limit, a thread limit, no spilling to disk
    (``temp_directory`` empty), no extension auto-install or auto-load, and no
    scanning of Python variables by name (``python_enable_replacements``);
-2. ``allowed_paths`` is set to the snapshot's local copy only, and the view
+2. ``allowed_paths`` is set to the snapshot's local copy only (its native
+   DuckDB copy, attached read-only; or the Parquet file), and the view
    ``datos`` is created over it;
 3. ``enable_external_access`` is switched off (no other file, no URL, no
    ``ATTACH``, ``COPY``, ``INSTALL`` or ``LOAD``; ``getenv`` disappears) and
@@ -27,7 +28,8 @@ exactly one statement, and it must be a query (``SELECT``, ``WITH``, ``FROM``,
 thread interrupts the query after the time limit; the result is read through a
 ``LIMIT`` one above the row cap, so a query of millions of rows never
 materialises them. At most ``OPEN_DATA_QUERY_CONCURRENCY`` queries run at once in
-a process; the others wait a little, then are told to retry. Every refusal is a
+a process; the others wait their turn (``query_slots``, first come, first
+served) a little, then are told to retry. Every refusal is a
 ``QueryRefused`` with a Spanish message and a ``QueryProblem``.
 """
 
@@ -44,8 +46,9 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from .data import TABLE_NAME, QueryColumn, QueryProblem
-from .engine import literal
+from .engine import NATIVE_TABLE, literal, native_copy
 from .limits import float_limit, int_limit, limit
+from .query_slots import slots_for
 from .refusals import QueryRefused, check_statement, explain_error
 from .typing_rules import type_of_duckdb
 
@@ -63,17 +66,6 @@ class SandboxAnswer:
         self.elapsed_ms: float = elapsed_ms
 
 
-_slots_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
-
-
-def _slots_for(size: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        if size not in _slots:
-            _slots[size] = threading.BoundedSemaphore(size)
-        return _slots[size]
-
-
 def run_sandboxed(
     parquet: Path,
     sql: str,
@@ -84,7 +76,7 @@ def run_sandboxed(
     """Run one read-only query on ``parquet`` (seen as the table ``datos``)."""
     check_statement(sql)
     cap = max_rows if max_rows is not None else int_limit("OPEN_DATA_QUERY_MAX_ROWS")
-    slots = _slots_for(int_limit("OPEN_DATA_QUERY_CONCURRENCY"))
+    slots = slots_for(int_limit("OPEN_DATA_QUERY_CONCURRENCY"))
     if not slots.acquire(timeout=float_limit("OPEN_DATA_QUERY_QUEUE_SECONDS")):
         raise QueryRefused(
             _(
@@ -100,7 +92,7 @@ def run_sandboxed(
         slots.release()
 
 
-_Key = tuple[str, str, int]
+_Key = tuple[str, str, int, bool]
 _idle_lock = threading.Lock()
 # Prepared databases not running a query, most recently used last.
 _idle: OrderedDict[int, tuple[_Key, duckdb.DuckDBPyConnection]] = OrderedDict()
@@ -124,6 +116,7 @@ def _locked_connection(parquet: Path) -> Iterator[_Lease]:
         str(parquet),
         str(limit("OPEN_DATA_QUERY_MEMORY")),
         int_limit("OPEN_DATA_QUERY_THREADS"),
+        bool(limit("OPEN_DATA_QUERY_NATIVE_COPY")),
     )
     lease = _Lease(_take_idle(key) or _prepare(key))
     try:
@@ -156,7 +149,7 @@ def _keep_idle(key: _Key, con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _prepare(key: _Key) -> duckdb.DuckDBPyConnection:
-    path_text, memory, threads = key
+    path_text, memory, threads, is_native = key
     con = duckdb.connect(
         config={
             "memory_limit": memory,
@@ -167,10 +160,18 @@ def _prepare(key: _Key) -> duckdb.DuckDBPyConnection:
             "python_enable_replacements": False,
         }
     )
-    path = literal(path_text)
-    con.execute(f"SET allowed_paths = [{path}]")
-    # Our own path, quoted: the only file the learner's query can reach.
-    con.execute(f"CREATE VIEW {TABLE_NAME} AS SELECT * FROM read_parquet({path})")  # noqa: S608
+    if is_native:
+        # The same rows in DuckDB's format, attached read-only: our own path,
+        # quoted, and the only file the learner's query can reach.
+        native = literal(str(native_copy(Path(path_text))))
+        con.execute(f"SET allowed_paths = [{native}]")
+        con.execute(f"ATTACH {native} AS instantanea (READ_ONLY)")
+        source = f"instantanea.{NATIVE_TABLE}"
+    else:
+        path = literal(path_text)
+        con.execute(f"SET allowed_paths = [{path}]")
+        source = f"read_parquet({path})"
+    con.execute(f"CREATE VIEW {TABLE_NAME} AS SELECT * FROM {source}")  # noqa: S608
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con

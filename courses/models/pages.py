@@ -24,7 +24,7 @@ from wagtail.search import index
 from tenants.data import control_characters
 
 from .. import quizzes
-from ..lesson_blocks import LessonBodyBlock
+from ..lesson_blocks import LessonBodyBlock, run_lesson_checks
 from .choices import Level, Modality, Theme
 from .city_copies import _CityCopyAware
 
@@ -275,20 +275,27 @@ class LessonPage(_CityCopyAware, Page):
         super().clean()
         problems = quizzes.assign_quiz_keys(self)
         problems += self._quiz_keys_used_elsewhere()
+        # Activities other apps add (the open-data labs) check their own keys.
+        problems += run_lesson_checks(self, self._lessons_sharing_no_keys())
         if problems:
             raise ValidationError(problems)
+
+    def _lessons_sharing_no_keys(self):
+        """The live lessons here whose activity keys this one must not reuse."""
+        others = LessonPage.objects.live().exclude(pk=self.pk)
+        course = CoursePage.objects.ancestor_of(self).first() if self.path else None
+        if course is not None and course.is_city_copy:
+            # A release may move an activity between lessons of the course; the
+            # campus checked its keys. Local lessons must still not share them.
+            others = others.exclude(path__startswith=course.path)
+        return others
 
     def _quiz_keys_used_elsewhere(self) -> list[str]:
         """A quiz key names one quiz: another live lesson here must not reuse it."""
         quiz_list = quizzes.lesson_quizzes(self)
         if not quiz_list:
             return []
-        others = LessonPage.objects.live().exclude(pk=self.pk)
-        course = CoursePage.objects.ancestor_of(self).first() if self.path else None
-        if course is not None and course.is_city_copy:
-            # A release may move a quiz between lessons of the course; the campus
-            # checked its keys. Local lessons must still not share them.
-            others = others.exclude(path__startswith=course.path)
+        others = self._lessons_sharing_no_keys()
         problems = []
         for quiz in quiz_list:
             taken = (

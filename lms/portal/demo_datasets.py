@@ -97,15 +97,20 @@ _LARGEST_ANY_PLACE = (
 )
 
 
-def _demo_lab() -> dict:
-    """The demo lab on the long version (v2): what the profile flags, as questions."""
+def demo_lab() -> dict:
+    """The demo lab on the long version (v2): what the profile flags, as questions.
+
+    Every answer can be found with the guided builder (filters, a percentage
+    per place, an order); the hints say which steps.
+    """
     return {
         "title": "Laboratorio: la participación por localidad",
         "instructions": (
             "<p>Abra el constructor guiado sobre la versión 2 (la tabla volteada: "
             "<b>columna_1</b> dice qué se cuenta, <b>lugar</b> dónde y <b>votos</b> "
             "cuántos). Ojo: el archivo trae un total y dos lugares que no son "
-            "localidades.</p>"
+            "localidades. Con un resultado por lugar, el constructor dibuja el "
+            "mapa de las localidades.</p>"
         ),
         "dataset": DEMO_DATASET_KEY,
         "version": 2,
@@ -141,8 +146,12 @@ def _demo_lab() -> dict:
                     }
                 ],
                 "hints": [
+                    "En el constructor: agrupe por «lugar» y calcule «Porcentaje» de "
+                    "«votos», con «columna_1» como la columna que dice qué se cuenta, "
+                    "la parte «Total Votantes» y el total «Potencial»; ordene por el "
+                    "valor calculado, de menor a mayor.",
                     "Compare el potencial de votantes de Antonio Nariño y de Rafael "
-                    "Uribe Uribe: ¿es creíble que sea el mismo?"
+                    "Uribe Uribe: ¿es creíble que sea el mismo?",
                 ],
                 "feedback": "Sí, aunque el dato es sospechoso: Antonio Nariño tiene "
                 "el mismo potencial que Rafael Uribe Uribe.",
@@ -159,7 +168,10 @@ def _demo_lab() -> dict:
                         "es una localidad.",
                     }
                 ],
-                "hints": ["Ordene «votos» de mayor a menor."],
+                "hints": [
+                    "Filtre «columna_1» igual a Potencial votantes y ordene «votos» "
+                    "de mayor a menor."
+                ],
             },
             {
                 "text": "Pegue la dirección del constructor (o su SQL) con un "
@@ -187,7 +199,7 @@ def _add_demo_lab() -> list[str]:
             DEMO_MODULE_KEY,
             "Laboratorio: participación por localidad",
             key=DEMO_LAB_LESSON_KEY,
-            body=[("lab", open_data_api.prepare_lab_block(_demo_lab()))],
+            body=[("lab", open_data_api.prepare_lab_block(demo_lab()))],
             estimated_minutes=20,
         )
         release = courses_api.release_course(DEMO_COURSE_KEY)

@@ -3,10 +3,12 @@ the projects and reports, and a kept copy that a change makes stale at once."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from monitoring import api, public_cache
 from monitoring.models import AnswerRequest, CitizenReport, InvestmentProject
@@ -17,6 +19,7 @@ from .conftest import file_report, kennedy_project
 PAGES = (
     "/seguimiento/",
     "/seguimiento/?linea=infraestructura",
+    "/seguimiento/?upz=UPZ82&estado=en_ejecucion",
     "/seguimiento/proyectos/KEN-0000/",
     "/seguimiento/datos/proyectos.csv",
     "/seguimiento/datos/proyectos.json",
@@ -120,8 +123,8 @@ def test_a_kept_page_costs_no_query_and_a_change_shows_at_once(
     for path in PAGES:
         client_a.get(path)
     with django_assert_num_queries(0):
-        for path in PAGES[3:]:
-            client_a.get(path)  # downloads: straight from the cache
+        for path in PAGES:
+            client_a.get(path)  # pages and downloads: straight from the cache
     with tenants_api.in_locality(town_a):
         report = file_report(project, veedora, progress="5")
         # Sent, not published: nothing public changes, but the kept copies
@@ -175,7 +178,7 @@ def test_the_list_comes_in_pages_of_50_and_keeps_the_filters(watched, town_a, cl
     first = client_a.get("/seguimiento/?linea=infraestructura").text
     assert "60 proyectos" in first and "Página 1 de 2" in first
     assert first.count('class="card"') == 50
-    assert 'href="?linea=infraestructura&amp;pagina=2"' in first
+    assert 'href="?linea=infraestructura&amp;pagina=2#proyectos"' in first
     second = client_a.get("/seguimiento/?linea=infraestructura&pagina=2").text
     assert second.count('class="card"') == 10 and "Página 2 de 2" in second
     # A page number out of range or not a number shows a real page.
@@ -195,3 +198,52 @@ def test_downloads_go_gzip_to_whoever_accepts_it(watched, client_a):
     assert gzip.decompress(packed.content) == plain.content
     assert "Content-Encoding" not in plain
     assert plain.content.decode().startswith("codigo,nombre,")
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/seguimiento/",
+        "/seguimiento/?linea=infraestructura&upz=UPZ82",
+        "/seguimiento/proyectos/KEN-0000/",
+    ],
+)
+def test_a_page_kept_whole_gives_each_visitor_a_token_of_their_own(
+    watched, path, django_assert_num_queries
+):
+    first = Client(HTTP_HOST="kennedy.test", enforce_csrf_checks=True)
+    assert first.get(path).status_code == 200  # builds the page and keeps it
+    second = Client(HTTP_HOST="kennedy.test", enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        page = second.get(path)
+    assert public_cache.CSRF_PLACEHOLDER not in page.text
+    tokens = {
+        TOKEN.search(client.get(path).text).group(1) for client in (first, second)
+    }
+    assert len(tokens) == 2
+    # The visitor's token is good: the language form (in the footer) is taken.
+    action = re.search(
+        r'<form action="([^"]+)" method="post" class="language">', page.text
+    )
+    answer = second.post(
+        action.group(1),
+        {
+            "language": "en",
+            "next": path,
+            "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),
+        },
+    )
+    assert answer.status_code == 302
+
+
+def test_an_address_with_other_parameters_is_answered_but_not_kept_whole(
+    watched, client_a
+):
+    page = client_a.get("/seguimiento/?utm_source=radio&linea=infraestructura")
+    assert page.status_code == 200 and "KEN-0000" in page.text
+    # The language form sends the visitor back to the address as typed.
+    assert "utm_source=radio" in page.text
+    assert "utm_source" not in client_a.get("/seguimiento/?linea=infraestructura").text

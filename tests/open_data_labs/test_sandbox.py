@@ -293,3 +293,29 @@ def test_a_kept_answer_is_the_same_and_refusals_are_not_kept(published, settings
     slow = "SELECT count(*) FROM datos, range(1000000000000) -- nunca guardada"
     for _ in range(2):
         assert refused(published, slow).problem is QueryProblem.TIMEOUT
+
+
+def test_queries_read_a_native_copy_made_once_and_still_locked(published, settings):
+    # The version's rows in DuckDB's own format, made once from the checked
+    # Parquet copy and attached read-only; the Parquet file itself is no longer
+    # reachable, and nothing can attach, write or read anything else.
+    sql = "SELECT localidad, votos FROM datos ORDER BY votos DESC -- nativa"
+    native_rows = api.run_query(published.key, 1, sql).rows
+    parquet = api.snapshot_path(published.key, 1)
+    [native] = parquet.parent.glob(f"{parquet.stem}.duckdb-*.db")
+    made = native.stat().st_mtime_ns
+    assert api.run_query(published.key, 1, "SELECT count(*) FROM datos").rows == ((5,),)
+    assert native.stat().st_mtime_ns == made
+    for hostile in (
+        f"SELECT * FROM read_parquet('{parquet}')",
+        f"ATTACH '{native}' AS otra",
+        "INSERT INTO instantanea.datos VALUES ('X', 1, 1)",
+    ):
+        assert refused(published, hostile).problem in (
+            QueryProblem.FILE_OR_NETWORK,
+            QueryProblem.READ_ONLY,
+        ), hostile
+    # The same answer straight from the Parquet file.
+    settings.OPEN_DATA_QUERY_NATIVE_COPY = False
+    settings.OPEN_DATA_QUERY_CACHE_SECONDS = 0
+    assert api.run_query(published.key, 1, sql).rows == native_rows
