@@ -1,6 +1,7 @@
 """Import projects from a CSV (UTF-8 or Windows-1252) or XLSX file.
 
-The file is read whole and every row checked before anything is written; valid
+The formats are read by ``lms.spreadsheets``, as the participants import reads
+them. The file is read whole and every row checked before anything is written; valid
 rows are then inserted inside one transaction, so an error halfway stores
 nothing. Each refused row gets Spanish messages per column and goes to a
 rejected-rows CSV that staff correct and upload again. A code already in the
@@ -14,11 +15,12 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+
+from lms.spreadsheets import FileProblem, cell_text, read_table
 
 from .. import public_cache
 from ..data import ImportPreview, ImportResult, RowError
@@ -69,10 +71,6 @@ _ALIASES = {
 }
 
 
-class FileProblem(Exception):
-    """The whole file is refused (Spanish message); nothing is imported."""
-
-
 @dataclass
 class _Analysis:
     header: list[str] = field(default_factory=list)
@@ -83,7 +81,7 @@ class _Analysis:
 
     def reject(self, line: int, cells: list[Any], column: str, message: str) -> None:
         self.errors.append(RowError(line=line, column=column, message=message))
-        self.rejected.setdefault(line, [_text(c) for c in cells])
+        self.rejected.setdefault(line, [cell_text(c) for c in cells])
 
 
 def preview_file(content: bytes, *, filename: str) -> ImportPreview:
@@ -260,111 +258,15 @@ def _map_header(header: list[str]) -> dict[str, int]:
 
 
 def _read(content: bytes, filename: str) -> tuple[list[str], Iterator]:
-    if not content or not content.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise FileProblem(
-            _(
-                "El archivo está vacío. Suba un CSV o XLSX con una fila de "
-                "encabezados y una fila por proyecto."
-            )
-        )
-    lower = filename.lower()
-    if lower.endswith(".xls"):
-        raise FileProblem(
-            _(
-                "Los archivos .xls (Excel 97-2003) no se pueden leer. En Excel use "
-                "«Guardar como» → «Libro de Excel (.xlsx)» o «CSV UTF-8»."
-            )
-        )
-    if lower.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _read_xlsx(content)
-    if not lower.endswith((".csv", ".txt")):
-        raise FileProblem(
-            _(
-                "El archivo «%(name)s» no es CSV ni XLSX. Guárdelo en uno de esos "
-                "formatos y súbalo de nuevo."
-            )
-            % {"name": filename}
-        )
-    return _read_csv(content)
-
-
-def _read_csv(content: bytes) -> tuple[list[str], Iterator]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in Spanish saves "CSV" as Windows-1252.
-        text = content.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise FileProblem(
-            _(
-                "El archivo tiene caracteres nulos: parece UTF-16 o binario. "
-                "Guárdelo como «CSV UTF-8» y súbalo de nuevo."
-            )
-        )
-    first_line = text.split("\n", 1)[0]
-    # Colombian Excel separates with ";" because the comma is the decimal mark.
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for cells in reader:
-                if any(c.strip() for c in cells):
-                    yield reader.line_num, [c.strip() for c in cells]
-        except csv.Error as exc:
-            raise FileProblem(
-                _(
-                    "El CSV está mal formado cerca de la línea %(line)d "
-                    "(%(error)s). Revise comillas sin cerrar."
-                )
-                % {"line": reader.line_num + 1, "error": exc}
-            ) from exc
-
-    return header, _materialised(rows())
-
-
-def _read_xlsx(content: bytes) -> tuple[list[str], Iterator]:
-    from openpyxl import load_workbook  # only spreadsheets need it
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise FileProblem(
-            _(
-                "El archivo XLSX está dañado o no es un libro de Excel. Ábralo en "
-                "Excel o LibreOffice, guárdelo de nuevo como .xlsx y súbalo."
-            )
-        ) from exc
-    try:
-        iterator = book.worksheets[0].iter_rows(values_only=True)
-        header = [_text(v) for v in next(iterator, ())]
-        while header and not header[-1]:
-            header.pop()
-        # Numbers and dates stay as Excel typed them: 1234567.5 in a cell is
-        # a number, not Colombian text where the point separates thousands.
-        rows = [
-            (line, list(values))
-            for line, values in enumerate(iterator, start=2)
-            if any(_text(v) for v in values)
-        ]
-    finally:
-        book.close()
-    return header, iter(rows)
-
-
-def _materialised(rows: Iterator) -> Iterator:
-    # Read the whole file now, so a malformed line is a file error before any check.
-    return iter(list(rows))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    header, rows = read_table(
+        content,
+        filename,
+        empty_message=_(
+            "El archivo está vacío. Suba un CSV o XLSX con una fila de "
+            "encabezados y una fila por proyecto."
+        ),
+    )
+    # Read the whole file now, so a malformed line is a file error before any
+    # check. Numbers and dates of an XLSX stay as Excel typed them: 1234567.5 in
+    # a cell is a number, not Colombian text where the point separates thousands.
+    return header, iter(list(rows))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
+from django.utils import timezone
 
 from certificates import api
+from courses import api as courses_api
 from lms.portal import views as portal_views
 from tenants import api as tenants_api
 
@@ -25,6 +28,34 @@ def test_verification_page_shows_a_valid_certificate(certificate, client_a):
     assert "12,5 horas" in page
     assert 'name="viewport"' in page  # phone-sized layout from base.html
     assert "@example.org" not in page  # only what the certificate shows
+
+
+SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+
+
+def test_one_hour_is_singular_and_the_month_is_lower_case(holder, in_town_a, client_a):
+    course = courses_api.create_course(
+        "Taller de una hora", key="taller-una-hora", estimated_hours=1
+    )
+    certificate = api.issue_certificate(
+        holder.pk,
+        course_key=course.key,
+        course_version=course.version,
+        completed_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+    )
+    day = timezone.localtime(certificate.issued_at)
+    written = f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
+
+    page = client_a.get(f"/certificados/verificar/{certificate.code}/").text
+    client_a.force_login(holder)
+    mine = client_a.get("/certificados/mis-certificados/").text
+
+    assert "<dd>1 hora</dd>" in page and "1 horas" not in page
+    assert f"<dd>{written}</dd>" in page
+    assert f"1 hora · {written}" in mine
 
 
 def test_typed_code_is_normalized(certificate, client_a):

@@ -1,7 +1,9 @@
-"""Course fixtures: a small city course authored at the campus through the API."""
+"""Course fixtures: a small city course authored at the campus through the API,
+and a Kennedy course with a quiz."""
 
 from __future__ import annotations
 
+import copy
 import io
 
 import pytest
@@ -10,6 +12,8 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from courses import api
+
+from .quizzes import QUIZ, quiz_keys
 
 
 def make_image(title: str = "Mapa de Bogotá", color: str = "red"):
@@ -60,3 +64,19 @@ def city_course(in_campus, settings, tmp_path):
     m2 = api.add_module("presupuestos", "Votar y vigilar", key="m2")
     api.add_lesson(m2, "Cómo votar los proyectos", key="l3")
     return "presupuestos"
+
+
+@pytest.fixture
+def quiz_course(in_town_a):
+    """A Kennedy course graded by a minimum score: one reading, one lesson with a quiz."""
+    api.create_course("Acceso a la información", key="acceso", completion_min_score=60)
+    api.add_module("acceso", "La ley", key="acceso-m1")
+    api.add_lesson("acceso-m1", "Lectura", key="acceso-lectura")
+    api.add_lesson(
+        "acceso-m1",
+        "El derecho de acceso",
+        key="acceso-derecho",
+        body=[("text", "<p>La Ley 1712 de 2014.</p>"), ("quiz", copy.deepcopy(QUIZ))],
+    )
+    [key] = quiz_keys("acceso-derecho")
+    return key

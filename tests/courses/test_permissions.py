@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
@@ -76,6 +78,10 @@ def test_trainer_releases_from_the_admin_and_follows_progress(
     form = client_campus.get(f"/admin/cursos/{course_id}/publicar/")
     assert form.status_code == 200
     assert "Todas las localidades" in form.text
+    # The screen's title is its level-one heading (what a screen reader jumps to).
+    assert re.search(
+        r"<h1[^>]*>(?:(?!</h1>).)*Publicar en localidades", form.text, re.S
+    )
     refused = client_campus.post(f"/admin/cursos/{course_id}/publicar/", {})
     assert "Marque «Todas las localidades» o elija al menos una." in refused.text
 
@@ -87,6 +93,9 @@ def test_trainer_releases_from_the_admin_and_follows_progress(
     assert len(released(callbacks)) == 1
     status = client_campus.get(posted["Location"])
     assert "Bosa" in status.text and "En cola" in status.text
+    assert re.search(
+        r"<h1[^>]*>(?:(?!</h1>).)*Publicación en localidades", status.text, re.S
+    )
     with tenants_api.in_locality("campus"):
         [release] = api.list_releases(city_course)
         api.run_release(release.release_id)

@@ -43,8 +43,6 @@ LESSON_BUDGET = 50_000
 H5P_LESSON_BUDGET = 500_000
 PAGE_BUDGET = 150_000
 ADMIN_BUDGET = 300_000  # an admin page once Wagtail's scripts are cached
-# Chromium asks for this by itself; served or not, it is not the page's doing.
-BROWSER_NOISE = ("favicon.ico",)
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,7 +91,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         page.click("main form [type=submit]")
         page.wait_for_load_state()
         assert f"Grupo «{group}» abierto." in page.content()
-        staff.check("grupos", max_bytes=ADMIN_BUDGET, allowed=BROWSER_NOISE)
+        staff.check("grupos", max_bytes=ADMIN_BUDGET)
         _shot(staff, size, "grupos")
         page.locator("tr, li, section", has_text=group).get_by_role(
             "link", name=re.compile("Programar sesión")
@@ -133,12 +131,12 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         citizen = WatchedPage(browser, viewport, ledger, accept_downloads=True)
         me = citizen.page
         citizen.goto(site["url"] + "/")
-        citizen.check("inicio", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("inicio", max_bytes=PAGE_BUDGET)
         _shot(citizen, size, "inicio")
         citizen.start_counting()
         me.get_by_role("link", name="Crear cuenta").first.click()
         me.wait_for_load_state()
-        citizen.check("registro", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("registro", max_bytes=PAGE_BUDGET)
         email = f"ciudadana-viaje-{size}@example.org"
         me.fill("input[name=first_name]", "Yolanda")
         me.fill("input[name=last_name]", "Mosquera Ríos")
@@ -154,7 +152,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         me.click("main form [type=submit]")
         me.wait_for_load_state()
         assert "Le damos la bienvenida" in me.content(), me.inner_text("main")
-        citizen.check("mis-datos", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("mis-datos", max_bytes=PAGE_BUDGET)
 
         # She finds the course from the home page and enrolls in the group.
         citizen.goto(site["url"] + "/")
@@ -163,7 +161,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
             "link", name="Presupuestos participativos en el barrio"
         ).first.click()
         me.wait_for_load_state()
-        citizen.check("curso", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("curso", max_bytes=PAGE_BUDGET)
         choice = me.locator("select[name=cohort] option", has_text=group)
         me.select_option("select[name=cohort]", value=choice.get_attribute("value"))
         citizen.start_counting()
@@ -177,7 +175,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         me.get_by_role("link", name=re.compile("Empezar|Continuar")).first.click()
         me.wait_for_load_state()
         assert "La ciudadanía decide la mitad" in me.content()
-        citizen.check("leccion", max_bytes=LESSON_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("leccion", max_bytes=LESSON_BUDGET)
         _shot(citizen, size, "leccion")
         citizen.start_counting()
         with me.expect_navigation():
@@ -188,7 +186,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         assert check.inner_text().strip() == "Comprobar"  # the player speaks Spanish
         check.click()
         me.locator("[data-h5p-status]", has_text="guardado").wait_for()
-        citizen.check("leccion-h5p", max_bytes=H5P_LESSON_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("leccion-h5p", max_bytes=H5P_LESSON_BUDGET)
         _shot(citizen, size, "leccion-h5p")
         citizen.start_counting()
         # By keyboard: the player's frame still resizes after answering, and a
@@ -200,7 +198,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         me.get_by_role("button", name=re.compile("Enviar|Responder")).click()
         me.wait_for_load_state()
         assert "Aprobó" in me.content() or "aprobó" in me.content()
-        citizen.check("quiz", max_bytes=LESSON_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("quiz", max_bytes=LESSON_BUDGET)
         _shot(citizen, size, "quiz")
 
         # At the session she scans the QR; the link it holds signs her in.
@@ -209,7 +207,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
             token = learning_api.qr_token(session.session_id)
         connection.set_schema_to_public()
         citizen.goto(f"{site['url']}/aprendizaje/asistencia/{token}/")
-        citizen.check("asistencia-qr", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("asistencia-qr", max_bytes=PAGE_BUDGET)
         citizen.start_counting()
         me.get_by_role("button", name=re.compile("Confirmar")).click()
         me.wait_for_load_state()
@@ -218,7 +216,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         # Attendance completes the course: the certificate is issued (Celery).
         citizen.goto(site["url"] + "/certificados/mis-certificados/")
         assert "Presupuestos participativos en el barrio" in me.content()
-        citizen.check("mis-certificados", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("mis-certificados", max_bytes=PAGE_BUDGET)
         _shot(citizen, size, "mis-certificados")
         with me.expect_download() as download:
             me.get_by_role("link", name=re.compile("PDF")).first.click()
@@ -228,7 +226,7 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         verify = me.get_by_role("link", name=re.compile("[Vv]erific")).first
         citizen.goto(site["url"] + urlsplit(verify.get_attribute("href")).path)
         assert "válido" in me.content().lower()
-        citizen.check("verificacion", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        citizen.check("verificacion", max_bytes=PAGE_BUDGET)
         _shot(citizen, size, "verificacion")
 
         # The facilitator sees her by name on the session's attendance page.
@@ -244,14 +242,14 @@ def test_facilitator_citizen_and_manager_do_their_whole_job(site, size):
         staff.page.wait_for_load_state()
         assert "1 asistencia nueva guardada." in staff.page.content()
         assert "(2 presentes)" in staff.page.content()
-        staff.check("asistencia", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        staff.check("asistencia", max_bytes=PAGE_BUDGET)
         _shot(staff, size, "asistencia")
 
         # The manager opens the locality dashboard and exports it.
         manager = WatchedPage(browser, viewport, ledger, accept_downloads=True)
         _sign_in(manager, site, "gestor-viaje@example.org")
         manager.goto(site["url"] + "/tablero/")
-        manager.check("tablero", max_bytes=PAGE_BUDGET, allowed=BROWSER_NOISE)
+        manager.check("tablero", max_bytes=PAGE_BUDGET)
         _shot(manager, size, "tablero")
         with manager.page.expect_download() as download:
             manager.page.get_by_role(

@@ -1,17 +1,16 @@
 """In Chromium at 360 and 1280 px: the home page's learning paths with a
 learner's progress, the path page, and a facilitator's «Agregar personas» fit
-the screen with no console errors. Screenshots are kept under
-``DATA_DIR/screenshots`` for a person to look at."""
+the screen with no console errors; every cohort screen has its one main heading
+(axe-core). Screenshots are kept under ``DATA_DIR/screenshots`` for a person to
+look at."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from courses import api as courses_api
@@ -21,41 +20,35 @@ from tenants import api as tenants_api
 from tenants.data import LocalitySpec
 from tests.browser import (
     SCROLLS,
+    axe_findings,
     chromium,
-    collect_problems,
-    live_server,
+    live_locality,
     needs_chromium,
-    new_context,
+    signed_in_page,
 )
 
 SPEC = LocalitySpec(schema_name="test_paths_live", name="Tunjuelito", slug="tunj")
 HOST = "tunj-paths.localhost"
-PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 SIZES = ((360, 740), (1280, 800))
+# Findings a person using a screen reader or a keyboard cannot work around.
+BLOCKING = ("critical", "serious")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    from django.contrib.auth import get_user_model
-
     from courses.models import LearningPathPage
 
-    people = get_user_model().objects
-    with django_db_blocker.unblock():
-        tenants_api.provision_locality(SPEC, domain=HOST)
-        with tenants_api.in_public_schema():
-            learner = people.create_user(
-                username="aprende-ruta", email="aprende-ruta@example.org",
-                password=PASSWORD, first_name="Ángela", last_name="Muñoz",
-                registered_in=SPEC.schema_name,
-            )  # fmt: skip
-            facilitator = people.create_user(
-                username="facilita-ruta", email="facilita-ruta@example.org",
-                password=PASSWORD, first_name="Rocío", last_name="Díaz",
-            )  # fmt: skip
+    with live_locality(SPEC, HOST, django_db_blocker) as town:
+        learner = town.add_person(
+            "aprende-ruta", first_name="Ángela", last_name="Muñoz",
+            registered_in=SPEC.schema_name,
+        )  # fmt: skip
+        facilitator = town.add_person(
+            "facilita-ruta", first_name="Rocío", last_name="Díaz"
+        )
         with tenants_api.in_locality(SPEC.schema_name):
             roles_api.grant_role(facilitator.pk, roles_api.Role.FACILITATOR)
             for key, title in (
@@ -76,53 +69,25 @@ def site(django_db_setup, django_db_blocker):
                 starts_on=today, ends_on=today + timedelta(days=30), capacity=20,
             )  # fmt: skip
             path_url = LearningPathPage.objects.get(key="rv").url
-        connection.set_schema_to_public()
-        try:
-            with live_server() as port:
-                yield {
-                    "url": f"http://{HOST}:{port}",
-                    "learner": learner,
-                    "facilitator": facilitator,
-                    "path_url": path_url,
-                    "people_url": f"/admin/grupos/{cohort.cohort_id}/personas/",
-                }
-        finally:
-            connection.set_schema_to_public()
-            from tenants.models import Locality
-
-            ids = [learner.pk, facilitator.pk]
-            with tenants_api.in_public_schema():
-                from reporting.models import LearnerCourse, LearnerDay, PersonSummary
-
-                for model in (LearnerCourse, LearnerDay, PersonSummary):
-                    model.objects.filter(user_id__in=ids).delete()
-            with tenants_api.in_locality(SPEC.schema_name):
-                people.filter(pk__in=ids).delete()
-            connection.set_schema_to_public()
-            for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
-                locality.delete(force_drop=True)
-            for root in (
-                django_settings.MEDIA_ROOT,
-                django_settings.PRIVATE_MEDIA_ROOT,
-            ):
-                shutil.rmtree(Path(root) / SPEC.schema_name, ignore_errors=True)
+        with town.serving() as url:
+            yield {
+                "url": url,
+                "learner": learner,
+                "facilitator": facilitator,
+                "path_url": path_url,
+                "people_url": f"/admin/grupos/{cohort.cohort_id}/personas/",
+                "cohort_screens": [
+                    "/admin/grupos/",
+                    "/admin/grupos/nuevo/",
+                    f"/admin/grupos/{cohort.cohort_id}/sesiones/nueva/",
+                    f"/admin/grupos/{cohort.cohort_id}/personas/",
+                ],
+            }
 
 
 def _signed_in(browser, site, person, size):
-    context = new_context(browser, viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site["url"] + "/cuenta/ingresar/")
-    page.fill("input[name=username]", person.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
-    page.problems = collect_problems(page)
-    return page
-
-
-def _real(problems):
-    return [p for p in problems if "favicon.ico" not in p]
+    viewport = {"width": size[0], "height": size[1]}
+    return signed_in_page(browser, site["url"], person.username, viewport=viewport)
 
 
 def test_paths_and_adding_people_fit_phone_and_desktop(site):
@@ -143,7 +108,7 @@ def test_paths_and_adding_people_fit_phone_and_desktop(site):
             assert "En curso · 50 %" in page.inner_text("main")
             assert not page.evaluate(SCROLLS)
             page.screenshot(path=SCREENSHOTS / f"ruta-{size[0]}.png", full_page=True)
-            assert _real(page.problems) == []
+            assert page.problems == []
             page.context.close()
 
             staff = _signed_in(browser, site, site["facilitator"], size)
@@ -162,5 +127,24 @@ def test_paths_and_adding_people_fit_phone_and_desktop(site):
                 assert "Ángela Muñoz quedó en el grupo «Grupo martes»." in (
                     staff.inner_text("body")
                 )
-            assert _real(staff.problems) == []
+            assert staff.problems == []
             staff.context.close()
+
+
+def test_each_cohort_screen_has_one_main_heading(site):
+    """A screen reader user jumps to the page's title by its level-one heading."""
+    with chromium() as browser:
+        staff = _signed_in(browser, site, site["facilitator"], SIZES[1])
+        for path in site["cohort_screens"]:
+            staff.goto(site["url"] + path)
+            staff.wait_for_load_state("networkidle")
+
+            findings = axe_findings(staff)
+
+            assert staff.locator("h1").count() == 1, path
+            assert "page-has-heading-one" not in findings, (path, findings)
+            assert not [
+                rule for rule, impact in findings.items() if impact in BLOCKING
+            ], (path, findings)
+        assert staff.problems == []
+        staff.context.close()

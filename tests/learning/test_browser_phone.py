@@ -5,12 +5,10 @@ are kept under ``DATA_DIR/screenshots`` for a person to look at."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from courses import api as courses_api
 from lms.learning import api as learning_api
@@ -19,15 +17,13 @@ from tenants.data import LocalitySpec
 from tests.browser import (
     SCROLLS,
     chromium,
-    collect_problems,
-    live_server,
+    live_locality,
     needs_chromium,
-    new_context,
+    signed_in_page,
 )
 
 SPEC = LocalitySpec(schema_name="test_phone_menu", name="Ciudad Bolívar", slug="cb")
 HOST = "cb-menu.localhost"
-PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 
 pytestmark = [
@@ -40,18 +36,12 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """A locality with a course half read by a learner, served live."""
-    from django.contrib.auth import get_user_model
-
     from courses.models import CoursePage
 
-    people = get_user_model().objects
-    with django_db_blocker.unblock():
-        tenants_api.provision_locality(SPEC, domain=HOST)
-        with tenants_api.in_public_schema():
-            learner = people.create_user(
-                username="aprendiz-menu", email="aprendiz-menu@example.org",
-                password=PASSWORD, first_name="María Fernanda", last_name="Quintero",
-            )  # fmt: skip
+    with live_locality(SPEC, HOST, django_db_blocker) as town:
+        learner = town.add_person(
+            "aprendiz-menu", first_name="María Fernanda", last_name="Quintero"
+        )
         with tenants_api.in_locality(SPEC.schema_name):
             courses_api.create_course(
                 "Presupuestos participativos y rendición de cuentas en la localidad",
@@ -64,52 +54,14 @@ def site(django_db_setup, django_db_blocker):
                 courses_api.add_lesson("pp-m1", f"Lección {n}", key=f"pp-l{n}")
             learning_api.record_lesson_view(learner.pk, "pp-menu", "pp-l1")
             course_url = CoursePage.objects.get(key="pp-menu").url
-        connection.set_schema_to_public()
-        try:
-            with live_server() as port:
-                yield {
-                    "url": f"http://{HOST}:{port}",
-                    "learner": learner,
-                    "course_url": course_url,
-                }
-        finally:
-            connection.set_schema_to_public()
-            from tenants.models import Locality
-
-            # The lesson view's events reached the city-wide reporting tables.
-            with tenants_api.in_public_schema():
-                from reporting.models import LearnerCourse, LearnerDay, PersonSummary
-
-                for model in (LearnerCourse, LearnerDay, PersonSummary):
-                    model.objects.filter(user_id=learner.pk).delete()
-            with tenants_api.in_locality(SPEC.schema_name):
-                people.filter(pk=learner.pk).delete()
-            connection.set_schema_to_public()
-            for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
-                locality.delete(force_drop=True)
-            for root in (
-                django_settings.MEDIA_ROOT,
-                django_settings.PRIVATE_MEDIA_ROOT,
-            ):
-                shutil.rmtree(Path(root) / SPEC.schema_name, ignore_errors=True)
+        with town.serving() as url:
+            yield {"url": url, "learner": learner, "course_url": course_url}
 
 
 def _signed_in(browser, site, viewport):
-    context = new_context(browser, viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site["url"] + "/cuenta/ingresar/")
-    page.fill("input[name=username]", site["learner"].username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
-    page.problems = collect_problems(page)
-    return page
-
-
-def _real(problems: list[str]) -> list[str]:
-    # Browsers ask for /favicon.ico on their own; the platform has none yet.
-    return [p for p in problems if "favicon.ico" not in p]
+    return signed_in_page(
+        browser, site["url"], site["learner"].username, viewport=viewport
+    )
 
 
 def test_home_and_course_page_fit_a_phone_and_show_the_account_menu(site):
@@ -129,7 +81,7 @@ def test_home_and_course_page_fit_a_phone_and_show_the_account_menu(site):
             assert not page.evaluate(SCROLLS), path
             page.screenshot(path=SCREENSHOTS / f"menu-{name}-360-abierto.png")
         assert page.get_by_role("link", name="Continuar").is_visible()
-        assert _real(page.problems) == []
+        assert page.problems == []
         page.context.close()
 
         wide = _signed_in(browser, site, {"width": 1280, "height": 800})
@@ -140,5 +92,5 @@ def test_home_and_course_page_fit_a_phone_and_show_the_account_menu(site):
         wide.locator("details.account-menu summary").click()
         assert not wide.evaluate(SCROLLS)
         wide.screenshot(path=SCREENSHOTS / "menu-curso-1280-abierto.png")
-        assert _real(wide.problems) == []
+        assert wide.problems == []
         wide.context.close()

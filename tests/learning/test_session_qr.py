@@ -4,14 +4,12 @@ in Chromium a code that changes on screen while a ticked box stays ticked."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from courses import api as courses_api
@@ -22,13 +20,11 @@ from tenants.data import LocalitySpec
 from tests.browser import (
     SCROLLS,
     chromium,
-    collect_problems,
-    live_server,
+    live_locality,
     needs_chromium,
-    new_context,
+    signed_in_page,
 )
 
-PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 
 
@@ -86,61 +82,27 @@ HOST = "usme-qr.localhost"
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """A locality with a session of a group of two, served live."""
-    from django.contrib.auth import get_user_model
-
-    people = get_user_model().objects
-    with django_db_blocker.unblock():
-        tenants_api.provision_locality(SPEC, domain=HOST)
-        with tenants_api.in_public_schema():
-            facilitator = people.create_user(
-                username="facilita-qr", email="facilita-qr@example.org",
-                password=PASSWORD, first_name="Rocío", last_name="Díaz",
-            )  # fmt: skip
-            learners = [
-                people.create_user(
-                    username=f"aprende-qr{n}",
-                    email=f"aprende-qr{n}@example.org",
-                    first_name=first,
-                    last_name="Usme",
-                )
-                for n, first in enumerate(("Ana", "Bruno"))
-            ]
+    with live_locality(SPEC, HOST, django_db_blocker) as town:
+        facilitator = town.add_person(
+            "facilita-qr", first_name="Rocío", last_name="Díaz"
+        )
+        learners = [
+            town.add_person(f"aprende-qr{n}", first_name=first, last_name="Usme")
+            for n, first in enumerate(("Ana", "Bruno"))
+        ]
         with tenants_api.in_locality(SPEC.schema_name):
             roles_api.grant_role(facilitator.pk, roles_api.Role.FACILITATOR)
             courses_api.create_course("Control social", key="qr-control")
             courses_api.add_module("qr-control", "Uno", key="qr-m1")
             courses_api.add_lesson("qr-m1", "Lección", key="qr-l1")
         session = _session(SPEC.schema_name, "qr-control", facilitator, *learners)
-        connection.set_schema_to_public()
-        try:
-            with live_server() as port:
-                yield {
-                    "url": f"http://{HOST}:{port}",
-                    "facilitator": facilitator,
-                    "page": f"/aprendizaje/sesiones/{session.session_id}/asistencia/",
-                    "learners": learners,
-                }
-        finally:
-            connection.set_schema_to_public()
-            from tenants.models import Locality
-
-            with tenants_api.in_public_schema():
-                from reporting.models import LearnerCourse, LearnerDay, PersonSummary
-
-                ids = [facilitator.pk, *(p.pk for p in learners)]
-                for model in (LearnerCourse, LearnerDay, PersonSummary):
-                    model.objects.filter(user_id__in=ids).delete()
-            # From the locality: deleting cascades to its Wagtail user profiles.
-            with tenants_api.in_locality(SPEC.schema_name):
-                people.filter(pk__in=ids).delete()
-            connection.set_schema_to_public()
-            for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
-                locality.delete(force_drop=True)
-            for root in (
-                django_settings.MEDIA_ROOT,
-                django_settings.PRIVATE_MEDIA_ROOT,
-            ):
-                shutil.rmtree(Path(root) / SPEC.schema_name, ignore_errors=True)
+        with town.serving() as url:
+            yield {
+                "url": url,
+                "facilitator": facilitator,
+                "page": f"/aprendizaje/sesiones/{session.session_id}/asistencia/",
+                "learners": learners,
+            }
 
 
 @pytest.mark.browser
@@ -151,15 +113,12 @@ def test_the_qr_changes_on_screen_and_ticked_boxes_stay(site, monkeypatch):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
         for width, height in ((360, 740), (1280, 800)):
-            context = new_context(browser, viewport={"width": width, "height": height})
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(site["url"] + "/cuenta/ingresar/")
-            page.fill("input[name=username]", site["facilitator"].username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form [type=submit]")
-            page.wait_for_load_state()
-            problems = collect_problems(page)
+            page = signed_in_page(
+                browser,
+                site["url"],
+                site["facilitator"].username,
+                viewport={"width": width, "height": height},
+            )
             page.goto(site["url"] + site["page"])
             first_qr = page.inner_html("[data-qr-refresh-url]")
             box = page.get_by_label("Ana Usme")
@@ -179,6 +138,5 @@ def test_the_qr_changes_on_screen_and_ticked_boxes_stay(site, monkeypatch):
             page.screenshot(
                 path=SCREENSHOTS / f"asistencia-qr-{width}.png", full_page=True
             )
-            real = [p for p in problems if "favicon.ico" not in p]
-            assert real == []
-            context.close()
+            assert page.problems == []
+            page.context.close()

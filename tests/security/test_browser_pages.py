@@ -9,26 +9,18 @@ is checked from inside its sandbox.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from certificates import api as certificates_api
 from courses import api as courses_api
 from h5p import api as h5p_api
 from tenants import api as tenants_api
 from tenants.data import LocalitySpec
-from tests.browser import (
-    chromium,
-    collect_problems,
-    live_server,
-    needs_chromium,
-    new_context,
-)
+from tests.browser import chromium, live_locality, needs_chromium, signed_in_page
 
 FIXTURE = (
     Path(__file__).resolve().parents[3]
@@ -40,10 +32,10 @@ FIXTURE = (
 )
 SPEC = LocalitySpec(schema_name="test_csp_browser", name="Suba", slug="suba")
 HOST = "suba-csp.localhost"
-PASSWORD = "clave-segura-1"
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.django_db,
     pytest.mark.skipif(not FIXTURE.exists(), reason=f"Falta {FIXTURE}."),
     needs_chromium,
@@ -53,21 +45,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
     """Locality, a learner with a certificate, an administrator and a live server."""
-    from django.contrib.auth import get_user_model
-
     from courses.models import LessonPage
 
-    people = get_user_model().objects
-    with django_db_blocker.unblock():
-        tenants_api.provision_locality(SPEC, domain=HOST)
-        with tenants_api.in_public_schema():
-            learner = people.create_user(
-                username="aprendiz-csp", email="aprendiz-csp@example.org",
-                password=PASSWORD, first_name="Luz", last_name="Rojas",
-            )  # fmt: skip
-            admin = people.create_superuser(
-                username="admin-csp", email="admin-csp@example.org", password=PASSWORD
-            )
+    with live_locality(SPEC, HOST, django_db_blocker) as town:
+        learner = town.add_person("aprendiz-csp", first_name="Luz", last_name="Rojas")
+        admin = town.add_person("admin-csp", superuser=True)
         with tenants_api.in_locality(SPEC.schema_name):
             content = h5p_api.upload_package(
                 FIXTURE.read_bytes(), name=FIXTURE.name, may_add_libraries=True
@@ -91,34 +73,16 @@ def site(django_db_setup, django_db_blocker):
                 course_version=course.version,
                 completed_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
             )
-        connection.set_schema_to_public()
-        try:
-            with live_server() as port:
-                yield {
-                    "url": f"http://{HOST}:{port}",
-                    "learner": learner,
-                    "admin": admin,
-                    "lesson_url": lesson_url,
-                    "lesson_id": lesson.pk,
-                    "certificate": certificate,
-                    "h5p_key": content.key,
-                }
-        finally:
-            connection.set_schema_to_public()
-            from tenants.models import Locality
-
-            # People have rows in the locality too (Wagtail's profile): delete
-            # them there first, then drop the locality and its files.
-            with tenants_api.in_locality(SPEC.schema_name):
-                people.filter(pk__in=[learner.pk, admin.pk]).delete()
-            connection.set_schema_to_public()
-            for locality in Locality.objects.filter(schema_name=SPEC.schema_name):
-                locality.delete(force_drop=True)
-            for root in (
-                django_settings.MEDIA_ROOT,
-                django_settings.PRIVATE_MEDIA_ROOT,
-            ):
-                shutil.rmtree(Path(root) / SPEC.schema_name, ignore_errors=True)
+        with town.serving() as url:
+            yield {
+                "url": url,
+                "learner": learner,
+                "admin": admin,
+                "lesson_url": lesson_url,
+                "lesson_id": lesson.pk,
+                "certificate": certificate,
+                "h5p_key": content.key,
+            }
 
 
 @pytest.fixture
@@ -130,21 +94,7 @@ def browser(site):
 
 
 def _signed_in(browser, site, person, *, login_path="/cuenta/ingresar/"):
-    context = new_context(browser)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(site["url"] + login_path)
-    page.fill("input[name=username]", person.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
-    page.problems = collect_problems(page)
-    return page
-
-
-def _real(problems: list[str]) -> list[str]:
-    # Browsers ask for /favicon.ico on their own; the platform has none.
-    return [p for p in problems if "favicon.ico" not in p]
+    return signed_in_page(browser, site["url"], person.username, login_path=login_path)
 
 
 def _player_frame(page):
@@ -164,7 +114,7 @@ def test_lesson_page_plays_its_h5p_activity_with_no_violation(browser, site):
     page.screenshot(path=SCREENSHOTS / "leccion.png", full_page=True)
 
     assert "Lea y responda." in page.content()
-    assert _real(page.problems) == []
+    assert page.problems == []
     page.context.close()
 
 
@@ -182,7 +132,7 @@ def test_certificate_pages_and_pdf_work_with_no_violation(browser, site):
     page.wait_for_selector("text=Certificado válido")
 
     assert pdf.startswith(b"%PDF")
-    assert _real(page.problems) == []
+    assert page.problems == []
     page.context.close()
 
 
@@ -213,7 +163,7 @@ def test_admin_pages_work_under_the_admin_policy(browser, site):
         assert response.status == 200, path
         policy = response.headers["content-security-policy"]
         assert "script-src 'self' 'unsafe-inline'" in policy, path
-        assert _real(page.problems) == [], path
+        assert page.problems == [], path
     page.context.close()
 
 
@@ -223,7 +173,7 @@ def test_rest_api_docs_render_from_local_files(browser, site):
     page.goto(site["url"] + "/api/aprendizaje/docs")
     page.wait_for_selector("#swagger-ui .opblock", state="attached")
 
-    assert _real(page.problems) == []
+    assert page.problems == []
     page.context.close()
 
 
