@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import select_template
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab import rl_config
+from reportlab import rl_config  # type: ignore[import-untyped]  # no stubs installed
 from xhtml2pdf import pisa
 
 from .documents import hours_text
