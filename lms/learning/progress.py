@@ -71,12 +71,19 @@ def record_lesson_view(
     view; a repeat view's task drops it).
     """
     now = timezone.now()
+    remembered = cache.get(_seen_key(user_id, lesson_key))
+    if remembered is not None and remembered[0] == course_key:
+        # Stored and committed minutes ago (``_remember_seen``): no query.
+        if not _recent(remembered[1], now):
+            _touch_later(user_id, course_key, lesson_key, now)
+        return
     seen = _LessonProgress.objects.filter(
         user_id=user_id, lesson_key=lesson_key
     ).first()
     if seen is not None and seen.course_key == course_key:
         if not _recorded_recently(seen, now):
             _touch_later(user_id, course_key, lesson_key, now)
+        _remember_seen(user_id, lesson_key, course_key, seen.last_viewed_at)
         # Recorded before, so offered then: nothing to refuse in the request.
         return
     rule = require_rule(course_key)
@@ -92,10 +99,37 @@ def record_lesson_view(
 
 
 def _recorded_recently(seen: _LessonProgress, now: datetime) -> bool:
+    return _recent(seen.last_viewed_at, now)
+
+
+def _recent(last_viewed_at: datetime, now: datetime) -> bool:
     # The same local day too: a view after midnight counts the new day active.
     return (
-        timezone.localdate(seen.last_viewed_at) == timezone.localdate(now)
-        and now - seen.last_viewed_at < LAST_VIEWED_EVERY
+        timezone.localdate(last_viewed_at) == timezone.localdate(now)
+        and now - last_viewed_at < LAST_VIEWED_EVERY
+    )
+
+
+# A repeat view is the request a campaign multiplies; once a learner's view of
+# a lesson is stored, the cache (per locality: its key function puts the schema
+# first) says so, and the view reads no row. What it remembers never changes
+# while the row exists (the lesson's course; ``last_viewed_at`` only decides
+# whether to queue a touch, which ``_touch_later`` limits to one per window
+# anyway). Records are erased only with the person's anonymization, which leaves
+# no account to view lessons with; a lesson moved to another course goes to the
+# database, since the value names the course; the expiry bounds the rest.
+SEEN_TIMEOUT = 30 * 60
+
+
+def _seen_key(user_id: int, lesson_key: str) -> str:
+    return f"learning:seen:{user_id}:{lesson_key}"
+
+
+def _remember_seen(
+    user_id: int, lesson_key: str, course_key: str, last_viewed_at: datetime
+) -> None:
+    cache.set(
+        _seen_key(user_id, lesson_key), (course_key, last_viewed_at), SEEN_TIMEOUT
     )
 
 
@@ -205,6 +239,10 @@ def _record_view(
         seen.last_viewed_at = now
         seen.course_key = course_key
         seen.save(update_fields=["last_viewed_at", "course_key"])
+    # Only once committed: a view that rolls back must be recorded next time.
+    transaction.on_commit(
+        lambda: _remember_seen(user_id, lesson_key, course_key, now), robust=True
+    )
     mark_active(user_id, course_key)
     if _lessons_all_done(user_id, rule):
         # Only then can the rule be met: a view that leaves a required lesson
