@@ -172,13 +172,16 @@ def recount_monitoring(schemas: Sequence[str]) -> dict[str, int]:
     return drift
 
 
-def build_monitoring_panels(schema: str) -> MonitoringPanels:
+def build_monitoring_panels(
+    schema: str, localities: Sequence[LocalityData] | None = None
+) -> MonitoringPanels:
     """The panels of a locality (``schema``) or of the city (empty); a few
-    queries on the public tables, whatever the number of reports."""
+    queries on the public tables, whatever the number of reports. The city's
+    take the localities the page already read, when it gives them."""
     with tenants_api.in_public_schema():
         if schema:
             return _locality_panels(schema)
-        return _city_panels()
+        return _city_panels(localities)
 
 
 def _locality_panels(schema: str) -> MonitoringPanels:
@@ -203,11 +206,10 @@ def _locality_panels(schema: str) -> MonitoringPanels:
     )
 
 
-def _city_panels() -> MonitoringPanels:
-    localities = {
-        loc.schema_name: loc
-        for loc in tenants_api.list_localities(include_campus=False)
-    }
+def _city_panels(given: Sequence[LocalityData] | None) -> MonitoringPanels:
+    if given is None:
+        given = tenants_api.list_localities(include_campus=False)
+    localities = {loc.schema_name: loc for loc in given}
     by_schema = _coverage_rows(localities)
     coverage_rows = tuple(by_schema[s] for s in localities if s in by_schema)
     city = CoverageRow(

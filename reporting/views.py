@@ -136,7 +136,7 @@ def dashboard(request: HttpRequest, schema_name: str | None = None) -> HttpRespo
         "recount": api.last_recount(),
         # Citizen monitoring (workshops' barrios, the monitoring funnel): two
         # small public tables, read per view, outside the cached fragment.
-        "monitoring": api.build_monitoring_panels(schema or ""),
+        "monitoring": api.build_monitoring_panels(schema or "", localities),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -232,12 +232,19 @@ def test_city_dashboard_query_budget(
 ):
     manager = _with_role(make_person, campus, Role.PROGRAM_MANAGER)
     _login(client_campus, manager, campus)
+    # Warm what a process keeps between requests (the host's locality), so the
+    # count does not depend on which test ran first in the process.
+    assert client_campus.get("/tablero/").status_code == 200
     cache.clear()
     # A cold build of the city page: the civic funnel adds one query (every
-    # locality's stored row at once), never a query per locality schema.
+    # locality's stored row at once), never a query per locality schema; so do
+    # the monitoring panels (barrios reached, monitoring funnel), which take the
+    # localities the page already read.
     with django_assert_max_num_queries(35):
         assert client_campus.get("/tablero/").status_code == 200
-    with django_assert_max_num_queries(12):  # a cached build
+    # A cached build: 12, and the monitoring panels' two small tables, read per
+    # view outside the cached fragment (with the switch to the public schema).
+    with django_assert_max_num_queries(15):
         assert client_campus.get("/tablero/").status_code == 200
 
 
