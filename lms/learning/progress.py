@@ -13,7 +13,7 @@ activity and a completion it may bring) is recorded by a task
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,6 +31,7 @@ from .models import CourseRule as _CourseRule
 from .models import Enrollment as _Enrollment
 from .models import LessonProgress as _LessonProgress
 from .rules import require_rule
+from .seen_views import LAST_VIEWED_EVERY, _recent, _remember_seen, _seen_key
 from .signals import lesson_revisited
 
 __all__ = [
@@ -41,14 +42,6 @@ __all__ = [
     "record_lesson_view",
     "summarize_courses",
 ]
-
-
-# A repeat view inside this window records nothing: the lesson is already
-# completed, the day already counted active (the view that set ``last_viewed_at``
-# marked it) and completion already evaluated after that view. Campaign peaks are
-# learners paging back and forth inside one sitting. A repeat view past it is
-# recorded off the request, at most once per window (``touch_lesson_view``).
-LAST_VIEWED_EVERY = timedelta(minutes=5)
 
 
 def record_lesson_view(
@@ -100,37 +93,6 @@ def record_lesson_view(
 
 def _recorded_recently(seen: _LessonProgress, now: datetime) -> bool:
     return _recent(seen.last_viewed_at, now)
-
-
-def _recent(last_viewed_at: datetime, now: datetime) -> bool:
-    # The same local day too: a view after midnight counts the new day active.
-    return (
-        timezone.localdate(last_viewed_at) == timezone.localdate(now)
-        and now - last_viewed_at < LAST_VIEWED_EVERY
-    )
-
-
-# A repeat view is the request a campaign multiplies; once a learner's view of
-# a lesson is stored, the cache (per locality: its key function puts the schema
-# first) says so, and the view reads no row. What it remembers never changes
-# while the row exists (the lesson's course; ``last_viewed_at`` only decides
-# whether to queue a touch, which ``_touch_later`` limits to one per window
-# anyway). Records are erased only with the person's anonymization, which leaves
-# no account to view lessons with; a lesson moved to another course goes to the
-# database, since the value names the course; the expiry bounds the rest.
-SEEN_TIMEOUT = 30 * 60
-
-
-def _seen_key(user_id: int, lesson_key: str) -> str:
-    return f"learning:seen:{user_id}:{lesson_key}"
-
-
-def _remember_seen(
-    user_id: int, lesson_key: str, course_key: str, last_viewed_at: datetime
-) -> None:
-    cache.set(
-        _seen_key(user_id, lesson_key), (course_key, last_viewed_at), SEEN_TIMEOUT
-    )
 
 
 def _touch_later(user_id: int, course_key: str, lesson_key: str, now: datetime) -> None:
