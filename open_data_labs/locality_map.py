@@ -1,10 +1,11 @@
 """A map of Bogotá's 20 localities coloured by a query result (a choropleth).
 
-Drawn on the server as inline SVG, like the bar charts: no JavaScript, no map
-library, no tiles or CDN, so it works on a phone, offline and for a screen
-reader (each area has a title, and the page shows the same values as a table).
-The boundaries are the city's reference (``geo/bogota-localidades.geojson``, a
-copy of ``shared/reference/``), projected once per process.
+Drawn on the server as inline SVG by ``lms.maps`` (shapely), like the bar
+charts: no JavaScript, no tiles or CDN, so it works on a phone, offline and for
+a screen reader (each area has a title, and the page shows the same values as a
+table). The boundaries are the city's reference
+(``geo/bogota-localidades.geojson``, a copy of ``shared/reference/``), drawn
+once per process.
 
 A result is mapped when one of its text columns names localities (in any
 spelling ``places`` reads: «KENNEDY», «Antonio_Nariño», «La Candelaria») and it
@@ -26,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from shapely.geometry import Point
+
+from lms import maps
 
 from .data import QueryResult
 from .places import locality_name, normal_place
@@ -41,7 +45,7 @@ WIDTH = 300.0  # SVG units of the main map's width
 _INSET_NAME = "SUMAPAZ"
 # Where the inset goes: the empty corner east of Usme (longitude, latitude).
 _INSET_BOX = (-74.049, 4.275, -73.988, 4.505)
-# Points closer than this (SVG units) to the last one kept are dropped.
+# Detail closer than this (SVG units) to a simplified line does not show.
 _SIMPLIFY = 0.6
 # A map needs at least this many localities in the result to be worth drawing.
 MIN_LOCALITIES = 3
@@ -101,89 +105,50 @@ class _Geometry:
     shapes: tuple[_Shape, ...]
 
 
-def _project(lon: float, lat: float, box, scale: float) -> tuple[float, float]:
-    """Equirectangular, scaled by the cosine of Bogotá's latitude (4.6°): at this
-    size it is indistinguishable from the city's own projection."""
-    west, _south, _east, north = box
-    return (
-        (lon - west) * scale * math.cos(math.radians(4.6)),
-        (north - lat) * scale,
-    )
-
-
-def _ring_path(ring, place) -> tuple[str, list[tuple[float, float]]]:
-    kept: list[tuple[float, float]] = []
-    for lon, lat in ring:
-        x, y = place(lon, lat)
-        if kept and math.dist(kept[-1], (x, y)) < _SIMPLIFY:
-            continue
-        kept.append((x, y))
-    text = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + "Z"
-    return text, kept
-
-
-def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
-    # Area-weighted (shoelace): the middle of the shape, not of its corners.
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if abs(area) < 1e-9:
-        return points[0]
-    return cx / (3 * area), cy / (3 * area)
-
-
 @functools.cache
 def _geometry() -> _Geometry:
     features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
-    main = [
-        f
+    shapes = {
+        int(f["properties"]["locality_code"]): (
+            f["properties"]["locality_name"],
+            maps.geometry(f["geometry"]),
+        )
         for f in features
-        if normal_place(f["properties"]["locality_name"]) != _INSET_NAME
-    ]
-    inset = [f for f in features if f not in main]
-    box = _bounds(main)
-    scale = WIDTH / ((box[2] - box[0]) * math.cos(math.radians(4.6)))
-    height = (box[3] - box[1]) * scale
-    shapes = [_shape(f, lambda lon, lat: _project(lon, lat, box, scale)) for f in main]
+    }
+    main = {
+        code: pair
+        for code, pair in shapes.items()
+        if normal_place(pair[0]) != _INSET_NAME
+    }
+    frame = maps.fit(maps.bounds_of(s for _n, s in main.values()), width=WIDTH)
     # The inset: its frame in the main map's units, the shape fitted inside.
-    x0, y0 = _project(_INSET_BOX[0], _INSET_BOX[3], box, scale)
-    x1, y1 = _project(_INSET_BOX[2], _INSET_BOX[1], box, scale)
-    frame = (x0, y0, x1 - x0, y1 - y0)
-    for feature in inset:
-        own = _bounds([feature])
-        own_w = (own[2] - own[0]) * math.cos(math.radians(4.6))
-        fit = min((frame[2] - 8) / own_w, (frame[3] - 16) / (own[3] - own[1]))
-
-        def place(lon, lat, own=own, fit=fit):
-            x, y = _project(lon, lat, own, fit)
-            return x + frame[0] + 4, y + frame[1] + 12
-
-        shapes.append(_shape(feature, place))
-    return _Geometry(WIDTH, height, frame, tuple(sorted(shapes, key=lambda s: s.code)))
-
-
-def _bounds(features) -> tuple[float, float, float, float]:
-    points = [
-        p for f in features for ring in f["geometry"]["coordinates"] for p in ring
-    ]
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    return min(lons), min(lats), max(lons), max(lats)
-
-
-def _shape(feature, place: Callable[[float, float], tuple[float, float]]) -> _Shape:
-    properties = feature["properties"]
-    parts, outer = [], []
-    for n, ring in enumerate(feature["geometry"]["coordinates"]):
-        text, points = _ring_path(ring, place)
-        parts.append(text)
-        if n == 0:
-            outer = points
-    x, y = _centroid(outer)
-    name = locality_name(properties["locality_name"]) or properties["locality_name"]
-    return _Shape(name, int(properties["locality_code"]), "".join(parts), x, y)
+    x0, y0 = frame.place(Point(_INSET_BOX[0], _INSET_BOX[3])).coords[0]
+    x1, y1 = frame.place(Point(_INSET_BOX[2], _INSET_BOX[1])).coords[0]
+    box = (x0, y0, x1 - x0, y1 - y0)
+    drawn = []
+    for code, (name, shape) in shapes.items():
+        where = frame
+        if code not in main:
+            where = maps.fit(
+                shape.bounds,
+                width=box[2] - 8,
+                height=box[3] - 16,
+                origin=(box[0] + 4, box[1] + 12),
+            )
+        area = maps.draw(shape, where, tolerance=_SIMPLIFY, decimals=1)
+        if area is not None:
+            drawn.append(
+                _Shape(
+                    locality_name(name) or name,
+                    code,
+                    area.path,
+                    area.label_x,
+                    area.label_y,
+                )
+            )
+    return _Geometry(
+        WIDTH, frame.height, box, tuple(sorted(drawn, key=lambda s: s.code))
+    )
 
 
 def _place_column(result: QueryResult) -> int | None:

@@ -130,3 +130,12 @@ def test_sumapaz_is_drawn_in_its_inset():
     sumapaz = next(a for a in drawn.areas if a.name == "Sumapaz")
     assert x <= sumapaz.label_x <= x + width and y <= sumapaz.label_y <= y + height
     assert 0 < x + width <= drawn.width and 0 < y + height <= drawn.height
+
+
+def test_every_locality_figure_lies_inside_its_area():
+    from tests.test_maps import inside
+
+    drawn = locality_map(_result([("Sumapaz", 3), ("Usme", 2), ("Bosa", 1)]), cell)
+    assert len(drawn.areas) == 20
+    for area in drawn.areas:
+        assert inside(area.label_x, area.label_y, area.path), area.name
