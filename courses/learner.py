@@ -94,6 +94,15 @@ def learner_course_context(course_key: str, user) -> dict[str, object]:
         state = "in_progress"
     return {
         "enrollment": enrollment,
+        # A learner in a group is told where it meets next (one query more).
+        "group": (
+            learning_api.get_learner_cohort(enrollment.cohort_id)
+            if enrollment is not None
+            and enrollment.cohort_id is not None
+            and enrollment.status == "active"
+            and state != "passed"
+            else None
+        ),
         "progress": progress if enrollment or progress.lessons_done else None,
         "continue_url": progress.continue_url if progress.lessons_done else None,
         "state": state,

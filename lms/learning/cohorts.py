@@ -18,11 +18,11 @@ import secrets
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .data import CohortData, SessionData
+from .data import CohortData, LearnerCohortData, SessionData
 from .errors import LearningError
 from .models import Cohort as _Cohort
 from .models import Enrollment as _Enrollment
@@ -31,9 +31,11 @@ from .rules import require_rule
 
 __all__ = [
     "CohortData",
+    "LearnerCohortData",
     "SessionData",
     "create_cohort",
     "get_cohort",
+    "get_learner_cohort",
     "get_session",
     "list_cohort_roster",
     "list_cohorts",
@@ -139,6 +141,54 @@ def get_cohort(cohort_id: int) -> CohortData | None:
     """One cohort with its counts, or None."""
     row = _Cohort.objects.filter(pk=cohort_id).first()
     return _cohort_data(row) if row else None
+
+
+# What the course page says of a learner's next session.
+_SESSION_FIELDS = ("pk", "title", "starts_at", "ends_at", "place")
+
+
+def get_learner_cohort(cohort_id: int) -> LearnerCohortData | None:
+    """The cohort and its next session not yet over, for the course page of a
+    learner in it; None for no such cohort.
+
+    One query (the session read as sub-selects of the cohort's row): the course
+    page is the page learners open most, and it has a query budget.
+    """
+    upcoming = _InPersonSession.objects.filter(
+        cohort_id=OuterRef("pk"), ends_at__gte=timezone.now()
+    ).order_by("starts_at", "pk")
+    row = (
+        _Cohort.objects.filter(pk=cohort_id)
+        .annotate(
+            **{
+                f"next_{name}": Subquery(upcoming.values(name)[:1])
+                for name in _SESSION_FIELDS
+            }
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    session = None
+    if row.next_pk is not None:
+        session = SessionData(
+            session_id=row.next_pk,
+            cohort_id=row.pk,
+            course_key=row.course_key,
+            title=row.next_title,
+            starts_at=row.next_starts_at,
+            ends_at=row.next_ends_at,
+            place=row.next_place,
+            cohort_name=row.name,
+            facilitator_id=row.facilitator_id,
+        )
+    return LearnerCohortData(
+        cohort_id=row.pk,
+        name=row.name,
+        place=row.place,
+        schedule=row.schedule,
+        next_session=session,
+    )
 
 
 def list_cohort_roster(cohort_id: int) -> list[tuple[int, str]]:

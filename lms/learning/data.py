@@ -137,6 +137,17 @@ class SessionData:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnerCohortData:
+    """The cohort a learner studies with, as the course page shows it."""
+
+    cohort_id: int
+    name: str
+    place: str
+    schedule: str
+    next_session: SessionData | None
+
+
+@dataclass(frozen=True, slots=True)
 class RosterEntry:
     """One learner on a session's attendance list, by name (personal data)."""
 

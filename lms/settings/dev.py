@@ -10,8 +10,11 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-not-secret"
 ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Manifest storage needs collectstatic; development serves files as they are.
-STORAGES["staticfiles"] = {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+# A new dict: assigning into base's would change it for every settings module
+# imported after this one in the same process (production's, in a test).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # WhiteNoise serves static files here too, found by Django's finders on each

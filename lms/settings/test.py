@@ -9,8 +9,11 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", ".test"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+# A new dict: assigning into base's would change it for every settings module
+# imported after this one in the same process (production's, in a test).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("LMS_TEST_MEDIA_ROOT", DATA_DIR / "test-media"))
 PRIVATE_MEDIA_ROOT = Path(

@@ -153,3 +153,31 @@ def test_without_open_groups_enrolling_is_one_button(
     client_a.force_login(make_person())
     page = _page(client_a, town_a)
     assert ENROLL in page and 'id="enroll-cohort"' not in page
+
+
+def test_a_group_without_sessions_yet_says_so_and_a_waiting_list_shows_no_group(
+    course, town_a, client_a, make_person
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with tenants_api.in_locality(town_a):
+        cohort = api.create_cohort(
+            "control", "Grupo del sábado", facilitator_id=make_person().pk,
+            starts_on=today, ends_on=today + timedelta(days=30), capacity=1,
+        )  # fmt: skip
+        member, waiting = make_person(), make_person()
+        api.enroll(member.pk, "control", cohort_id=cohort.cohort_id)
+        api.enroll(waiting.pk, "control", cohort_id=cohort.cohort_id)
+
+    client_a.force_login(member)
+    page = _page(client_a, town_a)
+    assert "Su grupo: Grupo del sábado" in page
+    assert "Su grupo aún no tiene sesiones programadas" in page
+
+    client_a.force_login(waiting)
+    page = _page(client_a, town_a)
+    assert "lista de espera del grupo" in page
+    assert "Su grupo:" not in page

@@ -74,6 +74,46 @@ def test_course_page_budget(learner_in_course, django_assert_max_num_queries):
     assert "Retirarme del curso" in response.text  # only an enrolled learner sees it
 
 
+def test_course_page_of_a_learner_in_a_group_costs_one_query_more(
+    learner_in_course, town_a, make_person, django_assert_max_num_queries
+):
+    """«Su grupo … Próxima sesión»: the group and its next session in one read."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lms.learning import api
+
+    client, course_url, _ = learner_in_course
+    with tenants_api.in_locality(town_a):
+        today = timezone.localdate()
+        cohort = api.create_cohort(
+            "control", "Grupo de la tarde", facilitator_id=make_person().pk,
+            starts_on=today, ends_on=today + timedelta(days=30), capacity=10,
+            place="Biblioteca El Tintal",
+        )  # fmt: skip
+        soon = timezone.now() + timedelta(days=2)
+        for title, starts in (("Taller pasado", soon - timedelta(days=9)),
+                              ("Taller de veeduría", soon),
+                              ("Taller de cierre", soon + timedelta(days=7))):  # fmt: skip
+            api.schedule_session(
+                cohort.cohort_id, title, starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+            )  # fmt: skip
+        learner_id = int(client.session["_auth_user_id"])
+        api.add_to_cohort(learner_id, cohort.cohort_id)
+
+    with django_assert_max_num_queries(COURSE_PAGE + 1):
+        response = client.get(course_url)
+
+    assert response.status_code == 200
+    assert "Su grupo: Grupo de la tarde" in response.text
+    assert "Próxima sesión: Taller de veeduría" in response.text
+    assert "Biblioteca El Tintal" in response.text
+    assert "Taller pasado" not in response.text
+    assert "Taller de cierre" not in response.text
+
+
 def _with_a_path(client, town_a):
     """The course in a learning path, shown on the home page with progress; the
     home's cached catalog warmed."""
