@@ -48,6 +48,34 @@ needs_chromium = pytest.mark.skipif(
 PASSWORD = "clave-segura-1"  # of everyone ``LiveLocality.add_person`` creates
 # True when the page scrolls sideways (a phone layout that does not fit).
 SCROLLS = "document.documentElement.scrollWidth > window.innerWidth"
+# Controls a finger must hit, smaller than 44 x 44 CSS px (the size Apple's and
+# WCAG 2.5.5's guidance give for a tap): "tag#id «text» widthxheight" each.
+# Links inside running text are exempt, as in WCAG (the sentence around them
+# is the target's spacing); links in a navigation or styled as buttons are
+# not. Checkboxes and radios count through their label, the usual tap target.
+SMALL_TAP_TARGETS = """
+(scope) => {
+  const root = document.querySelector(scope) || document;
+  const controls = root.querySelectorAll(
+    "a.button, nav a, button, summary, select, textarea, " +
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), " +
+    "label:has(> input[type=checkbox]), label:has(> input[type=radio])"
+  );
+  const small = [];
+  for (const el of controls) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) continue;  // not shown
+    if (getComputedStyle(el).visibility === "hidden") continue;
+    if (box.width >= 44 && box.height >= 44) continue;
+    const text = (el.innerText || el.value || el.name || "").trim().slice(0, 30);
+    small.push(
+      el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " «" + text + "» " +
+      Math.round(box.width) + "x" + Math.round(box.height)
+    );
+  }
+  return small;
+}
+"""
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => console.error(
   "CSP: " + e.violatedDirective + " bloqueó " + e.blockedURI + " en " + e.sourceFile

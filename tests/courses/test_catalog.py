@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from courses import api
 
 
@@ -49,6 +51,34 @@ def test_catalog_page_filters_and_explains_empty_results(in_town_a, client_a):
     assert "Ningún curso coincide con esa búsqueda" in nothing.text
     odd = client_a.get("/", {"tema": "no-existe", "duracion": "9999"})
     assert odd.status_code == 200  # unknown filter values are ignored, not errors
+
+
+def test_each_catalog_filter_has_its_own_label_bound_to_it(in_town_a, client_a):
+    """A label names the field it sits by (``for`` = the field's ``id``): a
+    screen reader says it, and a tap on it focuses that field."""
+    _courses()
+    page = client_a.get("/").text
+    form = re.search(r'<form[^>]*class="filters".*?</form>', page, re.S)
+    assert form, "the home page has no catalog filters"
+    labels = dict(re.findall(r'<label for="([^"]+)">([^<]+)</label>', form.group(0)))
+    fields = re.findall(r"<(?:input|select)\b[^>]*\bid=\"([^\"]+)\"", form.group(0))
+
+    assert labels == {
+        "q": "Buscar",
+        "tema": "Tema",
+        "modalidad": "Modalidad",
+        "duracion": "Duración",
+    }
+    # Every field has a label and every label a field; an id is used once.
+    assert sorted(fields) == sorted(labels)
+    for field_id in fields:
+        assert page.count(f'id="{field_id}"') == 1, field_id
+    # The field a label names follows it: nothing else sits between them.
+    for field_id in labels:
+        after = page.split(f'<label for="{field_id}">', 1)[1]
+        assert re.match(
+            rf"[^<]*</label>\s*<(?:input|select) id=\"{field_id}\"", after
+        ), field_id
 
 
 def test_lesson_navigation_walks_the_whole_course(in_town_a):

@@ -1,6 +1,7 @@
 """What every page of the journey must pass: axe-core with no critical or serious
-finding, no sideways scroll, no console error or CSP violation, and a weight
-budget (bytes on the wire, counted by Chromium itself).
+finding, no sideways scroll, no console error or CSP violation, controls big
+enough for a finger (44 px), and a weight budget (bytes on the wire, counted by
+Chromium itself).
 
 Each check records what it saw in a ``Ledger`` so a failure names the page and
 the finding, and the run can print a table of findings and weights per page.
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import SCROLLS, collect_problems, new_context
+from tests.browser import SCROLLS, SMALL_TAP_TARGETS, collect_problems, new_context
 
 # Findings a person using a screen reader or a keyboard cannot work around.
 BLOCKING_IMPACTS = {"critical", "serious"}
@@ -25,6 +26,7 @@ class PageRecord:
     viewport: int
     bytes_on_wire: int
     axe_counts: dict[str, int]
+    small_targets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -36,6 +38,8 @@ class Ledger:
         for r in self.records:
             counts = ", ".join(f"{k}: {v}" for k, v in sorted(r.axe_counts.items()))
             lines.append(f"{r.name} | {r.viewport} | {r.bytes_on_wire} | {counts}")
+            if r.small_targets:
+                lines.append(f"    pequeños: {r.small_targets}")
         return "\n".join(lines)
 
 
@@ -72,8 +76,11 @@ class WatchedPage:
         self.transfers = []
         self.problems.clear()
 
-    def check(self, name: str, *, max_bytes: int, allowed=()) -> PageRecord:
-        """Axe, scroll, console and weight for what the page shows now."""
+    def check(
+        self, name: str, *, max_bytes: int, allowed=(), tap_scope: str = "body"
+    ) -> PageRecord:
+        """Axe, scroll, tap sizes, console and weight for what the page shows
+        now; tap sizes within ``tap_scope`` (a CSS selector)."""
         page = self.page
         page.wait_for_load_state("networkidle")
         results = _AXE.run(page)
@@ -86,13 +93,15 @@ class WatchedPage:
             if impact in BLOCKING_IMPACTS:
                 targets = [n["target"] for n in violation["nodes"]][:3]
                 blocking.append(f"{violation['id']} ({impact}): {targets}")
-        record = PageRecord(name, self.viewport, self._bytes, counts)
+        small = page.evaluate(SMALL_TAP_TARGETS, tap_scope)
+        record = PageRecord(name, self.viewport, self._bytes, counts, small)
         self.ledger.records.append(record)
         assert not blocking, f"{name} @ {self.viewport}px: axe {blocking}"
         assert not page.evaluate(SCROLLS), (
             f"{name} @ {self.viewport}px: la página se desplaza de lado "
             f"({page.evaluate('document.documentElement.scrollWidth')} px)"
         )
+        assert not small, f"{name} @ {self.viewport}px: controles pequeños {small}"
         problems = [p for p in self.problems if not any(a in p for a in allowed)]
         assert not problems, f"{name} @ {self.viewport}px: {problems}"
         assert record.bytes_on_wire <= max_bytes, (

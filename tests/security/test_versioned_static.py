@@ -29,9 +29,7 @@ def collected(tmp_path, settings):
     (source / "demo" / "app.css").write_text(CSS)
     with override_settings(
         STATICFILES_DIRS=[source],
-        STATICFILES_FINDERS=[
-            "django.contrib.staticfiles.finders.FileSystemFinder"
-        ],
+        STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
         STATIC_ROOT=tmp_path / "root",
         STORAGES={
             **settings.STORAGES,
