@@ -21,11 +21,19 @@ concurrency limit and is never lent to the next learner.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["GRACE_SECONDS", "REPEAT_SECONDS", "Outcome", "Watch", "watched_run"]
+__all__ = [
+    "GRACE_SECONDS",
+    "PREPARE_SECONDS",
+    "REPEAT_SECONDS",
+    "Outcome",
+    "Watch",
+    "watched_run",
+]
 
 T = TypeVar("T")
 
@@ -33,6 +41,11 @@ T = TypeVar("T")
 GRACE_SECONDS = 0.5
 # How often the watchdog raises the flag again while the engine runs on.
 REPEAT_SECONDS = 0.05
+# At most this long to get the engine ready (open the database, and for the
+# first query on a version make its native copy: about 1 s per million rows);
+# that is the platform's work, not the learner's query, so the limit starts
+# after it, as it did with the timer.
+PREPARE_SECONDS = 60.0
 
 
 class Watch:
@@ -42,13 +55,19 @@ class Watch:
         self._lock = threading.Lock()
         self._interrupt: Callable[[], None] | None = None
         self.is_stopped = False
+        # Set when the engine starts the query (or the work ended before).
+        self.started = threading.Event()
+        self.started_at = 0.0
 
     def attach(self, interrupt: Callable[[], None]) -> bool:
-        """Watch the engine about to run; False if the stop came first."""
+        """Watch the engine about to run (the limit starts now); False if the
+        stop came first."""
         with self._lock:
             if self.is_stopped:
                 return False
             self._interrupt = interrupt
+            self.started_at = time.monotonic()
+            self.started.set()
             return True
 
     def detach(self) -> bool:
@@ -80,7 +99,8 @@ def watched_run(
     seconds: float,
     when_over: Callable[[], None],
 ) -> Outcome[T]:
-    """Run ``work(watch)`` on its own thread, stopped ``seconds`` after it began.
+    """Run ``work(watch)`` on its own thread, stopped ``seconds`` after it
+    attached the engine (``watch.attach``).
 
     ``when_over`` runs on that thread once the work has ended, however late.
     """
@@ -101,9 +121,12 @@ def watched_run(
         finally:
             when_over()  # first, so the learner's next query finds the slot free
             done.set()
+            watch.started.set()
 
     threading.Thread(target=run, name="consulta-datos", daemon=True).start()
-    if not done.wait(seconds):
+    watch.started.wait(PREPARE_SECONDS)
+    began = watch.started_at or time.monotonic()
+    if not done.wait(max(0.0, began + seconds - time.monotonic())):
         threading.Thread(
             target=_watchdog, args=(watch, done), name="vigia-consulta", daemon=True
         ).start()

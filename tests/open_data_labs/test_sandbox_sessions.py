@@ -191,7 +191,7 @@ def test_a_query_that_ignores_the_interrupt_is_answered_at_its_limit(
     # Python function, in real life a list of millions built in one call) does
     # not look at it. The learner is told at the limit; the slot stays taken
     # until the engine really stops, and that database is never lent again.
-    settings.OPEN_DATA_QUERY_SECONDS = 0.3
+    settings.OPEN_DATA_QUERY_SECONDS = 0.5
     settings.OPEN_DATA_QUERY_CONCURRENCY = 1
     settings.OPEN_DATA_QUERY_QUEUE_SECONDS = 0.1
     original = sandbox._prepare
@@ -208,11 +208,12 @@ def test_a_query_that_ignores_the_interrupt_is_answered_at_its_limit(
     path = api.snapshot_path(published.key, 1)
     started = time.monotonic()
     with pytest.raises(api.QueryRefused) as caught:
-        run_sandboxed(path, "SELECT pausa(3.0) AS p")
+        run_sandboxed(path, "SELECT pausa(4.0) AS p")
     answered_after = time.monotonic() - started
     assert caught.value.problem is QueryProblem.TIMEOUT
-    assert "tardó más de 0.3 segundos" in str(caught.value)
-    assert answered_after < 2.0
+    assert "tardó más de 0.5 segundos" in str(caught.value)
+    # The limit, the grace, and opening the database (not part of the limit).
+    assert answered_after < 3.0
     # The runaway still holds the only slot: the next learner is told to wait.
     with pytest.raises(api.QueryRefused) as busy:
         run_sandboxed(path, "SELECT 1")
