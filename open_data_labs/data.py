@@ -84,6 +84,8 @@ class SnapshotData:
     notes: tuple[str, ...]
     derived_from_version: int | None
     created_at: datetime
+    # Where the file is in Django's storage (read through ``snapshot_path``).
+    storage_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,9 @@ def _cell(value: object, colombian: bool) -> object:
 
 def _csv(request: HttpRequest, key: str, version: int, query) -> HttpResponse:
     try:
-        result = api.run_query(key, version, query)
+        # Read once: the query and the file's name come from the same version.
+        snapshot = api.get_snapshot(key, version)
+        result = api.run_query(key, version, query, snapshot=snapshot)
     except api.DatasetNotFound as exc:
         raise Http404(str(exc)) from exc
     except api.QueryRefused as error:

@@ -145,8 +145,8 @@ def builder(request: HttpRequest, key: str, version: int) -> HttpResponse:
     }
     status = 200
     try:
-        compiled = api.compile_query(key, version, query)
-        result = api.run_query(key, version, query)
+        compiled = api.compile_query(key, version, query, snapshot=snapshot)
+        result = api.run_query(key, version, query, snapshot=snapshot)
     except api.QueryRefused as error:
         context["error"], status = str(error), _refusal_status(error)
     else:
@@ -211,7 +211,7 @@ def sql_editor(request: HttpRequest, key: str, version: int) -> HttpResponse:
     status = 200
     if sql.strip():
         try:
-            result = api.run_query(key, version, sql)
+            result = api.run_query(key, version, sql, snapshot=snapshot)
         except api.QueryRefused as error:
             context["error"], status = str(error), _refusal_status(error)
         else:

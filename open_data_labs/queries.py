@@ -24,21 +24,30 @@ from collections.abc import Sequence
 from django.core.cache import cache
 
 from .builder import compile_builder
-from .data import BuilderQuery, CompiledQuery, QueryResult
+from .data import BuilderQuery, CompiledQuery, QueryResult, SnapshotData
 from .limits import int_limit, limit
 from .query_pool import run_in_pool
 from .sandbox import run_sandboxed
-from .snapshots import get_snapshot, snapshot_path
+from .snapshots import get_snapshot, local_path
 
 __all__ = ["compile_query", "run_query"]
 
 
-def compile_query(dataset_key: str, version: int, query: BuilderQuery) -> CompiledQuery:
+def compile_query(
+    dataset_key: str,
+    version: int,
+    query: BuilderQuery,
+    *,
+    snapshot: SnapshotData | None = None,
+) -> CompiledQuery:
     """The builder's SQL, parameters and step sentences for that version's columns.
 
-    Raises ``DatasetNotFound`` or ``QueryRefused`` (Spanish message).
+    ``snapshot``: that version, when the caller has already read it (a page
+    reads its version once). Raises ``DatasetNotFound`` or ``QueryRefused``
+    (Spanish message).
     """
-    return compile_builder(query, get_snapshot(dataset_key, version).columns)
+    snapshot = _the_version(dataset_key, version, snapshot)
+    return compile_builder(query, snapshot.columns)
 
 
 def run_query(
@@ -47,16 +56,18 @@ def run_query(
     query: BuilderQuery | str,
     *,
     max_rows: int | None = None,
+    snapshot: SnapshotData | None = None,
 ) -> QueryResult:
     """Run builder steps or SQL text on one version, read-only and bounded.
 
     SQL reads the table ``datos``. At most ``max_rows`` rows come back
     (``OPEN_DATA_QUERY_MAX_ROWS`` by default; ``is_truncated`` says if there were
-    more). Raises ``DatasetNotFound``, or ``QueryRefused`` with a Spanish message
+    more). ``snapshot``: that version, when the caller has already read it.
+    Raises ``DatasetNotFound``, or ``QueryRefused`` with a Spanish message
     and a ``QueryProblem`` (syntax, unknown column, time or memory limit, a
     statement that is not a query, file or network access...).
     """
-    snapshot = get_snapshot(dataset_key, version)
+    snapshot = _the_version(dataset_key, version, snapshot)
     if isinstance(query, BuilderQuery):
         compiled = compile_builder(query, snapshot.columns)
         sql, params, shown = compiled.sql, compiled.params, compiled.display_sql
@@ -67,9 +78,7 @@ def run_query(
         return dataclasses.replace(kept, is_cached=True)
     # In worker processes when configured (query_pool), else here.
     run = run_in_pool if int_limit("OPEN_DATA_QUERY_PROCESSES") else run_sandboxed
-    answer = run(
-        snapshot_path(dataset_key, version), sql, params=params, max_rows=max_rows
-    )
+    answer = run(local_path(snapshot), sql, params=params, max_rows=max_rows)
     result = QueryResult(
         dataset_key=dataset_key,
         version=version,
@@ -84,6 +93,16 @@ def run_query(
     if seconds := int_limit("OPEN_DATA_QUERY_CACHE_SECONDS"):
         cache.set(key, result, seconds)
     return result
+
+
+def _the_version(
+    dataset_key: str, version: int, snapshot: SnapshotData | None
+) -> SnapshotData:
+    if snapshot is None:
+        return get_snapshot(dataset_key, version)
+    if (snapshot.dataset_key, snapshot.version) != (dataset_key, version):
+        raise ValueError(f"{snapshot.dataset_key} v{snapshot.version} was given")
+    return snapshot
 
 
 def _cache_key(

@@ -134,11 +134,40 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig"), [_("Codificación: UTF-8.")]
     except UnicodeDecodeError:
         pass
+    if mixed := _mixed_lines(data):
+        return mixed
     # Excel in Spanish saves "CSV" as Windows-1252 (Latin-1 plus a few signs).
     try:
         return data.decode("cp1252"), [_("Codificación: Windows-1252 (Latin-1).")]
     except UnicodeDecodeError:
         return data.decode("latin-1"), [_("Codificación: Latin-1 (ISO-8859-1).")]
+
+
+def _mixed_lines(data: bytes) -> tuple[str, list[str]] | None:
+    """A file pasted together from a UTF-8 export and an Excel one: each line
+    read in its own encoding (decoding it all as Windows-1252 would turn every
+    «á» of the UTF-8 lines into «Ã¡»). A byte 0x0A is never inside a UTF-8
+    character, so splitting on it is safe in both encodings."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    utf8, legacy, text = [], [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            decoded = line.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy.append(number)
+            decoded = line.decode("cp1252", errors="replace")
+        else:
+            if not line.isascii():
+                utf8.append(number)
+        text.append(decoded)
+    if not utf8:
+        return None
+    note = _(
+        "Codificación mezclada: %(utf8)s líneas en UTF-8 y %(legacy)s en "
+        "Windows-1252 (por ejemplo la línea %(first)s); cada línea se leyó en la "
+        "suya. Revise las tildes y eñes."
+    ) % {"utf8": len(utf8), "legacy": len(legacy), "first": legacy[0]}
+    return "\n".join(text), [note]
 
 
 def _choose_delimiter(text: str) -> str:

@@ -25,7 +25,13 @@ from .engine import connect, ident, literal
 from .labels import column_type_label
 from .models import Snapshot as _Snapshot
 from .profiling import format_number
-from .snapshots import Provenance, get_snapshot, snapshot_path, store_table
+from .snapshots import (
+    Provenance,
+    get_snapshot,
+    local_path,
+    snapshot_path,
+    store_table,
+)
 
 __all__ = [
     "ReshapeRefused",
@@ -57,15 +63,24 @@ def _cell(value: object) -> str:
 
 
 def preview_snapshot(
-    dataset_key: str, version: int, *, limit: int = 20
+    dataset_key: str,
+    version: int,
+    *,
+    limit: int = 20,
+    snapshot: SnapshotData | None = None,
 ) -> TablePreview:
-    """The first rows of a version, as text written the Colombian way."""
-    snapshot = get_snapshot(dataset_key, version)
+    """The first rows of a version, as text written the Colombian way.
+
+    ``snapshot``: that version, when the caller (a page) has already read it.
+    """
+    if snapshot is None or (snapshot.dataset_key, snapshot.version) != (
+        dataset_key,
+        version,
+    ):
+        snapshot = get_snapshot(dataset_key, version)
+    source = f"read_parquet({literal(str(local_path(snapshot)))})"
     with connect() as con:
-        rows = con.execute(
-            f"SELECT * FROM {_source(dataset_key, version)} LIMIT ?",
-            [limit],
-        ).fetchall()
+        rows = con.execute(f"SELECT * FROM {source} LIMIT ?", [limit]).fetchall()
     return TablePreview(
         columns=snapshot.columns,
         rows=tuple(tuple(_cell(v) for v in row) for row in rows),

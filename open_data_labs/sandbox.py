@@ -18,19 +18,25 @@ Opening such a database costs 35 to 80 ms on the 2-core machine, more than a
 grouped query over a million rows, so a prepared, locked database is kept for
 the next query on the same snapshot (one query at a time on each; at most
 ``OPEN_DATA_QUERY_CONCURRENCY`` kept per process, least recently used closed
-first). Nothing a query can run changes it: only one query statement is
-admitted and the configuration is locked. A database whose query failed or was
-interrupted is closed, never reused.
+first). Each query gets a new cursor on it (a session of its own, made in
+under a millisecond), so nothing one learner's query leaves on its session (a
+``setseed``, and, past the statement check, temp objects, variables, prepared
+statements) reaches the next; the database itself only changes through
+statements that ``check_statement`` refuses, and its settings are locked. A
+database whose query failed or was interrupted is closed, never reused.
 
 Before that, the text is split with DuckDB's own parser (``refusals.py``):
 exactly one statement, and it must be a query (``SELECT``, ``WITH``, ``FROM``,
-``VALUES``...). A timer
-thread interrupts the query after the time limit; the result is read through a
-``LIMIT`` one above the row cap, so a query of millions of rows never
-materialises them. At most ``OPEN_DATA_QUERY_CONCURRENCY`` queries run at once in
-a process; the others wait their turn (``query_slots``, first come, first
-served) a little, then are told to retry. Every refusal is a
-``QueryRefused`` with a Spanish message and a ``QueryProblem``.
+``VALUES``...). The query runs on a thread of its own under a watchdog
+(``query_watch``): interrupted at the time limit and again until the engine
+stops, and the learner answered in time even when the engine does not look at
+the interrupt. The result is read through a ``LIMIT`` one above the row cap,
+which DuckDB streams, so a query of millions of rows never materialises them.
+At most ``OPEN_DATA_QUERY_CONCURRENCY`` queries run at once in a process (a
+runaway keeps its slot until it really stops); the others wait their turn
+(``query_slots``, first come, first served) a little, then are told to retry.
+Every refusal is a ``QueryRefused`` with a Spanish message and a
+``QueryProblem``.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from .data import TABLE_NAME, QueryColumn, QueryProblem
 from .engine import NATIVE_TABLE, literal, native_copy
 from .limits import float_limit, int_limit, limit
 from .query_slots import slots_for
+from .query_watch import Watch, watched_run
 from .refusals import QueryRefused, check_statement, explain_error
 from .typing_rules import type_of_duckdb
 
@@ -85,11 +92,80 @@ def run_sandboxed(
             ),
             QueryProblem.BUSY,
         )
-    try:
-        with _locked_connection(parquet) as lease:
-            return _execute(lease, sql, params, cap)
-    finally:
-        slots.release()
+    # From here the slot belongs to the query's own thread, which gives it back
+    # when the engine has really stopped (perhaps after the learner was told).
+    seconds = float_limit("OPEN_DATA_QUERY_SECONDS")
+    run = watched_run(
+        lambda watch: _query(watch, parquet, sql, params, cap),
+        seconds=seconds,
+        when_over=slots.release,
+    )
+    if run.error is None and run.value is not None:
+        columns, rows, elapsed_ms = run.value
+        return SandboxAnswer(
+            columns,
+            tuple(tuple(row) for row in rows[:cap]),
+            is_truncated=len(rows) > cap,
+            max_rows=cap,
+            elapsed_ms=elapsed_ms,
+        )
+    if (
+        not run.is_done
+        or run.is_stopped
+        or isinstance(run.error, duckdb.InterruptException)
+    ):
+        raise QueryRefused(
+            _(
+                "La consulta tardó más de %(seconds)s segundos y se detuvo. "
+                "Filtre o agrupe antes de cruzar tablas, o pida menos filas."
+            )
+            % {"seconds": f"{seconds:g}"},
+            QueryProblem.TIMEOUT,
+        )
+    if isinstance(run.error, _QueryFailed):
+        # Translated here, in the learner's thread (gettext is per thread).
+        failed = run.error
+        raise explain_error(failed.error, sql, failed.columns) from failed.error
+    raise run.error or RuntimeError("query ended without an answer")
+
+
+class _QueryFailed(Exception):
+    """DuckDB's error, with the table's columns read on the same cursor."""
+
+    def __init__(self, error: duckdb.Error, columns: list[str]):
+        super().__init__(str(error))
+        self.error = error
+        self.columns = columns
+
+
+def _query(
+    watch: Watch, parquet: Path, sql: str, params: Sequence[object], cap: int
+) -> tuple[tuple[QueryColumn, ...], list[tuple[object, ...]], float]:
+    """On the query's thread: lend a fresh cursor, run, read at most cap + 1 rows."""
+    with _lent_cursor(parquet) as lease:
+        if not watch.attach(lease.cursor.interrupt):
+            lease.is_reusable = False
+            raise duckdb.InterruptException("stopped before it started")
+        started = time.perf_counter()
+        try:
+            relation = lease.cursor.sql(
+                sql.strip().rstrip(";"), params=list(params) or None
+            )
+            columns = tuple(
+                QueryColumn(name, type_of_duckdb(str(kind)))
+                for name, kind in zip(relation.columns, relation.types, strict=True)
+            )
+            # Read through LIMIT: DuckDB streams the result and stops at cap + 1.
+            rows = relation.limit(cap + 1).fetchall()
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:
+            raise _QueryFailed(exc, _column_names(lease.cursor)) from exc
+        finally:
+            # An interrupt that came, even after the last row, must not reach
+            # anyone else: the database is closed, not kept.
+            lease.is_reusable = not watch.detach()
+        return columns, rows, (time.perf_counter() - started) * 1000
 
 
 _Key = tuple[str, str, int, bool]
@@ -99,19 +175,26 @@ _idle: OrderedDict[int, tuple[_Key, duckdb.DuckDBPyConnection]] = OrderedDict()
 
 
 class _Lease:
-    """A prepared database lent to one query; ``is_reusable`` turns false when
-    the timer fired, even if the query finished first (an interrupt must not
-    reach the next learner's query)."""
+    """A fresh cursor on a prepared database, lent to one query."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
+    def __init__(self, database: duckdb.DuckDBPyConnection):
+        self.database = database
+        self.cursor = database.cursor()
         self.is_reusable = True
 
 
 @contextmanager
-def _locked_connection(parquet: Path) -> Iterator[_Lease]:
-    """A prepared database for ``parquet``; kept for the next query if this one
-    succeeded, closed if it failed or was interrupted."""
+def _lent_cursor(parquet: Path) -> Iterator[_Lease]:
+    """A new session (DuckDB cursor) on a prepared database for ``parquet``.
+
+    Each lending starts from the prepared state: a cursor is a connection of its
+    own, so what a query leaves on its session (the random seed of
+    ``setseed``, and would a statement ever get past ``check_statement``: temp
+    tables, views and macros, variables, prepared statements, session settings)
+    goes with the cursor; the database's settings are global and locked. The
+    database is kept for the next query if this one succeeded, closed if it
+    failed or was interrupted.
+    """
     key = (
         str(parquet),
         str(limit("OPEN_DATA_QUERY_MEMORY")),
@@ -122,12 +205,13 @@ def _locked_connection(parquet: Path) -> Iterator[_Lease]:
     try:
         yield lease
     except BaseException:
-        lease.con.close()
+        lease.database.close()
         raise
+    lease.cursor.close()
     if lease.is_reusable:
-        _keep_idle(key, lease.con)
+        _keep_idle(key, lease.database)
     else:
-        lease.con.close()
+        lease.database.close()
 
 
 def _take_idle(key: _Key) -> duckdb.DuckDBPyConnection | None:
@@ -175,48 +259,6 @@ def _prepare(key: _Key) -> duckdb.DuckDBPyConnection:
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
-
-
-def _execute(
-    lease: _Lease, sql: str, params: Sequence[object], cap: int
-) -> SandboxAnswer:
-    con = lease.con
-    seconds = float_limit("OPEN_DATA_QUERY_SECONDS")
-
-    def stop() -> None:
-        lease.is_reusable = False
-        con.interrupt()
-
-    timer = threading.Timer(seconds, stop)
-    started = time.perf_counter()
-    timer.start()
-    try:
-        relation = con.sql(sql.strip().rstrip(";"), params=list(params) or None)
-        columns = tuple(
-            QueryColumn(name, type_of_duckdb(str(kind)))
-            for name, kind in zip(relation.columns, relation.types, strict=True)
-        )
-        rows = relation.limit(cap + 1).fetchall()
-    except duckdb.InterruptException as exc:
-        raise QueryRefused(
-            _(
-                "La consulta tardó más de %(seconds)s segundos y se detuvo. "
-                "Filtre o agrupe antes de cruzar tablas, o pida menos filas."
-            )
-            % {"seconds": f"{seconds:g}"},
-            QueryProblem.TIMEOUT,
-        ) from exc
-    except duckdb.Error as exc:
-        raise explain_error(exc, sql, _column_names(con)) from exc
-    finally:
-        timer.cancel()
-    return SandboxAnswer(
-        columns,
-        tuple(tuple(row) for row in rows[:cap]),
-        is_truncated=len(rows) > cap,
-        max_rows=cap,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
-    )
 
 
 def _column_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -44,6 +44,7 @@ __all__ = [
     "get_snapshot",
     "list_datasets",
     "list_snapshots",
+    "local_path",
     "snapshot_path",
     "store_table",
     "upload_snapshot",
@@ -155,6 +156,11 @@ def snapshot_path(dataset_key: str, version: int) -> Path:
     """A local, hash-checked copy of the version's Parquet (read-only use)."""
     row = _snapshot_row(dataset_key, version)
     return local_copy(row.storage_name, row.sha256)
+
+
+def local_path(snapshot: SnapshotData) -> Path:
+    """``snapshot_path`` of a version already read (no second read of its row)."""
+    return local_copy(snapshot.storage_name, snapshot.sha256)
 
 
 def upload_snapshot(
@@ -391,4 +397,5 @@ def _snapshot_data(snapshot: _Snapshot) -> SnapshotData:
             snapshot.derived_from.version if snapshot.derived_from else None
         ),
         created_at=snapshot.created_at,
+        storage_name=snapshot.storage_name,
     )

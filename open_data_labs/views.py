@@ -96,7 +96,7 @@ def snapshot_profile(request: HttpRequest, key: str, version: int) -> HttpRespon
             ),
             "columns": [_column_view(c, profile.row_count) for c in profile.columns],
             "flags": profile.all_flags,
-            "preview": api.preview_snapshot(key, version, limit=10),
+            "preview": api.preview_snapshot(key, version, limit=10, snapshot=snapshot),
             "may_manage": api.may_manage_datasets(request.user),
         },
     )

@@ -246,6 +246,18 @@ def test_socrata_bad_identifier_asks_nothing(dataset):
     assert "abcd-1234" in message
 
 
+def test_socrata_down(dataset):
+    with responses.RequestsMock() as portal:
+        portal.get(
+            f"{SODA}/api/views/abcd-1234.json",
+            body=requests.ConnectionError("connection refused"),
+        )
+        message = _fails(
+            dataset.key, lambda: api.import_socrata(dataset.key, "abcd-1234")
+        )
+    assert "caído" in message
+
+
 def test_socrata_slow(dataset):
     with responses.RequestsMock() as portal:
         portal.get(

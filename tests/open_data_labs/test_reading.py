@@ -79,6 +79,23 @@ def test_windows_1252_file_from_excel(dataset):
     assert any("Windows-1252" in n for n in snapshot.notes)
 
 
+def test_mixed_encodings_are_read_line_by_line(dataset):
+    # Two exports pasted together: UTF-8 lines and Excel (Windows-1252) lines.
+    data = (
+        "Localidad;Población\nSan Cristóbal;404.697\n".encode()
+        + "Usaquén;553.921\nFontibón;394.648\n".encode("cp1252")
+    )
+    snapshot = upload(dataset.key, data)
+    assert [c.name for c in snapshot.columns] == ["Localidad", "Población"]
+    assert _rows(dataset.key) == [
+        ("San Cristóbal", 404697),
+        ("Usaquén", 553921),
+        ("Fontibón", 394648),
+    ]
+    [note] = [n for n in snapshot.notes if "mezclada" in n]
+    assert "2 líneas en UTF-8 y 2 en Windows-1252 (por ejemplo la línea 3)" in note
+
+
 def test_utf8_with_bom(dataset):
     snapshot = upload(dataset.key, "\ufefflocalidad,total\nSuba,3\n".encode())
     assert snapshot.columns[0].name == "localidad"
