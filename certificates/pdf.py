@@ -49,12 +49,12 @@ _parse_css_source = pisaContext._parseCSSSource
 _default_sheets: dict[str, Any] = {}
 
 
-def _parse_css_source_once(self: pisaContext, text: str, sourceName: str) -> Any:  # noqa: N803  # xhtml2pdf's name
-    if sourceName != DEFAULT_CSS_SOURCE or "@" in text:
-        return _parse_css_source(self, text, sourceName)
+def _parse_css_source_once(self: pisaContext, text: str, source_name: str) -> Any:
+    if source_name != DEFAULT_CSS_SOURCE or "@" in text:
+        return _parse_css_source(self, text, source_name)
     sheet = _default_sheets.get(text)
     if sheet is None:
-        sheet = _default_sheets[text] = _parse_css_source(self, text, sourceName)
+        sheet = _default_sheets[text] = _parse_css_source(self, text, source_name)
     return sheet
 
 
