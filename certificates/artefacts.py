@@ -48,6 +48,8 @@ def make_artefacts(certificate: _Certificate, *, domain: str = "") -> None:
     first (and its file), then the credential with a freshly drawn status
     index, claimed last: the status list's lock (``status.claim_index``) is
     held from the claim to the commit, not through the PDF and the signature.
+    A certificate not saved yet (a first issue) is inserted here, whole; one
+    that exists (a re-issue) is updated.
     """
     domain = domain or _domain()
     for field in SNAPSHOT_TEXT:
@@ -65,6 +67,11 @@ def make_artefacts(certificate: _Certificate, *, domain: str = "") -> None:
         save=False,
     )
     certificate.credential = _signed_credential(certificate, domain)
+    if certificate.pk is None:
+        # One INSERT with everything: an insert then an update of the same
+        # row wrote it twice (a dead version, every index touched twice).
+        certificate.save(force_insert=True)
+        return
     # One UPDATE: the claimed status index, the credential, the file, the text.
     certificate.save(
         update_fields=["status_index", "credential", "pdf", *SNAPSHOT_TEXT]

@@ -48,29 +48,33 @@ def issue_certificate(
     holder = read_holder(user_id)
     title, hours = read_course(course_key)
     locality = tenants_api.get_locality(tenants_api.current_schema())
-    now = timezone.now()
+    certificate = _Certificate(
+        code=new_code(locality.slug),
+        user_id=user_id,
+        course_key=course_key,
+        course_version=course_version,
+        completed_at=completed_at,
+        issued_at=timezone.now(),
+        holder_name=holder.name,
+        document_type=holder.document_type,
+        document_last_digits=holder.document_last_digits,
+        course_title=title,
+        hours=hours,
+        locality_name=locality.name,
+    )
     try:
-        with transaction.atomic():  # savepoint: a concurrent run may win the race
-            certificate = _Certificate.objects.create(
-                code=new_code(locality.slug),
-                user_id=user_id,
-                course_key=course_key,
-                course_version=course_version,
-                completed_at=completed_at,
-                issued_at=now,
-                holder_name=holder.name,
-                document_type=holder.document_type,
-                document_last_digits=holder.document_last_digits,
-                course_title=title,
-                hours=hours,
-                locality_name=locality.name,
-            )
+        # The row is inserted once, last, with its PDF, credential and status
+        # bit (make_artefacts); the savepoint lets a concurrent run that
+        # inserted first win: this one then returns that certificate.
+        with transaction.atomic():
+            make_artefacts(certificate, domain=locality.domain or "")
     except IntegrityError:
+        # The PDF written for the row that lost would be an orphan.
+        certificate.pdf.storage.delete(certificate.pdf.name)
         existing = first_certificate(user_id, course_key, course_version)
         if existing is None:  # a code collision, not a duplicate: try once more
             raise
         return to_data(existing)
-    make_artefacts(certificate, domain=locality.domain or "")
     announce_issued(certificate)
     return to_data(certificate, domain=locality.domain or "")
 

@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab import rl_config  # type: ignore[import-untyped]  # no stubs installed
 from xhtml2pdf import pisa
+from xhtml2pdf.context import pisaContext
+from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
 
 from .documents import hours_text
 
@@ -30,13 +32,41 @@ from .documents import hours_text
 # Process-wide on purpose: any PDF this platform draws gains the same.
 rl_config.useA85 = 0
 
+# The QR's mask, fixed: segno's search for the best of the eight (the
+# standard's penalty rules, in pure Python) was about 4 ms of CPU per
+# certificate, two thirds of the QR. Any mask decodes the same on every
+# reader; 2 is the one that search picked most often for verification
+# addresses (about a third of them), and the code keeps its size and level.
+QR_MASK = 2
+
+# xhtml2pdf parses its own default stylesheet (about 2,900 characters) again
+# for every document: about 4 ms of CPU per certificate. That text never
+# changes in a process and has no at-rule (@page, @font-face, @import: the
+# rules whose parsing changes the document's context), so its parsed form is
+# kept and shared; the cascade only reads it. A template's own <style> is
+# still parsed per document: its @page sets that document's page.
+_parse_css_source = pisaContext._parseCSSSource
+_default_sheets: dict[str, Any] = {}
+
+
+def _parse_css_source_once(self: pisaContext, text: str, source_name: str) -> Any:
+    if source_name != DEFAULT_CSS_SOURCE or "@" in text:
+        return _parse_css_source(self, text, source_name)
+    sheet = _default_sheets.get(text)
+    if sheet is None:
+        sheet = _default_sheets[text] = _parse_css_source(self, text, source_name)
+    return sheet
+
+
+pisaContext._parseCSSSource = _parse_css_source_once
+
 
 class PdfError(RuntimeError):
     """The template could not be rendered to PDF."""
 
 
 def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m").png_data_uri(scale=5, border=2)
+    return segno.make(url, error="m", mask=QR_MASK).png_data_uri(scale=5, border=2)
 
 
 def render_pdf(*, course_key: str, context: dict[str, Any]) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from certificates import api as certificates_api
 from tenants import api as tenants_api
@@ -22,13 +22,19 @@ from .citywide.models import CertifiedCourse as _CertifiedCourse
 
 
 def record_issued(user_id: int, course_key: str, *, issued_at: datetime) -> None:
-    """A certificate was issued in the active locality."""
-    _CertifiedCourse.objects.get_or_create(
-        schema_name=tenants_api.current_schema(),
-        user_id=user_id,
-        course_key=course_key,
-        defaults={"certified_since": issued_at},
-    )
+    """A certificate was issued in the active locality (a row that exists keeps
+    its date: the person is certified since the first)."""
+    # One statement, in autocommit: get_or_create (a select, then an insert in
+    # a transaction and a savepoint) and bulk_create (a transaction of its
+    # own) cost four and three round trips per certificate issued.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_CertifiedCourse._meta.db_table}"  # noqa: S608
+            " (schema_name, user_id, course_key, certified_since)"
+            " VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (schema_name, user_id, course_key) DO NOTHING",
+            [tenants_api.current_schema(), user_id, course_key, issued_at],
+        )
 
 
 def record_revoked(

@@ -40,7 +40,13 @@ def send_after_commit(task_name: str, *args: Any, **kwargs: Any) -> None:
     """Have ``task_name`` run (in the current schema) once this transaction commits.
 
     Arguments must be JSON values (the broker's serializer is JSON anyway).
+    Outside a transaction (autocommit: an after-commit receiver, say) there is
+    nothing to wait for: the task is published at once, and written to the
+    outbox for the relay only if the broker does not take it.
     """
+    if not connection.in_atomic_block:
+        _send_now(task_name, list(args), kwargs)
+        return
     row = TaskOutbox.objects.create(
         schema_name=connection.schema_name,
         task_name=task_name,
@@ -50,6 +56,27 @@ def send_after_commit(task_name: str, *args: Any, **kwargs: Any) -> None:
     )
     # robust: a failure here never stops the after-commit hooks queued after it.
     transaction.on_commit(lambda: _send_one(row.pk), robust=True)
+
+
+def _send_now(task_name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    # The outbox row, its lock and its delete (five statements) only guard a
+    # task against a transaction that might not commit; here none is open.
+    row = TaskOutbox(
+        schema_name=connection.schema_name,
+        task_name=task_name,
+        args=args,
+        kwargs=kwargs,
+        created_at=timezone.now(),
+    )
+    try:
+        _publish(row)
+    except (BrokerUnavailable, OSError) as exc:  # the relay sends it later
+        logger.warning(
+            "Outbox: el broker no recibió una tarea (%s); queda para el relevo.", exc
+        )
+        row.attempts = 1
+        row.last_error = str(exc)[:2000]
+        row.save(force_insert=True)
 
 
 def _publish(row: TaskOutbox) -> None:

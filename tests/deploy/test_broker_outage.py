@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 
 from courses import api as courses_api
 from deploy import local_s3
@@ -126,6 +126,38 @@ def test_the_outbox_row_lives_and_dies_with_the_transaction(
     # The send failed after commit without raising; the row waits, with why.
     row = TaskOutbox.objects.get()
     assert (row.schema_name, row.args, row.attempts) == (in_town_a, [2], 1)
+    assert row.last_error
+
+
+@contextmanager
+def as_in_autocommit():
+    """Look to the outbox as an after-commit receiver does (no atomic block);
+    the test's own transaction still holds, and rolls back, what it writes."""
+    real = connections["default"]
+    real.in_atomic_block = False
+    try:
+        yield
+    finally:
+        real.in_atomic_block = True
+
+
+def test_outside_a_transaction_the_task_is_published_at_once(in_town_a, monkeypatch):
+    """An after-commit receiver runs in autocommit: no row, unless the broker
+    refuses the task (then the row waits for the relay, with why)."""
+    published = []
+    with monkeypatch.context() as patched, as_in_autocommit():
+        patched.setattr("tenants.outbox._publish", published.append)
+        tenants_api.send_after_commit("learning.send_notification_email", 3)
+    assert [(r.schema_name, r.task_name, r.args) for r in published] == [
+        (in_town_a, "learning.send_notification_email", [3])
+    ]
+    assert not TaskOutbox.objects.exists()
+
+    closed = f"redis://127.0.0.1:{local_s3.free_port()}/7"
+    with broker_at(closed), as_in_autocommit():
+        tenants_api.send_after_commit("learning.send_notification_email", 4)
+    row = TaskOutbox.objects.get()
+    assert (row.schema_name, row.args, row.attempts) == (in_town_a, [4], 1)
     assert row.last_error
 
 
