@@ -1,9 +1,19 @@
-"""The SQL of the statement write path: two round trips for a new statement.
+"""The SQL of the statement write path: one round trip for a routine statement.
 
 ``statements.record_statements`` is the request a campaign peak multiplies (the
 H5P player posts one statement per answer), so its common case is written as
-two statements instead of the ORM's read-then-write pairs (ADR 0027):
+one statement, and the general case as two, instead of the ORM's
+read-then-write pairs (ADRs 0027 and 0044):
 
+- ``store_routine``: one statement about an activity the learner already
+  worked on today, which changes neither its completion nor its best score
+  (most answers), stored and folded by one data-modifying ``WITH`` in
+  autocommit: nothing else can follow from it, so it needs no transaction of
+  its own, and being one statement it is stored whole or not at all. Anything
+  else it leaves untouched, for the two below in a transaction;
+- ``lock_state``: the general path takes the learner's state row first, as
+  ``store_routine`` does, so the two never wait for each other's locks in
+  opposite orders;
 - ``insert_new``: ``INSERT … ON CONFLICT (statement_id) DO NOTHING RETURNING``
   stores the new statements and says which ids were already there, without a
   read first (the unique index is the duplicate check);
@@ -23,7 +33,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -89,6 +99,115 @@ class Folded:
     completed_before: bool
     best_before: float | None
     updated_before: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """What ``store_routine`` did with a routine statement: ``inserted`` is
+    false when its id was already stored (then nothing was written, and the
+    caller compares the stored one), ``state`` the activity state after."""
+
+    inserted: bool
+    state: dict[str, Any]
+
+
+# Routine: the state row exists, was updated today (the day is already counted
+# active), and the statement neither completes the activity nor beats its best
+# score, so the general path would run no completion for it (ADR 0027). Only
+# then is the statement inserted, and only if inserted is the row folded. The
+# row is locked before the insert, as ``lock_state`` does on the general path.
+_ROUTINE = f"""
+    WITH old AS (
+        SELECT {", ".join(("id", *STATE_COLUMNS))}
+        FROM {_ActivityState._meta.db_table}
+        WHERE user_id = %(user_id)s AND activity_key = %(activity_key)s
+        FOR UPDATE
+    ), routine AS (
+        SELECT id FROM old
+        WHERE (old.completed OR NOT %(completed)s)
+            AND NOT (%(best)s::float8 IS NOT NULL AND (old.best_score_scaled IS NULL
+                OR %(best)s::float8 > old.best_score_scaled))
+            AND old.updated_at >= %(day_start)s AND old.updated_at < %(day_end)s
+    ), ins AS (
+        INSERT INTO {_XapiStatement._meta.db_table} (statement_id, user_id,
+            activity_key, verb, counts_for_activity, score_raw, score_max,
+            score_scaled, success, completion, statement, stored_at)
+        SELECT %(sid)s::uuid, %(user_id)s, %(activity_key)s, %(verb)s,
+            %(counts)s, %(raw)s::float8, %(top)s::float8, %(scaled)s::float8,
+            %(success)s::boolean, %(completion)s::boolean, %(body)s::jsonb, %(now)s
+        FROM routine
+        ON CONFLICT (statement_id) DO NOTHING RETURNING statement_id
+    ), upd AS (
+        UPDATE {_ActivityState._meta.db_table} AS s SET
+            attempted = true,
+            passed = s.passed OR %(passed)s,
+            failed = NOT (s.passed OR %(passed)s) AND (s.failed OR %(failed)s),
+            statements_count = s.statements_count + 1,
+            updated_at = %(now)s
+        FROM routine
+        WHERE s.id = routine.id AND EXISTS (SELECT FROM ins)
+        RETURNING {", ".join(f"s.{c}" for c in STATE_COLUMNS)}
+    )
+    SELECT EXISTS (SELECT FROM routine), EXISTS (SELECT FROM upd),
+        {", ".join(f"old.{c}" for c in STATE_COLUMNS)},
+        {", ".join(f"upd.{c}" for c in STATE_COLUMNS)}
+    FROM old LEFT JOIN upd ON true
+"""  # noqa: S608  (names from the models, values as parameters)
+
+
+def store_routine(
+    user_id: int, activity_key: str, item: dict[str, Any], delta: Delta
+) -> Routine | None:
+    """Store and fold one parsed statement in one SQL statement if it is
+    routine (see ``_ROUTINE``); ``None``, having written nothing, if it is not
+    (no state row yet, a better result, or the first result today)."""
+    today = timezone.localdate()
+    day_start = timezone.make_aware(datetime.combine(today, time.min))
+    day_end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    params = {
+        "user_id": user_id,
+        "activity_key": activity_key,
+        "completed": delta.completed,
+        "best": delta.best_scaled,
+        "day_start": day_start,
+        "day_end": day_end,
+        "sid": str(item["statement_id"]),
+        "verb": item["verb"],
+        "counts": item["counts_for_activity"],
+        "raw": item["score_raw"],
+        "top": item["score_max"],
+        "scaled": item["score_scaled"],
+        "success": item["success"],
+        "completion": item["completion"],
+        "body": json.dumps(item["statement"]),
+        "now": timezone.now(),
+        "passed": delta.passed,
+        "failed": delta.failed,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUTINE, params)
+        row = cursor.fetchone()
+    if row is None or not row[0]:
+        return None
+    width = len(STATE_COLUMNS)
+    inserted = bool(row[1])
+    values = row[2 + width :] if inserted else row[2 : 2 + width]
+    return Routine(
+        inserted=inserted, state=dict(zip(STATE_COLUMNS, values, strict=True))
+    )
+
+
+def lock_state(user_id: int, activity_key: str) -> None:
+    """Lock the learner's state row for the activity (if it exists) before the
+    general path inserts: ``store_routine`` locks it before inserting too, so
+    two requests with the same statement id cannot each hold what the other
+    waits for."""
+    sql = f"""
+        SELECT id FROM {_ActivityState._meta.db_table}
+        WHERE user_id = %s AND activity_key = %s FOR UPDATE
+    """  # noqa: S608  (names from the models, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, activity_key])
 
 
 def insert_new(

@@ -11,7 +11,9 @@ Invariants:
 - a new result that changes the activity's completion or best score is
   evaluated at once against every course that grades the activity (same
   transaction); one that changes neither cannot complete a course and only
-  marks the day active (ADR 0027).
+  marks the day active (ADR 0027); when the day was already counted too (a
+  routine result), it is stored and folded by one SQL statement, with no
+  transaction of its own (ADR 0044).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .events import VERBS
 from .models import ActivityState as _ActivityState
 from .models import XapiStatement as _XapiStatement
 from .statement_match import same_statement
-from .statement_sql import Delta, fold, insert_new
+from .statement_sql import Delta, fold, insert_new, lock_state, store_routine
 
 __all__ = [
     "MAX_BATCH",
@@ -71,7 +73,29 @@ def record_statements(
             )
             % {"count": len(parsed), "max": MAX_BATCH}
         )
+    if len(parsed) == 1:
+        routine = _store_routine(user_id, activity_key, parsed[0])
+        if routine is not None:
+            return routine
     return _store(user_id, activity_key, parsed)
+
+
+def _store_routine(user_id: int, activity_key: str, item: dict) -> RecordResult | None:
+    """The player's common post, one answer that changes nothing a course
+    looks at on a day already counted, in one SQL statement and no
+    transaction; ``None``, with nothing written, for any other statement."""
+    routine = store_routine(user_id, activity_key, item, _delta([item]))
+    if routine is None:
+        return None
+    if not routine.inserted:
+        # The id was stored before and nothing was written: a replay is a
+        # duplicate, anything else a conflict (raised, nothing stored).
+        _check_known(user_id, activity_key, [item])
+    return RecordResult(
+        stored=1 if routine.inserted else 0,
+        duplicates=0 if routine.inserted else 1,
+        state=ActivityStateData(**routine.state),
+    )
 
 
 @transaction.atomic
@@ -79,8 +103,10 @@ def _store(user_id: int, activity_key: str, parsed: list[dict]) -> RecordResult:
     # New statements are inserted first; the unique index on the id says which
     # were stored before, so the common case (all new) reads nothing. A known
     # id is then compared with what is stored; a conflict raises, and the
-    # transaction takes back everything this request wrote.
+    # transaction takes back everything this request wrote. The state row is
+    # locked before the insert, in the order ``store_routine`` takes them.
     unique = _unique(parsed)
+    lock_state(user_id, activity_key)
     inserted = insert_new(user_id, activity_key, unique)
     if len(inserted) < len(unique):
         _check_known(
