@@ -56,7 +56,9 @@ def run_locust(port: int, plan_file: Path, users: int, seconds: int, prefix: Pat
         cwd=ROOT,
         env=dict(os.environ, MONITORING_BENCH_PLAN=str(plan_file)),
         check=False,
+        # Its own summary table repeats what is printed from the CSV below.
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     stats: Stats = {}
     with open(f"{prefix}_stats.csv") as handle:

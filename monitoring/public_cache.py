@@ -19,7 +19,7 @@ who looks (never a CSRF token nor a «report» button), whole downloads, and
 whole pages for visitors who are not signed in, kept with a placeholder where
 the CSRF token goes and served with each visitor's own token. A whole page is
 also kept deflated in pieces around that placeholder, so a visitor who takes
-gzip gets the kept bytes with only the token compressed per visit (ADR 0047).
+gzip gets the kept bytes with only the token added per visit (ADR 0047).
 """
 
 from __future__ import annotations
@@ -151,15 +151,21 @@ def _keep_page(content: bytes) -> _KeptPage:
     return _KeptPage(pieces, tuple(_deflated(piece) for piece in pieces))
 
 
+def _stored(data: bytes) -> bytes:
+    """``data`` as one stored (uncompressed) deflate block, on a byte boundary
+    as each deflated piece ends: no compressor to set up per visit."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
+
+
 def _gzipped(page: _KeptPage, token: bytes) -> bytes:
     """The page with ``token`` in each placeholder, as one gzip member. The
-    token is compressed by itself: its compressed size says nothing about the
-    rest of the page, nor the page about it (BREACH, ADR 0030)."""
-    packed_token = _deflated(token)
+    token is not compressed at all, so the answer's size says nothing about
+    it (BREACH, ADR 0030); Django masks it anew on every answer anyway."""
+    stored_token = _stored(token)
     body, crc, size = [_GZIP_HEADER], 0, 0
     for n, (piece, deflated) in enumerate(zip(page.pieces, page.deflated, strict=True)):
         if n:
-            body.append(packed_token)
+            body.append(stored_token)
             crc, size = zlib.crc32(token, crc), size + len(token)
         body.append(deflated)
         crc, size = zlib.crc32(piece, crc), size + len(piece)
