@@ -35,6 +35,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -262,7 +263,13 @@ def main() -> None:
     finally:
         for server in servers:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # Still answering the queue of an overloaded run; the database
+                # below must be dropped all the same.
+                server.kill()
+                server.wait(timeout=30)
         from django.db import connection
 
         connection.set_schema_to_public()
