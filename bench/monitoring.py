@@ -1,21 +1,32 @@
 """Benchmark: citizen monitoring's public pages with 500 projects and 5,000 reports.
 
 Run: .venv/bin/python bench/monitoring.py [--projects 500] [--reports 5000]
-     [--visitors 50] [--seconds 30] [--port 8187]
+     [--visitors 50] [--seconds 30] [--port 8187] [--client locust|threads]
+     [--change-every N] [--baseline <commit> --rounds 2] [--seed 13]
 
 Creates its own throw-away database (``bench_lms_monitoring``), one locality
 with --projects projects (spread over the five lines, the locality's UPZs and
 barrios, with official figures and a timeline) and --reports citizen reports
 (90 % published, each with its answer request; the rest waiting for review),
-seeded with bulk inserts. Then gunicorn (as deployed) serves, and --visitors
-anonymous visitors (threads, one HTTP session each, no think time) read for
---seconds, in turn: the public list, the list of a random UPZ (as the map's
-links), a random project page, the open-data projects CSV and JSON, the
-reports CSV and JSON, and the OCDS release package.
-Prints, per page: the first (cold) response time, p50, p95 and max under load,
-the body size, and the requests per second overall. Target: p95 under 300 ms.
-The shared cache is Redis (``REDIS_CACHE_URL``, db 12 unless set), flushed at
-the start, as in production. The database is dropped at the end.
+seeded with bulk inserts. Then gunicorn (as deployed: one process per core x
+4 threads) serves, and --visitors anonymous visitors (no think time, taking
+gzip) read for --seconds, in turn: the public list, the list of a random UPZ
+(as the map's links), a random project page, the open-data projects CSV and
+JSON, the reports CSV and JSON, and the OCDS release package.
+
+The client (``bench/monitoring_load.py``) is Locust's FastHttpUser in a process
+of its own (``--client locust``, the default) or the first one, Python threads
+in this process (``--client threads``; their GIL wait counts as latency).
+``--change-every N`` publishes a waiting report every N seconds during the
+load, so the kept pages are dropped and rebuilt under load. ``--baseline``
+serves an older commit's files (``git archive``) from a second gunicorn on
+--port + 1, on the same database, and runs --rounds rounds of each,
+interleaved (old, new, new, old, ...), the cache emptied before each run.
+Prints, per page: the first (cold) response time and body size, then per run
+requests/s, p50, p95 and max, and with --baseline the medians side by side.
+Target: p95 under 300 ms. The shared cache is Redis (``REDIS_CACHE_URL``, db
+12 unless set), flushed at the start, as in production. The database is
+dropped at the end.
 """
 
 from __future__ import annotations
@@ -24,13 +35,11 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -44,10 +53,6 @@ os.environ.setdefault("LMS_TEST_DB_NAME", "bench_lms_monitoring")
 os.environ.setdefault("REDIS_CACHE_URL", "redis://127.0.0.1:6379/12")
 TARGET_P95_MS = 300.0
 SCHEMA, SLUG, HOST = "bench_kennedy", "kennedy", "kennedy.test"
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
 
 
 def seed(n_projects: int, n_reports: int) -> list[str]:
@@ -205,7 +210,15 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--port", type=int, default=8187)
+    parser.add_argument("--client", choices=("locust", "threads"), default="locust")
+    parser.add_argument("--change-every", type=float, default=0.0)
+    parser.add_argument("--baseline", help="older commit to compare with")
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="default 1, 2 with --baseline"
+    )
+    parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
+    args.rounds = args.rounds or (2 if args.baseline else 1)
     os.environ["LMS_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-monitoring-")
 
     import django
@@ -220,7 +233,7 @@ def main() -> None:
     from tenants.data import LocalitySpec
 
     config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    server = None
+    servers = []
     try:
         started = time.perf_counter()
         spec = LocalitySpec(schema_name=SCHEMA, name="Kennedy", slug=SLUG)
@@ -234,95 +247,123 @@ def main() -> None:
         )
         cache.clear()
         in_process(codes)
-        server = start_gunicorn(args.port)
-        base = f"http://127.0.0.1:{args.port}"
-        pages = {
-            "lista pública": lambda: "/seguimiento/",
-            "lista por UPZ": lambda: (
-                f"/seguimiento/?upz={random.choice(upz_codes)}"  # noqa: S311
-            ),
-            "página de proyecto": lambda: (
-                f"/seguimiento/proyectos/{random.choice(codes)}/"  # noqa: S311
-            ),
-            "proyectos.csv": lambda: "/seguimiento/datos/proyectos.csv",
-            "proyectos.json": lambda: "/seguimiento/datos/proyectos.json",
-            "reportes.csv": lambda: "/seguimiento/datos/reportes.csv",
-            "reportes.json": lambda: "/seguimiento/datos/reportes.json",
-            "ocds.json": lambda: "/seguimiento/datos/ocds.json",
-        }
-        cold, sizes = {}, {}
-        with requests.Session() as session:
-            for name, path in pages.items():
-                t = time.perf_counter()
-                response = session.get(
-                    base + path(), headers={"Host": HOST}, timeout=60
-                )
-                cold[name] = (time.perf_counter() - t) * 1000
-                sizes[name] = len(response.content)
-                if response.status_code != 200:
-                    sys.exit(f"{name}: HTTP {response.status_code}")
-        times: dict[str, list[float]] = defaultdict(list)
-        failures = []
-        lock = threading.Lock()
-        deadline = time.perf_counter() + args.seconds
-        names = list(pages)
+        ports = {"esta rama": args.port}
+        roots = {"esta rama": ROOT}
+        if args.baseline:
+            from bench.side_by_side import checkout, compile_messages
 
-        def visitor(n: int) -> None:
-            with requests.Session() as session:
-                k = n
-                while time.perf_counter() < deadline:
-                    name = names[k % len(names)]
-                    k += 1
-                    t = time.perf_counter()
-                    try:
-                        response = session.get(
-                            base + pages[name](), headers={"Host": HOST}, timeout=60
-                        )
-                    except requests.RequestException as exc:
-                        # A refused or reset connection is a failure to count,
-                        # not the end of the run.
-                        with lock:
-                            failures.append((name, type(exc).__name__))
-                        continue
-                    elapsed = (time.perf_counter() - t) * 1000
-                    with lock:
-                        if response.status_code == 200:
-                            times[name].append(elapsed)
-                        else:
-                            failures.append((name, response.status_code))
-
-        load_started = time.perf_counter()
-        with ThreadPoolExecutor(args.visitors) as pool:
-            list(pool.map(visitor, range(args.visitors)))
-        load_seconds = time.perf_counter() - load_started
-        total = sum(len(v) for v in times.values())
-        print(
-            f"{args.visitors} visitantes durante {args.seconds} s: {total} respuestas, "
-            f"{total / load_seconds:.0f} por segundo, {len(failures)} fallidas"
-        )
-        if failures:
-            print(f"Fallidas: {sorted(set(failures))[:10]}")
-        print(
-            f"{'página':<20} {'fría':>8} {'p50':>8} {'p95':>8} {'máx':>8} {'tamaño':>10}"
-        )
-        worst = 0.0
-        for name in names:
-            values = times[name]
-            worst = max(worst, p95(values))
-            print(
-                f"{name:<20} {cold[name]:>6.0f}ms {statistics.median(values):>6.0f}ms "
-                f"{p95(values):>6.0f}ms {max(values):>6.0f}ms {sizes[name] / 1024:>8.0f}kB"
-            )
-        verdict = "cumple" if worst < TARGET_P95_MS else "NO cumple"
-        print(f"Peor p95: {worst:.0f} ms ({verdict} la meta de {TARGET_P95_MS:.0f} ms)")
+            old = f"anterior {args.baseline[:7]}"
+            roots[old] = checkout(args.baseline)
+            compile_messages(roots[old])
+            ports = {old: args.port + 1, **ports}
+            roots = {old: roots[old], "esta rama": ROOT}
+        for label, port in ports.items():
+            servers.append(start_gunicorn(port, roots[label]))
+        _measure(args, ports, codes, upz_codes)
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # Still answering the queue of an overloaded run; the database
+                # below must be dropped all the same.
+                server.kill()
+                server.wait(timeout=30)
         from django.db import connection
 
         connection.set_schema_to_public()
         teardown_databases(config, verbosity=0)
+
+
+def _measure(args, ports: dict[str, int], codes: list[str], upz: list[str]) -> None:
+    """The cold pass, then the rounds of load (interleaved with --baseline)."""
+    import random
+
+    from django.core.cache import cache
+
+    from bench import monitoring_load as load
+
+    rng = random.Random(args.seed)  # noqa: S311 - benchmark choices
+    pages = {
+        "lista pública": lambda: "/seguimiento/",
+        "lista por UPZ": lambda: f"/seguimiento/?upz={rng.choice(upz)}",
+        "página de proyecto": lambda: f"/seguimiento/proyectos/{rng.choice(codes)}/",
+        "proyectos.csv": lambda: "/seguimiento/datos/proyectos.csv",
+        "proyectos.json": lambda: "/seguimiento/datos/proyectos.json",
+        "reportes.csv": lambda: "/seguimiento/datos/reportes.csv",
+        "reportes.json": lambda: "/seguimiento/datos/reportes.json",
+        "ocds.json": lambda: "/seguimiento/datos/ocds.json",
+    }
+    names = list(pages)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-monitoring-load-"))
+    plan = load.write_plan(workdir / "plan.json", HOST, codes, upz, args.seed)
+    for label, port in ports.items():
+        cache.clear()
+        with requests.Session() as session:
+            cold = []
+            for name, path in pages.items():
+                t = time.perf_counter()
+                response = session.get(
+                    f"http://127.0.0.1:{port}{path()}",
+                    headers={"Host": HOST, "Accept-Encoding": "gzip"},
+                    timeout=60,
+                )
+                if response.status_code != 200:
+                    sys.exit(f"{label} {name}: HTTP {response.status_code}")
+                cold.append(
+                    f"{name} {(time.perf_counter() - t) * 1000:.0f} ms "
+                    f"({len(response.content) / 1024:.0f} kB)"
+                )
+        print(f"{label}, primera visita (fría): " + "; ".join(cold))
+    print(
+        f"Cliente {args.client}, {args.visitors} visitantes sin pausa, "
+        f"{args.seconds} s por corrida, semilla {args.seed}, "
+        f"caché {os.environ['REDIS_CACHE_URL']} (vaciada antes de cada corrida), "
+        f"un reporte publicado cada {args.change_every or '∞'} s"
+    )
+    runs: dict[str, list] = {label: [] for label in ports}
+    labels = list(ports)
+    for n in range(args.rounds):
+        for label in labels if n % 2 == 0 else labels[::-1]:
+            cache.clear()
+            before = os.getloadavg()[0]
+            with load.publishing(SCHEMA, args.change_every) as took:
+                if args.client == "locust":
+                    stats = load.run_locust(
+                        ports[label],
+                        plan,
+                        args.visitors,
+                        args.seconds,
+                        workdir / f"{n}-{ports[label]}",
+                    )
+                else:
+                    stats = load.run_threads(
+                        ports[label], pages, HOST, args.visitors, args.seconds
+                    )
+            runs[label].append(stats)
+            published = (
+                f", {len(took)} reportes publicados (mediana "
+                f"{statistics.median(took):.0f} ms)"
+                if took
+                else ""
+            )
+            load.print_stats(
+                f"Ronda {n + 1}, {label} (carga {before:.1f} → "
+                f"{os.getloadavg()[0]:.1f}{published})",
+                stats,
+                names,
+            )
+    worst = max(
+        statistics.median(r[name]["p95"] for r in runs["esta rama"]) for name in names
+    )
+    if len(labels) == 2:
+        load.print_comparison(runs, labels[0], "esta rama", names)
+    verdict = "cumple" if worst < TARGET_P95_MS else "NO cumple"
+    print(
+        f"Peor p95 (esta rama, mediana de {args.rounds}): {worst:.0f} ms "
+        f"({verdict} la meta de {TARGET_P95_MS:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def _serve(
 ) -> HttpResponse:
     """A kept download, gzip as kept when the client takes it (every browser and
     HTTP library does), else unpacked."""
-    takes_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    takes_gzip = public_cache.takes_gzip(request)
     response = HttpResponse(
         packed if takes_gzip else gzip.decompress(packed), content_type=content_type
     )

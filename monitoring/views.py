@@ -41,7 +41,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         # Most visitors: the whole page is the same for all (but the token).
         return public_cache.kept_page(
             request,
-            "list-page",
+            # Not "list-page": a copy kept before 0047 is bytes, not pieces.
+            "list-whole",
             (request.get_full_path(),),
             lambda extra: _list_page(request, filters, number, extra),
         )
@@ -120,7 +121,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_authenticated and not request.GET:
         return public_cache.kept_page(
             request,
-            "project-page",
+            "project-whole",
             (code,),
             lambda extra: _project_page(request, code, extra),
         )
