@@ -57,12 +57,28 @@ def totals(base: QuerySet) -> tuple[int, int, int]:
     return found["enrolled"], found["completed"], found["certified"]
 
 
+def active_people(days: QuerySet) -> int:
+    """The people among ``days`` (rows of ``LearnerDay``)."""
+    return days.values("user_id").distinct().count()
+
+
+def active_per_locality(days: QuerySet) -> dict[str, int]:
+    """The people among ``days`` per locality."""
+    sql, params = named(days.values("schema_name", "user_id").distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT schema_name, count(*) FROM ({sql}) d GROUP BY schema_name",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
 def figures(
-    counted: tuple[int, int, int], days: QuerySet, schema: str, filters: Filters
+    counted: tuple[int, int, int], active: int, schema: str, filters: Filters
 ) -> Figures:
     """People registered, enrolled, active, completed, certified and in a role
     (``counted``: enrolled, completed and certified, from ``totals`` or the
-    precomputed counts)."""
+    precomputed counts; ``active``: in the last 30 days)."""
     enrolled, completed, certified = counted
     registered = None
     in_role = 0
@@ -77,7 +93,7 @@ def figures(
     return Figures(
         registered=registered,
         enrolled=enrolled,
-        active_30d=days.values("user_id").distinct().count(),
+        active_30d=active,
         completed=completed,
         certified=certified,
         in_role=in_role,
@@ -113,17 +129,11 @@ def locality_counts(base: QuerySet) -> dict[str, tuple[int, int, int]]:
 
 
 def localities(
-    counts: dict[str, tuple[int, int, int]], days: QuerySet
+    counts: dict[str, tuple[int, int, int]], active: dict[str, int]
 ) -> tuple[Row, ...]:
     """Figures (``counts``: enrolled, completed, certified per locality),
-    activity and target of each of the 20 localities."""
-    sql, params = named(days.values("schema_name", "user_id").distinct())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT schema_name, count(*) FROM ({sql}) d GROUP BY schema_name",
-            params,
-        )
-        active = dict(cursor.fetchall())
+    activity (``active``: people per locality) and target of each of the 20
+    localities."""
     targets = dict(
         Target.objects.exclude(schema_name="").values_list("schema_name", "people")
     )

@@ -38,10 +38,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: a test's rolled-back pages must not
-    live on in another's cached catalog (the home page caches it per locality)."""
+    live on in another's cached catalog (the home page caches it per locality),
+    nor its rolled-back localities in the list a process remembers."""
     from django.core.cache import cache
 
+    from tenants.api import forget_localities
+
     cache.clear()
+    forget_localities()
 
 
 @pytest.fixture
