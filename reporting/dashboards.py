@@ -30,7 +30,7 @@ from .facet_tallies import count_ages_on
 from .models import LearnerCourse, LearnerDay, PersonSummary
 from .page_tables import active_since
 from .precomputed import read_facets, read_tallies
-from .targets import get_target
+from .targets import read_targets, target_of
 
 __all__ = ["build_city_dashboard", "build_locality_dashboard"]
 
@@ -134,9 +134,13 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         counted, weeks, per_locality, course_rows, cells = _counted_on_read(
             schema, filters, today, courses, people, active.get(schema, 0), titles
         )
-    target = get_target(schema)
+    # The scope's target and, for the city, every locality's: one read.
+    targets = read_targets(schema or None)
+    target = target_of(schema, targets)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
-    locality_rows = _figures.localities(per_locality, active) if not schema else ()
+    locality_rows = (
+        _figures.localities(per_locality, active, targets) if not schema else ()
+    )
     civic, civic_localities, civic_cells = None, (), ()
     if filters.is_empty():  # roles are not broken down by course, gender or age
         civic, civic_localities = civic_stages(

@@ -23,7 +23,7 @@ from courses import api as courses_api
 from tenants import api as tenants_api
 
 from .data import Figures, Filters, Forecast, Row, TargetData, WeekPoint
-from .models import PersonProfile, PersonSummary, Target
+from .models import PersonProfile, PersonSummary
 from .sql import named
 
 MAX_WEEKS = 104
@@ -83,13 +83,7 @@ def figures(
     registered = None
     in_role = 0
     if filters.is_empty():
-        if schema:  # people who live there (said on registration)
-            profiles = PersonProfile.objects.filter(residence_schema=schema)
-            registered = profiles.count()
-        else:
-            registered = get_user_model().objects.filter(is_active=True).count()
-            profiles = PersonProfile.objects.all()
-        in_role = profiles.filter(has_participation_role=True).count()
+        registered, in_role = _registered_and_in_role(schema)
     return Figures(
         registered=registered,
         enrolled=enrolled,
@@ -98,6 +92,28 @@ def figures(
         certified=certified,
         in_role=in_role,
     )
+
+
+def _registered_and_in_role(schema: str) -> tuple[int, int]:
+    """People registered (a locality's: who said they live there) and in a
+    civic role, in one query."""
+    profiles = PersonProfile.objects.all()
+    in_role = Count("pk", filter=Q(has_participation_role=True))
+    if schema:
+        found = profiles.filter(residence_schema=schema).aggregate(
+            registered=Count("pk"), in_role=in_role
+        )
+        return found["registered"], found["in_role"]
+    # Table names come from the models, never from input.
+    users = get_user_model()._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {users} WHERE is_active),"
+            f" (SELECT count(*) FROM {PersonProfile._meta.db_table}"
+            " WHERE has_participation_role)"
+        )
+        registered, in_role_count = cursor.fetchone()
+    return registered, in_role_count
 
 
 def grouped(
@@ -129,18 +145,18 @@ def locality_counts(base: QuerySet) -> dict[str, tuple[int, int, int]]:
 
 
 def localities(
-    counts: dict[str, tuple[int, int, int]], active: dict[str, int]
+    counts: dict[str, tuple[int, int, int]],
+    active: dict[str, int],
+    targets: dict[str, TargetData],
 ) -> tuple[Row, ...]:
     """Figures (``counts``: enrolled, completed, certified per locality),
-    activity (``active``: people per locality) and target of each of the 20
-    localities."""
-    targets = dict(
-        Target.objects.exclude(schema_name="").values_list("schema_name", "people")
-    )
+    activity (``active``: people per locality) and target (``targets``, by
+    schema) of each of the 20 localities."""
     result = []
     for loc in tenants_api.list_localities(include_campus=False):
         enrolled, completed, certified = counts.get(loc.schema_name, (0, 0, 0))
-        target = targets.get(loc.schema_name)
+        found = targets.get(loc.schema_name)
+        target = found.people if found else None
         result.append(
             Row(
                 key=loc.schema_name,

@@ -54,9 +54,7 @@ def move_last_active(cursor, schema_name: str, user_id: int, day: date) -> None:
     """The person was active in ``schema_name`` on ``day`` (a day not recorded
     before): move their last active day forward in the locality and the city."""
     lock_person(cursor, user_id)
-    cursor.execute(
-        _MOVE, {"schema_name": schema_name, "user_id": user_id, "day": day}
-    )
+    cursor.execute(_MOVE, {"schema_name": schema_name, "user_id": user_id, "day": day})
 
 
 def active_since(first_day: date, scope: str | None = None) -> dict[str, int]:
@@ -93,9 +91,7 @@ def rebuild_last_active() -> int:
         wrong = cursor.fetchone()[0]
         if wrong:
             cursor.execute(f"DELETE FROM {_LAST}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {_LAST} (scope, user_id, day) {_TRUTH}"  # noqa: S608
-            )
+            cursor.execute(f"INSERT INTO {_LAST} (scope, user_id, day) {_TRUTH}")
         # The counts are rebuilt even when every day was right (cheap: one
         # pass over the kept days), so a wrong count never outlives a night.
         cursor.execute(f"DELETE FROM {_TALLY}")  # noqa: S608

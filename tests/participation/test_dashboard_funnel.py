@@ -241,7 +241,7 @@ def test_city_dashboard_query_budget(
     # the monitoring panels (barrios reached, monitoring funnel), which take the
     # localities the page already read. The active people are one read of kept
     # counts, and the process remembers the list of localities.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(24):
         assert client_campus.get("/tablero/").status_code == 200
     # A cached build: 10, and the monitoring panels' two small tables, read per
     # view outside the cached fragment.
