@@ -27,12 +27,13 @@ from .civic_funnel import civic_stages
 from .course_titles import course_titles
 from .data import Dashboard, Filters, Row
 from .facet_tallies import count_ages_on
+from .figures import forget_learning_paths
 from .models import LearnerCourse, LearnerDay, PersonSummary
 from .page_tables import active_since
 from .precomputed import read_facets, read_tallies
 from .targets import read_targets, target_of
 
-__all__ = ["build_city_dashboard", "build_locality_dashboard"]
+__all__ = ["build_city_dashboard", "build_locality_dashboard", "forget_learning_paths"]
 
 CACHE_SECONDS = 300
 MAX_STALE_SECONDS = 60  # how old a figure a manager may see while it is rebuilt

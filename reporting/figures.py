@@ -9,6 +9,8 @@ counting differs (distinct or plain), the figures do not.
 from __future__ import annotations
 
 import math
+import threading
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -172,11 +174,40 @@ def localities(
     return tuple(result)
 
 
+# A scope's learning paths (the campus's for the city) live in its page tree:
+# reading them costs a locality lookup, two schema switches and a page query
+# per build. A process remembers them for as long as it remembers the
+# localities (``TENANT_HOST_CACHE_SECONDS``); a build is already served from
+# the cache until the counts change, whatever the paths do.
+_paths_lock = threading.Lock()
+_remembered_paths: dict[str, tuple[float, list[tuple[str, str, list[str]]]]] = {}
+
+
+def _learning_paths(scope: str) -> list[tuple[str, str, list[str]]]:
+    ttl = getattr(settings, "TENANT_HOST_CACHE_SECONDS", 30)
+    now = time.monotonic()
+    with _paths_lock:
+        found = _remembered_paths.get(scope)
+    if found is not None and now - found[0] < ttl:
+        return found[1]
+    with tenants_api.in_locality(scope):
+        learning_paths = courses_api.list_learning_paths()
+    with _paths_lock:
+        _remembered_paths[scope] = (now, learning_paths)
+    return learning_paths
+
+
+def forget_learning_paths() -> None:
+    """Drop the remembered learning paths (between tests, whose pages are
+    rolled back)."""
+    with _paths_lock:
+        _remembered_paths.clear()
+
+
 def paths(base: QuerySet, schema: str) -> tuple[Row, ...]:
     """Figures per learning path: completed means every course of the path."""
     try:
-        with tenants_api.in_locality(schema or settings.CITY_CAMPUS_SCHEMA):
-            learning_paths = courses_api.list_learning_paths()
+        learning_paths = _learning_paths(schema or settings.CITY_CAMPUS_SCHEMA)
     except tenants_api.LocalityNotFound:
         return ()
     rows = []

@@ -240,8 +240,8 @@ def test_city_dashboard_query_budget(
     # locality's stored row at once), never a query per locality schema; so do
     # the monitoring panels (barrios reached, monitoring funnel), which take the
     # localities the page already read. The active people are one read of kept
-    # counts, and the process remembers the list of localities.
-    with django_assert_max_num_queries(24):
+    # counts, and the process remembers the localities and the learning paths.
+    with django_assert_max_num_queries(21):
         assert client_campus.get("/tablero/").status_code == 200
     # A cached build: 10, and the monitoring panels' two small tables, read per
     # view outside the cached fragment.
