@@ -27,11 +27,13 @@ from .civic_funnel import civic_stages
 from .course_titles import course_titles
 from .data import Dashboard, Filters, Row
 from .facet_tallies import count_ages_on
+from .figures import forget_learning_paths
 from .models import LearnerCourse, LearnerDay, PersonSummary
+from .page_tables import active_since
 from .precomputed import read_facets, read_tallies
-from .targets import get_target
+from .targets import read_targets, target_of
 
-__all__ = ["build_city_dashboard", "build_locality_dashboard"]
+__all__ = ["build_city_dashboard", "build_locality_dashboard", "forget_learning_paths"]
 
 CACHE_SECONDS = 300
 MAX_STALE_SECONDS = 60  # how old a figure a manager may see while it is rebuilt
@@ -98,6 +100,14 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         days = days.filter(user_id__in=people)
     if filters.course_key:
         days = days.filter(user_id__in=courses.values("user_id"))
+    # Active in the last 30 days: without filters, kept by the events per
+    # scope (``page_tables``); with them, counted from the matching days.
+    if filters.is_empty():
+        active = active_since(today - timedelta(days=29), schema or None)
+    else:
+        active = {schema: _figures.active_people(days)}
+        if not schema:
+            active |= _figures.active_per_locality(days)
     ages_kept = count_ages_on(today)
     if filters.is_empty():
         tallied = read_tallies(schema, today, ages_kept=ages_kept)
@@ -106,7 +116,9 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     else:  # ages not yet moved to ``today`` (or a past day): count the rows
         tallied = None
     if tallied is not None:
-        counted = _figures.figures(tallied.totals, days, schema, filters)
+        counted = _figures.figures(
+            tallied.totals, active.get(schema, 0), schema, filters
+        )
         weeks = _figures.week_points(tallied.new_enrolled, tallied.new_completed, today)
         per_locality = tallied.localities
         course_rows = tuple(
@@ -121,11 +133,15 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
         cells = tallied.breakdowns
     else:
         counted, weeks, per_locality, course_rows, cells = _counted_on_read(
-            schema, filters, today, courses, people, days, titles
+            schema, filters, today, courses, people, active.get(schema, 0), titles
         )
-    target = get_target(schema)
+    # The scope's target and, for the city, every locality's: one read.
+    targets = read_targets(schema or None)
+    target = target_of(schema, targets)
     has_data = bool(counted.enrolled or counted.completed or counted.certified)
-    locality_rows = _figures.localities(per_locality, days) if not schema else ()
+    locality_rows = (
+        _figures.localities(per_locality, active, targets) if not schema else ()
+    )
     civic, civic_localities, civic_cells = None, (), ()
     if filters.is_empty():  # roles are not broken down by course, gender or age
         civic, civic_localities = civic_stages(
@@ -155,7 +171,7 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     )
 
 
-def _counted_on_read(schema, filters, today, courses, people, days, titles):
+def _counted_on_read(schema, filters, today, courses, people, active, titles):
     """The filtered figures counted from the people's rows: the way before the
     precomputed counts, kept for a day the facets do not count ages on."""
     if filters.course_key:
@@ -171,7 +187,7 @@ def _counted_on_read(schema, filters, today, courses, people, days, titles):
             if not schema
             else {}
         )
-    counted = _figures.figures(_figures.totals(base), days, schema, filters)
+    counted = _figures.figures(_figures.totals(base), active, schema, filters)
     weeks = _figures.weeks(base, today)
     course_rows = _figures.grouped(courses, "course_key", titles)
     return counted, weeks, per_locality, course_rows, breakdowns(base, today)

@@ -9,6 +9,8 @@ counting differs (distinct or plain), the figures do not.
 from __future__ import annotations
 
 import math
+import threading
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +25,7 @@ from courses import api as courses_api
 from tenants import api as tenants_api
 
 from .data import Figures, Filters, Forecast, Row, TargetData, WeekPoint
-from .models import PersonProfile, PersonSummary, Target
+from .models import PersonProfile, PersonSummary
 from .sql import named
 
 MAX_WEEKS = 104
@@ -57,31 +59,63 @@ def totals(base: QuerySet) -> tuple[int, int, int]:
     return found["enrolled"], found["completed"], found["certified"]
 
 
+def active_people(days: QuerySet) -> int:
+    """The people among ``days`` (rows of ``LearnerDay``)."""
+    return days.values("user_id").distinct().count()
+
+
+def active_per_locality(days: QuerySet) -> dict[str, int]:
+    """The people among ``days`` per locality."""
+    sql, params = named(days.values("schema_name", "user_id").distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT schema_name, count(*) FROM ({sql}) d GROUP BY schema_name",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
 def figures(
-    counted: tuple[int, int, int], days: QuerySet, schema: str, filters: Filters
+    counted: tuple[int, int, int], active: int, schema: str, filters: Filters
 ) -> Figures:
     """People registered, enrolled, active, completed, certified and in a role
     (``counted``: enrolled, completed and certified, from ``totals`` or the
-    precomputed counts)."""
+    precomputed counts; ``active``: in the last 30 days)."""
     enrolled, completed, certified = counted
     registered = None
     in_role = 0
     if filters.is_empty():
-        if schema:  # people who live there (said on registration)
-            profiles = PersonProfile.objects.filter(residence_schema=schema)
-            registered = profiles.count()
-        else:
-            registered = get_user_model().objects.filter(is_active=True).count()
-            profiles = PersonProfile.objects.all()
-        in_role = profiles.filter(has_participation_role=True).count()
+        registered, in_role = _registered_and_in_role(schema)
     return Figures(
         registered=registered,
         enrolled=enrolled,
-        active_30d=days.values("user_id").distinct().count(),
+        active_30d=active,
         completed=completed,
         certified=certified,
         in_role=in_role,
     )
+
+
+def _registered_and_in_role(schema: str) -> tuple[int, int]:
+    """People registered (a locality's: who said they live there) and in a
+    civic role, in one query."""
+    profiles = PersonProfile.objects.all()
+    in_role = Count("pk", filter=Q(has_participation_role=True))
+    if schema:
+        found = profiles.filter(residence_schema=schema).aggregate(
+            registered=Count("pk"), in_role=in_role
+        )
+        return found["registered"], found["in_role"]
+    # Table names come from the models, never from input.
+    users = get_user_model()._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {users} WHERE is_active),"
+            f" (SELECT count(*) FROM {PersonProfile._meta.db_table}"
+            " WHERE has_participation_role)"
+        )
+        registered, in_role_count = cursor.fetchone()
+    return registered, in_role_count
 
 
 def grouped(
@@ -113,24 +147,18 @@ def locality_counts(base: QuerySet) -> dict[str, tuple[int, int, int]]:
 
 
 def localities(
-    counts: dict[str, tuple[int, int, int]], days: QuerySet
+    counts: dict[str, tuple[int, int, int]],
+    active: dict[str, int],
+    targets: dict[str, TargetData],
 ) -> tuple[Row, ...]:
     """Figures (``counts``: enrolled, completed, certified per locality),
-    activity and target of each of the 20 localities."""
-    sql, params = named(days.values("schema_name", "user_id").distinct())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT schema_name, count(*) FROM ({sql}) d GROUP BY schema_name",
-            params,
-        )
-        active = dict(cursor.fetchall())
-    targets = dict(
-        Target.objects.exclude(schema_name="").values_list("schema_name", "people")
-    )
+    activity (``active``: people per locality) and target (``targets``, by
+    schema) of each of the 20 localities."""
     result = []
     for loc in tenants_api.list_localities(include_campus=False):
         enrolled, completed, certified = counts.get(loc.schema_name, (0, 0, 0))
-        target = targets.get(loc.schema_name)
+        found = targets.get(loc.schema_name)
+        target = found.people if found else None
         result.append(
             Row(
                 key=loc.schema_name,
@@ -146,11 +174,40 @@ def localities(
     return tuple(result)
 
 
+# A scope's learning paths (the campus's for the city) live in its page tree:
+# reading them costs a locality lookup, two schema switches and a page query
+# per build. A process remembers them for as long as it remembers the
+# localities (``TENANT_HOST_CACHE_SECONDS``); a build is already served from
+# the cache until the counts change, whatever the paths do.
+_paths_lock = threading.Lock()
+_remembered_paths: dict[str, tuple[float, list[tuple[str, str, list[str]]]]] = {}
+
+
+def _learning_paths(scope: str) -> list[tuple[str, str, list[str]]]:
+    ttl = getattr(settings, "TENANT_HOST_CACHE_SECONDS", 30)
+    now = time.monotonic()
+    with _paths_lock:
+        found = _remembered_paths.get(scope)
+    if found is not None and now - found[0] < ttl:
+        return found[1]
+    with tenants_api.in_locality(scope):
+        learning_paths = courses_api.list_learning_paths()
+    with _paths_lock:
+        _remembered_paths[scope] = (now, learning_paths)
+    return learning_paths
+
+
+def forget_learning_paths() -> None:
+    """Drop the remembered learning paths (between tests, whose pages are
+    rolled back)."""
+    with _paths_lock:
+        _remembered_paths.clear()
+
+
 def paths(base: QuerySet, schema: str) -> tuple[Row, ...]:
     """Figures per learning path: completed means every course of the path."""
     try:
-        with tenants_api.in_locality(schema or settings.CITY_CAMPUS_SCHEMA):
-            learning_paths = courses_api.list_learning_paths()
+        learning_paths = _learning_paths(schema or settings.CITY_CAMPUS_SCHEMA)
     except tenants_api.LocalityNotFound:
         return ()
     rows = []

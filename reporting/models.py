@@ -338,3 +338,6 @@ from .monitoring_models import (  # noqa: E402, F401
     LocalityBarrioCoverage,
     LocalityMonitoringFunnel,
 )
+
+# What a page used to count on each build, kept by the events (ADR 0045).
+from .page_models import ActiveTally, LastActiveDay  # noqa: E402, F401

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import facet_tallies, summaries
+from . import facet_tallies, page_tables, summaries
 from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 
@@ -158,16 +158,20 @@ def record_certification_since(
     )
 
 
+@transaction.atomic
 def record_activity(schema_name: str, user_id: int, *, occurred_at: datetime) -> None:
-    """A person was active in a locality that day (Bogotá time); once per day."""
+    """A person was active in a locality that day (Bogotá time); once per day.
+
+    A day recorded for the first time also moves the person's last active day
+    (``page_tables``), so pages read the active people without counting them.
+    """
+    day = timezone.localdate(occurred_at)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_DAY} (schema_name, user_id, day)"  # noqa: S608
             " VALUES (%(schema_name)s, %(user_id)s, %(day)s)"
-            " ON CONFLICT (schema_name, user_id, day) DO NOTHING",
-            {
-                "schema_name": schema_name,
-                "user_id": user_id,
-                "day": timezone.localdate(occurred_at),
-            },
+            " ON CONFLICT (schema_name, user_id, day) DO NOTHING RETURNING 1",
+            {"schema_name": schema_name, "user_id": user_id, "day": day},
         )
+        if cursor.fetchone() is not None:
+            page_tables.move_last_active(cursor, schema_name, user_id, day)

@@ -26,6 +26,7 @@ from .models import LearnerCourse as _LearnerCourse
 from .models import LearnerDay as _LearnerDay
 from .models import RecountRun as _RecountRun
 from .monitoring_panels import recount_monitoring
+from .page_tables import rebuild_last_active
 from .profiles import fix_role_flags
 from .summaries import rebuild_summaries
 
@@ -73,6 +74,10 @@ def recount(*, now: datetime | None = None) -> RecountResult:
             drift["active_days"] += _fix_days(schema, days, timezone.localdate(since))
             for name, n in _fix_courses(schema, enrolls, certs).items():
                 drift[name] += n
+    with tenants_api.in_public_schema(), transaction.atomic():
+        # From the active days just fixed; its own transaction, so events wait
+        # for its table lock only for the second or two of the rebuild.
+        drift["last_active"] = rebuild_last_active()
     with tenants_api.in_public_schema(), transaction.atomic():
         # The kept day's lock first (the order of ``facet_tallies``), then the
         # summaries and every precomputed count from them.

@@ -16,16 +16,35 @@ from .data import DEFAULT_CITY_TARGET, TargetData
 from .errors import TargetError
 from .models import Target as _Target
 
-__all__ = ["get_target", "set_target"]
+__all__ = ["get_target", "read_targets", "set_target", "target_of"]
 
 
 def get_target(schema_name: str = "") -> TargetData | None:
     """The city's target (default 50,000) or a locality's (None if never set)."""
-    row = _Target.objects.filter(schema_name=schema_name).first()
-    if row is not None:
-        return TargetData(schema_name, row.people, row.target_date, is_default=False)
-    if schema_name:
-        return None
+    return target_of(schema_name, read_targets(schema_name))
+
+
+def read_targets(schema_name: str | None = None) -> dict[str, TargetData]:
+    """The targets set, by schema ('' the city's), in one query: every one, or
+    only ``schema_name``'s. A city build needs them all (its own and each
+    locality's), so it reads them once."""
+    rows = _Target.objects.all()
+    if schema_name is not None:
+        rows = rows.filter(schema_name=schema_name)
+    return {
+        row.schema_name: TargetData(
+            row.schema_name, row.people, row.target_date, is_default=False
+        )
+        for row in rows
+    }
+
+
+def target_of(schema_name: str, targets: dict[str, TargetData]) -> TargetData | None:
+    """The city's target (default 50,000) or a locality's (None if never set)
+    among ``targets`` (``read_targets``)."""
+    found = targets.get(schema_name)
+    if found is not None or schema_name:
+        return found
     return TargetData("", DEFAULT_CITY_TARGET, None, is_default=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ __all__ = [
     "control_characters",
     "current_schema",
     "ensure_template_schema",
+    "forget_localities",
     "get_locality",
     "held_file",
     "hold_file",
@@ -136,18 +138,53 @@ def get_locality(schema_name: str) -> LocalityData:
         return _to_data(locality)
 
 
+# The 21 localities change a few times a year, yet every dashboard build and
+# several forms list them (two queries and a schema switch each time): a
+# process remembers the list for as long as it remembers host names
+# (``TENANT_HOST_CACHE_SECONDS``), and forgets it at once when this process
+# saves or deletes a locality or a domain (``forget_localities``).
+_localities_lock = threading.Lock()
+_localities: tuple[float, tuple[LocalityData, ...]] | None = None
+
+
 def list_localities(*, include_campus: bool = True) -> list[LocalityData]:
     """All localities, campus first, then by official code."""
-    with in_public_schema():
-        qs = _Locality.objects.exclude(
-            schema_name=get_public_schema_name()
-        ).prefetch_related("domains")
-        if not include_campus:
-            qs = qs.exclude(kind=_Locality.Kind.CITY_CAMPUS)
-        return sorted(
-            (_to_data(loc) for loc in qs),
-            key=lambda d: (d.kind != LocalityKind.CITY_CAMPUS, d.code or 0, d.name),
-        )
+    global _localities
+    ttl = getattr(settings, "TENANT_HOST_CACHE_SECONDS", 30)
+    now = time.monotonic()
+    with _localities_lock:
+        remembered = _localities
+    if remembered is None or now - remembered[0] >= ttl:
+        with in_public_schema():
+            qs = _Locality.objects.exclude(
+                schema_name=get_public_schema_name()
+            ).prefetch_related("domains")
+            found = tuple(
+                sorted(
+                    (_to_data(loc) for loc in qs),
+                    key=lambda d: (
+                        d.kind != LocalityKind.CITY_CAMPUS,
+                        d.code or 0,
+                        d.name,
+                    ),
+                )
+            )
+        remembered = (now, found)
+        with _localities_lock:
+            _localities = remembered
+    return [
+        loc
+        for loc in remembered[1]
+        if include_campus or loc.kind != LocalityKind.CITY_CAMPUS
+    ]
+
+
+def forget_localities(**_signal_kwargs: object) -> None:
+    """Drop the remembered list of localities (after a locality or a domain
+    changes, and between tests, whose localities are rolled back)."""
+    global _localities
+    with _localities_lock:
+        _localities = None
 
 
 def provision_locality(

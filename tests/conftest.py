@@ -38,10 +38,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: a test's rolled-back pages must not
-    live on in another's cached catalog (the home page caches it per locality)."""
+    live on in another's cached catalog (the home page caches it per locality),
+    nor its rolled-back localities and learning paths in what a process remembers."""
     from django.core.cache import cache
 
+    from reporting.api import forget_learning_paths
+    from tenants.api import forget_localities
+
     cache.clear()
+    forget_localities()
+    forget_learning_paths()
 
 
 @pytest.fixture

@@ -239,12 +239,13 @@ def test_city_dashboard_query_budget(
     # A cold build of the city page: the civic funnel adds one query (every
     # locality's stored row at once), never a query per locality schema; so do
     # the monitoring panels (barrios reached, monitoring funnel), which take the
-    # localities the page already read.
-    with django_assert_max_num_queries(35):
+    # localities the page already read. The active people are one read of kept
+    # counts, and the process remembers the localities and the learning paths.
+    with django_assert_max_num_queries(21):
         assert client_campus.get("/tablero/").status_code == 200
-    # A cached build: 12, and the monitoring panels' two small tables, read per
-    # view outside the cached fragment (with the switch to the public schema).
-    with django_assert_max_num_queries(15):
+    # A cached build: 10, and the monitoring panels' two small tables, read per
+    # view outside the cached fragment.
+    with django_assert_max_num_queries(12):
         assert client_campus.get("/tablero/").status_code == 200
 
 

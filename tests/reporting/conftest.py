@@ -13,6 +13,7 @@ from django.utils import timezone
 from lms.learning import signals
 from reporting.facet_tallies import rebuild_all_tallies
 from reporting.models import CourseTitle, FunnelBreakdown
+from reporting.page_tables import rebuild_last_active
 from tenants import api as tenants_api
 
 _ids = itertools.count(1)
@@ -26,6 +27,7 @@ def reset_derived_counts() -> None:
         CourseTitle.objects.all().delete()
         FunnelBreakdown.objects.all().delete()
         rebuild_all_tallies(timezone.localdate())
+        rebuild_last_active()
 
 
 @pytest.fixture(autouse=True)

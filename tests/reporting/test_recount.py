@@ -32,6 +32,7 @@ NO_DRIFT = {
     "funnel_breakdown": 0,
     "barrios": 0,
     "monitoring_funnel": 0,
+    "last_active": 0,
 }
 # ana's counts made and beto's emptied (each person adds to about ten counts
 # per scope: totals, answers, birth date, weeks and course).
@@ -164,6 +165,7 @@ def test_recount_corrects_missed_and_phantom_events(
         "funnel_breakdown": 0,
         "barrios": 0,  # no workshop anywhere
         "monitoring_funnel": 0,  # nor any citizen report
+        "last_active": 4,  # ana's city and Kennedy days made, beto's two removed
     }
     assert (
         _figures() == _from_schemas() == {"enrolled": 1, "completed": 1, "certified": 0}

@@ -1,0 +1,60 @@
+"""Active people read from the counts kept by the activity events equal the
+distinct count over the active days that pages made before (ADR 0045)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from reporting import api, figures
+from reporting.models import ActiveTally, LastActiveDay, LearnerDay
+from reporting.page_tables import active_since, rebuild_last_active
+from tenants import api as tenants_api
+
+
+def _days_ago(n: int):
+    return timezone.now() - timedelta(days=n)
+
+
+def _counted(first_day):
+    """The way pages counted before: distinct people over the active days."""
+    days = LearnerDay.objects.filter(day__gte=first_day)
+    return {"": figures.active_people(days), **figures.active_per_locality(days)}
+
+
+def test_kept_active_people_equal_the_counted_ones(events, town_a, town_b):
+    # Out of order, repeated, in two localities, and across the window's edge.
+    events.active(town_a, 1, at=_days_ago(3))
+    events.active(town_a, 1, at=_days_ago(40))  # older: moves nothing
+    events.active(town_b, 1, at=_days_ago(10))
+    events.active(town_b, 2, at=_days_ago(45))
+    events.active(town_b, 2, at=_days_ago(29))  # the window's first day
+    events.active(town_a, 3, at=_days_ago(30))  # just outside it
+    events.active(town_a, 3, at=_days_ago(30))  # replayed
+    today = timezone.localdate()
+    with tenants_api.in_public_schema():
+        for back in (0, 5, 29, 30, 31, 45):
+            first_day = today - timedelta(days=29 + back)
+            kept = {k: v for k, v in active_since(first_day).items() if v}
+            assert kept == {k: v for k, v in _counted(first_day).items() if v}
+        before = sorted(ActiveTally.objects.values_list("scope", "day", "people"))
+        assert rebuild_last_active() == 0  # the events kept every day right
+        after = sorted(ActiveTally.objects.values_list("scope", "day", "people"))
+        assert [r for r in before if r[2]] == after
+    city = api.build_city_dashboard()
+    assert city.figures.active_30d == 2
+    rows = {row.key: row.active_30d for row in city.localities}
+    assert (rows[town_a], rows[town_b]) == (1, 2)
+    assert api.build_locality_dashboard(town_b).figures.active_30d == 2
+
+
+def test_the_recount_fixes_a_lost_move(events, town_a):
+    events.active(town_a, 5, at=_days_ago(2))
+    with tenants_api.in_public_schema():
+        LastActiveDay.objects.filter(user_id=5).delete()
+        assert rebuild_last_active() == 2  # the city's row and Kennedy's
+        assert active_since(timezone.localdate() - timedelta(days=29)) == {
+            "": 1,
+            town_a: 1,
+        }
