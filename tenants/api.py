@@ -34,6 +34,7 @@ from django_tenants.utils import (
     tenant_context,
 )
 
+from .cache import citywide_key as citywide_cache_key
 from .data import (
     LocalityData,
     LocalityKind,
@@ -50,6 +51,7 @@ from .storage import media_key, open_media, private_storage
 
 __all__ = [
     "LocalityNotFound",
+    "citywide_cache_key",
     "control_characters",
     "current_schema",
     "ensure_template_schema",

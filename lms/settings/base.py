@@ -204,12 +204,14 @@ WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 # --- Cache ---------------------------------------------------------------------
 # make_key prefixes every key with the schema: without it Wagtail's site-root
-# cache served one locality's URLs in another (ARCHITECTURE.md, traps).
+# cache served one locality's URLs in another (ARCHITECTURE.md, traps). Ours is
+# django-tenants' own, plus city-wide keys under the public schema (the
+# signed-in person's account row: one entry for every locality).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "KEY_FUNCTION": "tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "tenants.cache.reverse_key",
     }
 }
 if os.environ.get("REDIS_CACHE_URL"):
