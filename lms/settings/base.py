@@ -120,6 +120,9 @@ MIDDLEWARE = [
     "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
+    # The page tree's cache generation read once per request and schema, not
+    # once per cached value (courses/page_cache.py).
+    "courses.page_cache.GenerationPerRequest",
     # Compresses what every middleware below has written (text only; BREACH:
     # ADR 0030).
     "lms.portal.compression.TextGZipMiddleware",
