@@ -12,7 +12,7 @@ enrollments, lesson progress and activity states), then measures:
 
 Run: .venv/bin/python bench/learning.py [--learners 50000] [--statements 1000000]
      [--localities 20] [--seconds 30] [--seed 1]
-     [--baseline <commit> --users 20,50 --rounds 3]
+     [--baseline <commit> --users 20,50 --rounds 3] [--client fast|requests]
 
 With ``--baseline``, only the lesson pages are measured: a gunicorn of that
 commit's files and one of this checkout serve the same seeded database, and
@@ -98,8 +98,15 @@ def main() -> None:
     parser.add_argument("--baseline", help="older commit to compare with")
     parser.add_argument("--users", default="20", help="e.g. 20,50 (with --baseline)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--client",
+        choices=["fast", "requests"],
+        default="fast",
+        help="Locust's FastHttpUser (default) or the requests-based HttpUser",
+    )
     args = parser.parse_args()
     os.environ["LEARNING_BENCH_SEED"] = str(args.seed)
+    os.environ["LEARNING_BENCH_CLIENT"] = args.client
     media = Path(tempfile.mkdtemp(prefix="bench-learning-"))
     os.environ["LMS_TEST_MEDIA_ROOT"] = str(media)
 

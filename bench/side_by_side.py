@@ -168,7 +168,7 @@ def run(args, plan: list[dict], media: Path, check_signed_in) -> None:
                 check_signed_in(ports[label], entry)
         cache = os.environ.get("REDIS_CACHE_URL", "en memoria por proceso")
         print(
-            f"Semilla {args.seed}; caché {cache}; Locust, lazo cerrado, "
+            f"Semilla {args.seed}; caché {cache}; Locust ({args.client}), lazo cerrado, "
             f"{args.seconds} s por ronda, {args.rounds} rondas intercaladas"
         )
         users = [int(u) for u in args.users.split(",")]

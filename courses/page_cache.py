@@ -18,19 +18,36 @@ cache (the views), never code that writes pages, so nothing from a transaction
 that rolls back is kept.
 
 Nothing per person goes in here: values are the same for every visitor.
+
+A lesson view looks up several values (site, route, navigation, body, the
+course's rule), and each lookup read the generation from the cache first: a
+round trip to Redis per lookup. ``GenerationPerRequest`` lets a request read
+each schema's generation once; a change made by the request itself still
+replaces the token it uses. A change made elsewhere meanwhile is seen by the
+next request, as it would be had it come a moment later.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
-__all__ = ["cached", "generation", "new_generation", "pages_changed"]
+from tenants import api as tenants_api
+
+__all__ = [
+    "GenerationPerRequest",
+    "cached",
+    "generation",
+    "new_generation",
+    "pages_changed",
+]
 
 T = TypeVar("T")
 
@@ -40,8 +57,40 @@ GENERATION_KEY = "courses:pages:generation"
 TIMEOUT = 6 * 60 * 60
 
 
+# Within a request: the generation read for each schema (a request may switch
+# schemas). None outside a request (tasks, commands): every call reads the cache.
+_per_request: ContextVar[dict[str, str] | None] = ContextVar(
+    "courses_page_generations", default=None
+)
+
+
+class GenerationPerRequest:
+    """Middleware: each schema's generation read at most once per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _per_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _per_request.reset(token)
+
+
 def generation() -> str:
     """The active locality's page-tree generation (made on first use)."""
+    seen = _per_request.get()
+    if seen is None:
+        return _read_generation()
+    schema = tenants_api.current_schema()
+    value = seen.get(schema)
+    if value is None:
+        value = seen[schema] = _read_generation()
+    return value
+
+
+def _read_generation() -> str:
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, uuid4().hex, None)
@@ -63,7 +112,12 @@ def pages_changed() -> None:
 
 def new_generation() -> None:
     """A new token: nothing cached before is reached any more."""
-    cache.set(GENERATION_KEY, uuid4().hex, None)
+    value = uuid4().hex
+    cache.set(GENERATION_KEY, value, None)
+    seen = _per_request.get()
+    if seen is not None:
+        # This request's own change: its later lookups use the new token too.
+        seen[tenants_api.current_schema()] = value
 
 
 def cached(kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:

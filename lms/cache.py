@@ -10,6 +10,13 @@ rebuilt on a miss. So a connection or timeout error is a miss (reads) or a
 no-op (writes), logged at most every ``WARN_EVERY`` seconds; the connection
 pool reconnects by itself when Redis is back. ``/readyz`` still reports the
 cache down (its round trip reads back nothing).
+
+Django's client builds a new ``redis.Redis`` around the shared connection pool
+for every call (``RedisCacheClient.get_client``); a lesson view makes a
+handful of calls, and building the client (its response callbacks, its
+retry and its lock) cost more CPU than the round trip to Redis itself. One
+client per pool is made once instead: a ``redis.Redis`` is safe to share
+between threads, since every command takes its own connection from the pool.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -38,8 +45,33 @@ def _unreachable(operation: str, exc: Exception) -> None:
         logger.warning("Caché Redis inalcanzable (%s): %s", operation, exc)
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's cache client, keeping one ``redis.Redis`` per connection pool."""
+
+    def __init__(self, servers: Any, **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            # Two threads may both build it at first; either client serves.
+            pool = self._pools.get(index)
+            if pool is None:
+                pool = self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache; an unreachable Redis is an empty, write-ignoring cache."""
+
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:

@@ -35,6 +35,7 @@ from django_tenants.utils import (
     tenant_context,
 )
 
+from .cache import citywide_key as citywide_cache_key
 from .data import (
     LocalityData,
     LocalityKind,
@@ -51,6 +52,7 @@ from .storage import media_key, open_media, private_storage
 
 __all__ = [
     "LocalityNotFound",
+    "citywide_cache_key",
     "control_characters",
     "current_schema",
     "ensure_template_schema",

@@ -7,3 +7,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Cuentas")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signed_in
+
+        # The kept account row is dropped on every save, deletion and sign-out.
+        signed_in.connect()

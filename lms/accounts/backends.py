@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from .identity_keys import normalize_document_login
+from .signed_in import signed_in_user
 
 
 def _canonical_username(login: str) -> str:
@@ -57,6 +58,10 @@ class EmailOrUsernameBackend(ModelBackend):
         return super().authenticate(
             request, username=_canonical_username(username), password=password
         )
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in account, from the cache between requests (signed_in.py)."""
+        return signed_in_user(user_id, super().get_user)
 
 
 def axes_username(request: HttpRequest, credentials: dict | None) -> str:

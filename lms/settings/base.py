@@ -120,6 +120,9 @@ MIDDLEWARE = [
     "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
+    # The page tree's cache generation read once per request and schema, not
+    # once per cached value (courses/page_cache.py).
+    "courses.page_cache.GenerationPerRequest",
     # Compresses what every middleware below has written (text only; BREACH:
     # ADR 0030).
     "lms.portal.compression.TextGZipMiddleware",
@@ -204,12 +207,14 @@ WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 # --- Cache ---------------------------------------------------------------------
 # make_key prefixes every key with the schema: without it Wagtail's site-root
-# cache served one locality's URLs in another (ARCHITECTURE.md, traps).
+# cache served one locality's URLs in another (ARCHITECTURE.md, traps). Ours is
+# django-tenants' own, plus city-wide keys under the public schema (the
+# signed-in person's account row: one entry for every locality).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "KEY_FUNCTION": "tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "tenants.cache.reverse_key",
     }
 }
 if os.environ.get("REDIS_CACHE_URL"):

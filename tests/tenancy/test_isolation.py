@@ -123,6 +123,21 @@ def test_cache_entries_are_per_locality(town_a, town_b):
         assert cache.get("cursos-destacados") is None
 
 
+def test_citywide_cache_entries_are_one_for_every_schema(town_a, town_b):
+    """A city-wide key (an account, which lives in the public schema) is the
+    same entry from every locality, while every other key stays per locality."""
+    key = tenants_api.citywide_cache_key("persona:7")
+    with tenants_api.in_locality(town_a):
+        cache.set(key, "Ana")
+        cache.set("persona:7", "solo Kennedy")
+    with tenants_api.in_locality(town_b):
+        assert cache.get(key) == "Ana"
+        assert cache.get("persona:7") is None
+        cache.delete(key)
+    with tenants_api.in_public_schema():
+        assert cache.get(key) is None
+
+
 def test_unknown_host_gets_a_plain_404_not_another_site(db, client):
     response = client.get("/", HTTP_HOST="atlantida.test")
     assert response.status_code == 404
