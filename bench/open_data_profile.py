@@ -107,7 +107,7 @@ def _csv_child(path: str, out: multiprocessing.Queue) -> None:
     django.setup()
     from open_data_labs.engine import connect, literal
     from open_data_labs.reading import read_file
-    from open_data_labs.snapshots import _type_columns
+    from open_data_labs.typed_tables import type_columns
 
     data = Path(path).read_bytes()
     before = _peak_mb()
@@ -119,7 +119,7 @@ def _csv_child(path: str, out: multiprocessing.Queue) -> None:
                 f"CREATE TABLE raw AS SELECT * FROM read_csv({literal(str(raw.path))}, "
                 "header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
             )
-            columns, _ = _type_columns(con, "raw", hint=raw.decimal_hint, notes=[])
+            columns, _ = type_columns(con, "raw", hint=raw.decimal_hint, notes=[])
     seconds = time.perf_counter() - started
     out.put((seconds, before, _peak_mb(), [c.type.value for c in columns]))
 
@@ -140,7 +140,7 @@ def _real_child(path: str, out: multiprocessing.Queue) -> None:
     from open_data_labs.data import ColumnData, ColumnType
     from open_data_labs.engine import connect, ident, literal
     from open_data_labs.reading import read_file
-    from open_data_labs.snapshots import _type_columns
+    from open_data_labs.typed_tables import type_columns
 
     started = time.perf_counter()
     report = []
@@ -151,7 +151,7 @@ def _real_child(path: str, out: multiprocessing.Queue) -> None:
                 f"CREATE TABLE raw AS SELECT * FROM read_csv({literal(str(raw.path))}, "
                 "header=true, all_varchar=true, delim=',', quote='\"', escape='\"')"
             )
-            columns, _ = _type_columns(con, "raw", hint=raw.decimal_hint, notes=[])
+            columns, _ = type_columns(con, "raw", hint=raw.decimal_hint, notes=[])
             wide = profiling.compute_profile(con, "typed", list(columns))
             report.append(
                 (f"ancha: {wide.row_count} filas, {len(columns)} columnas", wide)

@@ -29,7 +29,8 @@ from .data import Origin, SnapshotData
 from .limits import int_limit
 from .profiling import format_number
 from .reading import RawTable, write_clean_csv
-from .snapshots import Provenance, get_dataset, store_table, typed_from_raw
+from .snapshots import Provenance, get_dataset, store_table
+from .typed_tables import typed_from_raw
 
 __all__ = [
     "CKAN_BOGOTA",

@@ -15,11 +15,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import duckdb
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -28,13 +26,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import profiling, typing_rules
+from . import profiling
 from .data import ColumnData, ColumnType, DatasetData, Origin, SnapshotData
-from .engine import connect, file_sha256, ident, literal, local_copy
+from .engine import connect, file_sha256, literal, local_copy
 from .limits import cache_dir, int_limit
 from .models import Dataset as _Dataset
 from .models import Snapshot as _Snapshot
-from .reading import DataFileRefused, RawTable, read_file
+from .reading import DataFileRefused, read_file
+from .typed_tables import Builder, typed_from_raw
 
 __all__ = [
     "DatasetNotFound",
@@ -51,7 +50,6 @@ __all__ = [
 ]
 
 # Fills the DuckDB table "typed" in the connection; returns its columns and notes.
-Builder = Callable[[duckdb.DuckDBPyConnection], tuple[list[ColumnData], list[str]]]
 
 
 class DatasetNotFound(LookupError):
@@ -190,62 +188,6 @@ def upload_snapshot(
     with tempfile.TemporaryDirectory(prefix="datos-") as folder:
         raw = read_file(data, filename=filename, folder=Path(folder))
         return store_table(dataset_key, typed_from_raw(raw), provenance)
-
-
-def typed_from_raw(raw: RawTable) -> Builder:
-    def build(con: duckdb.DuckDBPyConnection) -> tuple[list[ColumnData], list[str]]:
-        path = literal(str(raw.path))
-        try:
-            if raw.kind == "parquet":
-                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_parquet({path})")
-            else:
-                con.execute(
-                    f"CREATE TABLE raw AS SELECT * FROM read_csv({path}, header=true, "
-                    "all_varchar=true, delim=',', quote='\"', escape='\"', "
-                    "strict_mode=true)"
-                )
-        except duckdb.Error as exc:
-            raise DataFileRefused(
-                _(
-                    "No se pudo leer la tabla del archivo (está dañado o truncado). "
-                    "Expórtelo de nuevo desde su programa y súbalo."
-                )
-            ) from exc
-        return _type_columns(con, "raw", hint=raw.decimal_hint, notes=raw.notes)
-
-    return build
-
-
-def _type_columns(
-    con: duckdb.DuckDBPyConnection, table: str, *, hint: str, notes: list[str]
-) -> tuple[list[ColumnData], list[str]]:
-    described = con.execute(f"DESCRIBE {table}").fetchall()
-    selects, columns, notes = [], [], list(notes)
-    for name, duck_type, *_rest in described:
-        known = typing_rules.type_of_duckdb(duck_type)
-        if known is not None:
-            cast = {"entero": "BIGINT", "decimal": "DOUBLE"}.get(known.value)
-            selects.append(f"CAST({ident(name)} AS {cast})" if cast else ident(name))
-            columns.append(ColumnData(name=name, type=known))
-            continue
-        if duck_type.upper() != "VARCHAR":
-            notes.append(
-                _("«%(name)s» (%(type)s) se guardó como texto.")
-                % {"name": name, "type": duck_type}
-            )
-            selects.append(f"CAST({ident(name)} AS VARCHAR)")
-            columns.append(ColumnData(name=name, type=ColumnType.TEXT))
-            continue
-        choice = typing_rules.infer(con, table, name, decimal_hint=hint)
-        if choice.note:
-            notes.append(choice.note)
-        selects.append(typing_rules.cast_sql(name, choice))
-        columns.append(typing_rules.column_data(name, choice))
-    select = ", ".join(
-        f"{s} AS {ident(c.name)}" for s, c in zip(selects, columns, strict=True)
-    )
-    con.execute(f"CREATE TABLE typed AS SELECT {select} FROM {table}")
-    return columns, notes
 
 
 def store_table(
