@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 from cachetools import LRUCache
@@ -40,6 +41,12 @@ _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Resolved contexts, ours only (pyld's own cache holds JCS keys): the bundled
 # documents and the objects embedded in them, a few dozen.
 _SHARED_CONTEXTS: LRUCache = LRUCache(maxsize=256)
+
+# Processed (active) contexts, keyed by the context they were applied to and
+# the local context applied (see ``_Processor``). A credential reaches a few
+# dozen; the bound only guards against a document that makes up new ones.
+_PROCESSED_CONTEXTS: LRUCache = LRUCache(maxsize=512)
+_processed_lock = threading.Lock()
 
 _LITERAL_SHORT_ESCAPES = {
     "\b": "\\b",
@@ -154,12 +161,75 @@ class _ContextResolver(ContextResolver):
         return resolved_all
 
 
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's JSON-LD processor that keeps every processed context it makes.
+
+    pyld caches a processed context only by the active context it was
+    applied to (``ResolvedContext.get_processed``). A type-scoped context
+    (Open Badges' ``Achievement``, ``Profile``, ``IdentityObject``, VC's
+    ``DataIntegrityProof``...) does not propagate, so pyld applies it to a
+    fresh clone of the active context, with a fresh ``uuid1`` id: its cache
+    never hits, and that context and every property-scoped one under it were
+    processed again, term by term, for every document (measured: about half of
+    a credential's canonicalization). The result only depends on the active
+    context (a frozen, finished one is never changed and keeps its id), the
+    local context, the flags and the base, so it is kept under those. Active
+    contexts still being built (not frozen) and cycle checks go to pyld.
+    """
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        def process() -> Any:
+            return super(_Processor, self)._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected=override_protected,
+                propagate=propagate,
+                validate_scoped=validate_scoped,
+                cycles=cycles,
+            )
+
+        frozen = isinstance(active_ctx, jsonld.frozendict)
+        if cycles or not frozen or "_uuid" not in active_ctx:
+            return process()
+        try:
+            local_key = json.dumps(local_ctx, sort_keys=True, separators=(",", ":"))
+        except TypeError:  # not plain JSON (a frozen context): pyld decides
+            return process()
+        key = (
+            active_ctx["_uuid"],
+            local_key,
+            override_protected,
+            propagate,
+            validate_scoped,
+            options.get("base"),
+            options.get("processingMode"),
+        )
+        with _processed_lock:
+            processed = _PROCESSED_CONTEXTS.get(key)
+        if processed is None:
+            processed = process()
+            if isinstance(processed, jsonld.frozendict):
+                with _processed_lock:
+                    _PROCESSED_CONTEXTS[key] = processed
+        return processed
+
+
 def canonicalize(document: dict[str, Any], *, document_loader: Any) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document.
 
     Raises ``jsonld.JsonLdError`` as pyld does (bad JSON-LD, refused context).
     """
-    dataset = jsonld.to_rdf(
+    dataset = _Processor().to_rdf(
         document,
         {
             "documentLoader": document_loader,

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import codecs
 import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pyld import jsonld
 
 from certificates import api, canonical, documents, signing
 from tenants import api as tenants_api
@@ -78,6 +80,33 @@ def test_same_canonical_form_as_rdf_canonize_for_every_control_character(
 
     for char, mine, reference in zip(CONTROL, ours, theirs, strict=True):
         assert mine == reference, f"U+{ord(char):04X}"
+
+
+def test_processed_contexts_are_kept_and_change_no_quad(in_town_a, monkeypatch):
+    # pyld gives each context it processes a fresh uuid1; before, the
+    # type-scoped contexts (and those under them) were processed again for
+    # every credential. Once one credential was canonicalized, the next one
+    # needs no new context, and its N-Quads are pyld's own, uncached ones.
+    signing.canonicalize(unsigned_credential("", status_index=1))
+    made: list[int] = []
+    real_uuid1 = uuid.uuid1
+
+    def counting_uuid1(*args, **kwargs):
+        made.append(1)
+        return real_uuid1(*args, **kwargs)
+
+    monkeypatch.setattr(uuid, "uuid1", counting_uuid1)
+    second = unsigned_credential(" Lucía", status_index=2)
+
+    ours = signing.canonicalize(second)
+    processed_now = len(made)
+    plain = canonical.canonicalize_dataset(
+        jsonld.to_rdf(second, {"documentLoader": signing.document_loader})
+    )
+
+    assert processed_now == 0
+    assert made, "pyld without the kept contexts processes them again"
+    assert ours == plain
 
 
 def test_signer_refuses_a_control_character_anywhere(in_town_a):
