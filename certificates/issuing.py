@@ -13,14 +13,12 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenants import api as tenants_api
-
 from .artefacts import make_artefacts
 from .data import CertificateData
 from .models import Certificate as _Certificate
 from .records import first_certificate, to_data
 from .signals import certificate_issued
-from .sources import read_course, read_holder
+from .sources import read_course, read_holder, read_locality
 
 __all__ = ["issue_certificate"]
 
@@ -47,7 +45,7 @@ def issue_certificate(
         return to_data(existing)
     holder = read_holder(user_id)
     title, hours = read_course(course_key)
-    locality = tenants_api.get_locality(tenants_api.current_schema())
+    locality = read_locality()
     certificate = _Certificate(
         code=new_code(locality.slug),
         user_id=user_id,

@@ -1,7 +1,8 @@
 """What a certificate snapshots from outside the app: the person and the course.
 
 The person is read through ``lms.accounts.api`` (public schema), the course
-through ``courses.api`` (the active locality); nothing else in the app reads them.
+through ``courses.api`` (the active locality), the locality through
+``tenants.api``; nothing else in the app reads them for an issue.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from courses import api as courses_api
 from lms.accounts import api as accounts_api
+from tenants import api as tenants_api
+from tenants.data import LocalityData
 
 from .data import CertificateError
 
@@ -57,3 +60,19 @@ def read_course(course_key: str) -> tuple[str, Decimal]:
         )
         % {"course_key": course_key}
     )
+
+
+def read_locality() -> LocalityData:
+    """The active locality (name, slug, host), from the process's list.
+
+    ``tenants.api.list_localities`` keeps the list for as long as the host
+    names (``TENANT_HOST_CACHE_SECONDS``) and forgets it when this process
+    changes a locality: reading one row anew was two statements and two
+    search-path switches per certificate. A locality missing from the list
+    (created in another process moments ago) is read from the table.
+    """
+    schema = tenants_api.current_schema()
+    for locality in tenants_api.list_localities():
+        if locality.schema_name == schema:
+            return locality
+    return tenants_api.get_locality(schema)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from certificates import api
@@ -64,6 +65,27 @@ def test_issuing_twice_returns_the_same_certificate(certificate, holder, course_
 
     assert again.code == certificate.code
     assert len(api.list_certificates_for_person(holder.pk)) == 1
+
+
+def test_an_issue_reads_its_locality_from_the_process_list(
+    certificate, course_a, make_person
+):
+    # The first issue (the fixture) filled the process's list of localities;
+    # the next one reads name, slug and host from it, not from the table.
+    other = make_person(first_name="Luis", last_name="Rojas")
+    with CaptureQueriesContext(connection) as queries:
+        issued = api.issue_certificate(
+            other.pk,
+            course_key=course_a.key,
+            course_version=course_a.version,
+            completed_at=datetime(2026, 11, 21, tzinfo=UTC),
+        )
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert issued.locality_name == certificate.locality_name
+    assert issued.code.split("-")[0] == certificate.code.split("-")[0]
+    assert not [sql for sql in statements if "tenants_locality" in sql]
+    assert not [sql for sql in statements if "tenants_domain" in sql]
 
 
 def test_completion_signal_schedules_issuance_after_commit(
