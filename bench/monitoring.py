@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/monitoring.py [--projects 500] [--reports 5000]
      [--visitors 50] [--seconds 30] [--port 8187] [--client locust|threads]
      [--change-every N] [--baseline <commit> --rounds 2] [--seed 13]
+     [--profile N]
 
 Creates its own throw-away database (``bench_lms_monitoring``), one locality
 with --projects projects (spread over the five lines, the locality's UPZs and
@@ -24,9 +25,11 @@ serves an older commit's files (``git archive``) from a second gunicorn on
 interleaved (old, new, new, old, ...), the cache emptied before each run.
 Prints, per page: the first (cold) response time and body size, then per run
 requests/s, p50, p95 and max, and with --baseline the medians side by side.
-Target: p95 under 300 ms. The shared cache is Redis (``REDIS_CACHE_URL``, db
-12 unless set), flushed at the start, as in production. The database is
-dropped at the end.
+``--profile N`` instead asks each kept address N times in process through
+Django's WSGI handler, prints the time per answer and cProfile's top
+functions (``bench/monitoring_profile.py``), and stops. Target: p95 under
+300 ms. The shared cache is Redis (``REDIS_CACHE_URL``, db 12 unless set),
+flushed at the start, as in production. The database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -212,13 +215,26 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8187)
     parser.add_argument("--client", choices=("locust", "threads"), default="locust")
     parser.add_argument("--change-every", type=float, default=0.0)
+    parser.add_argument(
+        "--bodies",
+        choices=("decoded", "raw"),
+        default="decoded",
+        help="Locust: decompress each body (as before) or only read it",
+    )
     parser.add_argument("--baseline", help="older commit to compare with")
     parser.add_argument(
         "--rounds", type=int, default=0, help="default 1, 2 with --baseline"
     )
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        help="profile N kept answers per address in process, then stop",
+    )
     args = parser.parse_args()
     args.rounds = args.rounds or (2 if args.baseline else 1)
+    os.environ["MONITORING_BENCH_BODIES"] = args.bodies
     os.environ["LMS_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-monitoring-")
 
     import django
@@ -247,6 +263,12 @@ def main() -> None:
         )
         cache.clear()
         in_process(codes)
+        if args.profile:
+            from bench.monitoring_profile import addresses, profile_kept
+
+            cache.clear()
+            profile_kept(HOST, addresses(codes[0], upz_codes[0]), args.profile)
+            return
         ports = {"esta rama": args.port}
         roots = {"esta rama": ROOT}
         if args.baseline:
@@ -317,7 +339,8 @@ def _measure(args, ports: dict[str, int], codes: list[str], upz: list[str]) -> N
                 )
         print(f"{label}, primera visita (fría): " + "; ".join(cold))
     print(
-        f"Cliente {args.client}, {args.visitors} visitantes sin pausa, "
+        f"Cliente {args.client} (cuerpos {args.bodies}), {args.visitors} "
+        "visitantes sin pausa, "
         f"{args.seconds} s por corrida, semilla {args.seed}, "
         f"caché {os.environ['REDIS_CACHE_URL']} (vaciada antes de cada corrida), "
         f"un reporte publicado cada {args.change_every or '∞'} s"

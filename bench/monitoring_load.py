@@ -13,12 +13,8 @@ are dropped under load, as on a real day.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -29,7 +25,8 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import side_by_side
+
 Stats = dict[str, dict[str, float]]  # page → count, rps, p50, p95, max, failures
 
 
@@ -38,40 +35,20 @@ def p95(values: list[float]) -> float:
 
 
 def run_locust(port: int, plan_file: Path, users: int, seconds: int, prefix: Path):
-    """One closed-loop Locust run; its figures per page and overall."""
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "monitoring_locustfile.py"),
-            "--headless",
-            f"-u={users}",
-            f"-r={users}",
-            f"-t={seconds}s",
-            f"--host=http://127.0.0.1:{port}",
-            f"--csv={prefix}",
-            "--only-summary",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, MONITORING_BENCH_PLAN=str(plan_file)),
-        check=False,
-        # Its own summary table repeats what is printed from the CSV below.
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    """One closed-loop Locust run (``bench/side_by_side.py``'s, with this
+    benchmark's locustfile); its figures per page and overall."""
+    rows = side_by_side.run_locust(
+        port,
+        users,
+        seconds,
+        plan_file,
+        prefix,
+        locustfile="monitoring_locustfile.py",
+        plan_variable="MONITORING_BENCH_PLAN",
     )
-    stats: Stats = {}
-    with open(f"{prefix}_stats.csv") as handle:
-        for row in csv.DictReader(handle):
-            stats["total" if row["Name"] == "Aggregated" else row["Name"]] = {
-                "count": int(row["Request Count"]),
-                "rps": float(row["Requests/s"]),
-                "p50": float(row["50%"]),
-                "p95": float(row["95%"]),
-                "max": float(row["Max Response Time"]),
-                "failures": int(row["Failure Count"]),
-            }
-    return stats
+    return {
+        "total" if name == "Aggregated" else name: row for name, row in rows.items()
+    }
 
 
 def run_threads(

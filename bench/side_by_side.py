@@ -58,14 +58,23 @@ def compile_messages(root: Path) -> None:
 
 
 def run_locust(
-    port: int, users: int, seconds: int, plan_file: Path, prefix: Path
-) -> dict[str, float]:
-    """One closed-loop Locust run on the lesson pages; its summary row."""
+    port: int,
+    users: int,
+    seconds: int,
+    plan_file: Path,
+    prefix: Path,
+    *,
+    locustfile: str = "learning_locustfile.py",
+    plan_variable: str = "LEARNING_BENCH_PLAN",
+) -> dict[str, dict[str, float]]:
+    """One closed-loop, headless Locust run of ``bench/<locustfile>`` (its plan
+    named by ``plan_variable``); its figures per request name, the whole run
+    under "Aggregated". Also the monitoring benchmark's client."""
     subprocess.run(
         [
             str(Path(sys.executable).parent / "locust"),
             "-f",
-            str(ROOT / "bench" / "learning_locustfile.py"),
+            str(ROOT / "bench" / locustfile),
             "--headless",
             f"-u={users}",
             f"-r={users}",
@@ -76,19 +85,23 @@ def run_locust(
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
-        env=dict(os.environ, LEARNING_BENCH_PLAN=str(plan_file)),
+        env=dict(os.environ, **{plan_variable: str(plan_file)}),
         check=False,
+        # Its own summary table repeats what is printed from the CSV.
         stdout=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv") as handle:
-        row = {r["Name"]: r for r in csv.DictReader(handle)}["lección"]
-    return {
-        "rps": float(row["Requests/s"]),
-        "p50": float(row["50%"]),
-        "p95": float(row["95%"]),
-        "count": int(row["Request Count"]),
-        "failures": int(row["Failure Count"]),
-    }
+        return {
+            row["Name"]: {
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"]),
+                "p95": float(row["95%"]),
+                "max": float(row["Max Response Time"]),
+                "count": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+            }
+            for row in csv.DictReader(handle)
+        }
 
 
 def compare(
@@ -107,7 +120,9 @@ def compare(
             order = labels if n % 2 == 0 else labels[::-1]
             for label in order:
                 prefix = workdir / f"{label}-{users}-{n}"
-                row = run_locust(ports[label], users, seconds, plan_file, prefix)
+                row = run_locust(ports[label], users, seconds, plan_file, prefix)[
+                    "lección"
+                ]
                 results.setdefault((label, users), []).append(row)
                 print(
                     f"  ronda {n + 1}, {users} clientes, {label}: "

@@ -29,7 +29,9 @@ import hashlib
 import struct
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NamedTuple, TypeVar
 
 from django.core.cache import cache
@@ -40,8 +42,17 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .process_copies import ProcessCopies
+
 T = TypeVar("T")
+# Lists and downloads: bumped by every change of the locality's public data.
 VERSION_KEY = "monitoring:public-version"
+# Everything, project pages too: bumped only by writes that do not say which
+# projects they touched (the spreadsheet import, the demo's backdating).
+EPOCH_KEY = "monitoring:public-epoch"
+# One project's own page: bumped by a change of that project, its reports,
+# their photos and answers (ADR 0049), so 499 other pages stay kept.
+PROJECT_VERSION_PREFIX = "monitoring:project-version:"
 TIMEOUT_SECONDS = 600
 # Where a kept page's CSRF token goes (a real token is 64 letters and digits,
 # never with dashes), replaced on every visit: no two visitors share a token.
@@ -54,23 +65,79 @@ LOCK_SECONDS = 30
 # that, a fresh build is still better than an old copy.
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.02
+# What this process has read from the shared cache (process_copies.py).
+_copies = ProcessCopies()
+# Set while the fast path (fast_path.py) runs a view: kept answers only.
+_only_kept: ContextVar[bool] = ContextVar("monitoring_only_kept", default=False)
+
+
+class NotKept(Exception):
+    """Raised in ``only_kept()`` when the answer is not a kept whole page or
+    download: the request goes the whole way through the middleware instead."""
+
+
+@contextmanager
+def only_kept() -> Iterator[None]:
+    """While inside, ``kept`` serves whole answers already kept and raises
+    ``NotKept`` for anything it would have to build or render around."""
+    token = _only_kept.set(True)
+    try:
+        yield
+    finally:
+        _only_kept.reset(token)
+
+
+def _fresh_number() -> int:
+    """A version for a key the cache lost or never had: nanoseconds since the
+    epoch, above any number reached before by bumping one at a time, so an
+    emptied cache never brings back an older key (nor this process's copy)."""
+    return time.time_ns()
+
+
+def _project_version_key(code: str) -> str:
+    return PROJECT_VERSION_PREFIX + hashlib.sha256(code.encode()).hexdigest()[:24]
+
+
+def _versions(project: str | None) -> str | None:
+    """The version numbers a kept entry's key carries, in one round trip: the
+    locality's (lists and downloads), or the epoch and the project's own (a
+    project's page). None when the cache does not answer: keep nothing then."""
+    keys = (
+        [VERSION_KEY] if project is None else [EPOCH_KEY, _project_version_key(project)]
+    )
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _fresh_number(), timeout=None)
+        found.update(cache.get_many(missing))
+    if any(key not in found for key in keys):
+        return None
+    return ".".join(str(found[key]) for key in keys)
 
 
 def version() -> int:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        # A fresh start (an emptied cache) never reuses an older number.
-        cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
-        current = cache.get(VERSION_KEY, 0)
-    return int(current)
+    """The locality's version of lists and downloads."""
+    current = _versions(None)
+    return 0 if current is None else int(current)
+
+
+def _advance(*keys: str) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, _fresh_number(), timeout=None)
 
 
 def bump() -> None:
-    """Forget what this locality's public pages kept (now)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+    """Forget everything this locality's public pages kept (now)."""
+    _advance(VERSION_KEY, EPOCH_KEY)
+
+
+def bump_project(code: str) -> None:
+    """Forget the lists, the downloads and this project's own page (now)."""
+    _advance(VERSION_KEY, _project_version_key(code))
 
 
 def bump_after_commit(**_kwargs) -> None:
@@ -80,17 +147,49 @@ def bump_after_commit(**_kwargs) -> None:
     transaction.on_commit(bump)
 
 
-def kept(name: str, parts: tuple, build: Callable[[], T]) -> T:
+def _read(key: str) -> object | None:
+    """A kept value: this process's copy, else the shared cache's (then kept
+    here too)."""
+    full_key = cache.make_key(key)
+    value = _copies.get(full_key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _copies.put(full_key, value)
+    return value
+
+
+def kept(
+    name: str,
+    parts: tuple,
+    build: Callable[[], T],
+    *,
+    project: str | None = None,
+    whole: bool = False,
+) -> T:
     """The value built by ``build`` for these parts, from the cache if kept.
 
-    On a miss only one caller builds (it holds ``<key>:building``); the others
-    wait for its copy. A cache that does not answer holds no lock: then each
-    caller builds, as with no cache at all."""
+    Keyed by the locality's version, or with ``project`` (a code) by that
+    project's own version (and the epoch). On a miss only one caller builds (it
+    holds ``<key>:building``); the others wait for its copy. A cache that does
+    not answer holds no lock: then each caller builds, as with no cache at all.
+    ``whole``: the value is the whole answer (a page or a download), which the
+    fast path may serve; anything else sends it the whole way."""
+    only_kept = _only_kept.get()
+    if only_kept and not whole:
+        raise NotKept
+    versions = _versions(project)
+    if versions is None:
+        if only_kept:
+            raise NotKept
+        return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-    key = f"monitoring:{name}:{version()}:{translation.get_language()}:{digest}"
-    value = cache.get(key)
+    key = f"monitoring:{name}:{versions}:{translation.get_language()}:{digest}"
+    value = _read(key)
     if value is not None:
-        return value
+        return value  # type: ignore[return-value]
+    if only_kept:
+        raise NotKept
     lock = f"{key}:building"
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
@@ -98,17 +197,18 @@ def kept(name: str, parts: tuple, build: Callable[[], T]) -> T:
             try:
                 value = build()
                 cache.set(key, value, TIMEOUT_SECONDS)
+                _copies.put(cache.make_key(key), value)
             finally:
                 cache.delete(lock)
-            return value
+            return value  # type: ignore[return-value]
         if cache.get(lock) is None or time.monotonic() > deadline:
             # The builder has finished (or failed), or the cache is down.
-            value = cache.get(key)
-            return build() if value is None else value
+            value = _read(key)
+            return build() if value is None else value  # type: ignore[return-value]
         time.sleep(POLL_SECONDS)
-        value = cache.get(key)
+        value = _read(key)
         if value is not None:
-            return value
+            return value  # type: ignore[return-value]
 
 
 def kept_gzip(name: str, parts: tuple, build: Callable[[], str]) -> bytes:
@@ -118,6 +218,7 @@ def kept_gzip(name: str, parts: tuple, build: Callable[[], str]) -> bytes:
         name,
         parts,
         lambda: gzip.compress(build().encode("utf-8"), compresslevel=6, mtime=0),
+        whole=True,
     )
 
 
@@ -178,17 +279,21 @@ def kept_page(
     name: str,
     parts: tuple,
     render: Callable[[dict], HttpResponse],
+    *,
+    project: str | None = None,
 ) -> HttpResponse:
     """A whole page for a visitor who is not signed in, rendered once per change
     by ``render(extra_context)`` and kept; each visit gets its own CSRF token
     (and cookie) in place of the placeholder, gzip-compressed from the kept
     pieces if the client takes it. The caller makes sure nothing else on the
     page depends on the visitor, and that ``parts`` name the address (the
-    page's forms repeat it)."""
+    page's forms repeat it); ``project`` as for ``kept``."""
     page = kept(
         name,
         parts,
         lambda: _keep_page(render({"csrf_token": CSRF_PLACEHOLDER}).content),
+        project=project,
+        whole=True,
     )
     token = get_token(request).encode()
     if takes_gzip(request):
@@ -200,6 +305,65 @@ def kept_page(
     return response
 
 
+def projects_touched(instance: object, *, created_or_deleted: bool) -> set[str] | None:
+    """The codes of the projects on whose public page a saved or deleted row
+    shows: a project's own code (and the code it was read with, if a save
+    changed it), a report's, photo's or answer's project. None when that cannot
+    be told (a project saved again whose first code we never saw): then
+    everything is forgotten."""
+    from .models import CitizenReport, InvestmentProject
+
+    if isinstance(instance, InvestmentProject):
+        loaded = getattr(instance, "code_as_loaded", None)
+        if loaded is None and not created_or_deleted:
+            return None
+        return {instance.code, *([loaded] if loaded else [])}
+    if isinstance(instance, CitizenReport):
+        report = instance
+    elif type(instance).report.is_cached(instance):  # type: ignore[attr-defined]
+        report = instance.report  # type: ignore[attr-defined]
+    else:  # a photo or an answer: one query for its report's project
+        code = (
+            CitizenReport.objects.filter(pk=instance.report_id)  # type: ignore[attr-defined]
+            .values_list("project__code", flat=True)
+            .first()
+        )
+        return None if code is None else {code}
+    if CitizenReport.project.is_cached(report):
+        return {report.project.code}
+    code = (
+        InvestmentProject.objects.filter(pk=report.project_id)
+        .values_list("code", flat=True)
+        .first()
+    )
+    return None if code is None else {code}
+
+
+def bump_what_changed(sender, instance, **kwargs) -> None:
+    """Signal handler: forget the lists, the downloads and the pages of the
+    projects a row shows on, now and again after commit (ADR 0031, 0049)."""
+    from .models import InvestmentProject
+
+    codes = projects_touched(
+        instance,
+        created_or_deleted=kwargs.get("created", False)
+        or kwargs.get("signal") is post_delete,
+    )
+    if isinstance(instance, InvestmentProject):
+        # The next save of this same object starts from the code it has now.
+        instance.code_as_loaded = instance.code
+
+    def forget() -> None:
+        if codes is None:
+            bump()
+        else:
+            for code in codes:
+                bump_project(code)
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def connect() -> None:
     """Bump on every change of what the public sees (from ``AppConfig.ready``)."""
     from .models import AnswerRequest, CitizenReport, InvestmentProject, ReportPhoto
@@ -207,7 +371,7 @@ def connect() -> None:
     for model in (InvestmentProject, CitizenReport, ReportPhoto, AnswerRequest):
         for signal in (post_save, post_delete):
             signal.connect(
-                bump_after_commit,
+                bump_what_changed,
                 sender=model,
                 dispatch_uid=f"monitoring-public-{model.__name__}-{signal}",
             )

@@ -124,13 +124,18 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
             "project-whole",
             (code,),
             lambda extra: _project_page(request, code, extra),
+            # Its own version: a change to another project keeps this page.
+            project=code,
         )
     return _project_page(request, code, {})
 
 
 def _project_page(request: HttpRequest, code: str, extra: dict) -> HttpResponse:
     project, reports = public_cache.kept(
-        "project", (code,), lambda: (api.get_project(code), api.published_reports(code))
+        "project",
+        (code,),
+        lambda: (api.get_project(code), api.published_reports(code)),
+        project=code,
     )
     if project is None:
         raise Http404(_("Esta localidad no tiene un proyecto con ese código."))

@@ -120,6 +120,9 @@ MIDDLEWARE = [
     "lms.portal.request_log.RequestIdMiddleware",
     # Next: everything below runs in the schema of the requested host.
     "tenants.middleware.LocalityMiddleware",
+    # An anonymous read of a kept citizen-monitoring page or download goes
+    # through the middleware that shapes its answer only (ADR 0049).
+    "monitoring.fast_path.KeptPublicReads",
     # The page tree's cache generation read once per request and schema, not
     # once per cached value (courses/page_cache.py).
     "courses.page_cache.GenerationPerRequest",
