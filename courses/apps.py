@@ -8,12 +8,19 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published
 
         from tenants.signals import locality_provisioned
 
-        from . import page_cache, page_context, page_permissions, quizzes
-        from .models import CoursePage, LearningPathPage, LessonPage
+        from . import (
+            derived_indexes,
+            page_cache,
+            page_context,
+            page_permissions,
+            quizzes,
+        )
+        from .models import CoursePage, LearningPathPage, LessonPage, ModulePage
 
         # The pages' context comes from the topic modules, which query the page
         # models: plugged in here so that the models import none of them.
@@ -28,6 +35,21 @@ class CoursesConfig(AppConfig):
             sender=LessonPage,
             dispatch_uid="courses.quizzes.on_lesson_published",
         )
+
+        # Search entries as Wagtail's own receivers make them, but once per
+        # release's copy instead of once per page (the models opt out of
+        # Wagtail's with search_auto_update = False).
+        for model in (CoursePage, ModulePage, LessonPage, LearningPathPage):
+            post_save.connect(
+                derived_indexes.index_on_save,
+                sender=model,
+                dispatch_uid=f"courses.index.save.{model.__name__}",
+            )
+            post_delete.connect(
+                derived_indexes.unindex_on_delete,
+                sender=model,
+                dispatch_uid=f"courses.index.delete.{model.__name__}",
+            )
 
         # Cached routes, syllabi and lesson bodies follow every change to the
         # page tree, wherever it is made (ADR 0026).

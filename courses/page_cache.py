@@ -30,7 +30,8 @@ next request, as it would be had it come a moment later.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -44,6 +45,7 @@ from tenants import api as tenants_api
 __all__ = [
     "GenerationPerRequest",
     "cached",
+    "changes_deferred",
     "generation",
     "new_generation",
     "pages_changed",
@@ -98,8 +100,35 @@ def _read_generation() -> str:
     return value
 
 
+# Inside ``changes_deferred``: whether a change was seen (and put off).
+_deferred: ContextVar[list[bool] | None] = ContextVar(
+    "courses_page_changes_deferred", default=None
+)
+
+
+@contextmanager
+def changes_deferred() -> Iterator[None]:
+    """Many page writes, one new generation at the end (a release's copy
+    saves every page of a course: one token and one Redis write per page
+    bought nothing, since nothing reads the locality's cache inside the
+    copy's transaction). Only for code that writes pages and reads none of
+    the cached values before it is done."""
+    seen: list[bool] = []
+    token = _deferred.set(seen)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if seen:
+        pages_changed()
+
+
 def pages_changed() -> None:
     """Drop every cached value about the active locality's page tree."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.append(True)
+        return
     new_generation()
     connection = transaction.get_connection()
     # Once more after the commit; once per transaction is enough (a release

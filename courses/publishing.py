@@ -29,8 +29,10 @@ from wagtail.images import get_image_model
 from h5p import api as h5p_api
 from tenants import api as tenants_api
 
+from . import derived_indexes, page_cache
 from .learning_rule import sync_learning_rule
 from .locality_pages import (
+    CopiedPages,
     KeyConflict,
     add_live_child,
     link_prerequisites,
@@ -38,7 +40,6 @@ from .locality_pages import (
     publish_quietly,
     set_fields,
     sync_learning_paths,
-    upsert_child,
 )
 from .models import (
     CoursePage,
@@ -247,8 +248,18 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
         if info["kind"] != "h5p"
     }
     media_ids.update(activity_ids)
-    result = ApplyResult()
+    # Every page of the course is saved here: the search and reference index
+    # entries are written once at the end, and the locality's page cache is
+    # dropped once (nothing reads it inside this transaction).
+    with page_cache.changes_deferred(), derived_indexes.updated_once_per_batch():
+        result = _write_pages(home, snapshot, media_ids)
+    # The learning records get the new outline and rule in the same transaction.
+    sync_learning_rule(snapshot["key"])
+    return result
 
+
+def _write_pages(home, snapshot: dict[str, Any], media_ids: dict[str, int]):
+    result = ApplyResult()
     course = CoursePage.objects.filter(key=snapshot["key"]).first()
     if course is None:
         course = CoursePage(key=snapshot["key"], is_city_copy=True)
@@ -270,19 +281,19 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
         course.cover_image_id = media_ids.get(snapshot["cover"])
         publish_quietly(course)
 
+    # Every page the snapshot names, found in two queries (not one per page).
+    pages = CopiedPages(course, snapshot)
     wanted_lessons = set()
     for module_data in snapshot["modules"]:
-        module = upsert_child(course, course, ModulePage, module_data, _MODULE_FIELDS)
+        module = pages.upsert(course, ModulePage, module_data, _MODULE_FIELDS)
         for lesson_data in module_data["lessons"]:
             wanted_lessons.add(lesson_data["key"])
-            existed = LessonPage.objects.filter(key=lesson_data["key"]).exists()
+            existed = pages.has(LessonPage, lesson_data["key"])
             lesson_data = {
                 **lesson_data,
                 "body": _remap_stream(lesson_data["body"], media_ids),
             }
-            lesson = upsert_child(
-                course, module, LessonPage, lesson_data, _LESSON_FIELDS
-            )
+            lesson = pages.upsert(module, LessonPage, lesson_data, _LESSON_FIELDS)
             if lesson.is_retired:
                 lesson.is_retired = False
                 lesson.save(update_fields=["is_retired"])
@@ -291,6 +302,7 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
             else:
                 result.created_lessons += 1
 
+    pages.write_child_counts()
     for lesson in LessonPage.objects.descendant_of(course).filter(is_retired=False):
         if lesson.key not in wanted_lessons:
             # Kept live: whoever is in it sees a notice and keeps their progress.
@@ -300,8 +312,6 @@ def _apply_pages(snapshot: dict[str, Any], activity_ids: dict[str, int]) -> Appl
 
     link_prerequisites(course, snapshot)
     sync_learning_paths(home, snapshot.get("learning_paths", []))
-    # The learning records get the new outline and rule in the same transaction.
-    sync_learning_rule(course.key)
     return result
 
 

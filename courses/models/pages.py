@@ -36,6 +36,9 @@ class CoursePage(_CityCopyAware, Page):
     course. ``version`` is the last version released (campus) or copied (locality).
     """
 
+    # Indexed by courses.derived_indexes (once per release's copy).
+    search_auto_update = False
+
     key = models.SlugField(
         gettext_lazy("clave del curso"),
         max_length=80,
@@ -194,6 +197,9 @@ class CoursePage(_CityCopyAware, Page):
 class ModulePage(_CityCopyAware, Page):
     """A module of a course: an ordered group of lessons."""
 
+    # Indexed by courses.derived_indexes (once per release's copy).
+    search_auto_update = False
+
     key = models.SlugField(
         gettext_lazy("clave del módulo"), max_length=120, unique=True
     )
@@ -234,6 +240,9 @@ class LessonPage(_CityCopyAware, Page):
     ``is_retired`` marks a lesson that a newer version of the course removed: it
     stays (so progress and links keep meaning) but is no longer offered.
     """
+
+    # Indexed by courses.derived_indexes (once per release's copy).
+    search_auto_update = False
 
     key = models.SlugField(
         gettext_lazy("clave de la lección"), max_length=160, unique=True
@@ -335,6 +344,9 @@ class LessonPage(_CityCopyAware, Page):
 
 class LearningPathPage(_CityCopyAware, Page):
     """A "ruta de formación": courses to take in order."""
+
+    # Indexed by courses.derived_indexes (once per release's copy).
+    search_auto_update = False
 
     key = models.SlugField(gettext_lazy("clave de la ruta"), max_length=80, unique=True)
     intro = RichTextField(gettext_lazy("presentación"), blank=True)
