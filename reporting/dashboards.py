@@ -28,8 +28,8 @@ from .course_titles import course_titles
 from .data import Dashboard, Filters, Row
 from .facet_tallies import count_ages_on
 from .figures import forget_learning_paths
-from .models import LearnerCourse, LearnerDay, PersonSummary
-from .page_tables import active_since
+from .models import LearnerCourse, PersonSummary
+from .page_tables import active_among, active_since
 from .precomputed import read_facets, read_tallies
 from .targets import read_targets, target_of
 
@@ -83,7 +83,7 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     # Every count comes from the precomputed counts the events keep, without
     # filters (``tallies``) and with them (``facet_tallies``), so a build reads
     # a few hundred rows at any scale. The course rows still feed the learning
-    # paths, and the people matching the filters the activity of the last days.
+    # paths and, with filters, say whose kept last active days count.
     titles = course_titles()
     courses = LearnerCourse.objects.all()
     if schema:
@@ -93,21 +93,20 @@ def _build(schema: str, filters: Filters, today: date) -> Dashboard:
     people = people_matching(filters, today)
     if people is not None:
         courses = courses.filter(user_id__in=people)
-    days = LearnerDay.objects.filter(day__gte=today - timedelta(days=29))
-    if schema:
-        days = days.filter(schema_name=schema)
-    if people is not None:
-        days = days.filter(user_id__in=people)
-    if filters.course_key:
-        days = days.filter(user_id__in=courses.values("user_id"))
-    # Active in the last 30 days: without filters, kept by the events per
-    # scope (``page_tables``); with them, counted from the matching days.
+    # Active in the last 30 days, from what the activity events keep
+    # (``page_tables``): without filters the people per scope and day; with
+    # them the last active day of each matching person (of the chosen course:
+    # its rows, already narrowed to the scope and the people).
+    first_day = today - timedelta(days=29)
     if filters.is_empty():
-        active = active_since(today - timedelta(days=29), schema or None)
+        active = active_since(first_day, schema or None)
     else:
-        active = {schema: _figures.active_people(days)}
-        if not schema:
-            active |= _figures.active_per_locality(days)
+        matching = (
+            people
+            if people is not None and not filters.course_key
+            else courses.values("user_id")
+        )
+        active = active_among(first_day, matching, schema)
     ages_kept = count_ages_on(today)
     if filters.is_empty():
         tallied = read_tallies(schema, today, ages_kept=ages_kept)

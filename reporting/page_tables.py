@@ -14,13 +14,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
+from django.db.models import Count, QuerySet
 
 from .models import ActiveTally as _ActiveTally
 from .models import LastActiveDay as _LastActiveDay
 from .models import LearnerDay as _LearnerDay
 from .summaries import lock_person
 
-__all__ = ["active_since", "move_last_active", "rebuild_last_active"]
+__all__ = [
+    "active_among",
+    "active_since",
+    "move_last_active",
+    "rebuild_last_active",
+]
 
 # Our own models' tables, never input.
 _LAST = _LastActiveDay._meta.db_table
@@ -68,6 +74,19 @@ def active_since(first_day: date, scope: str | None = None) -> dict[str, int]:
             {"first_day": first_day, "scope": scope},
         )
         return {found: int(people) for found, people in cursor.fetchall()}
+
+
+def active_among(first_day: date, people: QuerySet, scope: str = "") -> dict[str, int]:
+    """People among ``people`` (a query of user ids: those matching a
+    dashboard's filters) active on ``first_day`` or later, per scope: the city
+    ('') and each locality, or only ``scope``. One read of the kept last days,
+    a row per scope and person, instead of a distinct count over every active
+    day of the window for the scope and again per locality."""
+    rows = _LastActiveDay.objects.filter(day__gte=first_day, user_id__in=people)
+    if scope:
+        rows = rows.filter(scope=scope)
+    counted = rows.values_list("scope").annotate(people=Count("pk")).order_by()
+    return {found: int(people) for found, people in counted}
 
 
 _TRUTH = (
