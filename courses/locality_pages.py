@@ -209,14 +209,19 @@ def _mark_live(page) -> None:
 
 
 def link_prerequisites(course: CoursePage, snapshot: dict[str, Any]) -> None:
+    # A ParentalManyToManyField's set() only changes the page object in memory
+    # (modelcluster writes it on the page's next save); the pages are saved
+    # already, so the rows are written here with commit().
     course.prerequisites.set(
         CoursePage.objects.filter(key__in=snapshot["prerequisites"])
     )
+    course.prerequisites.commit()
     for module_data in snapshot["modules"]:
         module = ModulePage.objects.get(key=module_data["key"])
         module.prerequisites.set(
             ModulePage.objects.filter(key__in=module_data["prerequisites"])
         )
+        module.prerequisites.commit()
 
 
 def sync_learning_paths(home, paths: list[dict[str, Any]]) -> None:
