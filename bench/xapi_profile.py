@@ -24,6 +24,7 @@ import json
 import os
 import pstats
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -202,6 +203,7 @@ def main() -> None:
         connection.close()
         teardown_databases(config, verbosity=0)
         cache.clear()
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ pytestmark = needs_fixtures
 # routine result (no course can change, the day already counted) is stored and
 # folded by one SQL statement outside a transaction (4: the schema, the
 # session, the user and that statement; ADR 0044).
-XAPI_SINGLE_STATEMENT = 4
+XAPI_SINGLE_STATEMENT = 3
 
 
 def test_single_statement_post_budget(
