@@ -44,18 +44,21 @@ from .models import XapiStatement as _XapiStatement
 
 __all__: list[str] = []
 
-# One statement whatever the batch size: a column per array, so the SQL text is
-# the same for 1 or 500 statements (the driver parses it once, not a VALUES
-# list of 12 placeholders per row, which cost more than the insert itself).
+# One statement whatever the batch size: the rows travel as one JSON document
+# (``jsonb_to_recordset``), so the SQL text is the same for 1 or 500
+# statements (the driver parses it once, not a VALUES list of 12 placeholders
+# per row, which cost more than the insert itself), and the driver quotes one
+# string: as arrays (one per column), each statement's body had every quote
+# escaped by a regular expression in Python, half the CPU of a batch.
 _INSERT = f"""
     INSERT INTO {_XapiStatement._meta.db_table} (statement_id, user_id,
         activity_key, verb, counts_for_activity, score_raw, score_max,
         score_scaled, success, completion, statement, stored_at)
     SELECT u.sid, %s, %s, u.verb, u.counts, u.raw, u.top, u.scaled, u.success,
-        u.completion, u.body::jsonb, %s
-    FROM unnest(%s::uuid[], %s::text[], %s::boolean[], %s::float8[],
-        %s::float8[], %s::float8[], %s::boolean[], %s::boolean[], %s::text[])
-        AS u(sid, verb, counts, raw, top, scaled, success, completion, body)
+        u.completion, u.body, %s
+    FROM jsonb_to_recordset(%s::jsonb) AS u(sid uuid, verb text, counts boolean,
+        raw float8, top float8, scaled float8, success boolean,
+        completion boolean, body jsonb)
     ON CONFLICT (statement_id) DO NOTHING RETURNING statement_id
 """  # noqa: S608  (names from the models, values as parameters)
 
@@ -218,24 +221,23 @@ def insert_new(
     wait for each other instead of deadlocking."""
     if not items:
         return set()
-    rows = sorted(items, key=lambda i: i["statement_id"])
-    columns = [
-        [item[name] for item in rows]
-        for name in (
-            "statement_id",
-            "verb",
-            "counts_for_activity",
-            "score_raw",
-            "score_max",
-            "score_scaled",
-            "success",
-            "completion",
-        )
+    rows = [
+        {
+            "sid": str(item["statement_id"]),
+            "verb": item["verb"],
+            "counts": item["counts_for_activity"],
+            "raw": item["score_raw"],
+            "top": item["score_max"],
+            "scaled": item["score_scaled"],
+            "success": item["success"],
+            "completion": item["completion"],
+            "body": item["statement"],
+        }
+        for item in sorted(items, key=lambda i: i["statement_id"])
     ]
-    bodies = [json.dumps(item["statement"]) for item in rows]
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT, [user_id, activity_key, timezone.now(), *columns, bodies]
+            _INSERT, [user_id, activity_key, timezone.now(), json.dumps(rows)]
         )
         return {_as_uuid(row[0]) for row in cursor.fetchall()}
 

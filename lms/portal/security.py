@@ -11,13 +11,13 @@ themselves and it is left as they set it. ADR 0013 records the choices.
 
 from __future__ import annotations
 
-import threading
+from dataclasses import asdict
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 __all__ = ["SecurityHeadersMiddleware"]
@@ -44,86 +44,79 @@ class SecurityHeadersMiddleware(CSPMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if _asks_for_the_site_policy(request, response):
-            # Most answers: the site's policy as the settings build it, the
-            # same string every time; built once per process, not twice per
-            # request (ADR 0049).
-            _with_site_policy(request, response, self)
-        else:
+        if getattr(request, "_csp_nonce", None) is None and not any(
+            getattr(response, name, None) for name in _VIEW_POLICY
+        ):
+            response = self._site_policy(request, response)
+        else:  # a nonce or a view's own policy: django-csp builds it
             response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
-
-_CSP_RESPONSE_PARTS = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_exempt",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-    "_csp_exempt_ro",
-)
-# (policy headers as the parent set them) per set of excluded prefixes matched.
-_site_policy: dict[tuple[bool, bool], dict[str, str]] = {}
-_site_policy_lock = threading.Lock()
-
-
-def _asks_for_the_site_policy(request: HttpRequest, response: HttpResponseBase) -> bool:
-    """Whether nothing about this answer changes the policy: a successful
-    answer outside the admin, with no nonce used, no policy of its own (a
-    view's decorator or header) and no exemption."""
-    return (
-        response.status_code == 200
-        and not _is_admin(request)
-        and getattr(request, "_csp_nonce", None) is None
-        and HEADER not in response
-        and HEADER_REPORT_ONLY not in response
-        and not any(hasattr(response, part) for part in _CSP_RESPONSE_PARTS)
-    )
-
-
-def _excluded(setting: str, request: HttpRequest) -> bool:
-    policy = getattr(settings, setting, None) or {}
-    prefixes = policy.get("EXCLUDE_URL_PREFIXES", None) or ()
-    return request.path_info.startswith(tuple(prefixes))
-
-
-def _with_site_policy(
-    request: HttpRequest, response: HttpResponseBase, middleware: CSPMiddleware
-) -> None:
-    excluded = (
-        _excluded("CONTENT_SECURITY_POLICY", request),
-        _excluded("CONTENT_SECURITY_POLICY_REPORT_ONLY", request),
-    )
-    headers = _site_policy.get(excluded)
-    if headers is None:
-        # The parent's own code, once: whatever it sets is what every such
-        # answer gets.
-        CSPMiddleware.process_response(middleware, request, response)
-        headers = {
-            name: response[name]
-            for name in (HEADER, HEADER_REPORT_ONLY)
-            if name in response
-        }
-        with _site_policy_lock:
-            _site_policy[excluded] = headers
-        return
-    for name, value in headers.items():
-        response[name] = value
-    # As the parent does: a nonce asked for after the header is written fails.
-    request.csp_nonce = CheckableLazyObject(  # type: ignore[attr-defined]
-        middleware._csp_nonce_post_response
-    )
-
-
-@receiver(setting_changed)
-def _forget_site_policy(*, setting: str, **_kwargs) -> None:
-    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
-        with _site_policy_lock:
-            _site_policy.clear()
+    def _site_policy(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """``CSPMiddleware.process_response`` for a response with the site's
+        policy as it is (no nonce, no view's own): the same headers, built
+        once per process for the learners' pages and once for the admin, not
+        on every response (django-csp copies the settings and joins the
+        directives each time, the largest cost of a small JSON answer)."""
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        admin = _is_admin(request)
+        policies = _built.get(admin)
+        if policies is None:
+            parts = self.get_policy_parts(request, response)
+            parts_ro = self.get_policy_parts(request, response, report_only=True)
+            policies = _built[admin] = (
+                build_policy(**asdict(parts)),
+                build_policy(**asdict(parts_ro), report_only=True),
+            )
+        for header, policy, exempt, setting in (
+            (HEADER, policies[0], "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                policies[1],
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            excluded = (getattr(settings, setting, None) or {}).get(
+                "EXCLUDE_URL_PREFIXES"
+            ) or ()
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(tuple(excluded))
+            ):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
 
 
 def _is_admin(request: HttpRequest) -> bool:
     return request.path_info.startswith("/admin/")
+
+
+# What a view sets on its response to change the policy (django-csp's
+# decorators): such a response gets its own policy, built by django-csp.
+_VIEW_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+# The site's policy and report-only policy, built, by "is it the admin".
+_built: dict[bool, tuple[str, str]] = {}
+
+
+def _forget_built(setting: str, **kwargs: object) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _built.clear()
+
+
+setting_changed.connect(_forget_built, dispatch_uid=__name__)

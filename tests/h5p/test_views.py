@@ -142,6 +142,37 @@ def test_xapi_stores_once_and_updates_the_state(truefalse, client_a, make_person
     assert state.passed and state.best_score_raw == 1 and state.statements_count == 2
 
 
+def test_xapi_answer_is_what_its_schema_documents(truefalse, client_a, make_person):
+    # The 200 answer is written by hand (h5p/rest.py), not by django-ninja:
+    # it must still be exactly XapiOut, with the state just recorded.
+    from h5p.rest import XapiOut
+
+    learner = make_person()
+    client_a.force_login(learner)
+    response = client_a.post(
+        f"/h5p/{truefalse.key}/xapi/",
+        [answered(0), answered(1)],
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert XapiOut.model_validate(body).model_dump() == body
+    assert body == {
+        "stored": 2,
+        "duplicates": 0,
+        "state": {
+            "attempted": True,
+            "completed": True,
+            "passed": True,
+            "best_score_scaled": 1.0,
+            "best_score_raw": 1.0,
+            "best_score_max": 1.0,
+        },
+    }
+
+
 def test_xapi_refuses_bad_input_in_spanish(truefalse, client_a, make_person):
     client_a.force_login(make_person())
     url = f"/h5p/{truefalse.key}/xapi/"

@@ -56,3 +56,37 @@ def test_json_documents_get_the_policy_too(in_town_a, client_a):
 
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_kept_policy_is_the_one_django_csp_builds(in_town_a, client_a):
+    # The site's policy is built once per process (lms/portal/security.py);
+    # it must be the header django-csp would write, for the site and the admin.
+    from csp.utils import build_policy
+    from django.conf import settings
+
+    site = client_a.get("/cuenta/ingresar/")["Content-Security-Policy"]
+    again = client_a.get("/certificados/verificar/")["Content-Security-Policy"]
+    admin = client_a.get("/admin/login/")["Content-Security-Policy"]
+
+    assert site == again == build_policy()
+    assert admin == build_policy(update=settings.CONTENT_SECURITY_POLICY_ADMIN)
+
+
+def test_a_changed_policy_setting_is_written_at_once(in_town_a, client_a, settings):
+    client_a.get("/cuenta/ingresar/")  # the kept policy is built
+    policy = dict(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"] = {
+        **policy["DIRECTIVES"],
+        "img-src": ["'self'", "data:", "blob:"],
+    }
+    settings.CONTENT_SECURITY_POLICY = policy
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"default-src": ["'self'"]}
+    }
+
+    response = client_a.get("/cuenta/ingresar/")
+
+    assert _directives(response["Content-Security-Policy"])["img-src"] == (
+        "'self' data: blob:"
+    )
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
