@@ -48,8 +48,11 @@ def _headers(response) -> dict[str, str]:
 
 
 def _cookies(response) -> dict[str, dict[str, str]]:
+    # "expires" is the clock's second plus max-age: two answers a moment apart
+    # may differ by one second there, so max-age (compared) stands for it.
     return {
-        name: {k: v for k, v in morsel.items() if v} | {"set": bool(morsel.value)}
+        name: {k: v for k, v in morsel.items() if v and k != "expires"}
+        | {"set": bool(morsel.value)}
         for name, morsel in response.cookies.items()
     }
 
