@@ -24,7 +24,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-KEY = "bench-curso"
 LESSONS = 50
 
 
@@ -42,24 +41,15 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from courses import api, publishing
+    from bench.publish_course import KEY, clean_bench_course, create_bench_course
+    from courses import publishing
     from courses.models import CoursePage
     from tenants import api as tenants_api
 
     schema = args.schema or tenants_api.locality_schemas(include_campus=False)[0]
     try:
         with tenants_api.in_locality("campus"):
-            _clean(CoursePage, tenants_api, schema)
-            api.create_course("Curso de prueba de carga", key=KEY)
-            for m in range(10):
-                module = api.add_module(KEY, f"Módulo {m + 1}", key=f"{KEY}-m{m}")
-                for n in range(5):
-                    api.add_lesson(
-                        module,
-                        f"Lección {m + 1}.{n + 1}",
-                        key=f"{KEY}-m{m}-l{n}",
-                        body=[("text", "<p>" + "Texto de la lección. " * 80 + "</p>")],
-                    )
+            create_bench_course([schema])
             snapshot = publishing.snapshot_course(CoursePage.objects.get(key=KEY))
         for round_no in range(1, args.rounds + 1):
             snapshot["version"] = round_no
@@ -75,7 +65,7 @@ def main() -> None:
                     seconds = time.perf_counter() - started
             _report(round_no, schema, seconds, queries.captured_queries, profiler, args)
     finally:
-        _clean(CoursePage, tenants_api, schema)
+        clean_bench_course([schema])
 
 
 def _report(round_no, schema, seconds, captured, profiler, args) -> None:
@@ -96,13 +86,6 @@ def _shape(sql: str) -> str:
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+\b", "?", sql)
     return re.sub(r"\s+", " ", sql)
-
-
-def _clean(CoursePage, tenants_api, schema) -> None:
-    for name in ["campus", schema]:
-        with tenants_api.in_locality(name):
-            for page in CoursePage.objects.filter(key=KEY):
-                page.delete()
 
 
 if __name__ == "__main__":

@@ -61,24 +61,13 @@ def drive(rounds: int, timeout: float) -> list[dict]:
     from django.db import transaction
 
     from courses import api
-    from courses.models import CoursePage
     from tenants import api as tenants_api
 
     localities = tenants_api.locality_schemas(include_campus=False)
     results = []
     try:
         with tenants_api.in_locality("campus"):
-            _clean(CoursePage, tenants_api, localities)
-            api.create_course("Curso de prueba de carga", key=KEY)
-            for m in range(10):
-                module = api.add_module(KEY, f"Módulo {m + 1}", key=f"{KEY}-m{m}")
-                for n in range(5):
-                    api.add_lesson(
-                        module,
-                        f"Lección {m + 1}.{n + 1}",
-                        key=f"{KEY}-m{m}-l{n}",
-                        body=[("text", "<p>" + "Texto de la lección. " * 80 + "</p>")],
-                    )
+            create_bench_course(localities)
             for round_no in range(1, rounds + 1):
                 with transaction.atomic():
                     release = api.release_course(KEY)
@@ -103,11 +92,33 @@ def drive(rounds: int, timeout: float) -> list[dict]:
                     }
                 )
     finally:
-        _clean(CoursePage, tenants_api, localities)
+        clean_bench_course(localities)
     return results
 
 
-def _clean(CoursePage, tenants_api, localities) -> None:
+def create_bench_course(localities: list[str]) -> None:
+    """In the campus (active): the fixed 10 x 5 course, after removing any copy
+    a previous run left there or in ``localities``. Shared with
+    ``bench/profile_locality_copy.py``, so both measure the same course."""
+    from courses import api
+
+    clean_bench_course(localities)
+    api.create_course("Curso de prueba de carga", key=KEY)
+    for m in range(10):
+        module = api.add_module(KEY, f"Módulo {m + 1}", key=f"{KEY}-m{m}")
+        for n in range(5):
+            api.add_lesson(
+                module,
+                f"Lección {m + 1}.{n + 1}",
+                key=f"{KEY}-m{m}-l{n}",
+                body=[("text", "<p>" + "Texto de la lección. " * 80 + "</p>")],
+            )
+
+
+def clean_bench_course(localities: list[str]) -> None:
+    from courses.models import CoursePage
+    from tenants import api as tenants_api
+
     for schema in ["campus", *localities]:
         with tenants_api.in_locality(schema):
             for page in CoursePage.objects.filter(key=KEY):
