@@ -6,7 +6,11 @@ copied into ``LocalityFunnel`` (public schema) by the role events' receivers and
 the nightly recount, so building a dashboard reads only public tables. A person
 counts once per locality whatever the roles; the city adds the localities up.
 Counts of 1 to ``MIN_CELL - 1`` people are suppressed by the one rule in
-``suppression`` (the city's table is protected against its total).
+``suppression`` (the city's table is protected against its total). The scope's
+«certified», when it is the headline's «Certificadas» (always for a locality;
+for the city when the sum over localities equals the people certified), is a
+total the page already states: it is shown whole, or the table would hide a
+number printed above it.
 """
 
 from __future__ import annotations
@@ -42,8 +46,9 @@ def civic_stages(
 ) -> tuple[CivicStages, tuple[CivicStages, ...]]:
     """The scope's funnel and, for the city, one per locality (one query).
 
-    ``certified``: a locality's people certified; ``localities``: the city's
-    locality rows (their ``certified`` is used), empty for a locality.
+    ``certified``: the scope's people certified (the headline's figure);
+    ``localities``: the city's locality rows (their ``certified`` is used),
+    empty for a locality.
     """
     stored = LocalityFunnel.objects.all()
     if schema:
@@ -54,7 +59,7 @@ def civic_stages(
     empty = [0] * len(_STAGES)
     if schema:
         raw = [certified, *by_schema.get(schema, empty)]
-        return _stages(schema, "", _hidden(raw)), ()
+        return _stages(schema, "", _scope_row(raw, headline=certified)), ()
     rows = [
         (r.key, r.label, [r.certified, *by_schema.get(r.key, empty)])
         for r in localities
@@ -67,12 +72,20 @@ def civic_stages(
         _stages(key, label, shown)
         for (key, label, _), shown in zip(rows, protected, strict=True)
     )
-    return _stages("city", "Bogotá", _hidden(totals)), per_locality
+    return _stages(
+        "city", "Bogotá", _scope_row(totals, headline=certified)
+    ), per_locality
 
 
 def _stages(key: str, label: str, values: Sequence[int | None]) -> CivicStages:
     return CivicStages(key, label, *values)
 
 
-def _hidden(values: Sequence[int]) -> list[int | None]:
-    return [hide_small(v) for v in values]
+def _scope_row(values: Sequence[int], *, headline: int) -> list[int | None]:
+    """The scope's row: «certified» whole when it is the headline's figure (a
+    total, shown like the «Embudo» table's); otherwise (the city's sum counts a
+    person once per locality) and for the later stages, stated nowhere else,
+    hidden when small."""
+    certified, *stages = values
+    shown = certified if certified == headline else hide_small(certified)
+    return [shown, *(hide_small(v) for v in stages)]

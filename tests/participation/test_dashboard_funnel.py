@@ -160,12 +160,35 @@ def test_small_counts_are_suppressed(make_role, person, campus):
         apply(someone, role)  # after-commit events never ran: the recount copies
     assert reporting_api.recount().drift["funnel"] == 1
     with tenants_api.in_public_schema():
-        kennedy = reporting_api.build_locality_dashboard(KENNEDY).civic
+        board = reporting_api.build_locality_dashboard(KENNEDY)
         city = reporting_api.build_city_dashboard()
+    kennedy = board.civic
     assert (kennedy.applied, kennedy.selected, kennedy.in_role) == (None, None, 0)
-    assert kennedy.certified is None  # two people: suppressed as well
+    # Two certified: the headline states it, so the table's total row does too
+    # (hiding it there would hide nothing, and contradict the headline).
+    assert kennedy.certified == 2 == board.figures.certified
     row = next(r for r in city.civic_localities if r.key == KENNEDY)
     assert row.applied is None and city.civic.applied is None
+    # The city's row is a sum over localities: the same two people, shown whole
+    # like its headline; each locality's cell, a breakdown, stays hidden.
+    assert city.civic.certified == 2 == city.figures.certified
+    assert row.certified is None
+
+
+def test_locality_headline_and_civic_table_agree_on_a_small_count(
+    open_cycle, person, client_a, make_person, town_a
+):
+    """«Certificadas 1» above and «<5» in «Del certificado al rol» below, for the
+    same people, told the reader two things; the table now states the figure."""
+    person()  # one certified person in Kennedy (the course of the cycle), no role
+    reporting_api.recount()
+    manager = _with_role(make_person, town_a, Role.LOCALITY_MANAGER)
+    _login(client_a, manager, town_a)
+    html = client_a.get("/tablero/").content.decode()
+    headline = re.search(r"Certificadas<strong>([^<]*)</strong>", html)
+    assert headline and headline.group(1) == "1"
+    # Certified 1 (the headline's), then the stages nobody reached yet.
+    assert _cells(_civic_table(html)) == ["1", "0", "0", "0", "0"]
 
 
 def test_exports_carry_the_funnel_suppressed_like_the_page(make_role, person):
