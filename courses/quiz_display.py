@@ -48,6 +48,17 @@ def quiz_context(value, request) -> dict[str, Any]:
     best = state.best_score_scaled if state else None
     path = request.get_full_path() if request is not None else ""
     exhausted = max_attempts is not None and used >= max_attempts
+    passed = bool(state and state.passed)
+    # After a pass, another attempt is offered only when it can raise something:
+    # a score under 100 % in a course that asks for a minimum average (the best
+    # attempt counts). Otherwise the quiz is done and the page says so.
+    improvable = (
+        passed
+        and not exhausted
+        and best is not None
+        and best < 1
+        and learning_api.a_better_score_counts(value.activity_key)
+    )
     return {
         "key": key,
         "anchor": f"cuestionario-{key}",
@@ -60,10 +71,13 @@ def quiz_context(value, request) -> dict[str, Any]:
         "attempts_used": used,
         "attempts_left": None if max_attempts is None else max(max_attempts - used, 0),
         "exhausted": exhausted,
+        "improvable": improvable,
+        # No more attempts offered: none left, or passed with nothing to improve.
+        "closed": exhausted or (passed and not improvable),
         "action": request.path if request is not None else "",
         "question_count": len(value["questions"]),
         "best_percent": None if best is None else round(100 * best, 1),
-        "passed": bool(state and state.passed),
+        "passed": passed,
     }
 
 

@@ -17,7 +17,12 @@ from .data import LessonRef
 from .errors import LearningError
 from .models import CourseRule as _CourseRule
 
-__all__ = ["LessonRef", "get_course_rule_version", "set_course_rule"]
+__all__ = [
+    "LessonRef",
+    "get_course_rule_version",
+    "a_better_score_counts",
+    "set_course_rule",
+]
 
 
 @transaction.atomic
@@ -95,3 +100,12 @@ def course_title(course_key: str) -> str:
         .first()
         or course_key
     )
+
+
+def a_better_score_counts(activity_key: str) -> bool:
+    """Whether a better score on the activity can still matter here: a course of
+    this locality grades it and asks for a minimum average (each activity counts
+    by its best score). Otherwise, once passed, another attempt changes nothing."""
+    return _CourseRule.objects.filter(
+        graded_activity_keys__contains=[activity_key], min_score__isnull=False
+    ).exists()

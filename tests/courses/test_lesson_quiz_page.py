@@ -9,7 +9,7 @@ import pytest
 
 from courses.models import LessonPage
 from lms.learning import api as learning_api
-from lms.learning.models import QuizAttempt
+from lms.learning.models import CourseRule, QuizAttempt
 from tenants import api as tenants_api
 
 from .quizzes import ALL_RIGHT, quiz_section, signed_in
@@ -41,12 +41,18 @@ def test_the_lesson_page_shows_the_form_and_a_submission_shows_feedback(
     shown = client.get(url).text
     assert "Obtuvo 75 %." in shown and "¡Aprobó!" in shown
     assert "Le queda 1 intento." in shown
+    # Passed under 100 % in a course graded by a minimum average: improving is
+    # offered as such, not as a retry the learner needs.
+    assert "puede intentarlo de nuevo para mejorar su resultado" in shown
+    assert "Intentar mejorar mi resultado</button>" in shown
+    assert "Enviar otro intento" not in shown
     assert "Incorrecto. Es la Ley 1712 de 2014." in shown
     assert "Correcto. Diez días hábiles." in shown
     assert 'value="1" checked' in shown  # the learner's answer stays marked
     # The outcome is shown once; the standing stays.
     again = client.get(url).text
     assert "Obtuvo 75 %" not in again and "Su mejor resultado: 75 %." in again
+    assert "Ya aprobó este cuestionario." in again
 
     with tenants_api.in_locality(town_a):
         assert QuizAttempt.objects.filter(user_id=learner.pk).count() == 1
@@ -121,11 +127,66 @@ def test_used_up_attempts_close_the_form_and_refuse_more(
         client.post(url, {"cuestionario": key, **ALL_RIGHT})
     client.get(url)  # the second outcome is shown and gone
     closed = client.get(url).text
-    assert "Ya usó todos sus intentos de este cuestionario." in closed
-    assert "Su mejor resultado fue 100 %." in closed
+    # Passed: that is what the page says, not that the attempts ran out.
+    assert "Ya aprobó este cuestionario. Su mejor resultado: 100 %." in closed
+    assert "Ya usó todos sus intentos" not in closed
     assert 'name="cuestionario"' not in closed
 
     client.post(url, {"cuestionario": key, **ALL_RIGHT})
     assert "Ya usó sus 2 intentos de este cuestionario." in client.get(url).text
     with tenants_api.in_locality(town_a):
         assert QuizAttempt.objects.count() == 2
+
+
+def _submit_button(section: str) -> str:
+    found = re.search(r'<button class="button" type="submit">([^<]*)</button>', section)
+    return found.group(1) if found else ""
+
+
+def test_a_full_score_is_passed_and_no_other_attempt_is_offered(
+    quiz_course, town_a, client_a, make_person
+):
+    key = quiz_course
+    url = LessonPage.objects.get(key="acceso-derecho").url
+    client = signed_in(client_a, town_a, make_person())
+    client.post(url, {"cuestionario": key, **ALL_RIGHT})
+    shown = quiz_section(client.get(url).text, key)
+    assert "Obtuvo 100 %." in shown and "¡Aprobó!" in shown
+    assert "No necesita otro intento." in shown
+    # Nothing left to improve: no button, the answers stay visible but locked.
+    assert _submit_button(shown) == ""
+    assert "Le queda 1 intento" not in shown
+    assert 'value="0" checked disabled' in shown
+    later = quiz_section(client.get(url).text, key)
+    assert "Ya aprobó este cuestionario. Su mejor resultado: 100 %." in later
+    assert "<form" not in later
+
+
+def test_a_pass_in_a_course_without_minimum_score_offers_no_other_attempt(
+    quiz_course, town_a, client_a, make_person
+):
+    """Without a minimum average, a better score changes nothing: passed is done."""
+    key = quiz_course
+    url = LessonPage.objects.get(key="acceso-derecho").url
+    with tenants_api.in_locality(town_a):
+        CourseRule.objects.filter(course_key="acceso").update(min_score=None)
+    client = signed_in(client_a, town_a, make_person())
+    client.post(url, {"cuestionario": key, **ALL_RIGHT, "pregunta-1": "1"})
+    shown = quiz_section(client.get(url).text, key)
+    assert "Obtuvo 75 %." in shown and "¡Aprobó!" in shown
+    assert _submit_button(shown) == ""
+    assert "Enviar otro intento" not in shown and "mejorar" not in shown
+
+
+def test_a_failed_attempt_still_offers_another(
+    quiz_course, town_a, client_a, make_person
+):
+    key = quiz_course
+    url = LessonPage.objects.get(key="acceso-derecho").url
+    client = signed_in(client_a, town_a, make_person())
+    client.post(
+        url, {"cuestionario": key, **ALL_RIGHT, "pregunta-1": "1", "pregunta-2": "0"}
+    )
+    shown = quiz_section(client.get(url).text, key)
+    assert "Aún no aprueba." in shown and "Le queda 1 intento." in shown
+    assert _submit_button(shown) == "Enviar otro intento"
