@@ -1,7 +1,11 @@
 """Server-rendered SVG charts: no JavaScript, a few kilobytes, readable on phones.
 
 Each chart has a ``<title>``/``<desc>`` and the page shows a data table next to
-it (the accessible alternative). Text is escaped and translated; numbers follow the active language's format
+it (the accessible alternative). An SVG's text scales with its width: the charts
+are drawn 400 units wide with 15-unit text, so on a 360 px phone (about 328 px
+of content) text is 12 px or more, and the page caps them at 30rem (18 px text)
+on a desktop. The tile map's 76-unit tiles need 12-unit labels and are never
+shrunk below 400 px (``map``: the page lets it scroll sideways on a phone). Text is escaped and translated; numbers follow the active language's format
 (Django's localization: 50.000 in es-CO).
 """
 
@@ -18,6 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from .data import CivicStages, Figures, Row, WeekPoint
 
+WIDTH = 400  # every chart's width in SVG units (see above)
+TEXT = 15  # text size in those units: 12.3 px at 328 px wide, 18 px at 30rem
 ACCENT = "#b3121d"
 SOFT = "#f4f4f2"
 INK = "#1d1d1b"
@@ -58,11 +64,20 @@ def _n(value: float) -> str:
     return formats.number_format(round(value), 0, force_grouping=True)
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+def _svg(
+    width: int,
+    height: int,
+    title: str,
+    body: list[str],
+    *,
+    text: int = TEXT,
+    kind: str = "",
+) -> SafeString:
+    classes = f"chart {kind}".strip()
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" class="chart" '
-        f'font-family="system-ui, sans-serif" font-size="12">'
+        f'role="img" aria-label="{escape(title)}" class="{classes}" '
+        f'font-family="system-ui, sans-serif" font-size="{text}">'
         f"<title>{escape(title)}</title>"
     )
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - all text escaped
@@ -96,18 +111,18 @@ def bars(rows: Sequence[Row], *, title: str, measure: str = "completed") -> Safe
     stays narrow so that its text is still legible on a 360 px phone."""
     values = [getattr(r, measure) or 0 for r in rows]
     top = max(values, default=0) or 1
-    width, text_h, bar_h, gap = 400, 15, 14, 10
+    width, text_h, bar_h, gap = WIDTH, 18, 16, 10
     body = []
     y = 0
     for row, value in zip(rows, values, strict=True):
-        label = wrap(row.label, 48)
-        body.append(_lines(0, y + 12, label, text_h))
+        label = wrap(row.label, 42)
+        body.append(_lines(0, y + 14, label, text_h))
         y += len(label) * text_h
-        w = (width - 60) * value / top
+        w = (width - 70) * value / top
         body += [
             f'<rect x="0" y="{y + 2}" width="{w:.1f}" height="{bar_h}" '
             f'fill="{ACCENT}"/>',
-            f'<text x="{w + 4:.1f}" y="{y + 13}">{_n(value)}</text>',
+            f'<text x="{w + 4:.1f}" y="{y + 15}">{_n(value)}</text>',
         ]
         y += bar_h + gap
     return _svg(width, max(y, 1) + 4, title, body)
@@ -134,15 +149,15 @@ def civic_funnel(
         for key, _label in CIVIC_STAGES
     ]
     top = max((v for v in values if v), default=0) or 1
-    width, text_h, bar_h, gap = 400, 15, 16, 8
+    width, text_h, bar_h, gap = WIDTH, 18, 16, 8
     body, y = [], 0
     for (_key, label), value in zip(CIVIC_STAGES, values, strict=True):
-        body.append(_lines(0, y + 12, wrap(str(label), 48), text_h))
+        body.append(_lines(0, y + 14, wrap(str(label), 42), text_h))
         y += text_h
         if value is None:
-            body.append(f'<text x="0" y="{y + 13}">{escape(suppressed)}</text>')
+            body.append(f'<text x="0" y="{y + 14}">{escape(suppressed)}</text>')
         else:
-            w = max((width - 60) * value / top, 1)
+            w = max((width - 70) * value / top, 1)
             body += [
                 f'<rect x="0" y="{y + 2}" width="{w:.1f}" height="{bar_h}" '
                 f'fill="{ACCENT}"/>',
@@ -154,7 +169,7 @@ def civic_funnel(
 
 def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> SafeString:
     """Cumulative people enrolled and trained by week, with the target line."""
-    width, height, pad = 560, 220, 40
+    width, height, pad = WIDTH, 220, 40
     top = max([p.cumulative_enrolled for p in points] + [1])
     if target and target <= top * 1.5:
         top = max(top, target)
@@ -168,10 +183,10 @@ def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> Safe
     body = [
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" '
         f'y2="{height - pad}" stroke="{INK}"/>',
-        f'<text x="{pad}" y="{height - pad + 16}">{_day(points[0].week)}</text>'
+        f'<text x="{pad}" y="{height - pad + 18}">{_day(points[0].week)}</text>'
         if points
         else "",
-        f'<text x="{width - pad}" y="{height - pad + 16}" text-anchor="end">'
+        f'<text x="{width - pad}" y="{height - pad + 18}" text-anchor="end">'
         f"{_day(points[-1].week)}</text>"
         if points
         else "",
@@ -195,8 +210,8 @@ def line(points: Sequence[WeekPoint], *, title: str, target: int | None) -> Safe
             f"{escape(_('Meta'))} {_n(target)}</text>"
         )
     body.append(
-        f'<text x="{pad}" y="14" fill="{INK}">— {escape(_("Inscritas"))}</text>'
-        f'<text x="{pad + 110}" y="14" fill="{ACCENT}">— '
+        f'<text x="{pad}" y="15" fill="{INK}">— {escape(_("Inscritas"))}</text>'
+        f'<text x="{pad + 130}" y="15" fill="{ACCENT}">— '
         f"{escape(_('Formadas'))}</text>"
     )
     return _svg(width, height, title, body)
@@ -220,7 +235,7 @@ def funnel(figures: Figures, *, title: str) -> SafeString:
         if getattr(figures, key) is not None
     ]
     top = max((v for _, v in stages), default=0) or 1
-    width, line_h = 400, 30  # narrow: legible once scaled to a phone
+    width, line_h = WIDTH, 30
     body = []
     for i, (label, value) in enumerate(stages):
         w = max((width - 20) * value / top, 2)
@@ -260,12 +275,12 @@ def tile_map(
             _lines(
                 x + size / 2,
                 y + 16,
-                wrap(row.label, 12),
-                11,
+                wrap(row.label, 10),
+                13,
                 text_anchor="middle",
-                font_size="10",
+                font_size="12",
             ),
             f'<text x="{x + size / 2}" y="{y + 60}" text-anchor="middle" '
             f'font-weight="bold">{text}</text>',
         ]
-    return _svg(5 * (size + gap), 7 * (size + gap), title, body)
+    return _svg(5 * (size + gap), 7 * (size + gap), title, body, kind="map")

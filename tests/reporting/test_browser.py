@@ -44,6 +44,11 @@ COURSES = {
     "datos": "Datos abiertos",
 }
 SCREENSHOTS = Path(django_settings.DATA_DIR) / "screenshots"
+# The size in CSS px at which each chart's text is drawn.
+CHART_TEXT_PX = """
+svgs => svgs.flatMap(svg => [...svg.querySelectorAll("text")].map(
+  t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))
+"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs_chromium]
 
@@ -155,8 +160,14 @@ def test_dashboards_fit_and_name_things(site, width, height):
             assert "Del certificado al rol" in page.content()
             assert page.locator('select[name="genero"] option').count() >= 5
             if name == "ciudad":
-                assert "Veedurías ciudadanas y control social de la" in text
+                assert "Veedurías ciudadanas y control social de" in text
                 assert "Kennedy" in text
+            # Every label as drawn (its size times the chart's scale): readable
+            # on a phone, not oversized on a desktop.
+            sizes = charts.evaluate_all(CHART_TEXT_PX)
+            assert sizes, "the charts have text"
+            assert min(sizes) >= 12, f"{name}: chart text under 12 px at {width}"
+            assert max(sizes) <= 20, f"{name}: chart text over 20 px at {width}"
             page.screenshot(
                 path=str(SCREENSHOTS / f"tablero-{name}-{width}.png"), full_page=True
             )

@@ -99,14 +99,16 @@ def test_chart_labels_wrap_instead_of_being_cut():
     svg = charts.bars([Row("k", long_name, 3, 2, 1)], title="Cursos")
     shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
     assert shown == long_name
-    assert len(re.findall(r"<tspan", svg)) == 2  # two lines under 48 characters
+    assert len(re.findall(r"<tspan", svg)) == 2  # two lines under 42 characters
     tiles = charts.tile_map(
         [Row("r", "Rafael Uribe Uribe", 0, 0, 0, progress=0.5)],
         {"r": 18},
         title="Mapa",
     )
+    # 12-unit labels in a 76-unit tile: about ten characters a line.
     assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", tiles) == [
-        "Rafael Uribe",
+        "Rafael",
+        "Uribe",
         "Uribe",
     ]
 
