@@ -129,6 +129,31 @@ def test_the_demo_activity_speaks_spanish_on_a_phone(site, page, django_db_block
     assert not page.problems, page.problems
 
 
+def test_the_activity_uses_the_sites_font(site, page):
+    """The frame's text is set in the page's font stack, not the browser's serif
+    (core styles the font only for its own iframe embedding, not ours)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{site['url']}/h5p/demo-es-fondos-vf/")
+    frame = content_frame(page, ".h5p-true-false-answer")
+    site_font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    assert "sans-serif" in site_font
+    fonts = frame.evaluate(
+        "() => [document.body, ...document.querySelectorAll("
+        "'.h5p-question-content, .h5p-true-false-answer, .h5p-question-check-answer')]"
+        ".map(e => getComputedStyle(e).fontFamily)"
+    )
+    assert len(fonts) >= 4
+    assert set(fonts) == {site_font}, fonts
+    if os.environ.get("H5P_SCREENSHOTS"):
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(
+                path=os.environ["H5P_SCREENSHOTS"] + f"/fuente-{width}.png",
+                full_page=True,
+            )
+    assert not page.problems, page.problems
+
+
 def test_the_activity_page_passes_axe(site, page):
     page.goto(f"{site['url']}/h5p/demo-es-fondos-vf/")
     content_frame(page, ".h5p-true-false-answer")
