@@ -29,9 +29,33 @@ WHOLE_PAGES = (
 DOWNLOADS = ("/seguimiento/datos/proyectos.csv", "/seguimiento/datos/ocds.json")
 
 
+# The test settings' cache without REDIS_CACHE_URL (lms/settings/base.py).
+IN_MEMORY = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-cache-tests",
+        "KEY_FUNCTION": "tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "tenants.cache.reverse_key",
+    }
+}
+
+
+@pytest.fixture
+def in_memory_cache(settings):
+    """Tests that read every kept entry (``_kept_values``) need the in-memory
+    backend, whatever REDIS_CACHE_URL says: a Redis cache has no such listing.
+    The code under test only uses Django's cache API, the same on both.
+    Requested first, so the localities are set up on this cache too."""
+    settings.CACHES = IN_MEMORY  # the setting_changed signal resets the caches
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _kept_values() -> dict[str, bytes]:
-    """Every entry of the test cache (LocMemCache), as stored: pickled, so text
-    and the plain pieces of a page show as their own bytes."""
+    """Every entry of the test cache (LocMemCache, ``in_memory_cache``), as
+    stored: pickled, so text and the plain pieces of a page show as their own
+    bytes."""
     return dict(cache._cache.items())  # type: ignore[attr-defined]
 
 
@@ -85,7 +109,7 @@ def test_after_a_change_the_gzip_page_is_the_new_one(two_localities, town_a, cli
 
 
 def test_a_signed_in_staff_members_view_is_never_kept_nor_shown_to_others(
-    two_localities, staff, make_person
+    in_memory_cache, two_localities, staff, make_person
 ):
     manager = make_person(username="gestora-kennedy", first_name="Marisol")
     signed_in = staff(Role.LOCALITY_MANAGER, person=manager)
@@ -113,7 +137,7 @@ def test_a_signed_in_staff_members_view_is_never_kept_nor_shown_to_others(
 
 
 def test_each_locality_keeps_its_own_pages_under_its_own_keys(
-    two_localities, town_a, town_b, client_a, client_b
+    in_memory_cache, two_localities, town_a, town_b, client_a, client_b
 ):
     for _ in range(2):  # the second time from the cache
         kennedy = client_a.get("/seguimiento/proyectos/PP-001/").text
