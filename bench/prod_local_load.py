@@ -27,11 +27,8 @@ courses stay in prod-local's database (``make prod-local-drop`` removes all).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,6 +42,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 import processes  # noqa: E402  (deploy/, the topology's own files)
 import topology  # noqa: E402
 
+from bench import side_by_side  # noqa: E402
 from bench.prod_local_seed import issued, seed, warm_lessons  # noqa: E402
 from bench.prod_local_watch import Watcher, cpu_seconds_by_session  # noqa: E402
 
@@ -70,37 +68,17 @@ def backend_pids_reader():
 
 
 def run_locust(args, plan_file: Path, folder: Path) -> tuple[dict, float]:
-    """Headless Locust; returns its rows by name and the CPU seconds it used."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "prod_local_locustfile.py"),
-            "--headless",
-            "-u",
-            str(args.users),
-            "-r",
-            str(args.users),
-            "-t",
-            f"{args.seconds}s",
-            "--host",
-            f"http://127.0.0.1:{topology.HTTP_PORT}",
-            "--csv",
-            str(folder / "locust"),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, PROD_LOAD_PLAN=str(plan_file)),
-        check=False,
+    """Headless Locust (``bench/side_by_side.py``'s run, with this rehearsal's
+    locustfile); its figures by request name and the CPU seconds it used."""
+    return side_by_side.run_locust_with_cpu(
+        topology.HTTP_PORT,
+        args.users,
+        args.seconds,
+        plan_file,
+        folder / "locust",
+        locustfile="prod_local_locustfile.py",
+        plan_variable="PROD_LOAD_PLAN",
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    with open(folder / "locust_stats.csv") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    return rows, used
 
 
 def _ms(seconds: float, count: int) -> float:
@@ -187,8 +165,8 @@ def main() -> int:
     certificates -= done_before[1]
 
     total = rows["Aggregated"]
-    requests = int(total["Request Count"])
-    failures = int(total["Failure Count"])
+    requests = int(total["count"])
+    failures = int(total["failures"])
     # Backends up to the end of the load (the drain after it is the workers').
     backend_cpu = sum(
         seconds - backends_before.get(pid, 0.0)
@@ -204,15 +182,15 @@ def main() -> int:
         "seconds": args.seconds,
         "requests": requests,
         "failures": failures,
-        "requests_per_second": round(float(total["Requests/s"]), 1),
-        "median_ms": int(float(total["50%"])),
-        "p95_ms": int(float(total["95%"])),
+        "requests_per_second": round(total["rps"], 1),
+        "median_ms": int(total["p50"]),
+        "p95_ms": int(total["p95"]),
         "by_name": {
             name: {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "median_ms": int(float(row["50%"])),
-                "p95_ms": int(float(row["95%"])),
+                "requests": int(row["count"]),
+                "failures": int(row["failures"]),
+                "median_ms": int(row["p50"]),
+                "p95_ms": int(row["p95"]),
             }
             for name, row in rows.items()
             if name != "Aggregated"

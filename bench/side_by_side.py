@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,6 +71,32 @@ def run_locust(
     """One closed-loop, headless Locust run of ``bench/<locustfile>`` (its plan
     named by ``plan_variable``); its figures per request name, the whole run
     under "Aggregated". Also the monitoring benchmark's client."""
+    rows, _cpu = run_locust_with_cpu(
+        port,
+        users,
+        seconds,
+        plan_file,
+        prefix,
+        locustfile=locustfile,
+        plan_variable=plan_variable,
+    )
+    return rows
+
+
+def run_locust_with_cpu(
+    port: int,
+    users: int,
+    seconds: int,
+    plan_file: Path,
+    prefix: Path,
+    *,
+    locustfile: str = "learning_locustfile.py",
+    plan_variable: str = "LEARNING_BENCH_PLAN",
+) -> tuple[dict[str, dict[str, float]], float]:
+    """``run_locust``'s figures and the CPU seconds (user + system) Locust
+    itself used: the load generator's share of the machine, which the
+    prod-local rehearsal (``bench/prod_local_load.py``) reports per request."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             str(Path(sys.executable).parent / "locust"),
@@ -90,8 +117,12 @@ def run_locust(
         # Its own summary table repeats what is printed from the CSV.
         stdout=subprocess.DEVNULL,
     )
+    # Children's usage counts a child once it has ended and been waited for,
+    # as subprocess.run does: this is Locust's own CPU (and its workers').
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(f"{prefix}_stats.csv") as handle:
-        return {
+        rows = {
             row["Name"]: {
                 "rps": float(row["Requests/s"]),
                 "p50": float(row["50%"]),
@@ -102,6 +133,7 @@ def run_locust(
             }
             for row in csv.DictReader(handle)
         }
+    return rows, cpu
 
 
 def compare(
