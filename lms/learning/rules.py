@@ -19,8 +19,8 @@ from .models import CourseRule as _CourseRule
 
 __all__ = [
     "LessonRef",
-    "get_course_rule_version",
     "a_better_score_counts",
+    "get_course_rule_version",
     "set_course_rule",
 ]
 
