@@ -352,6 +352,11 @@ def test_the_lesson_page_shows_the_lab_and_answers_come_back_with_messages(
     assert "Acertó 3 de 4." in shown and "¡Aprobó!" in shown
     assert "Ese es el número de votantes, no el porcentaje." in shown
     assert 'value="341.912"' in shown  # the answer stays in its field
+    # Passed: practice stays open, but no "other attempt" is pushed.
+    assert "Volver a practicar" in shown and "Enviar otro intento" not in shown
+    again = client_campus.get(url).text
+    assert "Ya aprobó este laboratorio." in again
+    assert "Volver a practicar" in again and "Enviar respuestas" not in again
 
     # A return address to another site is not followed.
     response = client_campus.post(
