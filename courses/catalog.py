@@ -32,8 +32,8 @@ from .page_cache import cached
 
 __all__ = [
     "catalog_filter_choices",
-    "get_offered_course_facts",
     "get_lesson_navigation",
+    "get_offered_course_facts",
     "get_syllabus",
     "has_course",
     "list_catalog",
