@@ -224,9 +224,7 @@ class _Page:
         self.top = PAGE_HEIGHT - MARGIN
         self.margin_above = 0.0  # the margin below the last block (collapses)
 
-    def paragraph(
-        self, block: Block, lines: list[str], size: float, *, width: float = 0.0
-    ) -> None:
+    def paragraph(self, block: Block, lines: list[str], size: float) -> None:
         leading = LEADING * size
         self.top -= max(self.margin_above, block.space_before)
         baseline = self.top - leading + BASELINE * size
@@ -252,7 +250,6 @@ def _header(canvas: Canvas, fixed: Fixed, mark: str) -> float:
     canvas.setFillColor(GREY)
     canvas.setFont(BOLD, size)
     canvas.drawString(MARGIN, baseline, fixed.header)
-    canvas.setFont(REGULAR, size)
     mark_size, lines = fit(mark, LOCALITY_MARK, half)
     canvas.setFont(REGULAR, mark_size)
     for line in lines:
