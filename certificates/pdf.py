@@ -1,29 +1,30 @@
-"""The printable certificate: an HTML/CSS template rendered to PDF (internal).
+"""The printable certificate: which PDF a course gets, with its QR code (internal).
 
-Template lookup, first found wins, so trainers can adapt one course without
-touching the others: ``certificates/pdf/<course_key>.html``, then
-``certificates/pdf/default.html``. It is rendered in the platform's language
-(``LANGUAGE_CODE``). The template receives the certificate snapshot
-and a QR code (PNG data URI) pointing at the public verification page. xhtml2pdf
-is pure Python (``make`` installs it; WeasyPrint would need system libraries).
+A course's own template wins, so trainers can adapt one course without
+touching the others: ``certificates/pdf/<course_key>.html`` is rendered by
+xhtml2pdf (``pdf_html``). Every other course gets the default certificate,
+drawn directly with reportlab (``pdf_drawn``): the page of
+``certificates/pdf/default.html``, which stays as the model to copy, without
+xhtml2pdf's HTML and CSS work (more than half of an issue's CPU, ADR 0054).
+Both are rendered in the platform's language (``LANGUAGE_CODE``) and carry a
+QR code pointing at the public verification page.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import segno
 from django.conf import settings
-from django.template.loader import select_template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab import rl_config  # type: ignore[import-untyped]  # no stubs installed
-from xhtml2pdf import pisa
-from xhtml2pdf.context import pisaContext
-from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
 
 from .documents import hours_text
+from .pdf_drawn import draw_pdf
+from .pdf_html import render_html_pdf
 
 # Streams (the QR image, the page) compressed only, not also ASCII85-encoded:
 # reportlab (since 4.0) encodes ASCII85 in pure Python unless its C
@@ -38,55 +39,39 @@ rl_config.useA85 = 0
 # reader; 2 is the one that search picked most often for verification
 # addresses (about a third of them), and the code keeps its size and level.
 QR_MASK = 2
-
-# xhtml2pdf parses its own default stylesheet (about 2,900 characters) again
-# for every document: about 4 ms of CPU per certificate. That text never
-# changes in a process and has no at-rule (@page, @font-face, @import: the
-# rules whose parsing changes the document's context), so its parsed form is
-# kept and shared; the cascade only reads it. A template's own <style> is
-# still parsed per document: its @page sets that document's page.
-_parse_css_source = pisaContext._parseCSSSource
-_default_sheets: dict[str, Any] = {}
-
-
-def _parse_css_source_once(self: pisaContext, text: str, source_name: str) -> Any:
-    if source_name != DEFAULT_CSS_SOURCE or "@" in text:
-        return _parse_css_source(self, text, source_name)
-    sheet = _default_sheets.get(text)
-    if sheet is None:
-        sheet = _default_sheets[text] = _parse_css_source(self, text, source_name)
-    return sheet
-
-
-pisaContext._parseCSSSource = _parse_css_source_once
+DEFAULT_TEMPLATE = "certificates/pdf/default.html"
 
 
 class PdfError(RuntimeError):
     """The template could not be rendered to PDF."""
 
 
+def qr_code(url: str) -> Any:
+    return segno.make(url, error="m", mask=QR_MASK)
+
+
 def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m", mask=QR_MASK).png_data_uri(scale=5, border=2)
+    return qr_code(url).png_data_uri(scale=5, border=2)
+
+
+def course_template(course_key: str) -> Any | None:
+    """The course's own HTML template, or None (the default is drawn)."""
+    try:
+        return get_template(f"certificates/pdf/{course_key}.html")
+    except TemplateDoesNotExist:
+        return None
 
 
 def render_pdf(*, course_key: str, context: dict[str, Any]) -> bytes:
     """PDF bytes of the certificate described by ``context`` (its snapshot)."""
-    template = select_template(
-        [f"certificates/pdf/{course_key}.html", "certificates/pdf/default.html"]
-    )
+    template = course_template(course_key)
     # A document of record: printed in the platform's language, whoever
     # (a worker, an admin browsing in English) renders it.
     with translation.override(settings.LANGUAGE_CODE):
-        html = template.render(
-            {
-                **context,
-                "hours_text": hours_text(context["hours"]),
-                "qr": qr_data_uri(context["verification_url"]),
-            }
-        )
-    out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
-    if result.err:
+        if template is None:
+            return draw_pdf(context, qr_code(context["verification_url"]))
+        pdf = render_template_pdf(template, context)
+    if pdf is None:
         raise PdfError(
             _(
                 "La plantilla del certificado no se pudo convertir a PDF; revise el "
@@ -94,4 +79,16 @@ def render_pdf(*, course_key: str, context: dict[str, Any]) -> bytes:
             )
             % {"course_key": course_key}
         )
-    return out.getvalue()
+    return pdf
+
+
+def render_template_pdf(template: Any, context: dict[str, Any]) -> bytes | None:
+    """``template`` (HTML) through xhtml2pdf with the certificate's extras."""
+    return render_html_pdf(
+        template,
+        {
+            **context,
+            "hours_text": hours_text(context["hours"]),
+            "qr": qr_data_uri(context["verification_url"]),
+        },
+    )

@@ -49,10 +49,11 @@ def read_holder(user_id: int) -> Holder:
 
 
 def read_course(course_key: str) -> tuple[str, Decimal]:
-    """Title and hours of the course offered in the active locality."""
-    for course in courses_api.list_catalog():
-        if course.key == course_key:
-            return course.title, Decimal(str(course.estimated_hours))
+    """Title and hours of the course offered in the active locality (by key)."""
+    facts = courses_api.get_offered_course_facts(course_key)
+    if facts is not None:
+        title, hours = facts
+        return title, Decimal(str(hours))
     raise CertificateError(
         _(
             "El curso %(course_key)s no está publicado en esta localidad; publíquelo "

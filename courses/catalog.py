@@ -33,6 +33,7 @@ from .page_cache import cached
 __all__ = [
     "catalog_filter_choices",
     "get_lesson_navigation",
+    "get_offered_course_facts",
     "get_syllabus",
     "has_course",
     "list_catalog",
@@ -74,6 +75,18 @@ def catalog_filter_choices() -> dict[str, list[tuple[str, str]]]:
 def search_catalog(query: str) -> list[CourseSummary]:
     """Full-text search over the active locality's offered courses."""
     return list_catalog(query=query)
+
+
+def get_offered_course_facts(course_key: str) -> tuple[str, float] | None:
+    """Title and estimated hours of one offered course of the active locality.
+
+    What a certificate prints, read by key: ``list_catalog`` built every
+    offered course's summary (its address, labels, cover image) to find one.
+    None when the course is not offered here (hidden, unpublished, private).
+    """
+    row = _offered().filter(key=course_key).values_list("title", "estimated_hours")
+    found = row.first()
+    return None if found is None else (found[0], float(found[1]))
 
 
 def has_course(course_key: str) -> bool:

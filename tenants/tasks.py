@@ -13,13 +13,16 @@ def describe_schema() -> dict[str, str]:
     A health check for workers: a task sent from a locality must report that
     locality in both places. ``current_schemas(false)`` is the search path the
     database is really using, so a worker that forgot to switch cannot pass.
+    ``backend_pid`` names the database session: a worker keeps its connection
+    from task to task (``tenants/celery.py``).
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (current_schemas(false))[1]")
-        (database_schema,) = cursor.fetchone()
+        cursor.execute("SELECT (current_schemas(false))[1], pg_backend_pid()")
+        database_schema, backend_pid = cursor.fetchone()
     return {
         "connection_schema": str(connection.schema_name),
         "database_schema": str(database_schema),
+        "backend_pid": str(backend_pid),
     }
 
 

@@ -35,15 +35,35 @@ def test_task_runs_in_the_senders_schema(celery_worker_process, town_a, town_b):
         from_b = describe_schema.delay()
     from_public = describe_schema.delay()
 
-    assert from_a.get(timeout=90) == {
-        "connection_schema": town_a,
-        "database_schema": town_a,
-    }
-    assert from_b.get(timeout=30) == {
-        "connection_schema": town_b,
-        "database_schema": town_b,
-    }
-    assert from_public.get(timeout=30) == {
-        "connection_schema": "public",
-        "database_schema": "public",
-    }
+    answers = [from_a.get(timeout=90), from_b.get(timeout=30)]
+    answers.append(from_public.get(timeout=30))
+
+    assert [(a["connection_schema"], a["database_schema"]) for a in answers] == [
+        (town_a, town_a),
+        (town_b, town_b),
+        ("public", "public"),
+    ]
+    # One worker process (solo pool): its connection served the three tasks,
+    # switched between schemas, instead of a new backend for each.
+    assert len({answer["backend_pid"] for answer in answers}) == 1
+
+
+@pytest.mark.worker
+def test_a_worker_reconnects_after_its_database_session_was_cut(
+    celery_worker_process, town_a, django_db_blocker
+):
+    from django.db import connection
+
+    with tenants_api.in_locality(town_a):
+        before = describe_schema.delay().get(timeout=90)
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(%s)", [int(before["backend_pid"])]
+            )
+            assert cursor.fetchone()[0] is True
+        # The kept connection is checked before its next statement
+        # (CONN_HEALTH_CHECKS): the task reconnects instead of failing.
+        after = describe_schema.delay().get(timeout=30)
+
+    assert after["backend_pid"] != before["backend_pid"]
+    assert after["database_schema"] == after["connection_schema"] == town_a

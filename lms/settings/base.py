@@ -272,6 +272,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Celery's Django fixup closes every database connection before and after each
+# task unless this is set: a new PostgreSQL backend (fork, authentication,
+# catalog caches) twice per task, a large share of a certificate's CPU at a
+# campaign's peak. Connections are kept as in a web request instead:
+# ``tenants/celery.py`` closes them when CONN_MAX_AGE or an error says so.
+CELERY_DB_REUSE_MAX = 1_000
 # Periodic work started by `celery -A lms beat` (lms/settings/schedule.py).
 CELERY_BEAT_SCHEDULE = beat_schedule(os.environ)
 # Learning records: forward xAPI statements to an external LRS (e.g. Ralph's

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from certificates import api
 from certificates.data import CertificateState
+from courses import api as courses_api
 from lms.learning.signals import course_completion_recorded
 
 
@@ -263,3 +264,41 @@ def test_anonymization_keeps_the_certificate_verifiable(certificate, holder):
     result = api.verify_code(certificate.code)
     assert result.is_valid
     assert result.certificate.holder_name == "Ana María Pérez Gómez"
+
+
+# One issue (the task's body) with its certificate_issued receivers (reporting,
+# participation), after a first issue warmed the process: 28 statements here,
+# where the test's own transaction turns blocks into savepoints and queues the
+# recompute through the outbox (published at once in a worker's autocommit).
+# The course is read by key: more courses in the catalog add none (ADR 0054).
+ISSUE_QUERY_BUDGET = 28
+
+
+def _issue(course, person, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        api.issue_certificate(
+            person.pk,
+            course_key=course.key,
+            course_version=course.version,
+            completed_at=datetime(2026, 11, 21, tzinfo=UTC),
+        )
+
+
+def test_one_issue_with_its_receivers_stays_within_its_query_budget(
+    certificate,
+    course_a,
+    make_person,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    person = make_person(first_name="Luis", last_name="Rojas")
+    with django_assert_max_num_queries(ISSUE_QUERY_BUDGET) as first:
+        _issue(course_a, person, django_capture_on_commit_callbacks)
+    for number in range(6):  # the catalog grows; the issue reads one course
+        courses_api.create_course(f"Curso de relleno {number}", key=f"relleno-{number}")
+    person = make_person(first_name="Sara", last_name="Díaz")
+    with django_assert_max_num_queries(ISSUE_QUERY_BUDGET) as second:
+        _issue(course_a, person, django_capture_on_commit_callbacks)
+
+    assert len(second) == len(first)
+    assert api.list_certificates_for_person(person.pk)

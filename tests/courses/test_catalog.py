@@ -107,3 +107,23 @@ def test_course_page_shows_syllabus_and_start_button(in_town_a, client_a):
     assert "Transparencia" in page.text
     assert "Empezar el curso" in page.text
     assert "Obtener al menos 70 %" in page.text
+
+
+def test_an_offered_course_is_read_by_key_and_only_if_offered(
+    in_town_a, django_assert_max_num_queries
+):
+    from courses.models import CoursePage
+
+    _courses()
+    api.get_offered_course_facts("pp")  # warm up
+    with django_assert_max_num_queries(2):  # view restrictions, then the course
+        assert api.get_offered_course_facts("veeduria") == (
+            "Control social y veeduría",
+            20.0,
+        )
+    CoursePage.objects.get(key="datos").unpublish()
+    CoursePage.objects.filter(key="pp").update(is_hidden_locally=True)
+
+    assert api.get_offered_course_facts("datos") is None
+    assert api.get_offered_course_facts("pp") is None
+    assert api.get_offered_course_facts("no-existe") is None
