@@ -339,6 +339,8 @@ def draw_pdf(context: dict[str, Any], qr: Any) -> bytes:
     )
     canvas.setTitle(words.title)
     canvas.setAuthor(_("IDPAC · Escuela de Participación"))
+    # reportlab's default creator is «anonymous»: odd in a document of record.
+    canvas.setCreator(_("IDPAC · Escuela de Participación"))
     canvas.setSubject(words.course)
 
     page = _Page(canvas)

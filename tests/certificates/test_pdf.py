@@ -81,6 +81,7 @@ def test_the_drawn_default_is_spanish_titled_and_tagged_even_from_english():
     reader = PdfReader(io.BytesIO(content))
     assert reader.metadata.title == f"Certificado {CODE}"
     assert reader.metadata.author == "IDPAC · Escuela de Participación"
+    assert reader.metadata.creator == "IDPAC · Escuela de Participación"
     assert reader.trailer["/Root"]["/Lang"] == "es-CO"
     assert len(reader.pages) == 1
     assert [float(v) for v in reader.pages[0].mediabox] == [0, 0, 792, 612]
