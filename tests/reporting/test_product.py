@@ -141,3 +141,28 @@ def test_one_person_is_never_shown_in_a_breakdown(events, town_a, signed_in):
     rows = list(csv.reader(io.StringIO(body)))
     gender = [r for r in rows if r and r[0] == "Género"]
     assert gender == [["Género", "Mujer", "<5", "0", "0"]]
+
+
+def test_every_dashboard_table_scrolls_in_its_own_box_on_a_phone():
+    """A table wider than a 360 px phone (long route or course names, five
+    columns) scrolls inside its box; the page itself never scrolls sideways.
+    Read from the templates, so a table the browser test's data never shows
+    (learning routes) is held to it too."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "reporting" / "templates" / "reporting"
+    unboxed = []
+    for template in sorted(folder.glob("*.html")):
+        text = template.read_text()
+        for table in re.finditer(r'<table class="data', text):
+            if (
+                not text[: table.start()]
+                .rstrip()
+                .endswith('<div class="scroll" tabindex="0">')
+            ):
+                unboxed.append(
+                    f"{template.name}:{text.count(chr(10), 0, table.start()) + 1}"
+                )
+    assert unboxed == []
