@@ -37,7 +37,7 @@ def p95(values: list[float]) -> float:
 def run_locust(port: int, plan_file: Path, users: int, seconds: int, prefix: Path):
     """One closed-loop Locust run (``bench/side_by_side.py``'s, with this
     benchmark's locustfile); its figures per page and overall."""
-    rows = side_by_side.run_locust(
+    rows, _cpu = side_by_side.run_locust(
         port,
         users,
         seconds,

@@ -70,7 +70,7 @@ def backend_pids_reader():
 def run_locust(args, plan_file: Path, folder: Path) -> tuple[dict, float]:
     """Headless Locust (``bench/side_by_side.py``'s run, with this rehearsal's
     locustfile); its figures by request name and the CPU seconds it used."""
-    return side_by_side.run_locust_with_cpu(
+    return side_by_side.run_locust(
         topology.HTTP_PORT,
         args.users,
         args.seconds,

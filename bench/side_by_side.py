@@ -67,35 +67,13 @@ def run_locust(
     *,
     locustfile: str = "learning_locustfile.py",
     plan_variable: str = "LEARNING_BENCH_PLAN",
-) -> dict[str, dict[str, float]]:
-    """One closed-loop, headless Locust run of ``bench/<locustfile>`` (its plan
-    named by ``plan_variable``); its figures per request name, the whole run
-    under "Aggregated". Also the monitoring benchmark's client."""
-    rows, _cpu = run_locust_with_cpu(
-        port,
-        users,
-        seconds,
-        plan_file,
-        prefix,
-        locustfile=locustfile,
-        plan_variable=plan_variable,
-    )
-    return rows
-
-
-def run_locust_with_cpu(
-    port: int,
-    users: int,
-    seconds: int,
-    plan_file: Path,
-    prefix: Path,
-    *,
-    locustfile: str = "learning_locustfile.py",
-    plan_variable: str = "LEARNING_BENCH_PLAN",
 ) -> tuple[dict[str, dict[str, float]], float]:
-    """``run_locust``'s figures and the CPU seconds (user + system) Locust
-    itself used: the load generator's share of the machine, which the
-    prod-local rehearsal (``bench/prod_local_load.py``) reports per request."""
+    """One closed-loop, headless Locust run of ``bench/<locustfile>`` (its plan
+    named by ``plan_variable``): its figures per request name, the whole run
+    under "Aggregated", and the CPU seconds (user + system) Locust itself used,
+    the load generator's share of the machine (the prod-local rehearsal,
+    ``bench/prod_local_load.py``, reports it per request). Also the monitoring
+    and prod-local benchmarks' client."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
@@ -152,7 +130,7 @@ def compare(
             order = labels if n % 2 == 0 else labels[::-1]
             for label in order:
                 prefix = workdir / f"{label}-{users}-{n}"
-                row = run_locust(ports[label], users, seconds, plan_file, prefix)[
+                row = run_locust(ports[label], users, seconds, plan_file, prefix)[0][
                     "lección"
                 ]
                 results.setdefault((label, users), []).append(row)
