@@ -5,7 +5,8 @@ it (the accessible alternative). An SVG's text scales with its width: the charts
 are drawn 400 units wide with 15-unit text, so on a 360 px phone (about 328 px
 of content) text is 12 px or more, and the page caps them at 30rem (18 px text)
 on a desktop. The tile map's 76-unit tiles need 12-unit labels and are never
-shrunk below 400 px (``map``: the page lets it scroll sideways on a phone). Text is escaped and translated; numbers follow the active language's format
+shrunk below 400 px (``map``: the page lets it scroll sideways on a phone).
+Text is escaped and translated; numbers follow the active language's format
 (Django's localization: 50.000 in es-CO).
 """
 
